@@ -1,0 +1,117 @@
+import type { TSESTree } from "@typescript-eslint/utils";
+import { createRule } from "../src/create-rule.js";
+import { DYNAMIC, pragmaInfo, statementKind, writtenTable, type PragmaInfo, type SqlStatement } from "../src/analysis/sql.js";
+import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
+import { getModel } from "../src/analysis/storage.js";
+
+export const MIGRATIONS_TABLE = "_sql_schema_migrations";
+/** Quote-free, so it can go into any kind of string literal unescaped. */
+export const CREATE_MIGRATIONS =
+  `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`;
+export const READ_VERSION = `SELECT COALESCE(MAX(id), 0) AS user_version FROM ${MIGRATIONS_TABLE}`;
+
+interface Finding {
+  call: TSESTree.CallExpression;
+  sql: StaticSql;
+  stmt: SqlStatement;
+  pragma: PragmaInfo;
+}
+
+export default createRule({
+  name: "no-pragma-user-version",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow `PRAGMA user_version` in Durable Object SQL, which throws `SQLITE_AUTH`",
+      recommended: "error",
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      read:
+        "`PRAGMA user_version` throws `Error: not authorized: SQLITE_AUTH` on Durable Object SQLite, so this read fails every time. " +
+        "Track the schema version in a `_sql_schema_migrations` table: `SELECT COALESCE(MAX(id), 0) AS user_version FROM _sql_schema_migrations`.",
+      write:
+        "`PRAGMA user_version = …` throws `Error: not authorized: SQLITE_AUTH` on Durable Object SQLite, so the migration's version is never recorded. " +
+        "Record it as a row instead: `INSERT INTO _sql_schema_migrations (id) VALUES (…)`.",
+      suggestRead: "Read the version from `_sql_schema_migrations`{{creating}}",
+      suggestWrite: "Record version {{version}} in `_sql_schema_migrations`{{creating}}",
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const model = getModel(context);
+    if (!model.mayContainStorage) return {};
+    const sourceCode = context.sourceCode;
+    const findings: Finding[] = [];
+    let fileCreatesTable = false;
+
+    return {
+      CallExpression(node) {
+        const call = model.handleCall(node);
+        if (call?.kind !== "sql" || call.method !== "exec" || node.arguments.length === 0) return;
+        const sql = staticSql(node.arguments[0], sourceCode);
+        if (!sql) return;
+        for (const stmt of sql.statements) {
+          if (statementKind(stmt) === "create" && writtenTable(stmt) === MIGRATIONS_TABLE) fileCreatesTable = true;
+          const pragma = pragmaInfo(stmt);
+          if (pragma?.name === "user_version" && (pragma.schema === undefined || pragma.schema === "main")) {
+            findings.push({ call: node, sql, stmt, pragma });
+          }
+        }
+      },
+      "Program:exit"() {
+        // Each suggestion stands alone: unless the file already creates the table, it creates it first
+        // (one `exec` runs every statement and returns the last one's rows).
+        const prefix = fileCreatesTable ? "" : `${CREATE_MIGRATIONS}; `;
+        const creating = fileCreatesTable ? "" : " (created if missing)";
+        for (const { call, sql, stmt, pragma } of findings) {
+          const range = sourceRange(sql, stmt.start, stmt.end);
+          const loc = range
+            ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) }
+            : call.arguments[0].loc;
+          const hasBindings = call.arguments.length > 1;
+          if (pragma.form === "read") {
+            context.report({
+              loc,
+              messageId: "read",
+              suggest:
+                range && !hasBindings
+                  ? [{ messageId: "suggestRead", data: { creating }, fix: (f) => f.replaceTextRange(range, prefix + READ_VERSION) }]
+                  : [],
+            });
+            continue;
+          }
+          const value = versionText(sql, pragma, sourceCode.text);
+          context.report({
+            loc,
+            messageId: "write",
+            suggest:
+              range && value !== undefined
+                ? [
+                    {
+                      messageId: "suggestWrite",
+                      data: { version: value, creating },
+                      fix: (f) =>
+                        f.replaceTextRange(range, `${prefix}INSERT INTO ${MIGRATIONS_TABLE} (id) VALUES (${value})`),
+                    },
+                  ]
+                : [],
+          });
+        }
+      },
+    };
+  },
+});
+
+/** The source text of the assigned version: a number, a `?` parameter, or a `${…}` placeholder. */
+function versionText(sql: StaticSql, pragma: PragmaInfo, sourceText: string): string | undefined {
+  if (pragma.valueTokens.length !== 1) return undefined;
+  const t = pragma.valueTokens[0];
+  if (t.type === "number" || t.type === "param") return t.text;
+  if (t.type === "dynamic" && t.text === DYNAMIC) {
+    const r = sourceRange(sql, t.start, t.end);
+    return r ? sourceText.slice(r[0], r[1]) : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,58 @@
+import { AST_NODE_TYPES, type TSESLint } from "@typescript-eslint/utils";
+import { createRule } from "../src/create-rule.js";
+import { moveAwaitBefore, wrapInBlockConcurrencyWhile } from "../src/analysis/fix.js";
+import { describeAwait } from "../src/analysis/gate.js";
+import { type StaleWrite, staleReadListeners } from "../src/analysis/stale-reads.js";
+import { getModel } from "../src/analysis/storage.js";
+
+type MessageIds = "staleKey" | "staleRow" | "suggestMoveAwait" | "suggestBlockConcurrency";
+
+export default createRule<[], MessageIds>({
+  name: "no-unsafe-read-modify-write",
+  meta: {
+    type: "problem",
+    docs: {
+      description:
+        "Disallow writing back a value read from Durable Object storage after an `await` that lets other requests in",
+      recommended: "error",
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      staleKey:
+        "Lost update: the value of {{key}} read here is written back on line {{writeLine}}, after `await {{awaited}}` (line {{awaitLine}}) opens the input gate. " +
+        "Other requests run during that await, and whatever they write to {{key}} is overwritten (50 concurrent increments end at 1–5 on workerd). " +
+        "Read after the await, or hold the gate with `blockConcurrencyWhile`.",
+      staleRow:
+        "Lost update: rows of `{{table}}` read here are written back on line {{writeLine}}, after `await {{awaited}}` (line {{awaitLine}}) opens the input gate. " +
+        "Other requests run during that await, and their changes to those rows are overwritten. " +
+        "Let SQL compute the new value in one statement (`UPDATE … SET n = n + 1`), or read after the await.",
+      suggestMoveAwait: "Move `await {{awaited}}` before the read",
+      suggestBlockConcurrency:
+        "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object until `{{awaited}}` settles)",
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const model = getModel(context);
+    const sourceCode = context.sourceCode;
+    return staleReadListeners(context, ({ read, write, opener }: StaleWrite) => {
+      const awaited =
+        opener.type === AST_NODE_TYPES.AwaitExpression ? describeAwait(sourceCode.text, opener) : "for await (…)";
+      const data = {
+        key: read.key ? sourceCode.getText(read.node.arguments[0]) : "",
+        table: read.tables?.join("`, `") ?? "",
+        writeLine: String(write.loc.start.line),
+        awaitLine: String(opener.loc.start.line),
+        awaited,
+      };
+      const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
+      const move = opener.type === AST_NODE_TYPES.AwaitExpression && moveAwaitBefore(sourceCode, opener, read.node, write);
+      if (move) suggest.push({ messageId: "suggestMoveAwait", data, fix: move });
+      const state = model.stateTextFor(read.receiver, read.node);
+      const wrap = state && wrapInBlockConcurrencyWhile(sourceCode, state, read.node, write);
+      if (wrap) suggest.push({ messageId: "suggestBlockConcurrency", data, fix: wrap });
+      context.report({ node: read.node, messageId: read.key ? "staleKey" : "staleRow", data, suggest });
+    });
+  },
+});

@@ -1,0 +1,240 @@
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { createRule } from "../src/create-rule.js";
+import { type Node, containsAwait, isClass, isFunction, unwrap, walk } from "../src/analysis/ast.js";
+import { getGateModel } from "../src/analysis/gate.js";
+import { atomicRegionOf } from "../src/analysis/regions.js";
+import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+
+type MessageIds =
+  | "sequence"
+  | "loop"
+  | "suggestAwaitLast"
+  | "suggestBatchPut"
+  | "suggestBatchDelete"
+  | "suggestDropAwait"
+  | "suggestCollectPut"
+  | "suggestCollectDelete";
+
+/** `await storage.put(k, v)` / `await storage.delete(k)` as a whole statement. */
+interface AwaitedWrite {
+  stmt: TSESTree.ExpressionStatement;
+  awaitNode: TSESTree.AwaitExpression;
+  call: TSESTree.CallExpression;
+  method: "put" | "delete";
+  receiver: TSESTree.Expression;
+}
+
+export default createRule<[], MessageIds>({
+  name: "prefer-coalesced-writes",
+  meta: {
+    type: "suggestion",
+    docs: {
+      description: "Prefer coalesced Durable Object storage writes over a sequence of awaited writes",
+      recommended: "warn",
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      sequence:
+        "These {{count}} awaited writes commit one by one: each `await` closes a write batch, so an exception or eviction between them leaves only some of them stored, and each costs a round trip. " +
+        "Without the `await`s in between they coalesce into one atomic write, and the output gate still holds the response until it is durable.",
+      loop:
+        "This awaited write commits once per iteration: an exception or eviction part-way leaves only some iterations stored, and each costs a round trip. " +
+        "Without the `await` the loop's writes coalesce into one atomic write (the output gate still holds the response until it is durable), or write every entry with one call.",
+      suggestAwaitLast: "Await only the last write, so the writes coalesce into one",
+      suggestBatchPut: "Write them with one `put({ … })`",
+      suggestBatchDelete: "Delete them with one `delete([ … ])`",
+      suggestDropAwait: "Drop the `await`, so the loop's writes coalesce into one",
+      suggestCollectPut: "Collect the entries and write them with one `put(…)`",
+      suggestCollectDelete: "Collect the keys and delete them with one `delete(…)`",
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const model = getModel(context);
+    if (!model.mayContainStorage) return {};
+    const sourceCode = context.sourceCode;
+    const gate = getGateModel(model);
+    const reported = new WeakSet<Node>();
+
+    function scanList(statements: Node[]): void {
+      let run: AwaitedWrite[] = [];
+      let contiguous = true;
+      const flush = (): void => {
+        if (run.length >= 2) reportSequence(run, contiguous);
+        run = [];
+        contiguous = true;
+      };
+      for (const stmt of statements) {
+        const write = awaitedWrite(model, stmt);
+        if (write) {
+          run.push(write);
+        } else if (run.length > 0 && isNeutral(stmt, sourceCode)) {
+          contiguous = false;
+        } else {
+          flush();
+        }
+      }
+      flush();
+    }
+
+    function reportSequence(run: AwaitedWrite[], contiguous: boolean): void {
+      for (const w of run) reported.add(w.call);
+      const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
+      const heads = run.slice(0, -1);
+      if (heads.every((w) => startsSafely(w.call, sourceCode))) {
+        suggest.push({
+          messageId: "suggestAwaitLast",
+          fix: (fixer) => heads.map((w) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]])),
+        });
+      }
+      const batch = contiguous ? batchText(run, sourceCode) : undefined;
+      if (batch) {
+        const range: [number, number] = [run[0].stmt.range[0], run[run.length - 1].stmt.range[1]];
+        if (sourceCode.getCommentsInside(run[0].stmt.parent!).every((c) => c.range[1] <= range[0] || c.range[0] >= range[1])) {
+          suggest.push({
+            messageId: batch.method === "put" ? "suggestBatchPut" : "suggestBatchDelete",
+            fix: (fixer) => fixer.replaceTextRange(range, batch.text),
+          });
+        }
+      }
+      context.report({ node: run[0].awaitNode, messageId: "sequence", data: { count: String(run.length) }, suggest });
+    }
+
+    function checkLoop(loop: TSESTree.ForStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement): void {
+      if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await) return;
+      const writes: AwaitedWrite[] = [];
+      let opens = false;
+      walk(loop.body, sourceCode.visitorKeys, (n) => {
+        if (opens || isFunction(n) || isClass(n)) return false;
+        if (n !== loop.body && isLoop(n)) return false; // the inner loop answers for its own body
+        if (n.type === AST_NODE_TYPES.AwaitExpression) {
+          if (gate.awaitOpensGate(n)) opens = true;
+        } else if (n.type === AST_NODE_TYPES.ExpressionStatement) {
+          const w = awaitedWrite(model, n);
+          if (w) writes.push(w);
+        }
+        return !opens;
+      });
+      if (opens || writes.length === 0 || writes.some((w) => reported.has(w.call))) return;
+      for (const w of writes) {
+        const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
+        if (startsSafely(w.call, sourceCode)) {
+          suggest.push({ messageId: "suggestDropAwait", fix: (fixer) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]]) });
+        }
+        const collected = writes.length === 1 ? collectText(loop, w, sourceCode) : undefined;
+        if (collected) {
+          suggest.push({
+            messageId: w.method === "put" ? "suggestCollectPut" : "suggestCollectDelete",
+            fix: (fixer) => fixer.replaceText(loop, collected),
+          });
+        }
+        context.report({ node: w.awaitNode, messageId: "loop", suggest });
+      }
+    }
+
+    return {
+      Program(node) {
+        scanList(node.body);
+      },
+      BlockStatement(node) {
+        scanList(node.body);
+      },
+      StaticBlock(node) {
+        scanList(node.body);
+      },
+      SwitchCase(node) {
+        scanList(node.consequent);
+      },
+      "ForStatement:exit": checkLoop,
+      "ForInStatement:exit": checkLoop,
+      "ForOfStatement:exit": checkLoop,
+      "WhileStatement:exit": checkLoop,
+      "DoWhileStatement:exit": checkLoop,
+    };
+  },
+});
+
+function isLoop(n: Node): boolean {
+  return (
+    n.type === AST_NODE_TYPES.ForStatement ||
+    n.type === AST_NODE_TYPES.ForInStatement ||
+    n.type === AST_NODE_TYPES.ForOfStatement ||
+    n.type === AST_NODE_TYPES.WhileStatement ||
+    n.type === AST_NODE_TYPES.DoWhileStatement
+  );
+}
+
+/** A single-key write to DO storage, awaited as a statement of its own, outside an atomic callback. */
+function awaitedWrite(model: DurableObjectModel, stmt: Node): AwaitedWrite | undefined {
+  if (stmt.type !== AST_NODE_TYPES.ExpressionStatement || stmt.expression.type !== AST_NODE_TYPES.AwaitExpression) return undefined;
+  const awaitNode = stmt.expression;
+  const call = unwrap(awaitNode.argument);
+  if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const h = model.handleCall(call);
+  if (h?.kind !== "storage" || (h.method !== "put" && h.method !== "delete")) return undefined;
+  const args = call.arguments;
+  if (args.some((a) => a.type === AST_NODE_TYPES.SpreadElement || containsAwait(a, model.sourceCode.visitorKeys))) return undefined;
+  if (h.method === "put" && (args.length < 2 || args[0].type === AST_NODE_TYPES.ObjectExpression)) return undefined;
+  if (h.method === "delete" && (args.length !== 1 || args[0].type === AST_NODE_TYPES.ArrayExpression)) return undefined;
+  if (atomicRegionOf(model, stmt)?.startsWith("transaction")) return undefined;
+  return { stmt, awaitNode, call, method: h.method, receiver: h.receiver };
+}
+
+/** A statement that can sit between writes without needing them finished: no await, no control flow. */
+function isNeutral(stmt: Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  if (stmt.type !== AST_NODE_TYPES.ExpressionStatement && stmt.type !== AST_NODE_TYPES.VariableDeclaration) return false;
+  if (stmt.type === AST_NODE_TYPES.VariableDeclaration && stmt.kind !== "const" && stmt.kind !== "let") return false;
+  return !containsAwait(stmt, sourceCode.visitorKeys);
+}
+
+/** Removing `await ` must not leave a statement that starts with `(`, `[` or a template (ASI hazards). */
+function startsSafely(call: TSESTree.CallExpression, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const first = sourceCode.getText(call)[0];
+  return first !== "(" && first !== "[" && first !== "`";
+}
+
+function keyText(key: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): string {
+  if (key.type === AST_NODE_TYPES.Literal && typeof key.value === "string") return key.raw;
+  return `[${sourceCode.getText(key)}]`;
+}
+
+/** `await s.put({ a: 1, [k]: v });` or `await s.delete([a, b]);` for a contiguous run on one receiver. */
+function batchText(run: AwaitedWrite[], sourceCode: Readonly<TSESLint.SourceCode>): { method: "put" | "delete"; text: string } | undefined {
+  const method = run[0].method;
+  const receiver = sourceCode.getText(run[0].receiver);
+  if (run.some((w) => w.method !== method || sourceCode.getText(w.receiver) !== receiver)) return undefined;
+  if (method === "put") {
+    if (run.some((w) => w.call.arguments.length !== 2)) return undefined;
+    const entries = run.map((w) => `${keyText(w.call.arguments[0], sourceCode)}: ${sourceCode.getText(w.call.arguments[1])}`);
+    return { method, text: `await ${receiver}.put({ ${entries.join(", ")} });` };
+  }
+  const keys = run.map((w) => sourceCode.getText(w.call.arguments[0]));
+  return { method, text: `await ${receiver}.delete([${keys.join(", ")}]);` };
+}
+
+/**
+ * `for (const x of xs) await s.put(k(x), v(x))` → `await s.put(Object.fromEntries(Array.from(xs, (x) => [k(x), v(x)])));`
+ * Only for a `for…of` whose body is that one write.
+ */
+function collectText(
+  loop: Node,
+  w: AwaitedWrite,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): string | undefined {
+  if (loop.type !== AST_NODE_TYPES.ForOfStatement || loop.left.type !== AST_NODE_TYPES.VariableDeclaration) return undefined;
+  if (loop.left.declarations.length !== 1) return undefined;
+  const body = loop.body;
+  const only = body.type === AST_NODE_TYPES.BlockStatement ? (body.body.length === 1 ? body.body[0] : undefined) : body;
+  if (only !== w.stmt || sourceCode.getCommentsInside(loop).length > 0) return undefined;
+  const param = sourceCode.getText(loop.left.declarations[0].id);
+  const iter = sourceCode.getText(loop.right);
+  const receiver = sourceCode.getText(w.receiver);
+  const [k, v] = w.call.arguments;
+  if (w.method === "put") {
+    if (w.call.arguments.length !== 2) return undefined;
+    return `await ${receiver}.put(Object.fromEntries(Array.from(${iter}, (${param}) => [${sourceCode.getText(k)}, ${sourceCode.getText(v)}])));`;
+  }
+  return `await ${receiver}.delete(Array.from(${iter}, (${param}) => ${sourceCode.getText(k)}));`;
+}
+

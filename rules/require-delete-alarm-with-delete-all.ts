@@ -1,0 +1,131 @@
+import type { TSESTree } from "@typescript-eslint/utils";
+import { createRule } from "../src/create-rule.js";
+import { type ClassNode, type FunctionNode, classMemberOf, isClass, isFunction } from "../src/analysis/ast.js";
+import { insertBeforeStatement } from "../src/analysis/fix.js";
+import { getModel } from "../src/analysis/storage.js";
+import { compatibilityFor, isOnOrAfter } from "../src/analysis/wrangler.js";
+
+/** From this compatibility date on, `deleteAll()` deletes the alarm too (measured on workerd). */
+export const DELETE_ALL_DELETES_ALARM_SINCE = "2026-02-24";
+
+type Options = [{ compatibilityDate?: string; compatibilityFlags?: string[] }];
+
+interface Candidate {
+  call: TSESTree.CallExpression;
+  receiver: TSESTree.Expression;
+  cls: ClassNode;
+  method: FunctionNode;
+}
+
+export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" | "suggestDeleteAlarm">({
+  name: "require-delete-alarm-with-delete-all",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require `deleteAlarm()` next to `deleteAll()` in Durable Objects that use alarms",
+      recommended: "error",
+    },
+    hasSuggestions: true,
+    schema: [
+      {
+        type: "object",
+        description: "Overrides for what the nearest wrangler config says.",
+        properties: {
+          compatibilityDate: {
+            type: "string",
+            pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+            description:
+              "The Worker's compatibility date (YYYY-MM-DD). Overrides `compatibility_date` from the nearest wrangler.toml / wrangler.json / wrangler.jsonc.",
+          },
+          compatibilityFlags: {
+            type: "array",
+            items: { type: "string" },
+            uniqueItems: true,
+            description: "The Worker's compatibility flags. Overrides `compatibility_flags` from the nearest wrangler config.",
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+    messages: {
+      oldDate:
+        "At compatibility date {{date}}, `deleteAll()` deletes every key but leaves the alarm set: `alarm()` will still fire on the emptied object. " +
+        "Call `deleteAlarm()` too (from 2026-02-24, `deleteAll()` deletes the alarm as well).",
+      unknownDate:
+        "Before compatibility date 2026-02-24, `deleteAll()` deletes every key but leaves the alarm set: `alarm()` will still fire on the emptied object. " +
+        "No compatibility date was found for this file (no wrangler config, no `compatibilityDate` option), so call `deleteAlarm()` too.",
+      preservesFlag:
+        "With the `delete_all_preserves_alarm` flag, `deleteAll()` deletes every key but leaves the alarm set: `alarm()` will still fire on the emptied object. Call `deleteAlarm()` too.",
+      suggestDeleteAlarm: "Call `{{receiver}}.deleteAlarm()` before `deleteAll()`",
+    },
+  },
+  defaultOptions: [{}],
+  create(context, [options]) {
+    const model = getModel(context);
+    if (!model.mayContainStorage) return {};
+    const sourceCode = context.sourceCode;
+    const candidates: Candidate[] = [];
+    const classesWithAlarms = new Set<ClassNode>();
+    const methodsDeletingAlarm = new Set<FunctionNode>();
+
+    return {
+      CallExpression(node) {
+        const call = model.handleCall(node);
+        if (!call || (call.kind !== "storage" && call.kind !== "txn")) return;
+        if (call.method !== "deleteAll" && call.method !== "setAlarm" && call.method !== "deleteAlarm") return;
+        const owner = ownerMethod(node);
+        if (!owner) return;
+        if (call.method === "setAlarm") classesWithAlarms.add(owner.cls);
+        else if (call.method === "deleteAlarm") methodsDeletingAlarm.add(owner.method);
+        else if (call.kind === "storage" && owner.name !== "alarm") {
+          candidates.push({ call: node, receiver: call.receiver, cls: owner.cls, method: owner.method });
+        }
+      },
+      "Program:exit"() {
+        const pending = candidates.filter(
+          (c) =>
+            !methodsDeletingAlarm.has(c.method) &&
+            (classesWithAlarms.has(c.cls) || model.classOf(c.cls).methods.has("alarm")),
+        );
+        if (pending.length === 0) return;
+        const settings =
+          options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined
+            ? undefined
+            : compatibilityFor(context.filename);
+        const date = options.compatibilityDate ?? settings?.date;
+        const flags = options.compatibilityFlags ?? settings?.flags ?? [];
+        if (flags.includes("delete_all_deletes_alarm")) return;
+        const preserves = flags.includes("delete_all_preserves_alarm");
+        if (date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE) && !preserves) return;
+        const messageId = preserves && date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE)
+          ? "preservesFlag"
+          : date === undefined
+            ? "unknownDate"
+            : "oldDate";
+        for (const c of pending) {
+          const receiver = sourceCode.getText(c.receiver);
+          const awaitPrefix = c.method.async ? "await " : "";
+          const fix = insertBeforeStatement(sourceCode, c.call, `${awaitPrefix}${receiver}.deleteAlarm();`);
+          context.report({
+            node: c.call,
+            messageId,
+            data: { date: date ?? "" },
+            suggest: fix ? [{ messageId: "suggestDeleteAlarm", data: { receiver }, fix }] : [],
+          });
+        }
+      },
+    };
+  },
+});
+
+/** The class method (or field function) a call sits in, through nested callbacks. */
+function ownerMethod(node: TSESTree.Node): { cls: ClassNode; method: FunctionNode; name: string | undefined } | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (isFunction(n)) {
+      const m = classMemberOf(n);
+      if (m) return m.isStatic ? undefined : { cls: m.cls, method: n, name: m.name };
+    }
+    if (isClass(n)) return undefined;
+  }
+  return undefined;
+}

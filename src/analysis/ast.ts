@@ -1,0 +1,233 @@
+/**
+ * Small, allocation-free helpers over the ESTree produced by espree or typescript-eslint.
+ * Nothing here knows about Durable Objects.
+ */
+import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+
+export type Node = TSESTree.Node;
+export type FunctionNode =
+  | TSESTree.ArrowFunctionExpression
+  | TSESTree.FunctionDeclaration
+  | TSESTree.FunctionExpression;
+export type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+
+export function isFunction(node: Node | null | undefined): node is FunctionNode {
+  return (
+    node?.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+    node?.type === AST_NODE_TYPES.FunctionDeclaration ||
+    node?.type === AST_NODE_TYPES.FunctionExpression
+  );
+}
+
+export function isClass(node: Node | null | undefined): node is ClassNode {
+  return node?.type === AST_NODE_TYPES.ClassDeclaration || node?.type === AST_NODE_TYPES.ClassExpression;
+}
+
+/** Strips parentheses-free wrappers that do not change the value: `x!`, `x as T`, `x satisfies T`, `<T>x`, `a?.b` chains. */
+export function unwrap(node: Node): Node {
+  let n = node;
+  for (;;) {
+    switch (n.type) {
+      case AST_NODE_TYPES.TSNonNullExpression:
+      case AST_NODE_TYPES.TSAsExpression:
+      case AST_NODE_TYPES.TSSatisfiesExpression:
+      case AST_NODE_TYPES.TSTypeAssertion:
+      case AST_NODE_TYPES.ChainExpression:
+        n = n.expression;
+        break;
+      default:
+        return n;
+    }
+  }
+}
+
+/** The static name of `a.b`, `a.#b` (as `#b`), `a["b"]`, `` a[`b`] ``; undefined when computed from a value. */
+export function memberName(node: TSESTree.MemberExpression): string | undefined {
+  const p = node.property;
+  if (!node.computed) {
+    return p.type === AST_NODE_TYPES.PrivateIdentifier ? `#${p.name}` : (p as TSESTree.Identifier).name;
+  }
+  if (p.type === AST_NODE_TYPES.Literal && typeof p.value === "string") return p.value;
+  if (p.type === AST_NODE_TYPES.TemplateLiteral && p.expressions.length === 0) return p.quasis[0].value.cooked ?? undefined;
+  return undefined;
+}
+
+/** Name of a class member / object property key when it is static. */
+export function keyName(key: Node, computed: boolean): string | undefined {
+  if (key.type === AST_NODE_TYPES.PrivateIdentifier) return `#${key.name}`;
+  if (!computed && key.type === AST_NODE_TYPES.Identifier) return key.name;
+  if (key.type === AST_NODE_TYPES.Literal && (typeof key.value === "string" || typeof key.value === "number")) {
+    return String(key.value);
+  }
+  return undefined;
+}
+
+/** For a call `recv.method(...)` (optional chaining allowed): the receiver and the static method name. */
+export function methodCall(
+  node: TSESTree.CallExpression,
+): { receiver: TSESTree.Expression; method: string; callee: TSESTree.MemberExpression } | undefined {
+  const callee = unwrap(node.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const method = memberName(callee);
+  if (method === undefined || callee.object.type === AST_NODE_TYPES.Super) return undefined;
+  return { receiver: callee.object as TSESTree.Expression, method, callee };
+}
+
+/** The nearest enclosing function of a node (not the node itself). */
+export function enclosingFunction(node: Node): FunctionNode | undefined {
+  for (let n = node.parent; n; n = n.parent) if (isFunction(n)) return n;
+  return undefined;
+}
+
+/**
+ * The class whose instance `this` refers to at `node`: walks out through arrow functions to the
+ * nearest non-arrow function, which must be a non-static method (or a non-static field initialiser).
+ */
+export function thisClass(node: Node): ClassNode | undefined {
+  let child: Node = node;
+  for (let n = node.parent; n; child = n, n = n.parent) {
+    switch (n.type) {
+      case AST_NODE_TYPES.ArrowFunctionExpression:
+        continue;
+      case AST_NODE_TYPES.FunctionExpression: {
+        const m = n.parent;
+        if (
+          (m?.type === AST_NODE_TYPES.MethodDefinition || m?.type === AST_NODE_TYPES.TSAbstractMethodDefinition) &&
+          m.value === n &&
+          !m.static &&
+          isClass(m.parent.parent)
+        ) {
+          return m.parent.parent;
+        }
+        return undefined;
+      }
+      case AST_NODE_TYPES.FunctionDeclaration:
+      case AST_NODE_TYPES.StaticBlock:
+        return undefined;
+      case AST_NODE_TYPES.PropertyDefinition:
+      case AST_NODE_TYPES.AccessorProperty:
+        if (n.value === child && !n.static && isClass(n.parent.parent)) return n.parent.parent;
+        return undefined;
+      case AST_NODE_TYPES.ClassBody:
+        return undefined;
+      default:
+        continue;
+    }
+  }
+  return undefined;
+}
+
+/** The method (or field arrow) of a class that a function node is, with its name. */
+export function classMemberOf(fn: FunctionNode): { cls: ClassNode; name: string | undefined; isStatic: boolean } | undefined {
+  const m = fn.parent;
+  if (
+    (m?.type === AST_NODE_TYPES.MethodDefinition || m?.type === AST_NODE_TYPES.PropertyDefinition) &&
+    m.value === fn &&
+    isClass(m.parent.parent)
+  ) {
+    return { cls: m.parent.parent, name: keyName(m.key, m.computed), isStatic: m.static };
+  }
+  return undefined;
+}
+
+/** The name a type annotation refers to: `Foo`, `ns.Foo`, `Foo<T>` → "Foo"; unions with null/undefined are looked through. */
+export function typeAnnotationName(annotation: TSESTree.TypeNode | undefined): string | undefined {
+  if (!annotation) return undefined;
+  if (annotation.type === AST_NODE_TYPES.TSTypeReference) {
+    const n = annotation.typeName;
+    if (n.type === AST_NODE_TYPES.Identifier) return n.name;
+    if (n.type === AST_NODE_TYPES.TSQualifiedName) return n.right.name;
+    return undefined;
+  }
+  if (annotation.type === AST_NODE_TYPES.TSUnionType) {
+    let found: string | undefined;
+    for (const t of annotation.types) {
+      if (
+        t.type === AST_NODE_TYPES.TSNullKeyword ||
+        t.type === AST_NODE_TYPES.TSUndefinedKeyword
+      ) {
+        continue;
+      }
+      const name = typeAnnotationName(t);
+      if (name === undefined || (found !== undefined && found !== name)) return undefined;
+      found = name;
+    }
+    return found;
+  }
+  return undefined;
+}
+
+/** Walks `root`'s subtree depth-first, calling `visit` on each node; `visit` returns false to skip a node's children. */
+export function walk(
+  root: Node,
+  visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
+  visit: (node: Node) => boolean | void,
+): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visit(node) === false) continue;
+    const keys = visitorKeys[node.type];
+    if (!keys) continue;
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const child = (node as unknown as Record<string, unknown>)[keys[i]];
+      if (Array.isArray(child)) {
+        for (let j = child.length - 1; j >= 0; j--) {
+          const c = child[j] as Node | null;
+          if (c && typeof c.type === "string") stack.push(c);
+        }
+      } else if (child && typeof (child as Node).type === "string") {
+        stack.push(child as Node);
+      }
+    }
+  }
+}
+
+/** The statement list a statement sits in directly (block, program, switch case, static block), or undefined. */
+export function statementList(stmt: Node): Node[] | undefined {
+  const p = stmt.parent;
+  if (!p) return undefined;
+  switch (p.type) {
+    case AST_NODE_TYPES.BlockStatement:
+    case AST_NODE_TYPES.Program:
+    case AST_NODE_TYPES.StaticBlock:
+      return p.body as Node[];
+    case AST_NODE_TYPES.SwitchCase:
+      return p.consequent;
+    default:
+      return undefined;
+  }
+}
+
+/** The statement that contains `node` directly inside a statement list, stopping at function boundaries. */
+export function enclosingListedStatement(node: Node): Node | undefined {
+  for (let n: Node | undefined = node; n; n = n.parent) {
+    if (n !== node && isFunction(n)) return undefined;
+    if (statementList(n)) return n;
+  }
+  return undefined;
+}
+
+/** Leading whitespace of the line `node` starts on. */
+export function indentOf(sourceText: string, node: Node): string {
+  const start = node.range[0];
+  const lineStart = sourceText.lastIndexOf("\n", start - 1) + 1;
+  let i = lineStart;
+  while (i < start && (sourceText[i] === " " || sourceText[i] === "\t")) i++;
+  return sourceText.slice(lineStart, i);
+}
+
+/** Whether `node` awaits or yields, not counting nested functions and classes. */
+export function containsAwait(
+  node: Node,
+  visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
+): boolean {
+  let found = false;
+  walk(node, visitorKeys, (n) => {
+    if (found || (n !== node && (isFunction(n) || isClass(n)))) return false;
+    if (n.type === AST_NODE_TYPES.AwaitExpression || n.type === AST_NODE_TYPES.YieldExpression) found = true;
+    else if (n.type === AST_NODE_TYPES.ForOfStatement && n.await) found = true;
+    return !found;
+  });
+  return found;
+}

@@ -1,0 +1,135 @@
+/**
+ * "What does this SQL string say?" — the static text of an `exec` argument, and where each
+ * character of it stands in the source (when it can be known exactly), for reports and fixes.
+ */
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { findVariable } from "@typescript-eslint/utils/ast-utils";
+import type { Node } from "./ast.js";
+import { DYNAMIC, type SqlStatement, splitStatements } from "./sql.js";
+
+/** A piece of the SQL text that maps one-to-one onto source characters. */
+interface Segment {
+  textStart: number;
+  textEnd: number;
+  sourceStart: number;
+}
+
+export interface StaticSql {
+  /** The SQL text; every `${…}` of a template literal is the single character `DYNAMIC`. */
+  text: string;
+  statements: SqlStatement[];
+  /** The literal the text is written in, when it is written directly in the call. */
+  literal: TSESTree.Literal | TSESTree.TemplateLiteral | undefined;
+  /** Source ranges of the text, piece by piece; empty when the text is not written verbatim (escapes, a `const`, `+`). */
+  segments: Segment[];
+}
+
+const cache = new WeakMap<Node, StaticSql | null>();
+
+/** The static SQL of `node` (an `exec` argument), or undefined when it is computed at run time. */
+export function staticSql(node: Node, sourceCode: Readonly<TSESLint.SourceCode>): StaticSql | undefined {
+  const hit = cache.get(node);
+  if (hit !== undefined) return hit ?? undefined;
+  const pieces = textOf(node, sourceCode, 0);
+  const result: StaticSql | undefined = pieces
+    ? {
+        text: pieces.text,
+        statements: splitStatements(pieces.text),
+        literal:
+          node.type === AST_NODE_TYPES.Literal || node.type === AST_NODE_TYPES.TemplateLiteral ? node : undefined,
+        segments: pieces.segments ?? [],
+      }
+    : undefined;
+  cache.set(node, result ?? null);
+  return result;
+}
+
+/**
+ * The source range of text offsets [start, end). Ends are mapped separately, so a range may span
+ * `${…}` placeholders: between two verbatim quasis, the source holds exactly what the text does.
+ */
+export function sourceRange(sql: StaticSql, start: number, end: number): [number, number] | undefined {
+  let from: number | undefined;
+  let to: number | undefined;
+  for (const s of sql.segments) {
+    if (from === undefined && start >= s.textStart && start <= s.textEnd) from = s.sourceStart + start - s.textStart;
+    if (to === undefined && end >= s.textStart && end <= s.textEnd) to = s.sourceStart + end - s.textStart;
+  }
+  return from !== undefined && to !== undefined && from <= to ? [from, to] : undefined;
+}
+
+/** The source range of a `${…}` placeholder at text offset `offset`. */
+export function placeholderRange(sql: StaticSql, offset: number): [number, number] | undefined {
+  if (sql.text[offset] !== DYNAMIC || sql.literal?.type !== AST_NODE_TYPES.TemplateLiteral) return undefined;
+  let index = 0;
+  for (let i = 0; i < offset; i++) if (sql.text[i] === DYNAMIC) index++;
+  const expr = sql.literal.expressions[index];
+  return expr ? [expr.range[0], expr.range[1]] : undefined;
+}
+
+function textOf(
+  node: Node,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  depth: number,
+): { text: string; segments: Segment[] | undefined } | undefined {
+  if (depth > 8) return undefined;
+  switch (node.type) {
+    case AST_NODE_TYPES.Literal: {
+      if (typeof node.value !== "string") return undefined;
+      const inner = node.raw.slice(1, -1);
+      const verbatim = inner === node.value;
+      return {
+        text: node.value,
+        segments: verbatim ? [{ textStart: 0, textEnd: node.value.length, sourceStart: node.range[0] + 1 }] : undefined,
+      };
+    }
+    case AST_NODE_TYPES.TemplateLiteral: {
+      let text = "";
+      let segments: Segment[] | undefined = [];
+      const last = node.quasis.length - 1;
+      for (let i = 0; i <= last; i++) {
+        const q = node.quasis[i];
+        const cooked = q.value.cooked;
+        if (cooked === null || cooked === undefined) return undefined; // an invalid escape in a tagged template
+        if (segments && q.value.raw === cooked) {
+          // Where the quasi's characters sit: before the closing backtick, or before the `${` of the next expression
+          // (found by token, since the parsers disagree on a TemplateElement's range).
+          const end =
+            i === last
+              ? node.range[1] - 1
+              : sourceCode.getTokenBefore(node.expressions[i], { filter: (t) => t.type === "Template" })!.range[1] - 2;
+          segments.push({ textStart: text.length, textEnd: text.length + cooked.length, sourceStart: end - q.value.raw.length });
+        } else {
+          segments = undefined;
+        }
+        text += cooked;
+        if (i < last) text += DYNAMIC;
+      }
+      return { text, segments };
+    }
+    case AST_NODE_TYPES.BinaryExpression: {
+      if (node.operator !== "+") return undefined;
+      const left = textOf(node.left, sourceCode, depth + 1);
+      const right = left && textOf(node.right, sourceCode, depth + 1);
+      return left && right ? { text: left.text + right.text, segments: undefined } : undefined;
+    }
+    case AST_NODE_TYPES.Identifier: {
+      const variable = findVariable(sourceCode.getScope(node), node);
+      if (!variable || variable.defs.length !== 1) return undefined;
+      const def = variable.defs[0];
+      if (def.type !== "Variable" || variable.references.some((r) => r.isWrite() && !r.init)) return undefined;
+      const decl = def.node as TSESTree.VariableDeclarator;
+      if (decl.id !== def.name || !decl.init) return undefined;
+      const inner = textOf(decl.init, sourceCode, depth + 1);
+      return inner ? { text: inner.text, segments: undefined } : undefined;
+    }
+    case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSSatisfiesExpression: {
+      const inner = textOf(node.expression, sourceCode, depth + 1);
+      return inner ? { text: inner.text, segments: undefined } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,382 @@
+/**
+ * A small SQLite tokenizer and statement helpers for the static text of Durable Object
+ * `sql.exec(query, ...bindings)` calls, where each template-literal `${…}` has been
+ * replaced by {@link DYNAMIC}. Nothing here throws: malformed SQL just yields fewer facts.
+ */
+
+/** Placeholder character standing for one template-literal `${…}` expression. */
+export const DYNAMIC = "\uE000";
+
+export type SqlTokenType = "word" | "quoted-identifier" | "string" | "blob" | "number" | "param" | "punct" | "dynamic";
+
+export interface SqlToken {
+  type: SqlTokenType;
+  /** Source text of the token as written. */
+  text: string;
+  /**
+   * "word": upper-cased text; "quoted-identifier": the unquoted name (`"a""b"` -> a"b, `[x]` -> x,
+   * `` `x` `` -> x); "string": the unescaped content ('it''s' -> it's); others: text.
+   */
+  value: string;
+  /** Offsets into the input text, [start, end). */
+  start: number;
+  end: number;
+}
+
+export interface SqlStatement {
+  /** The statement's tokens, without comments, whitespace or the terminating ";". */
+  tokens: SqlToken[];
+  /** Offset of the first token, and offset just after the last token. */
+  start: number;
+  end: number;
+}
+
+const KIND_NAMES = [
+  "select", "insert", "replace", "update", "delete", "pragma", "begin", "commit", "end", "rollback", "savepoint",
+  "release", "create", "drop", "alter", "attach", "detach", "with", "values", "explain", "vacuum", "analyze", "reindex",
+] as const;
+export type StatementKind = (typeof KIND_NAMES)[number] | "other";
+
+export interface PragmaInfo {
+  /** "main" for `PRAGMA main.user_version` (lower-cased); {@link DYNAMIC} if the schema is a `${…}`. */
+  schema: string | undefined;
+  /** Lower-cased pragma name. */
+  name: string;
+  nameToken: SqlToken;
+  /** "read": PRAGMA x ; "assign": PRAGMA x = v ; "call": PRAGMA x(v) */
+  form: "read" | "assign" | "call";
+  /** Tokens of the value for assign/call forms (without the "=" or parens); [] for read. */
+  valueTokens: SqlToken[];
+}
+
+export interface ParameterInfo {
+  /** Highest index a bare `?` or `?NNN` refers to (SQLite numbering). */
+  count: number;
+  /** Distinct named parameters (`:a`, `@a`, `$a`, prefix included), in order of first use. */
+  named: string[];
+  /** True if any `?NNN` parameter appears. */
+  hasNumbered: boolean;
+  /** Total parameter slots as SQLite counts them (named parameters take an index too). */
+  slots: number;
+}
+
+const MULTI_PUNCT = ["->>", "||", "<=", ">=", "<>", "!=", "==", "<<", ">>", "->"];
+
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
+const isHex = (c: string | undefined): boolean => c !== undefined && /[0-9a-fA-F]/.test(c);
+const isWordStart = (c: string): boolean =>
+  /[A-Za-z_]/.test(c) || (c > "\x7f" && c !== DYNAMIC && /\p{L}/u.test(c));
+const isWordPart = (c: string): boolean =>
+  /[A-Za-z0-9_$]/.test(c) || (c > "\x7f" && c !== DYNAMIC && /[\p{L}\p{N}\p{M}]/u.test(c));
+
+/** Offset just after the run of ASCII digits starting at `i`. */
+function digitsEnd(text: string, i: number): number {
+  while (isDigit(text[i])) i++;
+  return i;
+}
+
+/** Offset just after a numeric literal starting at `i` (decimal, `.5`, `1e10`, `0x1F`). */
+function numberEnd(text: string, i: number): number {
+  if (text[i] === "0" && (text[i + 1] === "x" || text[i + 1] === "X") && isHex(text[i + 2])) {
+    for (i += 2; isHex(text[i]); ) i++;
+    return i;
+  }
+  i = digitsEnd(text, i);
+  if (text[i] === ".") i = digitsEnd(text, i + 1);
+  const exp = text[i + 1] === "+" || text[i + 1] === "-" ? i + 2 : i + 1;
+  return (text[i] === "e" || text[i] === "E") && isDigit(text[exp]) ? digitsEnd(text, exp) : i;
+}
+
+/**
+ * Scans a quoted run whose opening quote is at `i`. A doubled `close` is an
+ * escape when `doubled`. Unterminated runs end at the end of the text.
+ * Returns [end offset, unescaped content].
+ */
+function scanQuoted(text: string, i: number, close: string, doubled: boolean): [number, string] {
+  let content = "";
+  for (let k = i + 1; k < text.length; k++) {
+    if (text[k] !== close) content += text[k];
+    else if (doubled && text[k + 1] === close) content += text[k++];
+    else return [k + 1, content];
+  }
+  return [text.length, content];
+}
+
+/** Splits SQLite text into tokens, dropping whitespace and comments. Never throws. */
+export function tokenizeSql(text: string): SqlToken[] {
+  const tokens: SqlToken[] = [];
+  const n = text.length;
+  /** The code point at `j` as a string ("" past the end). */
+  const at = (j: number): string => (j < n ? String.fromCodePoint(text.codePointAt(j) ?? 0) : "");
+  const wordEnd = (j: number): number => {
+    for (let c = at(j); isWordPart(c); c = at(j)) j += c.length;
+    return j;
+  };
+  /** Adds the token [start, end) and returns `end`. */
+  const push = (type: SqlTokenType, start: number, end: number, value = text.slice(start, end)): number => {
+    tokens.push({ type, text: text.slice(start, end), value, start, end });
+    return end;
+  };
+  for (let i = 0; i < n; ) {
+    const ch = at(i);
+    const next = text[i + 1];
+    if (/\s/u.test(ch)) {
+      i += ch.length;
+    } else if ((ch === "-" && next === "-") || (ch === "/" && next === "*")) {
+      const close = ch === "-" ? "\n" : "*/";
+      const end = text.indexOf(close, i + 2);
+      i = end === -1 ? n : end + close.length;
+    } else if (ch === DYNAMIC) {
+      i = push("dynamic", i, i + 1);
+    } else if ((ch === "x" || ch === "X") && next === "'") {
+      i = push("blob", i, scanQuoted(text, i + 1, "'", false)[0]);
+    } else if (ch === "'" || ch === '"' || ch === "`" || ch === "[") {
+      const [end, value] = scanQuoted(text, i, ch === "[" ? "]" : ch, ch !== "[");
+      i = push(ch === "'" ? "string" : "quoted-identifier", i, end, value);
+    } else if (isDigit(ch) || (ch === "." && isDigit(next))) {
+      i = push("number", i, numberEnd(text, i));
+    } else if (isWordStart(ch)) {
+      const end = wordEnd(i);
+      i = push("word", i, end, text.slice(i, end).toUpperCase());
+    } else if (ch === "?") {
+      i = push("param", i, digitsEnd(text, i + 1));
+    } else if ((ch === ":" || ch === "@" || ch === "$") && isWordPart(at(i + 1))) {
+      i = push("param", i, wordEnd(i + 1));
+    } else {
+      i = push("punct", i, i + (MULTI_PUNCT.find((op) => text.startsWith(op, i)) ?? ch).length);
+    }
+  }
+  return tokens;
+}
+
+const isWord = (t: SqlToken | undefined, word: string): boolean => t?.type === "word" && t.value === word;
+const isPunct = (t: SqlToken | undefined, p: string): boolean => t?.type === "punct" && t.value === p;
+
+/** Indices (from `from` on) of the tokens at parenthesis depth 0, parentheses themselves excluded. */
+function* topLevel(t: SqlToken[], from: number): Generator<number> {
+  for (let i = from, depth = 0; i < t.length; i++) {
+    if (isPunct(t[i], "(")) depth++;
+    else if (isPunct(t[i], ")")) depth--;
+    else if (depth === 0) yield i;
+  }
+}
+
+/** Whether `words` ("" for non-words) is exactly [EXPLAIN [QUERY PLAN]] CREATE [TEMP|TEMPORARY] TRIGGER. */
+function isTriggerHead(words: string[]): boolean {
+  let i = words[0] === "EXPLAIN" ? (words[1] === "QUERY" && words[2] === "PLAN" ? 3 : 1) : 0;
+  if (words[i++] !== "CREATE") return false;
+  if (words[i] === "TEMP" || words[i] === "TEMPORARY") i++;
+  return words[i] === "TRIGGER" && i === words.length - 1;
+}
+
+/**
+ * Splits text into statements on top-level ";". Empty statements are dropped.
+ * A `CREATE TRIGGER … BEGIN … END` is one statement: inside the trigger body,
+ * BEGIN/CASE … END nesting is tracked and ";" does not split.
+ */
+export function splitStatements(text: string): SqlStatement[] {
+  const out: SqlStatement[] = [];
+  let tokens: SqlToken[] = [];
+  let trigger = false; // current statement is a CREATE TRIGGER
+  let depth = 0; // BEGIN/CASE nesting inside the trigger body
+  const flush = (): void => {
+    if (tokens.length > 0) out.push({ tokens, start: tokens[0].start, end: tokens[tokens.length - 1].end });
+    tokens = [];
+    trigger = false;
+    depth = 0;
+  };
+  for (const tok of tokenizeSql(text)) {
+    if (depth === 0 && isPunct(tok, ";")) flush();
+    else tokens.push(tok);
+    if (tok.type !== "word") continue;
+    if (!trigger) {
+      trigger = tok.value === "TRIGGER" && isTriggerHead(tokens.map((t) => (t.type === "word" ? t.value : "")));
+    } else if (tok.value === "BEGIN" || (depth > 0 && tok.value === "CASE")) {
+      depth++;
+    } else if (depth > 0 && tok.value === "END") {
+      depth--;
+    }
+  }
+  flush();
+  return out;
+}
+
+const KINDS: ReadonlySet<string> = new Set(KIND_NAMES);
+const DML_VERBS: ReadonlySet<string> = new Set(["SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "VALUES"]);
+
+function kindOf(tok: SqlToken | undefined): StatementKind {
+  const k = tok?.type === "word" ? tok.value.toLowerCase() : "";
+  return KINDS.has(k) ? (k as StatementKind) : "other";
+}
+
+/** Kind of a statement, from its first word ("with" for a CTE; see {@link mainVerb}). */
+export function statementKind(stmt: SqlStatement): StatementKind {
+  return kindOf(stmt.tokens[0]);
+}
+
+/**
+ * Index of the statement's main verb token: 0, or for `WITH …` the first
+ * SELECT/INSERT/UPDATE/DELETE/REPLACE/VALUES after the CTE list (-1 if none).
+ */
+export function mainVerbIndex(stmt: SqlStatement): number {
+  return withInfo(stmt.tokens).verb;
+}
+
+/** Reads a WITH clause: the main verb's index and the (lower-cased) CTE names. */
+function withInfo(t: SqlToken[]): { verb: number; ctes: Set<string> } {
+  const ctes = new Set<string>();
+  if (!isWord(t[0], "WITH")) return { verb: 0, ctes };
+  let expectName = true; // at the start of a CTE definition
+  for (const i of topLevel(t, isWord(t[1], "RECURSIVE") ? 2 : 1)) {
+    if (t[i].type === "word" && DML_VERBS.has(t[i].value)) return { verb: i, ctes };
+    if (expectName) ctes.add(partName(t, i) ?? DYNAMIC);
+    expectName = isPunct(t[i], ",");
+  }
+  return { verb: -1, ctes };
+}
+
+/** Like {@link statementKind}, but for `WITH …` the kind of the verb after the CTE list ("with" if none). */
+export function mainVerb(stmt: SqlStatement): StatementKind {
+  const verb = mainVerbIndex(stmt);
+  return verb < 0 ? "with" : kindOf(stmt.tokens[verb]);
+}
+
+const NAME_TYPES: ReadonlySet<string> = new Set(["word", "quoted-identifier", "string", "dynamic"]);
+const isNameLike = (t: SqlToken | undefined): boolean => t !== undefined && NAME_TYPES.has(t.type);
+
+/** Lower-cased name of the identifier at `i`; undefined if it is (or is glued to) a `${…}`. */
+function partName(t: SqlToken[], i: number): string | undefined {
+  const tok = t[i];
+  const glued = (j: number): boolean => t[j]?.type === "dynamic" && (t[j].end === tok.start || t[j].start === tok.end);
+  if (tok.type === "dynamic" || tok.value.includes(DYNAMIC) || glued(i - 1) || glued(i + 1)) return undefined;
+  return (tok.type === "word" ? tok.text : tok.value).toLowerCase();
+}
+
+/** A name with its schema (undefined if unqualified) and the index after it; dynamic parts are DYNAMIC/undefined. */
+type NameRef = { schema: string | undefined; name: string | undefined; next: number };
+
+/** Reads `name` or `schema.name` at `i`; undefined if no identifier is there. */
+function readName(t: SqlToken[], i: number): NameRef | undefined {
+  if (!isNameLike(t[i])) return undefined;
+  if (isPunct(t[i + 1], ".") && isNameLike(t[i + 2])) {
+    return { schema: partName(t, i) ?? DYNAMIC, name: partName(t, i + 2), next: i + 3 };
+  }
+  return { schema: undefined, name: partName(t, i), next: i + 1 };
+}
+
+/** Parses a PRAGMA statement; undefined if not a PRAGMA, malformed, or its name is dynamic. */
+export function pragmaInfo(stmt: SqlStatement): PragmaInfo | undefined {
+  const t = stmt.tokens;
+  if (!isWord(t[0], "PRAGMA")) return undefined;
+  const ref = readName(t, 1);
+  if (ref?.name === undefined) return undefined;
+  const base = { schema: ref.schema, name: ref.name, nameToken: t[ref.next - 1] };
+  const i = ref.next;
+  if (i === t.length) return { ...base, form: "read", valueTokens: [] };
+  if (isPunct(t[i], "=") && i + 1 < t.length) return { ...base, form: "assign", valueTokens: t.slice(i + 1) };
+  if (isPunct(t[i], "(") && isPunct(t[t.length - 1], ")") && i + 2 < t.length) {
+    return { ...base, form: "call", valueTokens: t.slice(i + 1, -1) };
+  }
+  return undefined;
+}
+
+/**
+ * Table written by INSERT [OR x] INTO t / REPLACE INTO t / UPDATE [OR x] t /
+ * DELETE FROM t / CREATE [TEMP] [VIRTUAL] TABLE [IF NOT EXISTS] t (after the CTE
+ * list for WITH). Lower-cased and unqualified; undefined if dynamic or absent.
+ */
+export function writtenTable(stmt: SqlStatement): string | undefined {
+  const t = stmt.tokens;
+  let i = mainVerbIndex(stmt);
+  if (i < 0) return undefined;
+  /** Steps over `word` if it is next. */
+  const take = (word: string): boolean => isWord(t[i], word) && ++i > 0;
+  const kind = kindOf(t[i++]);
+  if ((kind === "insert" || kind === "update") && take("OR")) i++; // OR <conflict resolution>
+  if (kind === "create") {
+    if (!take("TEMP")) take("TEMPORARY");
+    take("VIRTUAL");
+    if (!take("TABLE") || (take("IF") && !(take("NOT") && take("EXISTS")))) return undefined;
+  } else if (kind === "insert" || kind === "replace") {
+    if (!take("INTO")) return undefined;
+  } else if (kind === "delete") {
+    if (!take("FROM")) return undefined;
+  } else if (kind !== "update") {
+    return undefined;
+  }
+  return readName(t, i)?.name;
+}
+
+/** Words that end a FROM clause at depth 0. */
+const FROM_END: ReadonlySet<string> = new Set([
+  "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "UNION", "INTERSECT", "EXCEPT", "RETURNING",
+]);
+
+/**
+ * For a SELECT (or WITH … SELECT): distinct tables named after FROM, JOIN or a
+ * FROM-list comma at parenthesis depth 0 (lower-cased, unqualified). Subqueries,
+ * table-valued functions and CTE names are skipped. undefined if the statement
+ * is not a SELECT or any table name is dynamic.
+ */
+export function readTables(stmt: SqlStatement): string[] | undefined {
+  const t = stmt.tokens;
+  const { verb, ctes } = withInfo(t);
+  if (verb < 0 || kindOf(t[verb]) !== "select") return undefined;
+  const tables: string[] = [];
+  let inFrom = false;
+  for (const i of topLevel(t, verb)) {
+    const tok = t[i];
+    let startsRef = false;
+    if (isWord(tok, "FROM")) {
+      // `a IS [NOT] DISTINCT FROM b` is a comparison, not a FROM clause.
+      startsRef = !(isWord(t[i - 1], "DISTINCT") && (isWord(t[i - 2], "IS") || isWord(t[i - 2], "NOT")));
+      inFrom ||= startsRef;
+    } else if (isWord(tok, "JOIN") || (inFrom && isPunct(tok, ","))) {
+      startsRef = true;
+    } else if (tok.type === "word" && FROM_END.has(tok.value)) {
+      inFrom = false;
+    }
+    const ref = startsRef ? readName(t, i + 1) : undefined;
+    if (!ref || isPunct(t[ref.next], "(")) continue;
+    if (ref.name === undefined) return undefined;
+    if ((ref.schema !== undefined || !ctes.has(ref.name)) && !tables.includes(ref.name)) tables.push(ref.name);
+  }
+  return tables;
+}
+
+/** True for INSERT OR REPLACE, REPLACE INTO, and INSERT … ON CONFLICT … DO UPDATE (upsert). */
+export function isUpsertOrReplace(stmt: SqlStatement): boolean {
+  const t = stmt.tokens;
+  const verb = mainVerbIndex(stmt);
+  if (verb < 0) return false;
+  if (isWord(t[verb], "REPLACE")) return true;
+  if (!isWord(t[verb], "INSERT")) return false;
+  if (isWord(t[verb + 1], "OR") && isWord(t[verb + 2], "REPLACE")) return true;
+  for (const i of topLevel(t, verb + 1)) if (isWord(t[i], "DO") && isWord(t[i + 1], "UPDATE")) return true;
+  return false;
+}
+
+/**
+ * Parameters, numbered by SQLite's rules: a bare `?` takes one more than the
+ * largest index so far, `?NNN` takes NNN, and each distinct named parameter
+ * (`:a`, `@a`, `$a`) takes the next index on first use.
+ */
+export function parameterInfo(stmt: SqlStatement): ParameterInfo {
+  let slots = 0;
+  let count = 0;
+  let hasNumbered = false;
+  const named: string[] = [];
+  for (const { type, text } of stmt.tokens) {
+    if (type !== "param" || named.includes(text)) continue;
+    if (text[0] !== "?") {
+      named.push(text);
+      slots++;
+      continue;
+    }
+    hasNumbered ||= text.length > 1;
+    const index = text.length > 1 ? Number(text.slice(1)) : slots + 1;
+    slots = Math.max(slots, index);
+    count = Math.max(count, index);
+  }
+  return { count, named, hasNumbered, slots };
+}

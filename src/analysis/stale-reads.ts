@@ -1,0 +1,383 @@
+/**
+ * Flow-sensitive tracking of values read from Durable Object storage, for "read, await something
+ * that opens the input gate, write the value back" (a lost update).
+ *
+ * Built on ESLint's code path analysis: each code path segment carries a state — which reads are
+ * live and the first gate-opening `await` seen after each on some path to here, and which local
+ * variables hold values derived from which reads. A segment starts from the union of its
+ * predecessors' end states ("on some path"); loop back edges are not followed, so a loop-carried
+ * stale value goes unreported rather than guessed.
+ *
+ * What counts:
+ * - reads: `storage.get(key)`, `txn.get(key)`, `storage.kv.get(key)`, and `sql.exec(SELECT …)`;
+ * - writes: `put(key, value)` / `put({ [key]: value })` of the same key, or a SQL `UPDATE` /
+ *   `INSERT OR REPLACE` / upsert of a table the read selected from, with a value (binding) derived
+ *   from the read;
+ * - reading the same key again clears the earlier read (a re-read after the await is fresh);
+ * - nothing inside `blockConcurrencyWhile`, `transaction` or `transactionSync` callbacks.
+ */
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { findVariable } from "@typescript-eslint/utils/ast-utils";
+import { type Node, isClass, isFunction, unwrap, walk } from "./ast.js";
+import { getGateModel } from "./gate.js";
+import { atomicRegionOf } from "./regions.js";
+import { isUpsertOrReplace, mainVerb, readTables, writtenTable } from "./sql.js";
+import { staticSql } from "./sql-text.js";
+import { type DurableObjectModel, getModel } from "./storage.js";
+
+type Variable = TSESLint.Scope.Variable;
+
+/** A storage key as an expression: a static string, or an expression over variables that do not change. */
+export interface KeyRep {
+  text: string;
+  variables: Variable[];
+}
+
+export interface ReadSite {
+  id: number;
+  /** The `get(…)` or `exec(…)` call. */
+  node: TSESTree.CallExpression;
+  receiver: TSESTree.Expression;
+  key: KeyRep | undefined;
+  /** Tables a SQL read selects from. */
+  tables: string[] | undefined;
+}
+
+export interface StaleWrite {
+  read: ReadSite;
+  write: TSESTree.CallExpression;
+  /** The first `await` after the read that opens the input gate on some path to the write. */
+  opener: TSESTree.AwaitExpression | TSESTree.ForOfStatement;
+}
+
+interface State {
+  reads: Map<number, TSESTree.AwaitExpression | TSESTree.ForOfStatement | null>;
+  taint: Map<Variable, ReadonlySet<number>>;
+}
+
+interface FunctionFlow {
+  states: Map<string, State>;
+  current: Set<string>;
+  hasReads: boolean;
+}
+
+const EMPTY: ReadonlySet<number> = new Set();
+
+/**
+ * Listeners that track reads through a file and call `onStale` once per read whose value is
+ * written back after a gate-opening await.
+ */
+export function staleReadListeners(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  onStale: (stale: StaleWrite) => void,
+): TSESLint.RuleListener {
+  const model = getModel(context);
+  if (!model.mayContainStorage) return {};
+  const sourceCode = context.sourceCode;
+  const gate = getGateModel(model);
+  const stack: FunctionFlow[] = [];
+  const readsByNode = new Map<Node, ReadSite>();
+  const readById = new Map<number, ReadSite>();
+  const reportedReads = new Set<number>();
+  let nextId = 0;
+
+  const top = (): FunctionFlow | undefined => stack[stack.length - 1];
+  function* currentStates(): Generator<State> {
+    const flow = top();
+    if (!flow) return;
+    for (const id of flow.current) yield flow.states.get(id)!;
+  }
+
+  /** The reads whose values `expr` may carry: read calls inside it and variables tainted by reads. */
+  function readsIn(expr: Node, state: State): ReadonlySet<number> {
+    let out: Set<number> | undefined;
+    const add = (ids: ReadonlySet<number>): void => {
+      for (const id of ids) (out ??= new Set()).add(id);
+    };
+    walk(expr, sourceCode.visitorKeys, (n) => {
+      if (isClass(n)) return false;
+      if (n.type === AST_NODE_TYPES.CallExpression) {
+        const read = readsByNode.get(n);
+        if (read) add(new Set([read.id]));
+      } else if (n.type === AST_NODE_TYPES.Identifier && state.taint.size > 0 && isReference(n)) {
+        const v = findVariable(sourceCode.getScope(n), n);
+        const t = v && state.taint.get(v);
+        if (t) add(t);
+      }
+      return true;
+    });
+    return out ?? EMPTY;
+  }
+
+  function registerRead(node: TSESTree.CallExpression): void {
+    const flow = top();
+    if (!flow) return;
+    const site = readSite(model, node, sourceCode);
+    if (!site || atomicRegionOf(model, node)) return;
+    let read = readsByNode.get(node);
+    if (!read) {
+      read = { ...site, id: nextId++ };
+      readsByNode.set(node, read);
+    }
+    flow.hasReads = true;
+    for (const state of currentStates()) {
+      // A fresh read of the same key makes earlier reads of it irrelevant: what is written next comes from here.
+      for (const id of state.reads.keys()) {
+        const other = readById.get(id);
+        if (other && other !== read && sameTarget(other, read)) state.reads.delete(id);
+      }
+      state.reads.set(read.id, null);
+    }
+    readById.set(read.id, read);
+  }
+  function checkWrite(node: TSESTree.CallExpression): void {
+    const flow = top();
+    if (!flow?.hasReads) return;
+    const targets = writeTargets(model, node, sourceCode);
+    if (!targets) return;
+    for (const state of currentStates()) {
+      for (const t of targets) {
+        for (const id of readsIn(t.value, state)) {
+          const opener = state.reads.get(id);
+          const read = readById.get(id);
+          if (!opener || !read || reportedReads.has(id)) continue;
+          const matches = t.key
+            ? read.key !== undefined && sameKey(read.key, t.key)
+            : t.table !== undefined && read.tables?.includes(t.table) === true;
+          if (!matches) continue;
+          reportedReads.add(id);
+          onStale({ read, write: node, opener });
+        }
+      }
+    }
+  }
+
+  function gateOpened(node: TSESTree.AwaitExpression | TSESTree.ForOfStatement): void {
+    const flow = top();
+    if (!flow?.hasReads) return;
+    let pending = false;
+    for (const state of currentStates()) for (const v of state.reads.values()) if (v === null) pending = true;
+    if (!pending) return;
+    if (node.type === AST_NODE_TYPES.AwaitExpression && !gate.awaitOpensGate(node)) return;
+    for (const state of currentStates()) {
+      for (const [id, v] of state.reads) if (v === null) state.reads.set(id, node);
+    }
+  }
+
+  return {
+    onCodePathStart() {
+      stack.push({ states: new Map(), current: new Set(), hasReads: false });
+    },
+    onCodePathEnd() {
+      stack.pop();
+    },
+    onCodePathSegmentStart(segment: TSESLint.CodePathSegment) {
+      const flow = top()!;
+      flow.states.set(segment.id, merge(segment.prevSegments.map((s) => flow.states.get(s.id))));
+      flow.current.add(segment.id);
+    },
+    onCodePathSegmentEnd(segment: TSESLint.CodePathSegment) {
+      top()?.current.delete(segment.id);
+    },
+    onUnreachableCodePathSegmentStart(segment: TSESLint.CodePathSegment) {
+      const flow = top()!;
+      flow.states.set(segment.id, { reads: new Map(), taint: new Map() });
+      flow.current.add(segment.id);
+    },
+    onUnreachableCodePathSegmentEnd(segment: TSESLint.CodePathSegment) {
+      top()?.current.delete(segment.id);
+    },
+    "CallExpression:exit"(node: TSESTree.CallExpression) {
+      checkWrite(node);
+      registerRead(node);
+    },
+    "AwaitExpression:exit"(node: TSESTree.AwaitExpression) {
+      gateOpened(node);
+    },
+    ForOfStatement(node: TSESTree.ForOfStatement) {
+      if (node.await) gateOpened(node);
+    },
+    "VariableDeclarator:exit"(node: TSESTree.VariableDeclarator) {
+      if (!top()?.hasReads || !node.init) return;
+      for (const state of currentStates()) assignIn(state, node.id, readsIn(node.init, state), false);
+    },
+    "AssignmentExpression:exit"(node: TSESTree.AssignmentExpression) {
+      if (!top()?.hasReads) return;
+      const compound = node.operator !== "=";
+      for (const state of currentStates()) assignIn(state, node.left, readsIn(node.right, state), compound);
+    },
+  } as TSESLint.RuleListener;
+
+  function assignIn(state: State, target: Node, value: ReadonlySet<number>, compound: boolean): void {
+    walk(target, sourceCode.visitorKeys, (n) => {
+      if (n.type === AST_NODE_TYPES.MemberExpression) return false; // `o.x = …` does not rebind `o`
+      if (n.type === AST_NODE_TYPES.AssignmentPattern) {
+        // `{ a = fallback }`: the default is a value too.
+        assignIn(state, n.left, union(value, readsIn(n.right, state)), compound);
+        return false;
+      }
+      if (n.type === AST_NODE_TYPES.Property) {
+        if (n.computed) return true;
+        assignIn(state, n.value, value, compound);
+        return false;
+      }
+      if (n.type !== AST_NODE_TYPES.Identifier) return true;
+      const v = findVariable(sourceCode.getScope(n), n);
+      if (!v) return false;
+      const next = compound ? union(state.taint.get(v) ?? EMPTY, value) : value;
+      if (next.size > 0) state.taint.set(v, next);
+      else state.taint.delete(v);
+      return false;
+    });
+  }
+}
+
+function merge(prev: (State | undefined)[]): State {
+  const reads = new Map<number, TSESTree.AwaitExpression | TSESTree.ForOfStatement | null>();
+  const taint = new Map<Variable, ReadonlySet<number>>();
+  for (const s of prev) {
+    if (!s) continue; // a loop back edge not yet walked
+    for (const [id, opener] of s.reads) if (!reads.get(id)) reads.set(id, opener);
+    for (const [v, ids] of s.taint) taint.set(v, union(taint.get(v) ?? EMPTY, ids));
+  }
+  return { reads, taint };
+}
+
+function union(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {
+  if (a.size === 0) return b;
+  if (b.size === 0) return a;
+  const out = new Set(a);
+  for (const x of b) out.add(x);
+  return out;
+}
+
+function isReference(id: TSESTree.Identifier): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if (p.type === AST_NODE_TYPES.MemberExpression && p.property === id && !p.computed) return false;
+  if ((p.type === AST_NODE_TYPES.Property || p.type === AST_NODE_TYPES.PropertyDefinition) && p.key === id && !p.computed) {
+    return p.type === AST_NODE_TYPES.Property && p.shorthand;
+  }
+  return true;
+}
+
+/** What a call reads, if it is a storage read this analysis follows. */
+function readSite(
+  model: DurableObjectModel,
+  node: TSESTree.CallExpression,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): Omit<ReadSite, "id"> | undefined {
+  const h = model.handleCall(node);
+  if (!h) return undefined;
+  if (h.method === "get" && (h.kind === "storage" || h.kind === "txn" || h.kind === "kv")) {
+    const arg = node.arguments[0];
+    if (!arg || arg.type === AST_NODE_TYPES.ArrayExpression || arg.type === AST_NODE_TYPES.SpreadElement) return undefined;
+    const key = keyRep(arg, sourceCode);
+    return key ? { node, receiver: h.receiver, key, tables: undefined } : undefined;
+  }
+  if (h.kind === "sql" && h.method === "exec" && node.arguments[0]) {
+    const sql = staticSql(node.arguments[0], sourceCode);
+    const last = sql?.statements[sql.statements.length - 1];
+    if (!last || mainVerb(last) !== "select") return undefined;
+    const tables = readTables(last);
+    return tables && tables.length > 0 ? { node, receiver: h.receiver, key: undefined, tables } : undefined;
+  }
+  return undefined;
+}
+
+/** The (key, value) pairs or (table, bindings) a write call stores. */
+function writeTargets(
+  model: DurableObjectModel,
+  node: TSESTree.CallExpression,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): { key?: KeyRep; table?: string; value: Node }[] | undefined {
+  const h = model.handleCall(node);
+  if (!h) return undefined;
+  if (h.method === "put" && (h.kind === "storage" || h.kind === "txn" || h.kind === "kv")) {
+    const [first, second] = node.arguments;
+    if (!first) return undefined;
+    if (first.type === AST_NODE_TYPES.ObjectExpression) {
+      const out: { key: KeyRep; value: Node }[] = [];
+      for (const p of first.properties) {
+        if (p.type !== AST_NODE_TYPES.Property) continue;
+        const key =
+          p.computed
+            ? keyRep(p.key, sourceCode)
+            : p.key.type === AST_NODE_TYPES.Identifier
+              ? { text: JSON.stringify(p.key.name), variables: [] }
+              : keyRep(p.key, sourceCode);
+        if (key) out.push({ key, value: p.value });
+      }
+      return out;
+    }
+    const key = second ? keyRep(first, sourceCode) : undefined;
+    return key && second ? [{ key, value: second }] : undefined;
+  }
+  if (h.kind === "sql" && h.method === "exec" && node.arguments.length > 1) {
+    const sql = staticSql(node.arguments[0], sourceCode);
+    const out: { table: string; value: Node }[] = [];
+    for (const stmt of sql?.statements ?? []) {
+      const verb = mainVerb(stmt);
+      if (verb !== "update" && !((verb === "insert" || verb === "replace") && isUpsertOrReplace(stmt))) continue;
+      const table = writtenTable(stmt);
+      if (table) for (const b of node.arguments.slice(1)) out.push({ table, value: b });
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/**
+ * A key as something comparable: string literals by value; other expressions by their tokens,
+ * provided every variable in them is never reassigned and they contain no call or assignment.
+ */
+export function keyRep(expr: Node, sourceCode: Readonly<TSESLint.SourceCode>): KeyRep | undefined {
+  const e = unwrap(expr);
+  if (e.type === AST_NODE_TYPES.Literal) {
+    return typeof e.value === "string" || typeof e.value === "number" ? { text: JSON.stringify(String(e.value)), variables: [] } : undefined;
+  }
+  if (e.type === AST_NODE_TYPES.TemplateLiteral && e.expressions.length === 0) {
+    return { text: JSON.stringify(e.quasis[0].value.cooked ?? ""), variables: [] };
+  }
+  const variables: Variable[] = [];
+  let stable = true;
+  walk(e, sourceCode.visitorKeys, (n) => {
+    if (!stable) return false;
+    switch (n.type) {
+      case AST_NODE_TYPES.CallExpression:
+      case AST_NODE_TYPES.NewExpression:
+      case AST_NODE_TYPES.AwaitExpression:
+      case AST_NODE_TYPES.AssignmentExpression:
+      case AST_NODE_TYPES.UpdateExpression:
+      case AST_NODE_TYPES.YieldExpression:
+      case AST_NODE_TYPES.TaggedTemplateExpression:
+        stable = false;
+        return false;
+      case AST_NODE_TYPES.Identifier: {
+        if (!isReference(n)) return false;
+        const v = findVariable(sourceCode.getScope(n), n);
+        if (!v || v.defs.length !== 1 || v.references.some((r) => r.isWrite() && !r.init)) {
+          stable = v === null && (n.name === "undefined" || n.name === "globalThis") ? stable : false;
+          return false;
+        }
+        variables.push(v);
+        return false;
+      }
+      default:
+        return !isFunction(n) && !isClass(n);
+    }
+  });
+  if (!stable) return undefined;
+  const tokens = sourceCode.getTokens(e as TSESTree.Node);
+  return { text: tokens.map((t) => t.value).join(" "), variables };
+}
+
+export function sameKey(a: KeyRep, b: KeyRep): boolean {
+  return a.text === b.text && a.variables.length === b.variables.length && a.variables.every((v, i) => v === b.variables[i]);
+}
+
+function sameTarget(a: ReadSite, b: ReadSite): boolean {
+  if (a.key && b.key) return sameKey(a.key, b.key);
+  if (a.tables && b.tables) return a.tables.length === b.tables.length && a.tables.every((t) => b.tables!.includes(t));
+  return false;
+}

@@ -1,0 +1,592 @@
+/**
+ * "Is this expression Durable Object storage?" — answered from where a value comes from, never
+ * from what it is called.
+ *
+ * A value is a Durable Object handle when it is reached from a known source:
+ * - `this.ctx` in a class that extends `DurableObject` from `"cloudflare:workers"` (or a known
+ *   framework base class that extends it, imported from its package);
+ * - the first constructor parameter of a Durable Object class (typed `DurableObjectState`, or the
+ *   old module-style `constructor(state, env)` whose parameter is used as a state);
+ * - anything annotated `DurableObjectState`, `DurableObjectStorage`, `SqlStorage`,
+ *   `DurableObjectTransaction`, `SyncKvStorage`;
+ * - the parameter of a `storage.transaction(async (txn) => …)` callback;
+ * and then through member access (`state.storage`, `storage.sql`, `storage.kv`), `const`
+ * aliases, destructuring, class fields (public, `#private`, TypeScript parameter properties) and
+ * `this` aliases. With type information, the TypeScript type of an expression extends this.
+ *
+ * One model per file, keyed on the AST in a WeakMap: it is built lazily, shared by all rules,
+ * and released with the AST.
+ */
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { findVariable } from "@typescript-eslint/utils/ast-utils";
+import {
+  type ClassNode,
+  type FunctionNode,
+  type Node,
+  isClass,
+  isFunction,
+  keyName,
+  memberName,
+  methodCall,
+  thisClass,
+  typeAnnotationName,
+  unwrap,
+  walk,
+} from "./ast.js";
+
+/** What a Durable Object value is. */
+export type HandleKind = "state" | "storage" | "sql" | "txn" | "kv";
+
+/** `this` (or an alias of it) inside a Durable Object class. */
+export interface InstanceOf {
+  instance: ClassFacts;
+}
+
+type Resolved = HandleKind | InstanceOf | undefined;
+
+/** Type names from `@cloudflare/workers-types` (and `wrangler types`) that name a handle. */
+const TYPE_KINDS: Readonly<Record<string, HandleKind>> = {
+  DurableObjectState: "state",
+  DurableObjectStorage: "storage",
+  SqlStorage: "sql",
+  DurableObjectTransaction: "txn",
+  SyncKvStorage: "kv",
+};
+
+/**
+ * Base classes whose instances are Durable Objects with `this.ctx: DurableObjectState`, by the
+ * module they are imported from. Each of these extends `DurableObject` from `cloudflare:workers`.
+ */
+export const DURABLE_OBJECT_BASES: Readonly<Record<string, readonly string[]>> = {
+  "cloudflare:workers": ["DurableObject"],
+  agents: ["Agent", "AIChatAgent", "McpAgent"],
+  "agents/ai-chat-agent": ["AIChatAgent"],
+  "agents/mcp": ["McpAgent"],
+  "@cloudflare/ai-chat": ["AIChatAgent"],
+  partyserver: ["Server"],
+  "y-partyserver": ["YServer"],
+  "@cloudflare/actors": ["Actor"],
+  "@cloudflare/containers": ["Container"],
+};
+
+/** Methods the runtime calls on a Durable Object class: evidence for the old module style. */
+const HANDLER_METHODS = new Set(["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError"]);
+/** Members only a `DurableObjectState` has: evidence that an untyped parameter is one. */
+const STATE_ONLY_MEMBERS = new Set(["storage", "blockConcurrencyWhile", "acceptWebSocket", "getWebSockets"]);
+
+/** Facts about one class, computed once. */
+export interface ClassFacts {
+  node: ClassNode;
+  /** The class is a Durable Object (by base class, constructor signature, or old module style). */
+  isDurableObject: boolean;
+  /** Instance fields that hold a handle: `ctx` → state, `sql` → sql, `#storage` → storage, … */
+  fields: Map<string, HandleKind>;
+  /** Kinds of the constructor's parameters, by index. */
+  ctorParams: (HandleKind | undefined)[];
+  /** Methods by name (for following same-class calls and finding `alarm`). */
+  methods: Map<string, FunctionNode>;
+}
+
+interface TypeServices {
+  checker: {
+    getTypeAtLocation(node: unknown): TsType;
+    getNonNullableType(type: TsType): TsType;
+  };
+  map: { get(node: Node): unknown };
+}
+interface TsType {
+  symbol?: { name: string };
+  aliasSymbol?: { name: string };
+  isUnion?(): boolean;
+  types?: TsType[];
+}
+
+export class DurableObjectModel {
+  readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  /** False when the file cannot contain a handle (no mention of storage, state or DO types and no type info). */
+  readonly mayContainStorage: boolean;
+  private readonly types: TypeServices | undefined;
+  private readonly classFacts = new WeakMap<ClassNode, ClassFacts>();
+  private readonly exprKinds = new WeakMap<Node, Resolved | null>();
+  private readonly variableKinds = new Map<TSESLint.Scope.Variable, Resolved | null>();
+  private depth = 0;
+  /** Classes being computed: results that depend on their partial facts are not cached. */
+  private computing = 0;
+
+  constructor(sourceCode: Readonly<TSESLint.SourceCode>) {
+    this.sourceCode = sourceCode;
+    const services = sourceCode.parserServices as
+      | { program?: { getTypeChecker(): TypeServices["checker"] } | null; esTreeNodeToTSNodeMap?: TypeServices["map"] }
+      | undefined;
+    if (services?.program && services.esTreeNodeToTSNodeMap) {
+      this.types = { checker: services.program.getTypeChecker(), map: services.esTreeNodeToTSNodeMap };
+    }
+    const text = sourceCode.text;
+    this.mayContainStorage =
+      this.types !== undefined ||
+      text.includes("storage") ||
+      text.includes("Storage") ||
+      text.includes("DurableObject") ||
+      text.includes("Transaction");
+  }
+
+  /** Whether type information is available for this file. */
+  get hasTypes(): boolean {
+    return this.types !== undefined;
+  }
+
+  /** What Durable Object handle `expr` evaluates to, if provably one. */
+  kindOf(expr: Node): HandleKind | undefined {
+    const r = this.resolve(expr);
+    return typeof r === "string" ? r : undefined;
+  }
+
+  /** True when `expr` is DO storage or a transaction handle (the things with get/put/delete/list). */
+  isStorageLike(expr: Node): boolean {
+    const k = this.kindOf(expr);
+    return k === "storage" || k === "txn";
+  }
+
+  /**
+   * For a call `recv.method(...)` on a Durable Object handle: its kind and method.
+   * `env.NS.get(id).deleteAll()` (an RPC stub), a KV namespace or a `Map` give undefined.
+   */
+  handleCall(
+    node: TSESTree.CallExpression,
+  ): { kind: HandleKind; method: string; receiver: TSESTree.Expression } | undefined {
+    if (!this.mayContainStorage) return undefined;
+    const mc = methodCall(node);
+    if (!mc) return undefined;
+    const kind = this.kindOf(mc.receiver);
+    return kind ? { kind, method: mc.method, receiver: mc.receiver } : undefined;
+  }
+
+  /** The facts of a class (Durable Object or not). */
+  classOf(node: ClassNode): ClassFacts {
+    let facts = this.classFacts.get(node);
+    if (!facts) {
+      // Registered before it is filled, so that a class that refers to itself sees its partial facts.
+      facts = { node, isDurableObject: false, fields: new Map(), ctorParams: [], methods: new Map() };
+      this.classFacts.set(node, facts);
+      this.computing++;
+      try {
+        this.computeClassFacts(facts);
+      } finally {
+        this.computing--;
+      }
+    }
+    return facts;
+  }
+
+  /** The Durable Object class whose instance `this` is at `node`, if any. */
+  durableObjectClassAt(node: Node): ClassFacts | undefined {
+    const cls = thisClass(node);
+    if (!cls) return undefined;
+    const facts = this.classOf(cls);
+    return facts.isDurableObject ? facts : undefined;
+  }
+
+  /**
+   * The source text of an expression for the `DurableObjectState` that owns the storage `receiver`
+   * (e.g. `this.ctx` for `this.ctx.storage`), for suggestions that need `blockConcurrencyWhile`.
+   */
+  stateTextFor(receiver: Node, at: Node): string | undefined {
+    const r = unwrap(receiver);
+    if (r.type === AST_NODE_TYPES.MemberExpression && memberName(r) === "storage" && this.kindOf(r.object) === "state") {
+      return this.sourceCode.getText(r.object);
+    }
+    const facts = this.durableObjectClassAt(at);
+    if (!facts) return undefined;
+    for (const [name, kind] of facts.fields) {
+      if (kind === "state") return `this.${name}`;
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private resolve(expr: Node): Resolved {
+    const cached = this.exprKinds.get(expr);
+    if (cached !== undefined) return cached ?? undefined;
+    if (this.depth > 24) return undefined; // pathological alias chains: stay silent
+    this.depth++;
+    let r: Resolved;
+    try {
+      r = this.resolveSyntax(expr);
+      if (r === undefined && this.types) r = this.resolveType(expr);
+    } finally {
+      this.depth--;
+    }
+    if (this.computing === 0) this.exprKinds.set(expr, r ?? null);
+    return r;
+  }
+
+  private resolveSyntax(expr: Node): Resolved {
+    switch (expr.type) {
+      case AST_NODE_TYPES.TSAsExpression:
+      case AST_NODE_TYPES.TSTypeAssertion:
+      case AST_NODE_TYPES.TSSatisfiesExpression: {
+        const byType = kindOfTypeName(typeAnnotationName(expr.typeAnnotation));
+        return byType ?? this.resolve(expr.expression);
+      }
+      case AST_NODE_TYPES.TSNonNullExpression:
+      case AST_NODE_TYPES.ChainExpression:
+        return this.resolve(expr.expression);
+      case AST_NODE_TYPES.ThisExpression: {
+        const cls = thisClass(expr);
+        return cls ? { instance: this.classOf(cls) } : undefined;
+      }
+      case AST_NODE_TYPES.MemberExpression: {
+        const name = memberName(expr);
+        if (name === undefined || expr.object.type === AST_NODE_TYPES.Super) return undefined;
+        return member(this.resolve(expr.object), name);
+      }
+      case AST_NODE_TYPES.Identifier: {
+        const scope = this.sourceCode.getScope(expr);
+        const variable = findVariable(scope, expr);
+        return variable ? this.resolveVariable(variable) : undefined;
+      }
+      case AST_NODE_TYPES.AssignmentExpression:
+        return expr.operator === "=" ? this.resolve(expr.right) : undefined;
+      case AST_NODE_TYPES.LogicalExpression:
+        // `this.sql ??= ctx.storage.sql` style lazies: both sides must agree.
+        return sameKind(this.resolve(expr.left), this.resolve(expr.right));
+      default:
+        return undefined;
+    }
+  }
+
+  private resolveVariable(variable: TSESLint.Scope.Variable): Resolved {
+    if (this.variableKinds.has(variable)) return this.variableKinds.get(variable) ?? undefined;
+    this.variableKinds.set(variable, null); // cycle guard
+    const r = this.computeVariable(variable);
+    if (this.computing === 0) this.variableKinds.set(variable, r ?? null);
+    else this.variableKinds.delete(variable);
+    return r;
+  }
+
+  private computeVariable(variable: TSESLint.Scope.Variable): Resolved {
+    if (variable.defs.length !== 1) return undefined;
+    const def = variable.defs[0];
+    const id = def.name as TSESTree.Identifier;
+    const annotated = kindOfTypeName(typeAnnotationName(id.typeAnnotation?.typeAnnotation));
+    if (def.type === "Parameter") {
+      if (annotated) return annotated;
+      const fn = def.node as Node;
+      if (!isFunction(fn)) return undefined;
+      const index = paramIndex(fn, id);
+      if (index < 0) return undefined;
+      if (writtenAfterInit(variable)) return undefined;
+      // Constructor parameter of a Durable Object class.
+      const m = fn.parent;
+      if (m?.type === AST_NODE_TYPES.MethodDefinition && m.kind === "constructor" && isClass(m.parent.parent)) {
+        return this.classOf(m.parent.parent).ctorParams[index];
+      }
+      // `storage.transaction(async (txn) => …)`
+      if (index === 0 && fn.parent?.type === AST_NODE_TYPES.CallExpression && fn.parent.arguments[0] === fn) {
+        const mc = methodCall(fn.parent);
+        if (mc?.method === "transaction" && this.kindOf(mc.receiver) === "storage") return "txn";
+      }
+      return undefined;
+    }
+    if (def.type === "Variable") {
+      const decl = def.node as TSESTree.VariableDeclarator;
+      if (writtenAfterInit(variable)) return undefined;
+      if (decl.id === id) return annotated ?? (decl.init ? this.resolve(decl.init) : undefined);
+      if (!decl.init) return undefined;
+      const path = patternPath(decl.id, id);
+      if (!path) return undefined;
+      let r = this.resolve(decl.init);
+      for (const name of path) r = member(r, name);
+      return r;
+    }
+    return undefined;
+  }
+
+  private computeClassFacts(facts: ClassFacts): void {
+    const node = facts.node;
+
+    // 1. The base class.
+    const base = node.superClass ? this.baseClass(node.superClass) : undefined;
+    if (base === "durable-object") {
+      facts.isDurableObject = true;
+      facts.fields.set("ctx", "state");
+    } else if (base) {
+      facts.isDurableObject = base.isDurableObject;
+      for (const [k, v] of base.fields) facts.fields.set(k, v);
+      facts.ctorParams = [...base.ctorParams];
+    }
+
+    // 2. Members: methods, the constructor, typed fields.
+    let ctor: TSESTree.FunctionExpression | undefined;
+    for (const el of node.body.body) {
+      if (el.type === AST_NODE_TYPES.MethodDefinition && el.value.type === AST_NODE_TYPES.FunctionExpression) {
+        if (el.kind === "constructor") ctor = el.value;
+        else if (!el.static && el.kind === "method") {
+          const name = keyName(el.key, el.computed);
+          if (name !== undefined) facts.methods.set(name, el.value);
+        }
+      } else if (el.type === AST_NODE_TYPES.PropertyDefinition && !el.static && isFunction(el.value)) {
+        const name = keyName(el.key, el.computed);
+        if (name !== undefined) facts.methods.set(name, el.value);
+      }
+    }
+    if (ctor) {
+      facts.ctorParams = [];
+      ctor.params.forEach((p, i) => {
+        const param = p.type === AST_NODE_TYPES.TSParameterProperty ? p.parameter : p;
+        const id = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
+        let kind =
+          id.type === AST_NODE_TYPES.Identifier
+            ? kindOfTypeName(typeAnnotationName(id.typeAnnotation?.typeAnnotation))
+            : undefined;
+        if (kind === undefined && i === 0 && base === "durable-object") kind = "state";
+        if (kind === "state" && i === 0) facts.isDurableObject = true;
+        facts.ctorParams[i] = kind;
+      });
+      if (!facts.isDurableObject && this.isOldModuleStyle(node, ctor, facts)) {
+        facts.isDurableObject = true;
+        facts.ctorParams[0] = "state";
+      }
+      // TypeScript parameter properties: `constructor(private readonly state: DurableObjectState)`.
+      ctor.params.forEach((p, i) => {
+        if (p.type !== AST_NODE_TYPES.TSParameterProperty) return;
+        const param = p.parameter.type === AST_NODE_TYPES.AssignmentPattern ? p.parameter.left : p.parameter;
+        const kind = facts.ctorParams[i];
+        if (param.type === AST_NODE_TYPES.Identifier && kind) facts.fields.set(param.name, kind);
+      });
+    }
+
+    // 3. Fields: declared types and initialisers, then `this.x = …` assignments anywhere in the class.
+    const conflicting = new Set<string>();
+    const record = (name: string, kind: Resolved, neutral: boolean): void => {
+      if (neutral || conflicting.has(name)) return;
+      const k = typeof kind === "string" ? kind : undefined;
+      const prev = facts.fields.get(name);
+      if (k === undefined || (prev !== undefined && prev !== k)) {
+        if (prev !== undefined || k === undefined) {
+          conflicting.add(name);
+          facts.fields.delete(name);
+        }
+        return;
+      }
+      facts.fields.set(name, k);
+    };
+    const assignments: TSESTree.AssignmentExpression[] = [];
+    for (const el of node.body.body) {
+      if (el.type === AST_NODE_TYPES.PropertyDefinition && !el.static) {
+        const name = keyName(el.key, el.computed);
+        if (name === undefined) continue;
+        const declared = kindOfTypeName(typeAnnotationName(el.typeAnnotation?.typeAnnotation));
+        if (declared) facts.fields.set(name, declared);
+        else if (el.value && !isFunction(el.value)) record(name, this.resolve(el.value), isNeutral(el.value));
+      }
+      if (el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) {
+        const body = el.value;
+        if (!body || el.static) continue;
+        walk(body, this.sourceCode.visitorKeys, (n) => {
+          if (isClass(n) || n.type === AST_NODE_TYPES.FunctionDeclaration) return false;
+          if (n.type === AST_NODE_TYPES.FunctionExpression && n !== body) return false;
+          if (
+            n.type === AST_NODE_TYPES.AssignmentExpression &&
+            n.left.type === AST_NODE_TYPES.MemberExpression &&
+            n.left.object.type === AST_NODE_TYPES.ThisExpression
+          ) {
+            assignments.push(n);
+          }
+          return true;
+        });
+      }
+    }
+    // Constructor assignments first (they run first), then the rest, each in source order.
+    assignments.sort((a, b) => rank(a, ctor) - rank(b, ctor) || a.range[0] - b.range[0]);
+    for (const a of assignments) {
+      const name = memberName(a.left as TSESTree.MemberExpression);
+      if (name === undefined) continue;
+      if (a.operator === "=") record(name, this.resolve(a.right), isNeutral(a.right));
+      else if (a.operator === "??=" || a.operator === "||=") record(name, this.resolve(a.right), false);
+      else record(name, undefined, false);
+    }
+  }
+
+  /** `extends DurableObject` (imported from `cloudflare:workers` or a known framework), or a local DO class. */
+  private baseClass(superClass: TSESTree.LeftHandSideExpression): "durable-object" | ClassFacts | undefined {
+    const sc = unwrap(superClass);
+    if (sc.type === AST_NODE_TYPES.Identifier) {
+      const variable = findVariable(this.sourceCode.getScope(sc), sc);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      if (!def) return undefined;
+      if (def.type === "ImportBinding" && def.node.type === AST_NODE_TYPES.ImportSpecifier) {
+        const source = def.parent?.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : undefined;
+        const imported = def.node.imported;
+        const importedName = imported.type === AST_NODE_TYPES.Identifier ? imported.name : imported.value;
+        if (source !== undefined && DURABLE_OBJECT_BASES[source]?.includes(importedName)) return "durable-object";
+        return undefined;
+      }
+      if (def.type === "ClassName" && isClass(def.node as Node)) return this.classOf(def.node as ClassNode);
+      return undefined;
+    }
+    if (sc.type === AST_NODE_TYPES.MemberExpression && sc.object.type === AST_NODE_TYPES.Identifier) {
+      // `import * as cf from "cloudflare:workers"; class X extends cf.DurableObject`
+      const variable = findVariable(this.sourceCode.getScope(sc), sc.object);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      const name = memberName(sc);
+      if (def?.type === "ImportBinding" && def.node.type === AST_NODE_TYPES.ImportNamespaceSpecifier && name) {
+        const source = def.parent?.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : undefined;
+        if (source !== undefined && DURABLE_OBJECT_BASES[source]?.includes(name)) return "durable-object";
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The old module style, without types: `class X { constructor(state, env) { this.state = state } fetch(req) {…} }`.
+   * Demands a runtime handler method and the first parameter used as a state (`.storage`,
+   * `.blockConcurrencyWhile`, …) directly or through the field it is stored in.
+   */
+  private isOldModuleStyle(node: ClassNode, ctor: TSESTree.FunctionExpression, facts: ClassFacts): boolean {
+    if (node.superClass || ctor.params.length < 1 || ctor.params.length > 2) return false;
+    const first = ctor.params[0];
+    if (first.type !== AST_NODE_TYPES.Identifier) return false;
+    if (![...facts.methods.keys()].some((m) => HANDLER_METHODS.has(m))) return false;
+    const variable = findVariable(this.sourceCode.getScope(ctor.body), first.name);
+    if (!variable || writtenAfterInit(variable)) return false;
+    const storedIn = new Set<string>();
+    for (const ref of variable.references) {
+      const p = ref.identifier.parent;
+      if (p?.type === AST_NODE_TYPES.MemberExpression && p.object === ref.identifier) {
+        const name = memberName(p);
+        if (name !== undefined && STATE_ONLY_MEMBERS.has(name)) return true;
+      }
+      if (
+        p?.type === AST_NODE_TYPES.AssignmentExpression &&
+        p.right === ref.identifier &&
+        p.left.type === AST_NODE_TYPES.MemberExpression &&
+        p.left.object.type === AST_NODE_TYPES.ThisExpression
+      ) {
+        const name = memberName(p.left);
+        if (name !== undefined) storedIn.add(name);
+      }
+    }
+    if (storedIn.size === 0) return false;
+    // `this.state.storage` / `this.state.blockConcurrencyWhile` somewhere in the class.
+    let used = false;
+    walk(node.body, this.sourceCode.visitorKeys, (n) => {
+      if (used) return false;
+      if (
+        n.type === AST_NODE_TYPES.MemberExpression &&
+        n.object.type === AST_NODE_TYPES.MemberExpression &&
+        n.object.object.type === AST_NODE_TYPES.ThisExpression
+      ) {
+        const field = memberName(n.object);
+        const name = memberName(n);
+        if (field && storedIn.has(field) && name && STATE_ONLY_MEMBERS.has(name)) used = true;
+      }
+      return true;
+    });
+    return used;
+  }
+
+  private resolveType(expr: Node): Resolved {
+    if (expr.type === AST_NODE_TYPES.ThisExpression || expr.type === AST_NODE_TYPES.Super) return undefined;
+    const types = this.types!;
+    try {
+      const tsNode = types.map.get(expr);
+      if (!tsNode) return undefined;
+      const type = types.checker.getNonNullableType(types.checker.getTypeAtLocation(tsNode));
+      return kindOfType(type);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function kindOfType(type: TsType): HandleKind | undefined {
+  if (type.isUnion?.() && type.types) {
+    let found: HandleKind | undefined;
+    for (const t of type.types) {
+      const k = kindOfType(t);
+      if (!k || (found && found !== k)) return undefined;
+      found = k;
+    }
+    return found;
+  }
+  return kindOfTypeName(type.aliasSymbol?.name) ?? kindOfTypeName(type.symbol?.name);
+}
+
+function kindOfTypeName(name: string | undefined): HandleKind | undefined {
+  return name !== undefined && Object.hasOwn(TYPE_KINDS, name) ? TYPE_KINDS[name] : undefined;
+}
+
+/** The kind reached by reading property `name` of a value of kind `base`. */
+function member(base: Resolved, name: string): Resolved {
+  if (base === undefined) return undefined;
+  if (typeof base === "object") return base.instance.fields.get(name);
+  if (base === "state" && name === "storage") return "storage";
+  if (base === "storage" && name === "sql") return "sql";
+  if (base === "storage" && name === "kv") return "kv";
+  return undefined;
+}
+
+function sameKind(a: Resolved, b: Resolved): Resolved {
+  if (a === undefined || b === undefined) return a ?? b;
+  if (typeof a === "string" && a === b) return a;
+  return undefined;
+}
+
+/** `null`/`undefined` assigned to a field (a reset) does not tell what the field holds. */
+function isNeutral(value: Node): boolean {
+  const v = unwrap(value);
+  return (
+    (v.type === AST_NODE_TYPES.Literal && v.value === null) ||
+    (v.type === AST_NODE_TYPES.Identifier && v.name === "undefined")
+  );
+}
+
+function rank(node: Node, ctor: Node | undefined): number {
+  if (!ctor) return 1;
+  return node.range[0] >= ctor.range[0] && node.range[1] <= ctor.range[1] ? 0 : 1;
+}
+
+function paramIndex(fn: FunctionNode, id: TSESTree.Identifier): number {
+  return fn.params.findIndex((p) => {
+    const param = p.type === AST_NODE_TYPES.TSParameterProperty ? p.parameter : p;
+    const target = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
+    return target === id;
+  });
+}
+
+/** A variable that is assigned again after its declaration cannot be trusted to hold what it was initialised with. */
+function writtenAfterInit(variable: TSESLint.Scope.Variable): boolean {
+  return variable.references.some((ref) => ref.isWrite() && !ref.init);
+}
+
+/** For `const { a: { b } } = init`, the property path from `init` to `b`: ["a", "b"]. */
+function patternPath(pattern: Node, target: TSESTree.Identifier): string[] | undefined {
+  if (pattern === target) return [];
+  if (pattern.type === AST_NODE_TYPES.AssignmentPattern) return patternPath(pattern.left, target);
+  if (pattern.type !== AST_NODE_TYPES.ObjectPattern) return undefined;
+  for (const prop of pattern.properties) {
+    if (prop.type !== AST_NODE_TYPES.Property) continue;
+    const name = keyName(prop.key, prop.computed);
+    if (name === undefined) continue;
+    if (prop.value.range[0] <= target.range[0] && target.range[1] <= prop.value.range[1]) {
+      const rest = patternPath(prop.value, target);
+      return rest ? [name, ...rest] : undefined;
+    }
+  }
+  return undefined;
+}
+
+const models = new WeakMap<object, DurableObjectModel>();
+
+/** The shared model of the file `context` is linting. */
+export function getModel(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): DurableObjectModel {
+  const sourceCode = context.sourceCode;
+  let model = models.get(sourceCode.ast);
+  if (!model) {
+    model = new DurableObjectModel(sourceCode);
+    models.set(sourceCode.ast, model);
+  }
+  return model;
+}

@@ -1,0 +1,182 @@
+/**
+ * Finds the Cloudflare Workers compatibility date and flags that apply to a
+ * linted file, by reading the nearest wrangler.json / wrangler.jsonc /
+ * wrangler.toml above it. Results are conservative across all environments:
+ * the oldest date and only the flags every environment has.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parse as parseToml } from "smol-toml";
+import { parse as parseJsonc, type ParseError } from "jsonc-parser";
+
+export interface CompatibilitySettings {
+  /** "YYYY-MM-DD", the oldest effective date across the top level and all [env.*]; undefined when unknown. */
+  date: string | undefined;
+  /** Flags set in every environment (intersection), sorted. */
+  flags: string[];
+  /** Absolute path of the config file the settings came from; undefined when none was found or it was unusable. */
+  configPath: string | undefined;
+}
+
+type Parsed = { date: string | undefined; flags: string[] };
+
+/** Config file names in wrangler's precedence order within one directory. */
+const CONFIG_NAMES = ["wrangler.json", "wrangler.jsonc", "wrangler.toml"] as const;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_CACHE_ENTRIES = 64;
+
+interface CacheEntry {
+  mtimeMs: number;
+  size: number;
+  parsed: Parsed | undefined;
+}
+
+/** Parse results keyed by absolute config path; Map insertion order doubles as LRU order. */
+const cache = new Map<string, CacheEntry>();
+
+function unknown(): CompatibilitySettings {
+  return { date: undefined, flags: [], configPath: undefined };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function validDate(value: unknown): string | undefined {
+  return typeof value === "string" && DATE_RE.test(value) ? value : undefined;
+}
+
+/** Non-array values count as "no flags"; non-string entries are ignored. */
+function stringFlags(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((f): f is string => typeof f === "string") : [];
+}
+
+/**
+ * Pure parser for tests and reuse: kind is "toml" | "json" (json covers .jsonc:
+ * comments and trailing commas allowed). Returns undefined when malformed or
+ * when the top level is not an object. Never throws.
+ *
+ * An environment that omits `compatibility_date` / `compatibility_flags`
+ * inherits the top-level value; one that sets an invalid date makes the
+ * combined date unknown, and one that sets non-array flags contributes no flags.
+ */
+export function parseCompatibility(text: string, kind: "toml" | "json"): Parsed | undefined {
+  try {
+    const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    let root: unknown;
+    if (kind === "toml") {
+      root = parseToml(source);
+    } else {
+      const errors: ParseError[] = [];
+      root = parseJsonc(source, errors, { allowTrailingComma: true, disallowComments: false });
+      if (errors.length > 0) return undefined;
+    }
+    if (!isRecord(root)) return undefined;
+
+    const topDate = validDate(root.compatibility_date);
+    const topFlags = stringFlags(root.compatibility_flags);
+    const dates: (string | undefined)[] = [topDate];
+    const flagSets: string[][] = [topFlags];
+    if (isRecord(root.env)) {
+      for (const env of Object.values(root.env)) {
+        if (!isRecord(env)) continue;
+        dates.push(env.compatibility_date === undefined ? topDate : validDate(env.compatibility_date));
+        flagSets.push(env.compatibility_flags === undefined ? topFlags : stringFlags(env.compatibility_flags));
+      }
+    }
+
+    let date: string | undefined = undefined;
+    if (dates.every((d) => d !== undefined)) {
+      date = (dates as string[]).reduce((oldest, d) => (d < oldest ? d : oldest));
+    }
+    const flags = [...new Set(topFlags)]
+      .filter((flag) => flagSets.every((set) => set.includes(flag)))
+      .sort();
+    return { date, flags };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Nearest existing config entry (file or not) walking up from startDir, with its stat. */
+function findNearestConfig(startDir: string): { file: string; stat: fs.Stats } | undefined {
+  let dir = startDir;
+  for (;;) {
+    for (const name of CONFIG_NAMES) {
+      const file = path.join(dir, name);
+      let stat: fs.Stats | undefined;
+      try {
+        stat = fs.statSync(file, { throwIfNoEntry: false });
+      } catch {
+        // ENOTDIR (e.g. a processor's virtual "file.md/0.js" path), EACCES…: not here.
+        continue;
+      }
+      if (stat) return { file, stat };
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function loadConfig(file: string, stat: fs.Stats): Parsed | undefined {
+  const hit = cache.get(file);
+  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) {
+    cache.delete(file);
+    cache.set(file, hit);
+    return hit.parsed;
+  }
+  let parsed: Parsed | undefined;
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    parsed = parseCompatibility(text, file.endsWith(".toml") ? "toml" : "json");
+  } catch {
+    parsed = undefined;
+  }
+  cache.delete(file);
+  cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parsed });
+  while (cache.size > MAX_CACHE_ENTRIES) {
+    const oldest = cache.keys().next().value;
+    if (oldest === undefined) break;
+    cache.delete(oldest);
+  }
+  return parsed;
+}
+
+/**
+ * Settings for a linted file (absolute path). Never throws.
+ *
+ * Relative paths (and "") are resolved against `process.cwd()`; ESLint's
+ * virtual names such as `<input>` / `<text>` yield unknown settings without
+ * touching the disk. The nearest config is located afresh on every call; a
+ * nearest config that is malformed or unreadable makes the result unknown
+ * (the search does not continue further up).
+ */
+export function compatibilityFor(filename: string): CompatibilitySettings {
+  try {
+    if (/^<.*>$/.test(filename)) return unknown();
+    const startDir = filename === "" ? process.cwd() : path.dirname(path.resolve(filename));
+    const found = findNearestConfig(startDir);
+    if (!found || !found.stat.isFile()) return unknown();
+    const parsed = loadConfig(found.file, found.stat);
+    if (!parsed) return unknown();
+    return { date: parsed.date, flags: [...parsed.flags], configPath: found.file };
+  } catch {
+    return unknown();
+  }
+}
+
+/** true when `date` (YYYY-MM-DD) is on or after `since` (YYYY-MM-DD); plain string compare after validating the format. */
+export function isOnOrAfter(date: string, since: string): boolean {
+  return DATE_RE.test(date) && DATE_RE.test(since) && date >= since;
+}
+
+/** For tests: empties the parse cache. */
+export function clearWranglerCache(): void {
+  cache.clear();
+}
+
+/** For tests: number of config files currently held in the parse cache. */
+export function wranglerCacheSize(): number {
+  return cache.size;
+}
