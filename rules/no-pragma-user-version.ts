@@ -55,7 +55,7 @@ export default createRule({
         for (const stmt of sql.statements) {
           if (statementKind(stmt) === "create" && writtenTable(stmt) === MIGRATIONS_TABLE) fileCreatesTable = true;
           const pragma = pragmaInfo(stmt);
-          if (pragma?.name === "user_version" && (pragma.schema === undefined || pragma.schema === "main")) {
+          if (pragma?.name === "user_version") {
             findings.push({ call: node, sql, stmt, pragma });
           }
         }

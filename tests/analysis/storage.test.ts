@@ -1,0 +1,222 @@
+/**
+ * What the shared analysis recognises as Durable Object storage, asked through a probe rule that
+ * reports `<kind>.<method>` for every call on a handle — without and with type information.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import tsParser from "@typescript-eslint/parser";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { Linter } from "eslint";
+import { describe, expect, it } from "vitest";
+import { getModel } from "../../src/analysis/storage.js";
+import { createRule } from "../../src/create-rule.js";
+
+const fixtureDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
+
+const probe = createRule({
+  name: "probe",
+  meta: { type: "problem", docs: { description: "probe", recommended: false }, schema: [], messages: { kind: "{{kind}}" } },
+  defaultOptions: [],
+  create(context) {
+    const model = getModel(context);
+    return {
+      CallExpression(node: TSESTree.CallExpression) {
+        const h = model.handleCall(node);
+        if (h) context.report({ node, messageId: "kind", data: { kind: `${h.kind}.${h.method}` } });
+      },
+    };
+  },
+});
+
+function kinds(code: string, typed = false, filename = "file.ts"): string[] {
+  const linter = new Linter({ configType: "flat" });
+  const messages = linter.verify(
+    code,
+    [
+      {
+        files: ["**/*.{ts,js}"],
+        languageOptions: {
+          parser: tsParser as Linter.Parser,
+          parserOptions: typed ? { projectService: true, tsconfigRootDir: fixtureDir } : {},
+        },
+        plugins: { t: { rules: { probe: probe as never } } },
+        rules: { "t/probe": "error" },
+      },
+    ],
+    { filename: typed ? path.join(fixtureDir, "file.ts") : filename },
+  );
+  const fatal = messages.find((m) => m.fatal);
+  if (fatal) throw new Error(fatal.message);
+  return messages.map((m) => `${m.line}:${m.message}`);
+}
+
+const DO = `import { DurableObject } from "cloudflare:workers";\n`;
+
+describe.each([false, true])("storage resolution (type information: %s)", (typed) => {
+  it("this.ctx.storage in a DurableObject subclass, and what hangs off it", () => {
+    expect(
+      kinds(
+        `${DO}export class A extends DurableObject {
+  async m() {
+    await this.ctx.storage.put("a", 1);
+    this.ctx.storage.sql.exec("SELECT 1");
+    this.ctx.storage.kv.get("k");
+    await this.ctx.blockConcurrencyWhile(async () => {});
+  }
+}`,
+        typed,
+      ),
+    ).toEqual(["4:storage.put", "5:sql.exec", "6:kv.get", "7:state.blockConcurrencyWhile"]);
+  });
+
+  it("aliases: const, destructuring, fields of any name, #private, this.sql, field initialisers", () => {
+    expect(
+      kinds(
+        `${DO}export class A extends DurableObject {
+  #store = this.ctx.storage;
+  db = this.ctx.storage.sql;
+  doStorage: DurableObjectStorage;
+  constructor(ctx: DurableObjectState, env: unknown) {
+    super(ctx, env);
+    this.doStorage = ctx.storage;
+    this.sql = ctx.storage.sql;
+  }
+  sql: SqlStorage;
+  async m() {
+    const s = this.ctx.storage;
+    const { storage } = this.ctx;
+    const { sql } = this.ctx.storage;
+    const { ctx: { storage: nested } } = this;
+    const self = this;
+    await s.get("a");
+    await storage.delete("b");
+    sql.exec("SELECT 1");
+    await nested.list();
+    await self.#store.getAlarm();
+    this.db.exec("SELECT 2");
+    await this.doStorage.deleteAll();
+    this.sql.exec("SELECT 3");
+  }
+}`,
+        typed,
+      ),
+    ).toEqual([
+      "18:storage.get",
+      "19:storage.delete",
+      "20:sql.exec",
+      "21:storage.list",
+      "22:storage.getAlarm",
+      "23:sql.exec",
+      "24:storage.deleteAll",
+      "25:sql.exec",
+    ]);
+  });
+
+  it("typed parameters, parameter properties, and a transaction callback's txn", () => {
+    expect(
+      kinds(
+        `export class Room implements DurableObject {
+  constructor(private readonly state: DurableObjectState, private env: unknown) {}
+  async fetch() {
+    await this.state.storage.transaction(async (txn) => {
+      await txn.put("n", 1);
+    });
+    return new Response();
+  }
+}
+export function helper(storage: DurableObjectStorage, sql: SqlStorage, t?: DurableObjectTransaction) {
+  storage.put("x", 1);
+  sql.exec("SELECT 1");
+  t?.rollback();
+}`,
+        typed,
+      ),
+    ).toEqual(["4:storage.transaction", "5:txn.put", "11:storage.put", "12:sql.exec", "13:txn.rollback"]);
+  });
+
+  it("framework base classes imported from their packages, and subclasses in the same file", () => {
+    expect(
+      kinds(
+        `import { Agent } from "agents";
+import * as cf from "cloudflare:workers";
+export class A extends Agent<Env> { async m() { await this.ctx.storage.put("a", 1); } }
+export class B extends cf.DurableObject { async m() { await this.ctx.storage.put("b", 1); } }
+class C extends B { async n() { await this.ctx.storage.put("c", 1); } }`,
+        typed,
+      ),
+    ).toEqual(["3:storage.put", "4:storage.put", "5:storage.put"]);
+  });
+
+  it("is not fooled by names: KV, R2, D1, Map, objects with put/exec, RPC stubs, unrelated classes", () => {
+    expect(
+      kinds(
+        `${DO}export class A extends DurableObject<Env> {
+  storage = new Map<string, number>();
+  async m(id: DurableObjectId) {
+    await this.env.CACHE.put("k", "v");
+    await this.env.BUCKET.put("k", "v");
+    await this.env.DB.exec("SELECT 1");
+    this.storage.set("a", 1);
+    const storage = { put: async (k: string, v: unknown) => {} };
+    await storage.put("a", 1);
+    const sql = { exec: (q: string) => q };
+    sql.exec("PRAGMA user_version");
+    await this.env.ROOM.get(id).deleteAll();
+  }
+}
+class NotADo extends Base { async m() { await this.ctx.storage.put("a", 1); } }
+class Plain { constructor(state: any) { this.state = state; } state: any; async m() { await this.state.storage.put("a", 1); } }
+interface Env { CACHE: KVNamespace; BUCKET: R2Bucket; DB: D1Database; ROOM: DurableObjectNamespace }`,
+        typed,
+      ),
+    ).toEqual([]);
+  });
+
+  it("a field assigned two different things, or a variable reassigned, is not trusted by syntax (types are the contract)", () => {
+    expect(
+      kinds(
+        `${DO}export class A extends DurableObject {
+  s = this.ctx.storage;
+  swap(other: { put(k: string, v: unknown): void }) { this.s = other as never; }
+  async m() { await this.s.put("a", 1); let t = this.ctx.storage; t = makeFake(); await t.put("b", 2); }
+}`,
+        typed,
+      ),
+    ).toEqual(typed ? ["5:storage.put", "5:storage.put"] : []);
+  });
+});
+
+describe("storage resolution: old module style (plain JavaScript, no types)", () => {
+  it("recognises (state, env) stored and used as a state in a class with a handler", () => {
+    expect(
+      kinds(
+        `export class Counter {
+  constructor(state, env) { this.state = state; this.env = env; }
+  async fetch(request) { const v = await this.state.storage.get("n"); return new Response(String(v)); }
+}
+export class Helper {
+  constructor(state, env) { this.state = state; }
+  async run() { await this.state.storage.get("n"); }
+}`,
+        false,
+        "counter.js",
+      ),
+    ).toEqual(["3:storage.get"]);
+  });
+});
+
+describe("storage resolution: type information extends what syntax sees", () => {
+  const code = `declare function getStorage(): DurableObjectStorage;
+declare const kv: KVNamespace;
+export async function f() {
+  const s = getStorage();
+  await s.put("a", 1);
+  await kv.put("a", "1");
+}`;
+  it("without types: a value returned by a function is unknown", () => {
+    expect(kinds(code, false)).toEqual([]);
+  });
+  it("with types: DurableObjectStorage is storage; KVNamespace is not", () => {
+    expect(kinds(code, true)).toEqual(["5:storage.put"]);
+  });
+});

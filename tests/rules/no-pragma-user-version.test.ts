@@ -1,0 +1,267 @@
+import rule, { CREATE_MIGRATIONS } from "../../rules/no-pragma-user-version.js";
+import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { runRuleTests } from "../helpers/rule-tester.js";
+
+const DO = `import { DurableObject } from "cloudflare:workers";\n`;
+const read = { messageId: "read" } as const;
+
+runRuleTests("no-pragma-user-version", rule, {
+  valid: [
+    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    // Not Durable Object SQL.
+    `import Database from "better-sqlite3"; const db = new Database(":memory:"); db.exec("PRAGMA user_version = 1");`,
+    `export default { async fetch(req: Request, env: Env) { await env.DB.exec("PRAGMA user_version"); return new Response(); } }`,
+    `const sql = { exec(q: string) { return q; } }; sql.exec("PRAGMA user_version");`,
+    `${DO}class A extends DurableObject { sql = makeDb(); m() { this.sql.exec("PRAGMA user_version"); } }`,
+    `class Foo extends Bar { m() { this.ctx.storage.sql.exec("PRAGMA user_version"); } }`,
+    `function f(storage: Map<string, unknown>, sql: { exec(q: string): void }) { sql.exec("PRAGMA user_version"); }`,
+    // Never executed, or not a statement.
+    `${DO}class A extends DurableObject { m() { const q = "PRAGMA user_version"; return q; } }`,
+    `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("-- PRAGMA user_version\\nSELECT 1"); } }`,
+    `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("SELECT 'PRAGMA user_version' AS s"); } }`,
+    `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("PRAGMA table_info(users)"); } }`,
+    `${DO}class A extends DurableObject { m(name: string) { this.ctx.storage.sql.exec(\`PRAGMA \${name}\`); } }`,
+  ],
+  invalid: [
+    {
+      name: "the older pattern docs' migration",
+      code: `${DO}export class MyDurableObject extends DurableObject {
+  sql: SqlStorage;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    const ver = this.sql.exec("PRAGMA user_version").one()?.user_version || 0;
+    if (ver === 0) {
+      this.sql.exec(\`CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT)\`);
+      this.sql.exec("PRAGMA user_version = 1");
+    }
+  }
+}`,
+      errors: [
+        {
+          ...read,
+          line: 7,
+          column: 32,
+          endLine: 7,
+          endColumn: 51,
+          suggestions: [
+            {
+              messageId: "suggestRead",
+              data: { creating: " (created if missing)" },
+              output: `${DO}export class MyDurableObject extends DurableObject {
+  sql: SqlStorage;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    const ver = this.sql.exec("${CREATE_MIGRATIONS}; SELECT COALESCE(MAX(id), 0) AS user_version FROM _sql_schema_migrations").one()?.user_version || 0;
+    if (ver === 0) {
+      this.sql.exec(\`CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT)\`);
+      this.sql.exec("PRAGMA user_version = 1");
+    }
+  }
+}`,
+            },
+          ],
+        },
+        {
+          messageId: "write",
+          line: 10,
+          column: 22,
+          endColumn: 45,
+          suggestions: [
+            {
+              messageId: "suggestWrite",
+              data: { version: "1", creating: " (created if missing)" },
+              output: `${DO}export class MyDurableObject extends DurableObject {
+  sql: SqlStorage;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    const ver = this.sql.exec("PRAGMA user_version").one()?.user_version || 0;
+    if (ver === 0) {
+      this.sql.exec(\`CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT)\`);
+      this.sql.exec("${CREATE_MIGRATIONS}; INSERT INTO _sql_schema_migrations (id) VALUES (1)");
+    }
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the table is created elsewhere in the file: no CREATE in the suggestion",
+      code: `${DO}class A extends DurableObject {
+  m() {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS _sql_schema_migrations (id INTEGER PRIMARY KEY)");
+    return sql.exec("pragma  main.USER_VERSION").one().user_version;
+  }
+}`,
+      errors: [
+        {
+          ...read,
+          line: 6,
+          column: 22,
+          suggestions: [
+            {
+              messageId: "suggestRead",
+              data: { creating: "" },
+              output: `${DO}class A extends DurableObject {
+  m() {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS _sql_schema_migrations (id INTEGER PRIMARY KEY)");
+    return sql.exec("SELECT COALESCE(MAX(id), 0) AS user_version FROM _sql_schema_migrations").one().user_version;
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a template placeholder as the version, through destructuring",
+      code: `${DO}class A extends DurableObject {
+  m(next: number) {
+    const { sql } = this.ctx.storage;
+    sql.exec(\`CREATE TABLE IF NOT EXISTS _sql_schema_migrations (id INTEGER PRIMARY KEY)\`);
+    sql.exec(\`PRAGMA user_version = \${next}\`);
+  }
+}`,
+      errors: [
+        {
+          messageId: "write",
+          line: 6,
+          column: 15,
+          endColumn: 44,
+          suggestions: [
+            {
+              messageId: "suggestWrite",
+              data: { version: "${next}", creating: "" },
+              output: `${DO}class A extends DurableObject {
+  m(next: number) {
+    const { sql } = this.ctx.storage;
+    sql.exec(\`CREATE TABLE IF NOT EXISTS _sql_schema_migrations (id INTEGER PRIMARY KEY)\`);
+    sql.exec(\`INSERT INTO _sql_schema_migrations (id) VALUES (\${next})\`);
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "one statement of several; a ? binding stays a binding",
+      code: `function migrate(sql: SqlStorage) {
+  sql.exec("CREATE TABLE _sql_schema_migrations (id INTEGER PRIMARY KEY); PRAGMA user_version = ?", 2);
+}`,
+      errors: [
+        {
+          messageId: "write",
+          line: 2,
+          column: 75,
+          endColumn: 98,
+          suggestions: [
+            {
+              messageId: "suggestWrite",
+              data: { version: "?", creating: "" },
+              output: `function migrate(sql: SqlStorage) {
+  sql.exec("CREATE TABLE _sql_schema_migrations (id INTEGER PRIMARY KEY); INSERT INTO _sql_schema_migrations (id) VALUES (?)", 2);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "call form PRAGMA user_version(4) in a transaction's SQL is still a write",
+      code: `${DO}class A extends DurableObject {
+  #db = this.ctx.storage.sql;
+  m() { this.#db.exec('PRAGMA user_version(4)'); }
+}`,
+      errors: [
+        {
+          messageId: "write",
+          line: 4,
+          column: 24,
+          suggestions: [
+            {
+              messageId: "suggestWrite",
+              data: { version: "4", creating: " (created if missing)" },
+              output: `${DO}class A extends DurableObject {
+  #db = this.ctx.storage.sql;
+  m() { this.#db.exec('${CREATE_MIGRATIONS}; INSERT INTO _sql_schema_migrations (id) VALUES (4)'); }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a const string: reported at the argument, no suggestion (the text is elsewhere)",
+      code: `${DO}const Q = "PRAGMA user_version";
+class A extends DurableObject { m() { return this.ctx.storage.sql.exec(Q).one(); } }`,
+      errors: [{ ...read, line: 3, column: 72, endColumn: 73, suggestions: [] }],
+    },
+    {
+      name: "a read with bindings gets no suggestion",
+      code: `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("PRAGMA user_version", 1); } }`,
+      errors: [{ ...read, line: 2, column: 66, suggestions: [] }],
+    },
+    {
+      name: "old module style, plain JavaScript",
+      code: `export class Counter {
+  constructor(state, env) { this.state = state; this.env = env; }
+  async fetch(request) {
+    this.state.storage.sql.exec("PRAGMA user_version");
+    return new Response("ok");
+  }
+}`,
+      filename: "counter.js",
+      errors: [
+        {
+          ...read,
+          line: 4,
+          column: 34,
+          suggestions: [
+            {
+              messageId: "suggestRead",
+              data: { creating: " (created if missing)" },
+              output: `export class Counter {
+  constructor(state, env) { this.state = state; this.env = env; }
+  async fetch(request) {
+    this.state.storage.sql.exec("${CREATE_MIGRATIONS}; SELECT COALESCE(MAX(id), 0) AS user_version FROM _sql_schema_migrations");
+    return new Response("ok");
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "TypeScript parameter property",
+      code: `export class Room implements DurableObject {
+  constructor(private readonly state: DurableObjectState, private env: Env) {}
+  async fetch() { this.state.storage.sql.exec("PRAGMA user_version = 7"); return new Response(); }
+}`,
+      errors: [
+        {
+          messageId: "write",
+          line: 3,
+          column: 48,
+          suggestions: [
+            {
+              messageId: "suggestWrite",
+              data: { version: "7", creating: " (created if missing)" },
+              output: `export class Room implements DurableObject {
+  constructor(private readonly state: DurableObjectState, private env: Env) {}
+  async fetch() { this.state.storage.sql.exec("${CREATE_MIGRATIONS}; INSERT INTO _sql_schema_migrations (id) VALUES (7)"); return new Response(); }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,224 @@
+import rule from "../../rules/no-unsafe-read-modify-write.js";
+import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { runRuleTests } from "../helpers/rule-tester.js";
+
+const DO = `import { DurableObject } from "cloudflare:workers";\n`;
+/** A Durable Object whose `m(id, url)` body is `body`, with a storage-only helper and a helper that fetches. */
+const m = (body: string) => `${DO}export class C extends DurableObject<Env> {
+  async m(id: string, url: string) {
+    ${body}
+  }
+  async onlyStorage() { return this.ctx.storage.get("x"); }
+  async sync() { await fetch("https://example.com"); }
+}`;
+const bcw = (inner: string, decl = "") => `${decl}await this.ctx.blockConcurrencyWhile(async () => {\n      ${inner.replace(/\n {4}/g, "\n      ")}\n    });`;
+
+const READ = `const n = (await this.ctx.storage.get<number>("count")) ?? 0;`;
+const WRITE = `await this.ctx.storage.put("count", n + 1);`;
+const keyData = (awaited: string, awaitLine = 5, writeLine = 6, key = `"count"`) => ({
+  key,
+  table: "",
+  writeLine: String(writeLine),
+  awaitLine: String(awaitLine),
+  awaited,
+});
+
+runRuleTests("no-unsafe-read-modify-write", rule, {
+  valid: [
+    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    { name: "only storage awaits between (the input gate stays closed)", code: m(`${READ}\n    await this.ctx.storage.put("other", 1);\n    ${WRITE}`) },
+    { name: "a same-class helper that only awaits storage", code: m(`${READ}\n    await this.onlyStorage();\n    ${WRITE}`) },
+    { name: "Promise.all of storage reads", code: m(`const [a, b] = await Promise.all([this.ctx.storage.get<number>("a"), this.ctx.storage.get<number>("b")]);\n    await this.ctx.storage.put("a", (a ?? 0) + (b ?? 0));`) },
+    { name: "the await comes before the read", code: m(`await fetch(url);\n    ${READ}\n    ${WRITE}`) },
+    { name: "re-read after the await", code: m(`let n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    await fetch(url);\n    n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    await this.ctx.storage.put("count", n + 1);`) },
+    {
+      name: "compare-and-set: re-reading the key clears the earlier read",
+      code: m(`const a = await this.ctx.storage.get<number>("count");\n    await fetch(url);\n    const b = await this.ctx.storage.get<number>("count");\n    if (a !== b) return;\n    await this.ctx.storage.put("count", (a ?? 0) + 1);`),
+    },
+    { name: "no path has both the read and the await", code: m(`let n = 0;\n    if (id) { n = (await this.ctx.storage.get<number>("count")) ?? 0; } else { await fetch(url); }\n    ${WRITE}`) },
+    { name: "a different key", code: m(`const n = (await this.ctx.storage.get<number>("a")) ?? 0;\n    await fetch(url);\n    await this.ctx.storage.put("b", n + 1);`) },
+    { name: "the written value does not come from the read", code: m(`const n = await this.ctx.storage.get<number>("count");\n    await fetch(url);\n    await this.ctx.storage.put("count", 0);`) },
+    { name: "inside blockConcurrencyWhile", code: m(bcw(`${READ}\n    await fetch(url);\n    ${WRITE}`)) },
+    {
+      name: "inside transactionSync and transaction",
+      code: m(`this.ctx.storage.transactionSync(() => {\n      const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n      this.ctx.storage.kv.put("n", v + 1);\n    });\n    await this.ctx.storage.transaction(async (txn) => {\n      const v = (await txn.get<number>("n")) ?? 0;\n      await fetch(url);\n      await txn.put("n", v + 1);\n    });`),
+    },
+    { name: "Workers KV is not Durable Object storage", code: m(`const n = Number(await this.env.CACHE.get("count"));\n    await fetch(url);\n    await this.env.CACHE.put("count", String(n + 1));`) },
+    { name: "the key variable changes: not the same key", code: m(`let k = "a";\n    const n = (await this.ctx.storage.get<number>(k)) ?? 0;\n    await fetch(url);\n    k = "b";\n    await this.ctx.storage.put(k, n + 1);`) },
+    { name: "SQL: one statement computes the new value", code: m(`this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    await fetch(url);\n    this.ctx.storage.sql.exec("UPDATE counters SET n = n + 1 WHERE id = ?", id);`) },
+    { name: "the write is in another function (not followed)", code: m(`const n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    await fetch(url);\n    setTimeout(() => this.ctx.storage.put("count", n + 1));`) },
+  ],
+  invalid: [
+    {
+      name: "read, fetch, write: move the fetch, or hold the gate",
+      code: m(`${READ}\n    await fetch(url);\n    ${WRITE}`),
+      errors: [
+        {
+          messageId: "staleKey",
+          data: keyData("fetch(…)"),
+          line: 4,
+          column: 22,
+          endColumn: 59,
+          suggestions: [
+            { messageId: "suggestMoveAwait", data: keyData("fetch(…)"), output: m(`await fetch(url);\n    ${READ}\n    ${WRITE}`) },
+            { messageId: "suggestBlockConcurrency", data: keyData("fetch(…)"), output: m(bcw(`${READ}\n    await fetch(url);\n    ${WRITE}`)) },
+          ],
+        },
+      ],
+    },
+    {
+      name: "bindings used after the span come back out of the callback",
+      code: m(`${READ}\n    const res = await fetch(url);\n    ${WRITE}\n    return { n, ok: res.ok };`),
+      errors: [
+        {
+          messageId: "staleKey",
+          line: 4,
+          suggestions: [
+            { messageId: "suggestMoveAwait", output: m(`const res = await fetch(url);\n    ${READ}\n    ${WRITE}\n    return { n, ok: res.ok };`) },
+            {
+              messageId: "suggestBlockConcurrency",
+              output: m(`${bcw(`${READ}\n    const res = await fetch(url);\n    ${WRITE}\n    return { n, res };`, "const { n, res } = ")}\n    return { n, ok: res.ok };`),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the await uses the value: it cannot move",
+      code: m(`${READ}\n    await fetch(url + n);\n    ${WRITE}`),
+      errors: [
+        {
+          messageId: "staleKey",
+          line: 4,
+          suggestions: [{ messageId: "suggestBlockConcurrency", output: m(bcw(`${READ}\n    await fetch(url + n);\n    ${WRITE}`)) }],
+        },
+      ],
+    },
+    {
+      name: "SQL: SELECT, fetch, UPDATE with the stale value",
+      code: m(`const row = this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    await fetch(url);\n    this.ctx.storage.sql.exec("UPDATE counters SET n = ? WHERE id = ?", (row.n as number) + 1, id);`),
+      errors: [
+        {
+          messageId: "staleRow",
+          data: { key: "", table: "counters", writeLine: "6", awaitLine: "5", awaited: "fetch(…)" },
+          line: 4,
+          column: 17,
+          endColumn: 85,
+          suggestions: [
+            {
+              messageId: "suggestMoveAwait",
+              output: m(`await fetch(url);\n    const row = this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    this.ctx.storage.sql.exec("UPDATE counters SET n = ? WHERE id = ?", (row.n as number) + 1, id);`),
+            },
+            {
+              messageId: "suggestBlockConcurrency",
+              output: m(bcw(`const row = this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    await fetch(url);\n    this.ctx.storage.sql.exec("UPDATE counters SET n = ? WHERE id = ?", (row.n as number) + 1, id);`)),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a timer, a template key, and the value changed in place",
+      code: m(`let v = await this.ctx.storage.get<number>(\`c:\${id}\`);\n    await new Promise((r) => setTimeout(r, 5));\n    v = (v ?? 0) + 1;\n    await this.ctx.storage.put(\`c:\${id}\`, v);`),
+      errors: [
+        {
+          messageId: "staleKey",
+          data: keyData("new Promise(…)", 5, 7, "`c:${id}`"),
+          line: 4,
+          column: 19,
+          suggestions: [
+            {
+              messageId: "suggestMoveAwait",
+              output: m(`await new Promise((r) => setTimeout(r, 5));\n    let v = await this.ctx.storage.get<number>(\`c:\${id}\`);\n    v = (v ?? 0) + 1;\n    await this.ctx.storage.put(\`c:\${id}\`, v);`),
+            },
+            {
+              messageId: "suggestBlockConcurrency",
+              output: m(bcw(`let v = await this.ctx.storage.get<number>(\`c:\${id}\`);\n    await new Promise((r) => setTimeout(r, 5));\n    v = (v ?? 0) + 1;\n    await this.ctx.storage.put(\`c:\${id}\`, v);`)),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a same-class helper that fetches opens the gate",
+      code: m(`${READ}\n    await this.sync();\n    this.ctx.storage.put("count", n + 1);`),
+      errors: [
+        {
+          messageId: "staleKey",
+          data: keyData("this.sync()"),
+          line: 4,
+          suggestions: [
+            { messageId: "suggestMoveAwait", output: m(`await this.sync();\n    ${READ}\n    this.ctx.storage.put("count", n + 1);`) },
+            { messageId: "suggestBlockConcurrency", output: m(bcw(`${READ}\n    await this.sync();\n    this.ctx.storage.put("count", n + 1);`)) },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the await on one branch is enough",
+      code: m(`${READ}\n    if (id) await fetch(url);\n    this.ctx.storage.put("count", n + 1);`),
+      errors: [
+        {
+          messageId: "staleKey",
+          line: 4,
+          suggestions: [{ messageId: "suggestBlockConcurrency", output: m(bcw(`${READ}\n    if (id) await fetch(url);\n    this.ctx.storage.put("count", n + 1);`)) }],
+        },
+      ],
+    },
+    {
+      name: "through an alias, a derived value, an RPC to another object, and put({...})",
+      code: m(`const s = this.ctx.storage;\n    const v = await s.get<number>("n");\n    const next = (v ?? 0) + 1;\n    await this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(url);\n    await s.put({ n: next, at: Date.now() });`),
+      errors: [
+        {
+          messageId: "staleKey",
+          data: keyData("this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(…)", 7, 8, `"n"`),
+          line: 5,
+          column: 21,
+          suggestions: [
+            {
+              messageId: "suggestMoveAwait",
+              output: m(`const s = this.ctx.storage;\n    await this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(url);\n    const v = await s.get<number>("n");\n    const next = (v ?? 0) + 1;\n    await s.put({ n: next, at: Date.now() });`),
+            },
+            {
+              messageId: "suggestBlockConcurrency",
+              output: m(`const s = this.ctx.storage;\n    ${bcw(`const v = await s.get<number>("n");\n    const next = (v ?? 0) + 1;\n    await this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(url);\n    await s.put({ n: next, at: Date.now() });`)}`),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the synchronous KV API and scheduler.wait",
+      code: m(`const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n    await scheduler.wait(1);\n    this.ctx.storage.kv.put("n", v + 1);`),
+      errors: [
+        {
+          messageId: "staleKey",
+          data: keyData("scheduler.wait(…)", 5, 6, `"n"`),
+          line: 4,
+          column: 15,
+          suggestions: [
+            { messageId: "suggestMoveAwait", output: m(`await scheduler.wait(1);\n    const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n    this.ctx.storage.kv.put("n", v + 1);`) },
+            { messageId: "suggestBlockConcurrency", output: m(bcw(`const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n    await scheduler.wait(1);\n    this.ctx.storage.kv.put("n", v + 1);`)) },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a typed storage parameter outside a class: no state to block, so only the move",
+      code: `export async function bump(storage: DurableObjectStorage, env: Env) {
+  const n = (await storage.get<number>("hits")) ?? 0;
+  await env.CACHE.put("last", String(n));
+  await storage.put("hits", n + 1);
+}`,
+      errors: [
+        {
+          messageId: "staleKey",
+          data: { key: `"hits"`, table: "", writeLine: "4", awaitLine: "3", awaited: "env.CACHE.put(…)" },
+          line: 2,
+          column: 20,
+          suggestions: [],
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,246 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import rule from "../../rules/require-delete-alarm-with-delete-all.js";
+import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { runRuleTests } from "../helpers/rule-tester.js";
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
+const inFixture = (dir: string) => path.join(fixtures, dir, "src/room.ts");
+const DO = `import { DurableObject } from "cloudflare:workers";\n`;
+
+/** A Durable Object with an alarm whose `reset()` body is `body`. */
+const withAlarm = (body: string, asyncReset = true) => `${DO}export class Room extends DurableObject {
+  async alarm() { await this.ctx.storage.put("fired", Date.now()); }
+  ${asyncReset ? "async " : ""}reset() {
+    ${body}
+  }
+}`;
+
+runRuleTests("require-delete-alarm-with-delete-all", rule, {
+  valid: [
+    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    { name: "deleteAlarm first (the pattern docs' Cleanup)", code: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();") },
+    { name: "deleteAlarm after deleteAll also clears it", code: withAlarm("await this.ctx.storage.deleteAll();\n    await this.ctx.storage.deleteAlarm();") },
+    { name: "a class that never uses alarms", code: `${DO}export class Room extends DurableObject { async reset() { await this.ctx.storage.deleteAll(); } }` },
+    {
+      name: "inside alarm() itself, the firing alarm is consumed",
+      code: `${DO}export class Room extends DurableObject { async alarm() { await this.ctx.storage.deleteAll(); } }`,
+    },
+    { name: "date option on or after 2026-02-24", code: withAlarm("await this.ctx.storage.deleteAll();"), options: [{ compatibilityDate: "2026-02-24" }] },
+    {
+      name: "flag delete_all_deletes_alarm at an old date",
+      code: withAlarm("await this.ctx.storage.deleteAll();"),
+      options: [{ compatibilityDate: "2025-01-01", compatibilityFlags: ["delete_all_deletes_alarm"] }],
+    },
+    { name: "wrangler.toml with a new date", code: withAlarm("await this.ctx.storage.deleteAll();"), filename: inFixture("wrangler-new") },
+    {
+      name: "an RPC stub's deleteAll() is the user's own method",
+      code: `${DO}export class Room extends DurableObject<Env> {
+  async alarm() {}
+  async reset(id: DurableObjectId) { await this.env.ROOM.get(id).deleteAll(); }
+}`,
+    },
+    {
+      name: "a Map named storage",
+      code: `${DO}export class Room extends DurableObject {
+  storage = new Map<string, number>();
+  async alarm() {}
+  reset() { this.storage.clear(); (this.storage as any).deleteAll(); }
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: "no compatibility date known: the message says so, the suggestion adds deleteAlarm first",
+      code: withAlarm("await this.ctx.storage.deleteAll();"),
+      filename: path.join(fixtures, "typed/room.ts"),
+      errors: [
+        {
+          messageId: "unknownDate",
+          line: 5,
+          column: 11,
+          endColumn: 39,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
+              output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an old date from the option",
+      code: withAlarm("return this.ctx.storage.deleteAll();", false),
+      options: [{ compatibilityDate: "2025-06-01" }],
+      errors: [
+        {
+          messageId: "oldDate",
+          data: { date: "2025-06-01" },
+          line: 5,
+          column: 12,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
+              output: withAlarm("this.ctx.storage.deleteAlarm();\n    return this.ctx.storage.deleteAll();", false),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an old date from wrangler.jsonc, comments and trailing commas included",
+      code: withAlarm("await this.ctx.storage.deleteAll();"),
+      filename: inFixture("wrangler-old"),
+      errors: [
+        {
+          messageId: "oldDate",
+          data: { date: "2025-01-15" },
+          line: 5,
+          column: 11,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "[env.*] sections: the oldest date applies",
+      code: withAlarm("await this.ctx.storage.deleteAll();"),
+      filename: inFixture("wrangler-envs"),
+      errors: [
+        {
+          messageId: "oldDate",
+          data: { date: "2025-12-01" },
+          line: 5,
+          suggestions: [{ messageId: "suggestDeleteAlarm", output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();") }],
+        },
+      ],
+    },
+    {
+      name: "a malformed wrangler.toml counts as absent",
+      code: withAlarm("await this.ctx.storage.deleteAll();"),
+      filename: inFixture("wrangler-broken"),
+      errors: [
+        {
+          messageId: "unknownDate",
+          line: 5,
+          suggestions: [{ messageId: "suggestDeleteAlarm", output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();") }],
+        },
+      ],
+    },
+    {
+      name: "a new date with delete_all_preserves_alarm",
+      code: withAlarm("await this.ctx.storage.deleteAll();"),
+      options: [{ compatibilityDate: "2026-03-01", compatibilityFlags: ["delete_all_preserves_alarm"] }],
+      errors: [
+        {
+          messageId: "preservesFlag",
+          line: 5,
+          suggestions: [{ messageId: "suggestDeleteAlarm", output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();") }],
+        },
+      ],
+    },
+    {
+      name: "setAlarm elsewhere in the class; an alias; a braceless if",
+      code: `${DO}export class Room extends DurableObject {
+  async schedule() { await this.ctx.storage.setAlarm(Date.now() + 1000); }
+  async reset(force: boolean) {
+    const storage = this.ctx.storage;
+    if (force) await storage.deleteAll();
+  }
+}`,
+      options: [{ compatibilityDate: "2024-09-01" }],
+      errors: [
+        {
+          messageId: "oldDate",
+          data: { date: "2024-09-01" },
+          line: 6,
+          column: 22,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              data: { receiver: "storage" },
+              output: `${DO}export class Room extends DurableObject {
+  async schedule() { await this.ctx.storage.setAlarm(Date.now() + 1000); }
+  async reset(force: boolean) {
+    const storage = this.ctx.storage;
+    if (force) { await storage.deleteAlarm(); await storage.deleteAll(); }
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "old module style JavaScript",
+      code: `export class Room {
+  constructor(state, env) { this.state = state; }
+  async alarm() {}
+  async fetch(request) {
+    await this.state.storage.deleteAll();
+    return new Response("reset");
+  }
+}`,
+      filename: "room.js",
+      options: [{ compatibilityDate: "2023-05-01" }],
+      errors: [
+        {
+          messageId: "oldDate",
+          line: 5,
+          column: 11,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.state.storage" },
+              output: `export class Room {
+  constructor(state, env) { this.state = state; }
+  async alarm() {}
+  async fetch(request) {
+    await this.state.storage.deleteAlarm();
+    await this.state.storage.deleteAll();
+    return new Response("reset");
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "in a callback inside the method: the suggestion goes where deleteAll runs",
+      code: `${DO}export class Room extends DurableObject {
+  async alarm() {}
+  async reset() {
+    await this.ctx.blockConcurrencyWhile(async () => { await this.ctx.storage.deleteAll(); });
+  }
+}`,
+      options: [{ compatibilityDate: "2025-01-01" }],
+      errors: [
+        {
+          messageId: "oldDate",
+          line: 5,
+          column: 62,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              output: `${DO}export class Room extends DurableObject {
+  async alarm() {}
+  async reset() {
+    await this.ctx.blockConcurrencyWhile(async () => { await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll(); });
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
