@@ -10,7 +10,19 @@ import type { DurableObjectsRuleDocs } from "./create-rule.js";
 import { rules } from "./rules.js";
 
 const require = createRequire(import.meta.url);
-const { name, version } = require("../../package.json") as { name: string; version: string };
+/** The package's own package.json: two levels up from `dist/src/`, one from `src/` (tests run the sources). */
+function ownPackage(): { name: string; version: string } {
+  for (const rel of ["../../package.json", "../package.json"]) {
+    try {
+      const pkg = require(rel) as { name?: string; version?: string };
+      if (pkg.name === "eslint-plugin-durable-objects" && pkg.version) return { name: pkg.name, version: pkg.version };
+    } catch {
+      // not at this level
+    }
+  }
+  throw new Error("eslint-plugin-durable-objects: cannot find its package.json");
+}
+const { name, version } = ownPackage();
 
 type Severity = "error" | "warn";
 type RuleEntry = (typeof rules)[keyof typeof rules];

@@ -1,0 +1,25 @@
+// The repo lints itself: ESLint's recommended rules, and this plugin's own recommended config
+// (from the build, as a user gets it).
+import js from "@eslint/js";
+import tsParser from "@typescript-eslint/parser";
+import durableObjects from "./dist/src/index.js";
+
+export default [
+  { ignores: ["dist/", ".cache/", "examples/", "tests/fixtures/", "node_modules/"] },
+  js.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    languageOptions: { parser: tsParser },
+    rules: {
+      // TypeScript checks these, with types.
+      "no-undef": "off",
+      "no-unused-vars": "off",
+      "no-redeclare": "off",
+    },
+  },
+  {
+    files: ["**/*.js"],
+    languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly", performance: "readonly", setTimeout: "readonly" } },
+  },
+  durableObjects.configs.recommended,
+];
