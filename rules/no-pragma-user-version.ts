@@ -1,5 +1,6 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
+import { type ClassNode, isClass } from "../src/analysis/ast.js";
 import { DYNAMIC, pragmaInfo, statementKind, writtenTable, type PragmaInfo, type SqlStatement } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
 import { getModel } from "../src/analysis/storage.js";
@@ -44,7 +45,8 @@ export default createRule({
     if (!model.mayContainStorage) return {};
     const sourceCode = context.sourceCode;
     const findings: Finding[] = [];
-    let fileCreatesTable = false;
+    /** Each Durable Object class has its own database: where the migrations table is created, by class (or `null` outside classes). */
+    const createsTable = new Set<ClassNode | null>();
 
     return {
       CallExpression(node) {
@@ -53,7 +55,7 @@ export default createRule({
         const sql = staticSql(node.arguments[0], sourceCode);
         if (!sql) return;
         for (const stmt of sql.statements) {
-          if (statementKind(stmt) === "create" && writtenTable(stmt) === MIGRATIONS_TABLE) fileCreatesTable = true;
+          if (statementKind(stmt) === "create" && writtenTable(stmt) === MIGRATIONS_TABLE) createsTable.add(ownerClass(node));
           const pragma = pragmaInfo(stmt);
           if (pragma?.name === "user_version") {
             findings.push({ call: node, sql, stmt, pragma });
@@ -61,11 +63,12 @@ export default createRule({
         }
       },
       "Program:exit"() {
-        // Each suggestion stands alone: unless the file already creates the table, it creates it first
-        // (one `exec` runs every statement and returns the last one's rows).
-        const prefix = fileCreatesTable ? "" : `${CREATE_MIGRATIONS}; `;
-        const creating = fileCreatesTable ? "" : " (created if missing)";
         for (const { call, sql, stmt, pragma } of findings) {
+          // Each suggestion stands alone: unless this class already creates the table, it creates it first
+          // (one `exec` runs every statement and returns the last one's rows).
+          const created = createsTable.has(ownerClass(call));
+          const prefix = created ? "" : `${CREATE_MIGRATIONS}; `;
+          const creating = created ? "" : " (created if missing)";
           const range = sourceRange(sql, stmt.start, stmt.end);
           const loc = range
             ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) }
@@ -103,6 +106,12 @@ export default createRule({
     };
   },
 });
+
+/** The class a call sits in (its storage is that class's), or null outside any class. */
+function ownerClass(node: TSESTree.Node): ClassNode | null {
+  for (let n = node.parent; n; n = n.parent) if (isClass(n)) return n;
+  return null;
+}
 
 /** The source text of the assigned version: a number, a `?` parameter, or a `${…}` placeholder. */
 function versionText(sql: StaticSql, pragma: PragmaInfo, sourceText: string): string | undefined {

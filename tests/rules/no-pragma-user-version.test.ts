@@ -120,6 +120,34 @@ runRuleTests("no-pragma-user-version", rule, {
       ],
     },
     {
+      name: "another class creating the table does not count: each Durable Object has its own database",
+      code: `${DO}class Notes extends DurableObject {
+  m() { this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS _sql_schema_migrations (id INTEGER PRIMARY KEY)"); }
+}
+class Legacy extends DurableObject {
+  m() { this.ctx.storage.sql.exec("PRAGMA user_version"); }
+}`,
+      errors: [
+        {
+          ...read,
+          line: 6,
+          column: 36,
+          suggestions: [
+            {
+              messageId: "suggestRead",
+              data: { creating: " (created if missing)" },
+              output: `${DO}class Notes extends DurableObject {
+  m() { this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS _sql_schema_migrations (id INTEGER PRIMARY KEY)"); }
+}
+class Legacy extends DurableObject {
+  m() { this.ctx.storage.sql.exec("${CREATE_MIGRATIONS}; SELECT COALESCE(MAX(id), 0) AS user_version FROM _sql_schema_migrations"); }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "a template placeholder as the version, through destructuring",
       code: `${DO}class A extends DurableObject {
   m(next: number) {
