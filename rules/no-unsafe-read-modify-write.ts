@@ -20,16 +20,16 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       staleKey:
-        "Lost update: the value of {{key}} read here is written back on line {{writeLine}}, after `await {{awaited}}` (line {{awaitLine}}) opens the input gate. " +
+        "Lost update: the value of {{key}} read here is written back on line {{writeLine}}, after `{{awaited}}` (line {{awaitLine}}) opens the input gate. " +
         "Other requests run during that await, and whatever they write to {{key}} is overwritten (50 concurrent increments end at 1–5 on workerd). " +
         "Read after the await, or hold the gate with `blockConcurrencyWhile`.",
       staleRow:
-        "Lost update: rows of `{{table}}` read here are written back on line {{writeLine}}, after `await {{awaited}}` (line {{awaitLine}}) opens the input gate. " +
+        "Lost update: rows of `{{table}}` read here are written back on line {{writeLine}}, after `{{awaited}}` (line {{awaitLine}}) opens the input gate. " +
         "Other requests run during that await, and their changes to those rows are overwritten. " +
         "Let SQL compute the new value in one statement (`UPDATE … SET n = n + 1`), or read after the await.",
-      suggestMoveAwait: "Move `await {{awaited}}` before the read",
+      suggestMoveAwait: "Move `{{awaited}}` before the read",
       suggestBlockConcurrency:
-        "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object until `{{awaited}}` settles)",
+        "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
     },
   },
   defaultOptions: [],
@@ -38,7 +38,7 @@ export default createRule<[], MessageIds>({
     const sourceCode = context.sourceCode;
     return staleReadListeners(context, ({ read, write, opener }: StaleWrite) => {
       const awaited =
-        opener.type === AST_NODE_TYPES.AwaitExpression ? describeAwait(sourceCode.text, opener) : "for await (…)";
+        opener.type === AST_NODE_TYPES.AwaitExpression ? `await ${describeAwait(sourceCode.text, opener)}` : "for await (…)";
       const data = {
         key: read.key ? sourceCode.getText(read.node.arguments[0]) : "",
         table: read.tables?.join("`, `") ?? "",

@@ -1,7 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
 import { type Node, containsAwait, isClass, isFunction, unwrap, walk } from "../src/analysis/ast.js";
-import { getGateModel } from "../src/analysis/gate.js";
 import { atomicRegionOf } from "../src/analysis/regions.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
@@ -54,7 +53,6 @@ export default createRule<[], MessageIds>({
     const model = getModel(context);
     if (!model.mayContainStorage) return {};
     const sourceCode = context.sourceCode;
-    const gate = getGateModel(model);
     const reported = new WeakSet<Node>();
 
     function scanList(statements: Node[]): void {
@@ -103,20 +101,26 @@ export default createRule<[], MessageIds>({
 
     function checkLoop(loop: TSESTree.ForStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement): void {
       if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await) return;
+      // Any other await in the body closes the write batch each iteration, so the writes would not
+      // coalesce into one even without their own awaits: then the rule has nothing true to say.
       const writes: AwaitedWrite[] = [];
-      let opens = false;
+      let otherAwaits = 0;
       walk(loop.body, sourceCode.visitorKeys, (n) => {
-        if (opens || isFunction(n) || isClass(n)) return false;
+        if (isFunction(n) || isClass(n)) return false;
         if (n !== loop.body && isLoop(n)) return false; // the inner loop answers for its own body
-        if (n.type === AST_NODE_TYPES.AwaitExpression) {
-          if (gate.awaitOpensGate(n)) opens = true;
-        } else if (n.type === AST_NODE_TYPES.ExpressionStatement) {
+        if (n.type === AST_NODE_TYPES.ExpressionStatement) {
           const w = awaitedWrite(model, n);
-          if (w) writes.push(w);
+          if (w) {
+            writes.push(w);
+            return false;
+          }
         }
-        return !opens;
+        if (n.type === AST_NODE_TYPES.AwaitExpression || (n.type === AST_NODE_TYPES.ForOfStatement && n.await)) otherAwaits++;
+        return true;
       });
-      if (opens || writes.length === 0 || writes.some((w) => reported.has(w.call))) return;
+      const head = "test" in loop ? [loop.test, "update" in loop ? loop.update : null] : [];
+      if (head.some((h) => h && containsAwait(h, sourceCode.visitorKeys))) otherAwaits++;
+      if (otherAwaits > 0 || writes.length === 0 || writes.some((w) => reported.has(w.call))) return;
       for (const w of writes) {
         const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
         if (startsSafely(w.call, sourceCode)) {

@@ -1,6 +1,6 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { type ClassNode, type FunctionNode, classMemberOf, isClass, isFunction } from "../src/analysis/ast.js";
+import { type ClassNode, type FunctionNode, classMemberOf, enclosingFunction, isClass, isFunction } from "../src/analysis/ast.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
 import { getModel } from "../src/analysis/storage.js";
 import { compatibilityFor, isOnOrAfter } from "../src/analysis/wrangler.js";
@@ -53,7 +53,7 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
         "Call `deleteAlarm()` too (from 2026-02-24, `deleteAll()` deletes the alarm as well).",
       unknownDate:
         "Before compatibility date 2026-02-24, `deleteAll()` deletes every key but leaves the alarm set: `alarm()` will still fire on the emptied object. " +
-        "No compatibility date was found for this file (no wrangler config, no `compatibilityDate` option), so call `deleteAlarm()` too.",
+        "No compatibility date was found for this file (in a usable wrangler config or the `compatibilityDate` option), so call `deleteAlarm()` too.",
       preservesFlag:
         "With the `delete_all_preserves_alarm` flag, `deleteAll()` deletes every key but leaves the alarm set: `alarm()` will still fire on the emptied object. Call `deleteAlarm()` too.",
       suggestDeleteAlarm: "Call `{{receiver}}.deleteAlarm()` before `deleteAll()`",
@@ -104,7 +104,7 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
             : "oldDate";
         for (const c of pending) {
           const receiver = sourceCode.getText(c.receiver);
-          const awaitPrefix = c.method.async ? "await " : "";
+          const awaitPrefix = enclosingFunction(c.call)?.async ? "await " : "";
           const fix = insertBeforeStatement(sourceCode, c.call, `${awaitPrefix}${receiver}.deleteAlarm();`);
           context.report({
             node: c.call,

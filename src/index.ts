@@ -28,7 +28,7 @@ type Severity = "error" | "warn";
 type RuleEntry = (typeof rules)[keyof typeof rules];
 
 /** The files every shipped config applies to: JavaScript and TypeScript sources. */
-export const SOURCE_FILES = ["**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}"];
+const SOURCE_FILES = ["**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}"];
 
 function select(pick: (docs: DurableObjectsRuleDocs) => Severity | false | undefined): Record<string, Severity> {
   const out: Record<string, Severity> = {};
@@ -61,5 +61,5 @@ plugin.configs.all = config(
   select((d) => d.strict ?? (d.recommended || "warn")),
 );
 
+// Only a default export: tools that `require()` the ESM build (eslint-doc-generator) take the namespace.
 export default plugin;
-export { rules };

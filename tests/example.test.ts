@@ -105,14 +105,14 @@ const EXPECTED: Finding[] = [
 const EXPECTED_SUGGESTIONS: Record<string, string[]> = {
   "src/counter.ts:18:22": [
     "Move `await audit(…)` before the read",
-    "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object until `audit(…)` settles)",
+    "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
   ],
   "src/schema.ts:20:58": ["Read the version from `_sql_schema_migrations` (created if missing)"],
   "src/schema.ts:23:22": ["Record version 1 in `_sql_schema_migrations` (created if missing)"],
   "src/schema.ts:27:22": ["Record version 2 in `_sql_schema_migrations` (created if missing)"],
   "src/schema.ts:76:23": [
     "Move `await lobby(this.env).announce(…)` before the read",
-    "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object until `lobby(this.env).announce(…)` settles)",
+    "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
   ],
   "src/session.ts:28:5": ["Await only the last write, so the writes coalesce into one", "Write them with one `put({ … })`"],
   "src/session.ts:40:7": [

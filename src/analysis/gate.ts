@@ -181,7 +181,7 @@ export function getGateModel(model: DurableObjectModel): GateModel {
   return gate;
 }
 
-/** Describes an awaited expression for a message: `fetch(…)`, `this.env.KV.get(…)`. */
+/** Describes an awaited expression for a message, without the `await`: `fetch(…)`, `this.env.KV.get(…)`. */
 export function describeAwait(sourceText: string, awaitNode: TSESTree.AwaitExpression): string {
   const arg = unwrap(awaitNode.argument);
   let text: string;

@@ -20,7 +20,7 @@ const keyData = (awaited: string, awaitLine = 5, writeLine = 6, key = `"count"`)
   table: "",
   writeLine: String(writeLine),
   awaitLine: String(awaitLine),
-  awaited,
+  awaited: `await ${awaited}`,
 });
 
 runRuleTests("no-unsafe-read-modify-write", rule, {
@@ -100,7 +100,7 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
       errors: [
         {
           messageId: "staleRow",
-          data: { key: "", table: "counters", writeLine: "6", awaitLine: "5", awaited: "fetch(…)" },
+          data: { key: "", table: "counters", writeLine: "6", awaitLine: "5", awaited: "await fetch(…)" },
           line: 4,
           column: 17,
           endColumn: 85,
@@ -204,6 +204,23 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
       ],
     },
     {
+      name: "for await opens the gate too, and says so plainly",
+      code: m(`const n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    for await (const chunk of this.stream(url)) void chunk;\n    await this.ctx.storage.put("count", n + 1);`),
+      errors: [
+        {
+          messageId: "staleKey",
+          data: { key: `"count"`, table: "", writeLine: "6", awaitLine: "5", awaited: "for await (…)" },
+          line: 4,
+          suggestions: [
+            {
+              messageId: "suggestBlockConcurrency",
+              output: m(bcw(`const n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    for await (const chunk of this.stream(url)) void chunk;\n    await this.ctx.storage.put("count", n + 1);`)),
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "a typed storage parameter outside a class: no state to block, so only the move",
       code: `export async function bump(storage: DurableObjectStorage, env: Env) {
   const n = (await storage.get<number>("hits")) ?? 0;
@@ -213,7 +230,7 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
       errors: [
         {
           messageId: "staleKey",
-          data: { key: `"hits"`, table: "", writeLine: "4", awaitLine: "3", awaited: "env.CACHE.put(…)" },
+          data: { key: `"hits"`, table: "", writeLine: "4", awaitLine: "3", awaited: "await env.CACHE.put(…)" },
           line: 2,
           column: 20,
           suggestions: [],

@@ -242,5 +242,22 @@ runRuleTests("require-delete-alarm-with-delete-all", rule, {
         },
       ],
     },
+    {
+      name: "in a non-async callback of an async method: no await where it would not parse",
+      code: withAlarm("items.forEach(() => { this.ctx.storage.deleteAll(); });").replace("reset() {", "reset(items: number[]) {"),
+      options: [{ compatibilityDate: "2025-01-01" }],
+      errors: [
+        {
+          messageId: "oldDate",
+          line: 5,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              output: withAlarm("items.forEach(() => { this.ctx.storage.deleteAlarm();\n    this.ctx.storage.deleteAll(); });").replace("reset() {", "reset(items: number[]) {"),
+            },
+          ],
+        },
+      ],
+    },
   ],
 });
