@@ -1,11 +1,15 @@
 /** Every rule of the plugin, by name. Adding a rule here adds it to the configs its `meta.docs` names. */
+import noCursorAfterAwait from "../rules/no-cursor-after-await.js";
+import noSqlTransactionStatements from "../rules/no-sql-transaction-statements.js";
 import noPragmaUserVersion from "../rules/no-pragma-user-version.js";
 import noUnsafeReadModifyWrite from "../rules/no-unsafe-read-modify-write.js";
 import preferCoalescedWrites from "../rules/prefer-coalesced-writes.js";
 import requireDeleteAlarmWithDeleteAll from "../rules/require-delete-alarm-with-delete-all.js";
 
 export const rules = {
+  "no-cursor-after-await": noCursorAfterAwait,
   "no-pragma-user-version": noPragmaUserVersion,
+  "no-sql-transaction-statements": noSqlTransactionStatements,
   "no-unsafe-read-modify-write": noUnsafeReadModifyWrite,
   "prefer-coalesced-writes": preferCoalescedWrites,
   "require-delete-alarm-with-delete-all": requireDeleteAlarmWithDeleteAll,

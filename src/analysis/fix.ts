@@ -54,7 +54,7 @@ export function insertBeforeStatement(
   return undefined;
 }
 
-function listed(node: Node): { stmt: Node; list: Node[]; index: number } | undefined {
+export function listed(node: Node): { stmt: Node; list: Node[]; index: number } | undefined {
   const stmt = statementOf(node);
   const list = stmt && statementList(stmt);
   return stmt && list ? { stmt, list, index: list.indexOf(stmt) } : undefined;
@@ -138,8 +138,6 @@ function containsAwaitInArgs(sourceCode: Readonly<TSESLint.SourceCode>, call: No
 /**
  * Wraps the statements from the one holding `read` to the one holding `write` in
  * `await <state>.blockConcurrencyWhile(async () => { … })`, returning the bindings used later.
- * Undefined where that would change what the code does: a `return`, `yield`, `var`, hoisted
- * declaration, or a `break`/`continue` that leaves the span.
  */
 export function wrapInBlockConcurrencyWhile(
   sourceCode: Readonly<TSESLint.SourceCode>,
@@ -150,7 +148,25 @@ export function wrapInBlockConcurrencyWhile(
   const r = listed(read);
   const w = listed(write);
   if (!r || !w || r.list !== w.list || r.index > w.index) return undefined;
-  const span = r.list.slice(r.index, w.index + 1);
+  const built = wrapStatements(sourceCode, r.list.slice(r.index, w.index + 1), `await ${stateText}.blockConcurrencyWhile(async () => {`);
+  return built && ((fixer) => fixer.replaceTextRange(built.range, built.text));
+}
+
+/**
+ * The text that runs `span` (consecutive statements of one block) inside a callback opened by
+ * `opening` (e.g. `storage.transactionSync(() => {`), closed by `});`. Bindings declared in the
+ * span and used after it are returned from the callback and declared again outside. Undefined
+ * where that would change what the code does: a `return`, `yield`, `var`, hoisted declaration,
+ * or a `break`/`continue` that leaves the span.
+ */
+export function wrapStatements(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  span: Node[],
+  opening: string,
+  range: [number, number] = [span[0].range[0], span[span.length - 1].range[1]],
+  indent = indentOf(sourceCode.text, span[0]),
+): { range: [number, number]; text: string } | undefined {
+  if (span.length === 0) return undefined;
   for (const s of span) {
     if (
       (s.type === AST_NODE_TYPES.VariableDeclaration && s.kind === "var") ||
@@ -171,23 +187,27 @@ export function wrapInBlockConcurrencyWhile(
     escaping.push(v);
     if (outside.some((ref) => ref.isWrite())) reassignedLater = true;
   }
-  const indent = indentOf(sourceCode.text, span[0]);
   const inner = `${indent}  `;
   let body = sourceCode.text.slice(start, end);
-  const multilineTemplate = sourceCode
-    .getTokens(span[0] as TSESTree.Node)
-    .concat(...span.slice(1).map((s) => sourceCode.getTokens(s as TSESTree.Node)))
+  const multilineTemplate = span
+    .flatMap((s) => sourceCode.getTokens(s as TSESTree.Node))
     .some((t) => t.type === "Template" && t.value.includes("\n"));
-  if (!multilineTemplate) body = body.replace(/\n/g, "\n  ");
+  if (!multilineTemplate) {
+    // Re-indent every line after the first from the body's own indentation to the callback's.
+    const own = indentOf(sourceCode.text, span[0]);
+    body = body
+      .split("\n")
+      .map((line, i) => (i === 0 ? line : line.startsWith(own) ? inner + line.slice(own.length) : line))
+      .join("\n");
+  }
   const names = escaping.map((v) => v.name);
   const ret = names.length === 0 ? "" : `\n${inner}return ${names.length === 1 ? names[0] : `{ ${names.join(", ")} }`};`;
-  const call = `await ${stateText}.blockConcurrencyWhile(async () => {\n${inner}${body}${ret}\n${indent}});`;
   const decl = names.length === 0 ? "" : `${reassignedLater ? "let" : "const"} ${names.length === 1 ? names[0] : `{ ${names.join(", ")} }`} = `;
-  return (fixer) => fixer.replaceTextRange([start, end], decl + call);
+  return { range, text: `${decl}${opening}\n${inner}${body}${ret}\n${indent}});` };
 }
 
 /** A `return`, `yield`, labelled jump, or `break`/`continue` not caught by a loop/switch inside `stmt`. */
-function leavesSpan(stmt: Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+export function leavesSpan(stmt: Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   let leaves = false;
   const visit = (n: Node, inLoop: boolean, inSwitch: boolean): void => {
     walk(n, sourceCode.visitorKeys, (c) => {

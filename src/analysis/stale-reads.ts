@@ -2,11 +2,10 @@
  * Flow-sensitive tracking of values read from Durable Object storage, for "read, await something
  * that opens the input gate, write the value back" (a lost update).
  *
- * Built on ESLint's code path analysis: each code path segment carries a state — which reads are
- * live and the first gate-opening `await` seen after each on some path to here, and which local
- * variables hold values derived from which reads. A segment starts from the union of its
- * predecessors' end states ("on some path"); loop back edges are not followed, so a loop-carried
- * stale value goes unreported rather than guessed.
+ * Built on GateFlow (gate-flow.ts): each read is a site, and the code path state says which
+ * gate-opening `await` came after it on some path and which local variables hold values derived
+ * from it. Loop back edges are not followed, so a loop-carried stale value goes unreported rather
+ * than guessed.
  *
  * What counts:
  * - reads: `storage.get(key)`, `txn.get(key)`, `storage.kv.get(key)`, and `sql.exec(SELECT …)`;
@@ -20,6 +19,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type Node, isClass, isFunction, unwrap, walk } from "./ast.js";
 import { getGateModel } from "./gate.js";
+import { GateFlow, NO_SITES, type Opener, mergeListeners, union } from "./gate-flow.js";
 import { atomicRegionOf } from "./regions.js";
 import { isUpsertOrReplace, mainVerb, readTables, writtenTable } from "./sql.js";
 import { staticSql } from "./sql-text.js";
@@ -47,21 +47,8 @@ export interface StaleWrite {
   read: ReadSite;
   write: TSESTree.CallExpression;
   /** The first `await` after the read that opens the input gate on some path to the write. */
-  opener: TSESTree.AwaitExpression | TSESTree.ForOfStatement;
+  opener: Opener;
 }
-
-interface State {
-  reads: Map<number, TSESTree.AwaitExpression | TSESTree.ForOfStatement | null>;
-  taint: Map<Variable, ReadonlySet<number>>;
-}
-
-interface FunctionFlow {
-  states: Map<string, State>;
-  current: Set<string>;
-  hasReads: boolean;
-}
-
-const EMPTY: ReadonlySet<number> = new Set();
 
 /**
  * Listeners that track reads through a file and call `onStale` once per read whose value is
@@ -74,181 +61,97 @@ export function staleReadListeners(
   const model = getModel(context);
   if (!model.mayContainStorage) return {};
   const sourceCode = context.sourceCode;
-  const gate = getGateModel(model);
-  const stack: FunctionFlow[] = [];
+  const flow = new GateFlow(getGateModel(model));
   const readsByNode = new Map<Node, ReadSite>();
   const readById = new Map<number, ReadSite>();
   const reportedReads = new Set<number>();
-  let nextId = 0;
-
-  const top = (): FunctionFlow | undefined => stack[stack.length - 1];
-  function* currentStates(): Generator<State> {
-    const flow = top();
-    if (!flow) return;
-    for (const id of flow.current) yield flow.states.get(id)!;
-  }
 
   /** The reads whose values `expr` may carry: read calls inside it and variables tainted by reads. */
-  function readsIn(expr: Node, state: State): ReadonlySet<number> {
-    let out: Set<number> | undefined;
-    const add = (ids: ReadonlySet<number>): void => {
-      for (const id of ids) (out ??= new Set()).add(id);
-    };
+  function readsIn(expr: Node): ReadonlySet<number> {
+    let out: ReadonlySet<number> = NO_SITES;
     walk(expr, sourceCode.visitorKeys, (n) => {
       if (isClass(n)) return false;
       if (n.type === AST_NODE_TYPES.CallExpression) {
         const read = readsByNode.get(n);
-        if (read) add(new Set([read.id]));
-      } else if (n.type === AST_NODE_TYPES.Identifier && state.taint.size > 0 && isReference(n)) {
+        if (read) out = union(out, new Set([read.id]));
+      } else if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
         const v = findVariable(sourceCode.getScope(n), n);
-        const t = v && state.taint.get(v);
-        if (t) add(t);
+        if (v) out = union(out, flow.taintOf(v));
       }
       return true;
     });
-    return out ?? EMPTY;
+    return out;
   }
 
-  function registerRead(node: TSESTree.CallExpression): void {
-    const flow = top();
-    if (!flow) return;
-    const site = readSite(model, node, sourceCode);
-    if (!site || atomicRegionOf(model, node)) return;
-    let read = readsByNode.get(node);
-    if (!read) {
-      read = { ...site, id: nextId++ };
-      readsByNode.set(node, read);
-    }
-    flow.hasReads = true;
-    for (const state of currentStates()) {
-      // A fresh read of the same key makes earlier reads of it irrelevant: what is written next comes from here.
-      for (const id of state.reads.keys()) {
-        const other = readById.get(id);
-        if (other && other !== read && sameTarget(other, read)) state.reads.delete(id);
-      }
-      state.reads.set(read.id, null);
-    }
-    readById.set(read.id, read);
-  }
-  function checkWrite(node: TSESTree.CallExpression): void {
-    const flow = top();
-    if (!flow?.hasReads) return;
-    const targets = writeTargets(model, node, sourceCode);
-    if (!targets) return;
-    for (const state of currentStates()) {
-      for (const t of targets) {
-        for (const id of readsIn(t.value, state)) {
-          const opener = state.reads.get(id);
-          const read = readById.get(id);
-          if (!opener || !read || reportedReads.has(id)) continue;
-          const matches = t.key
-            ? read.key !== undefined && sameKey(read.key, t.key)
-            : t.table !== undefined && read.tables?.includes(t.table) === true;
-          if (!matches) continue;
-          reportedReads.add(id);
-          onStale({ read, write: node, opener });
-        }
-      }
-    }
-  }
-
-  function gateOpened(node: TSESTree.AwaitExpression | TSESTree.ForOfStatement): void {
-    const flow = top();
-    if (!flow?.hasReads) return;
-    let pending = false;
-    for (const state of currentStates()) for (const v of state.reads.values()) if (v === null) pending = true;
-    if (!pending) return;
-    if (node.type === AST_NODE_TYPES.AwaitExpression && !gate.awaitOpensGate(node)) return;
-    for (const state of currentStates()) {
-      for (const [id, v] of state.reads) if (v === null) state.reads.set(id, node);
-    }
-  }
-
-  return {
-    onCodePathStart() {
-      stack.push({ states: new Map(), current: new Set(), hasReads: false });
-    },
-    onCodePathEnd() {
-      stack.pop();
-    },
-    onCodePathSegmentStart(segment: TSESLint.CodePathSegment) {
-      const flow = top()!;
-      flow.states.set(segment.id, merge(segment.prevSegments.map((s) => flow.states.get(s.id))));
-      flow.current.add(segment.id);
-    },
-    onCodePathSegmentEnd(segment: TSESLint.CodePathSegment) {
-      top()?.current.delete(segment.id);
-    },
-    onUnreachableCodePathSegmentStart(segment: TSESLint.CodePathSegment) {
-      const flow = top()!;
-      flow.states.set(segment.id, { reads: new Map(), taint: new Map() });
-      flow.current.add(segment.id);
-    },
-    onUnreachableCodePathSegmentEnd(segment: TSESLint.CodePathSegment) {
-      top()?.current.delete(segment.id);
-    },
-    "CallExpression:exit"(node: TSESTree.CallExpression) {
-      checkWrite(node);
-      registerRead(node);
-    },
-    "AwaitExpression:exit"(node: TSESTree.AwaitExpression) {
-      gateOpened(node);
-    },
-    ForOfStatement(node: TSESTree.ForOfStatement) {
-      if (node.await) gateOpened(node);
-    },
-    "VariableDeclarator:exit"(node: TSESTree.VariableDeclarator) {
-      if (!top()?.hasReads || !node.init) return;
-      for (const state of currentStates()) assignIn(state, node.id, readsIn(node.init, state), false);
-    },
-    "AssignmentExpression:exit"(node: TSESTree.AssignmentExpression) {
-      if (!top()?.hasReads) return;
-      const compound = node.operator !== "=";
-      for (const state of currentStates()) assignIn(state, node.left, readsIn(node.right, state), compound);
-    },
-  } as TSESLint.RuleListener;
-
-  function assignIn(state: State, target: Node, value: ReadonlySet<number>, compound: boolean): void {
+  /** Binds every variable in `target` (an identifier or a pattern) to `value`. */
+  function assignIn(target: Node, value: ReadonlySet<number>, compound: boolean): void {
     walk(target, sourceCode.visitorKeys, (n) => {
       if (n.type === AST_NODE_TYPES.MemberExpression) return false; // `o.x = …` does not rebind `o`
       if (n.type === AST_NODE_TYPES.AssignmentPattern) {
         // `{ a = fallback }`: the default is a value too.
-        assignIn(state, n.left, union(value, readsIn(n.right, state)), compound);
+        assignIn(n.left, union(value, readsIn(n.right)), compound);
         return false;
       }
       if (n.type === AST_NODE_TYPES.Property) {
         if (n.computed) return true;
-        assignIn(state, n.value, value, compound);
+        assignIn(n.value, value, compound);
         return false;
       }
       if (n.type !== AST_NODE_TYPES.Identifier) return true;
       const v = findVariable(sourceCode.getScope(n), n);
-      if (!v) return false;
-      const next = compound ? union(state.taint.get(v) ?? EMPTY, value) : value;
-      if (next.size > 0) state.taint.set(v, next);
-      else state.taint.delete(v);
+      if (v) flow.setTaint(v, value, compound);
       return false;
     });
   }
-}
 
-function merge(prev: (State | undefined)[]): State {
-  const reads = new Map<number, TSESTree.AwaitExpression | TSESTree.ForOfStatement | null>();
-  const taint = new Map<Variable, ReadonlySet<number>>();
-  for (const s of prev) {
-    if (!s) continue; // a loop back edge not yet walked
-    for (const [id, opener] of s.reads) if (!reads.get(id)) reads.set(id, opener);
-    for (const [v, ids] of s.taint) taint.set(v, union(taint.get(v) ?? EMPTY, ids));
+  function registerRead(node: TSESTree.CallExpression): void {
+    const site = readSite(model, node, sourceCode);
+    if (!site || atomicRegionOf(model, node)) return;
+    let read = readsByNode.get(node);
+    if (!read) {
+      read = { ...site, id: readById.size };
+      readsByNode.set(node, read);
+      readById.set(read.id, read);
+    }
+    const fresh = read;
+    // A fresh read of the same key makes earlier reads of it irrelevant: what is written next comes from here.
+    flow.addSite(fresh.id, (other) => {
+      const o = readById.get(other);
+      return o !== undefined && sameTarget(o, fresh);
+    });
   }
-  return { reads, taint };
-}
 
-function union(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {
-  if (a.size === 0) return b;
-  if (b.size === 0) return a;
-  const out = new Set(a);
-  for (const x of b) out.add(x);
-  return out;
+  function checkWrite(node: TSESTree.CallExpression): void {
+    if (!flow.active) return;
+    const targets = writeTargets(model, node, sourceCode);
+    if (!targets) return;
+    for (const t of targets) {
+      for (const id of readsIn(t.value)) {
+        const read = readById.get(id);
+        const opener = flow.openerSince(id);
+        if (!opener || !read || reportedReads.has(id)) continue;
+        const matches = t.key
+          ? read.key !== undefined && sameKey(read.key, t.key)
+          : t.table !== undefined && read.tables?.includes(t.table) === true;
+        if (!matches) continue;
+        reportedReads.add(id);
+        onStale({ read, write: node, opener });
+      }
+    }
+  }
+
+  return mergeListeners(flow.listeners, {
+    "CallExpression:exit"(node: TSESTree.CallExpression) {
+      checkWrite(node);
+      registerRead(node);
+    },
+    "VariableDeclarator:exit"(node: TSESTree.VariableDeclarator) {
+      if (flow.active && node.init) assignIn(node.id, readsIn(node.init), false);
+    },
+    "AssignmentExpression:exit"(node: TSESTree.AssignmentExpression) {
+      if (flow.active) assignIn(node.left, readsIn(node.right), node.operator !== "=");
+    },
+  } as TSESLint.RuleListener);
 }
 
 function isReference(id: TSESTree.Identifier): boolean {

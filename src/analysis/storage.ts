@@ -203,6 +203,19 @@ export class DurableObjectModel {
     return undefined;
   }
 
+  /**
+   * The source text of the storage that owns a SQL handle `receiver` (e.g. `this.ctx.storage` for
+   * `this.ctx.storage.sql` or for a `this.sql` field of a Durable Object class).
+   */
+  storageTextFor(receiver: Node, at: Node): string | undefined {
+    const r = unwrap(receiver);
+    if (r.type === AST_NODE_TYPES.MemberExpression && memberName(r) === "sql" && this.kindOf(r.object) === "storage") {
+      return this.sourceCode.getText(r.object);
+    }
+    const state = this.stateTextFor(receiver, at);
+    return state === undefined ? undefined : `${state}.storage`;
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private resolve(expr: Node): Resolved {

@@ -1,0 +1,195 @@
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { findVariable } from "@typescript-eslint/utils/ast-utils";
+import { createRule } from "../src/create-rule.js";
+import { type Node, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
+import { describeAwait, getGateModel } from "../src/analysis/gate.js";
+import { GateFlow, type Opener, mergeListeners } from "../src/analysis/gate-flow.js";
+import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+
+type MessageIds = "afterAwait" | "loopAwaits" | "suggestToArray";
+
+/** Reading these off a cursor consumes rows. */
+const CONSUMING = new Set(["next", "toArray", "one", "raw"]);
+
+interface CursorSite {
+  id: number;
+  variable: TSESLint.Scope.Variable;
+  exec: TSESTree.CallExpression;
+}
+
+export default createRule<[], MessageIds>({
+  name: "no-cursor-after-await",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow reading a SQL cursor after an `await` that lets other requests in",
+      recommended: "error",
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      afterAwait:
+        "This cursor is read after `{{awaited}}` (line {{awaitLine}}) opens the input gate. A cursor reads its rows lazily and has no snapshot isolation: " +
+        "other requests run during the await, and the rows read now may not be the rows the query saw (or a mix of both). Materialise the rows with `.toArray()` where the cursor is created.",
+      loopAwaits:
+        "This loop reads the cursor row by row while its body runs `{{awaited}}` (line {{awaitLine}}), which opens the input gate. A cursor has no snapshot isolation: " +
+        "other requests run during each await and may change the rows still to be read. Materialise the rows with `.toArray()` before the loop.",
+      suggestToArray: "Materialise the rows with `.toArray()` where the query runs",
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const model = getModel(context);
+    if (!model.mayContainStorage) return {};
+    const sourceCode = context.sourceCode;
+    const gate = getGateModel(model);
+    const flow = new GateFlow(gate);
+    const sites = new Map<TSESLint.Scope.Variable, CursorSite>();
+    const reported = new Set<number>();
+
+    /** The `exec(...)` call if `expr` evaluates to its cursor, or undefined. */
+    const cursorOf = (expr: Node | null | undefined): TSESTree.CallExpression | undefined => {
+      if (!expr) return undefined;
+      const e = unwrap(expr);
+      return e.type === AST_NODE_TYPES.CallExpression && isExec(model, e) ? e : undefined;
+    };
+
+    /** The tracked cursor a reference (an identifier) names. */
+    const siteOf = (expr: Node): CursorSite | undefined => {
+      const e = unwrap(expr);
+      if (e.type !== AST_NODE_TYPES.Identifier || sites.size === 0) return undefined;
+      const v = findVariable(sourceCode.getScope(e), e);
+      return v ? sites.get(v) : undefined;
+    };
+
+    const data = (opener: Opener) => ({
+      awaited: opener.type === AST_NODE_TYPES.AwaitExpression ? `await ${describeAwait(sourceCode.text, opener)}` : "for await (…)",
+      awaitLine: String(opener.loc.start.line),
+    });
+
+    function checkRead(site: CursorSite, at: Node): void {
+      if (reported.has(site.id)) return;
+      const opener = flow.openerSince(site.id);
+      if (!opener) return;
+      reported.add(site.id);
+      const fix = materialise(site.exec, site.variable);
+      context.report({
+        node: at,
+        messageId: "afterAwait",
+        data: data(opener),
+        suggest: fix ? [{ messageId: "suggestToArray", fix }] : [],
+      });
+    }
+
+    return mergeListeners(flow.listeners, {
+      "VariableDeclarator:exit"(node: TSESTree.VariableDeclarator) {
+        const exec = cursorOf(node.init);
+        if (!exec || node.id.type !== AST_NODE_TYPES.Identifier) return;
+        const variable = findVariable(sourceCode.getScope(node.id), node.id);
+        if (!variable || variable.references.some((r) => r.isWrite() && !r.init)) return;
+        const site = { id: sites.size, variable, exec };
+        sites.set(variable, site);
+        flow.addSite(site.id);
+      },
+      CallExpression(node: TSESTree.CallExpression) {
+        if (!flow.active) return;
+        const mc = methodCall(node);
+        if (mc && CONSUMING.has(mc.method)) {
+          const site = siteOf(mc.receiver);
+          if (site) checkRead(site, node);
+        }
+        // `Array.from(cursor)`
+        const callee = unwrap(node.callee);
+        if (
+          callee.type === AST_NODE_TYPES.MemberExpression &&
+          callee.object.type === AST_NODE_TYPES.Identifier &&
+          callee.object.name === "Array" &&
+          memberName(callee) === "from" &&
+          node.arguments[0]
+        ) {
+          const site = siteOf(node.arguments[0]);
+          if (site) checkRead(site, node);
+        }
+      },
+      SpreadElement(node: TSESTree.SpreadElement) {
+        const site = flow.active ? siteOf(node.argument) : undefined;
+        if (site) checkRead(site, node);
+      },
+      ForOfStatement(node: TSESTree.ForOfStatement) {
+        const site = flow.active ? siteOf(node.right) : undefined;
+        if (site) checkRead(site, node.right);
+        const exec = site?.exec ?? cursorOf(node.right);
+        if (!exec || (site && reported.has(site.id))) return;
+        const opener = firstOpeningAwait(node.body, gate, sourceCode);
+        if (!opener) return;
+        if (site) reported.add(site.id);
+        const fix = site ? materialise(site.exec, site.variable) : (fixer: TSESLint.RuleFixer) => fixer.insertTextAfter(exec, ".toArray()");
+        context.report({
+          node: node.right,
+          messageId: "loopAwaits",
+          data: data(opener),
+          suggest: fix ? [{ messageId: "suggestToArray", fix }] : [],
+        });
+      },
+    } as TSESLint.RuleListener);
+  },
+});
+
+function isExec(model: DurableObjectModel, call: TSESTree.CallExpression): boolean {
+  const h = model.handleCall(call);
+  return h?.kind === "sql" && h.method === "exec";
+}
+
+/** The first `await` in a loop body (not in nested functions) that opens the gate. */
+function firstOpeningAwait(
+  body: Node,
+  gate: ReturnType<typeof getGateModel>,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): Opener | undefined {
+  let found: Opener | undefined;
+  walk(body, sourceCode.visitorKeys, (n) => {
+    if (found || isFunction(n) || isClass(n)) return false;
+    if (n.type === AST_NODE_TYPES.AwaitExpression && gate.awaitOpensGate(n)) found = n;
+    else if (n.type === AST_NODE_TYPES.ForOfStatement && n.await) found = n;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * `const rows = sql.exec(q)` → `const rows = sql.exec(q).toArray()`, when every use of `rows` works
+ * the same on an array: `for…of`, spread, `Array.from(rows)`, and `rows.toArray()` (which becomes `rows`).
+ */
+function materialise(
+  exec: TSESTree.CallExpression,
+  variable: TSESLint.Scope.Variable,
+): TSESLint.ReportFixFunction | undefined {
+  const toArrayCalls: TSESTree.CallExpression[] = [];
+  for (const ref of variable.references) {
+    if (ref.init) continue;
+    const id = ref.identifier as TSESTree.Node;
+    const p = id.parent;
+    if (p?.type === AST_NODE_TYPES.ForOfStatement && p.right === id) continue;
+    if (p?.type === AST_NODE_TYPES.SpreadElement) continue;
+    if (p?.type === AST_NODE_TYPES.CallExpression && p.arguments[0] === id) {
+      const c = unwrap(p.callee);
+      if (c.type === AST_NODE_TYPES.MemberExpression && memberName(c) === "from") continue;
+    }
+    if (
+      p?.type === AST_NODE_TYPES.MemberExpression &&
+      p.object === id &&
+      memberName(p) === "toArray" &&
+      p.parent?.type === AST_NODE_TYPES.CallExpression &&
+      p.parent.callee === p &&
+      p.parent.arguments.length === 0
+    ) {
+      toArrayCalls.push(p.parent);
+      continue;
+    }
+    return undefined;
+  }
+  return (fixer) => [
+    fixer.insertTextAfter(exec, ".toArray()"),
+    ...toArrayCalls.map((call) => fixer.replaceTextRange([(call.callee as TSESTree.MemberExpression).object.range[1], call.range[1]], "")),
+  ];
+}

@@ -1,0 +1,169 @@
+/**
+ * "Since this point, has an `await` that opens the input gate run, on some path?" — per function,
+ * flow-sensitively, on ESLint's code path analysis.
+ *
+ * Rules register *sites* (a storage read, a cursor) at the moment they happen; the engine records,
+ * per code path segment, the first gate-opening `await` (or `for await`) after each live site.
+ * A segment starts from the union of its predecessors' end states ("on some path"). Loop back
+ * edges are not followed: a value carried around a loop into the next iteration goes unreported
+ * rather than guessed.
+ *
+ * Each segment state also carries a *taint* map — which local variables hold values derived
+ * from which sites — for analyses that follow values (see stale-reads.ts).
+ */
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import type { GateModel } from "./gate.js";
+
+type Variable = TSESLint.Scope.Variable;
+export type Opener = TSESTree.AwaitExpression | TSESTree.ForOfStatement;
+
+interface State {
+  sites: Map<number, Opener | null>;
+  taint: Map<Variable, ReadonlySet<number>>;
+}
+
+interface FunctionFlow {
+  states: Map<string, State>;
+  current: Set<string>;
+  hasSites: boolean;
+}
+
+export const NO_SITES: ReadonlySet<number> = new Set();
+
+export class GateFlow {
+  private readonly gate: GateModel;
+  private readonly stack: FunctionFlow[] = [];
+
+  constructor(gate: GateModel) {
+    this.gate = gate;
+  }
+
+  /** The code path listeners that keep the state; merge them into the rule's listeners. */
+  readonly listeners: TSESLint.RuleListener = {
+    onCodePathStart: () => {
+      this.stack.push({ states: new Map(), current: new Set(), hasSites: false });
+    },
+    onCodePathEnd: () => {
+      this.stack.pop();
+    },
+    onCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
+      const flow = this.top()!;
+      flow.states.set(segment.id, merge(segment.prevSegments.map((s) => flow.states.get(s.id))));
+      flow.current.add(segment.id);
+    },
+    onCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
+      this.top()?.current.delete(segment.id);
+    },
+    onUnreachableCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
+      const flow = this.top()!;
+      flow.states.set(segment.id, { sites: new Map(), taint: new Map() });
+      flow.current.add(segment.id);
+    },
+    onUnreachableCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
+      this.top()?.current.delete(segment.id);
+    },
+    "AwaitExpression:exit": (node: TSESTree.AwaitExpression) => this.gateMayOpen(node),
+    ForOfStatement: (node: TSESTree.ForOfStatement) => {
+      if (node.await) this.gateMayOpen(node);
+    },
+  } as TSESLint.RuleListener;
+
+  /** Whether the current function has registered any site (a cheap early exit for callers). */
+  get active(): boolean {
+    return this.top()?.hasSites ?? false;
+  }
+
+  /** A site happens here: from now on, gate-opening awaits are recorded against it. */
+  addSite(id: number, supersedes?: (other: number) => boolean): void {
+    const flow = this.top();
+    if (!flow) return;
+    flow.hasSites = true;
+    for (const state of this.states()) {
+      if (supersedes) for (const other of state.sites.keys()) if (other !== id && supersedes(other)) state.sites.delete(other);
+      state.sites.set(id, null);
+    }
+  }
+
+  /** The first gate-opening await after site `id` on some path to here; null if none; undefined if the site is not live here. */
+  openerSince(id: number): Opener | null | undefined {
+    let out: Opener | null | undefined;
+    for (const state of this.states()) {
+      if (!state.sites.has(id)) continue;
+      out = out ?? state.sites.get(id) ?? null;
+    }
+    return out;
+  }
+
+  /** The sites variable `v` may hold values of, here. */
+  taintOf(v: Variable): ReadonlySet<number> {
+    let out: ReadonlySet<number> = NO_SITES;
+    for (const state of this.states()) out = union(out, state.taint.get(v) ?? NO_SITES);
+    return out;
+  }
+
+  /** `v` now holds values of `ids` (or, `compound`, also what it held). */
+  setTaint(v: Variable, ids: ReadonlySet<number>, compound: boolean): void {
+    for (const state of this.states()) {
+      const next = compound ? union(state.taint.get(v) ?? NO_SITES, ids) : ids;
+      if (next.size > 0) state.taint.set(v, next);
+      else state.taint.delete(v);
+    }
+  }
+
+  private gateMayOpen(node: Opener): void {
+    if (!this.active) return;
+    let pending = false;
+    for (const state of this.states()) for (const v of state.sites.values()) if (v === null) pending = true;
+    if (!pending) return;
+    if (node.type === AST_NODE_TYPES.AwaitExpression && !this.gate.awaitOpensGate(node)) return;
+    for (const state of this.states()) {
+      for (const [id, v] of state.sites) if (v === null) state.sites.set(id, node);
+    }
+  }
+
+  private top(): FunctionFlow | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+  private *states(): Generator<State> {
+    const flow = this.top();
+    if (!flow) return;
+    for (const id of flow.current) yield flow.states.get(id)!;
+  }
+}
+
+function merge(prev: (State | undefined)[]): State {
+  const sites = new Map<number, Opener | null>();
+  const taint = new Map<Variable, ReadonlySet<number>>();
+  for (const s of prev) {
+    if (!s) continue; // a loop back edge not yet walked
+    for (const [id, opener] of s.sites) if (!sites.get(id)) sites.set(id, opener);
+    for (const [v, ids] of s.taint) taint.set(v, union(taint.get(v) ?? NO_SITES, ids));
+  }
+  return { sites, taint };
+}
+
+export function union(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {
+  if (a.size === 0) return b;
+  if (b.size === 0) return a;
+  const out = new Set(a);
+  for (const x of b) out.add(x);
+  return out;
+}
+
+/** Combines rule listeners: handlers for the same selector run in the order given. */
+export function mergeListeners(...parts: TSESLint.RuleListener[]): TSESLint.RuleListener {
+  const out: Record<string, (...args: never[]) => void> = {};
+  for (const part of parts) {
+    for (const [key, fn] of Object.entries(part) as [string, (...args: never[]) => void][]) {
+      const prev = out[key];
+      out[key] = prev
+        ? (...args: never[]) => {
+            prev(...args);
+            fn(...args);
+          }
+        : fn;
+    }
+  }
+  return out as TSESLint.RuleListener;
+}
