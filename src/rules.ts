@@ -1,5 +1,7 @@
 /** Every rule of the plugin, by name. Adding a rule here adds it to the configs its `meta.docs` names. */
 import noCursorAfterAwait from "../rules/no-cursor-after-await.js";
+import noUnawaitedStorageRead from "../rules/no-unawaited-storage-read.js";
+import noUnsupportedPragma from "../rules/no-unsupported-pragma.js";
 import noSqlTransactionStatements from "../rules/no-sql-transaction-statements.js";
 import noPragmaUserVersion from "../rules/no-pragma-user-version.js";
 import noUnsafeReadModifyWrite from "../rules/no-unsafe-read-modify-write.js";
@@ -10,7 +12,9 @@ export const rules = {
   "no-cursor-after-await": noCursorAfterAwait,
   "no-pragma-user-version": noPragmaUserVersion,
   "no-sql-transaction-statements": noSqlTransactionStatements,
+  "no-unawaited-storage-read": noUnawaitedStorageRead,
   "no-unsafe-read-modify-write": noUnsafeReadModifyWrite,
+  "no-unsupported-pragma": noUnsupportedPragma,
   "prefer-coalesced-writes": preferCoalescedWrites,
   "require-delete-alarm-with-delete-all": requireDeleteAlarmWithDeleteAll,
 };

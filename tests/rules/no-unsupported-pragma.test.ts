@@ -1,0 +1,245 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import rule from "../../rules/no-unsupported-pragma.js";
+import { ALLOWED_PRAGMAS } from "../../src/analysis/sql-authorizer.js";
+import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+// The helper wires RuleTester to vitest. Its `runRuleTests` adds a suite checking each suggestion, which is
+// empty (and so fails) for a rule that offers none, as this one does: RuleTester is run directly.
+import "../helpers/rule-tester.js";
+import { RuleTester } from "@typescript-eslint/rule-tester";
+
+const DO = `import { DurableObject } from "cloudflare:workers";\n`;
+const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
+
+/** The advice the message gives, by kind of PRAGMA. */
+const ENGINE =
+  "The runtime manages journaling, caching, locking and durability itself, and code cannot change these settings: remove the statement.";
+const REMOVE = "Remove the statement.";
+const INTEGRITY =
+  "To check the database for corruption, use `PRAGMA quick_check`, which is allowed (it skips the UNIQUE and index-content checks, and its result column is named `quick_check`).";
+const PAGE_COUNT = "For the database's size, read `ctx.storage.sql.databaseSize` (in bytes) instead.";
+const SCHEMA_VERSION = "To track schema versions, record them as rows of a `_sql_schema_migrations` table instead.";
+
+const pragma = (name: string, advice: string) => ({ messageId: "pragma", data: { pragma: name, advice } }) as const;
+const reserved = (statement: string, name: string) => ({ messageId: "reservedName", data: { statement, name } }) as const;
+
+/** `m()` of a Durable Object class running `sql` (a JS string literal, quotes included) on `this.ctx.storage.sql`. */
+const inMethod = (sql: string): string => `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec(${sql}); } }`;
+/** Column of the first character inside the literal in {@link inMethod}'s line 2. */
+const IN_METHOD_COL = "class A extends DurableObject { m() { this.ctx.storage.sql.exec(".length + 2;
+
+new RuleTester().run("no-unsupported-pragma", rule, {
+  valid: [
+    // The pattern docs have no PRAGMA, ATTACH, DETACH or _cf_ name in their SQL: every block is valid.
+    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    // Every allowed PRAGMA, read, called and assigned.
+    ...ALLOWED_PRAGMAS.map((name) => ({
+      name: `allowed: ${name}`,
+      code: inMethod(`"PRAGMA ${name}; PRAGMA main.${name}(users); PRAGMA ${name} = 1"`),
+    })),
+    // Allowed from workerd 1.20260805.1 on: reading the page size.
+    inMethod(`"PRAGMA page_size"`),
+    // no-pragma-user-version's.
+    inMethod(`"PRAGMA user_version"`),
+    inMethod(`"PRAGMA user_version = 2"`),
+    // Not measured, so not reported: letter case of allowed names, their arguments, other schemas.
+    inMethod(`"PRAGMA TABLE_INFO(users)"`),
+    inMethod(`"PRAGMA data_version = 5"`),
+    inMethod(`"PRAGMA temp.table_info(users)"`),
+    // Pragma table-valued functions.
+    inMethod(`"SELECT name, type FROM pragma_table_info('users')"`),
+    inMethod(`"SELECT * FROM pragma_journal_mode"`),
+    // Dynamic PRAGMA names.
+    `${DO}class A extends DurableObject { m(name: string) { this.ctx.storage.sql.exec(\`PRAGMA \${name}\`); } }`,
+    `${DO}class A extends DurableObject { m(mode: string) { this.ctx.storage.sql.exec(\`PRAGMA journal_\${mode} = 1\`); } }`,
+    // Not statements: comments, strings, EXPLAIN, a column called _cf_x, reads of _cf_ tables (out of scope).
+    inMethod(`"-- PRAGMA journal_mode = WAL\\nSELECT 1"`),
+    inMethod(`"SELECT 'PRAGMA journal_mode; ATTACH x AS y' AS s"`),
+    inMethod(`"EXPLAIN PRAGMA journal_mode"`),
+    inMethod(`"CREATE TABLE IF NOT EXISTS t (_cf_col TEXT); CREATE INDEX IF NOT EXISTS t_cf ON t(_cf_col)"`),
+    inMethod(`"CREATE TABLE cf_settings (k TEXT); CREATE TABLE my_cf_x (a); CREATE TABLE _cfx (a)"`),
+    inMethod(`"CREATE TRIGGER trg AFTER INSERT ON t BEGIN INSERT INTO log VALUES ('_cf_'); END"`),
+    // Refused for another reason (temporary objects), or unknown: left alone.
+    inMethod(`"CREATE TEMP TABLE _cf_scratch (a)"`),
+    inMethod(`"CREATE VIRTUAL TABLE IF NOT EXISTS _cf_search USING fts5(body)"`),
+    `${DO}class A extends DurableObject { m(p: string) { this.ctx.storage.sql.exec(\`CREATE TABLE \${p}_cf_x (a)\`); } }`,
+    // Built at run time.
+    `${DO}class A extends DurableObject { m(mode: string) { this.ctx.storage.sql.exec(["PRAGMA", "journal_mode"].join(" ")); } }`,
+    `${DO}class A extends DurableObject { m() { let q = "PRAGMA journal_mode"; q = "SELECT 1"; this.ctx.storage.sql.exec(q); } }`,
+    // Never executed.
+    `${DO}class A extends DurableObject { m() { const q = "PRAGMA journal_mode = WAL"; return q; } }`,
+    // Not Durable Object SQL: D1, better-sqlite3, node:sqlite, Workers KV, R2, a Map, a look-alike object, an RPC stub.
+    `export default { async fetch(req: Request, env: Env) { await env.DB.exec("PRAGMA journal_mode = WAL; ATTACH 'x.db' AS x"); return new Response(); } }`,
+    `export default { async fetch(req: Request, env: Env) { return Response.json(await env.DB.prepare("PRAGMA integrity_check").all()); } }`,
+    `import Database from "better-sqlite3"; const db = new Database("app.db"); db.exec("PRAGMA journal_mode = WAL"); db.pragma("synchronous = NORMAL");`,
+    `import { DatabaseSync } from "node:sqlite"; const db = new DatabaseSync(":memory:"); db.exec("ATTACH DATABASE 'b.db' AS b; CREATE TABLE _cf_x (a)");`,
+    `export default { async fetch(req: Request, env: Env) { await env.KV.put("PRAGMA journal_mode", "WAL"); await env.BUCKET.put("ATTACH", "x"); return new Response(); } }`,
+    `const storage = new Map<string, string>(); storage.set("PRAGMA journal_mode", "WAL");`,
+    `const sql = { exec(q: string) { return q; } }; sql.exec("PRAGMA journal_mode = WAL");`,
+    `function f(sql: { exec(q: string): void }) { sql.exec("DETACH other"); }`,
+    `${DO}class A extends DurableObject { sql = makeDb(); m() { this.sql.exec("PRAGMA synchronous = OFF"); } }`,
+    `class Foo extends Bar { m() { this.ctx.storage.sql.exec("PRAGMA journal_mode"); } }`,
+    `${DO}export class Room extends DurableObject<Env> {
+  async m(id: DurableObjectId) {
+    const stub = this.env.DB_OBJECT.get(id);
+    await stub.exec("PRAGMA journal_mode = WAL");
+  }
+}`,
+    // Durable Object storage, but not SQL.
+    `${DO}class A extends DurableObject { async m() { await this.ctx.storage.put("PRAGMA journal_mode", 1); this.ctx.storage.kv.put("ATTACH", 1); } }`,
+  ],
+  invalid: [
+    {
+      name: "journal_mode in a constructor, through a field",
+      code: `${DO}export class Notes extends DurableObject<Env> {
+  sql: SqlStorage;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec("PRAGMA journal_mode = WAL");
+  }
+}`,
+      errors: [{ ...pragma("journal_mode = …", ENGINE), line: 7, column: 20, endLine: 7, endColumn: 45 }],
+    },
+    {
+      name: "integrity_check read back by column: advice to use quick_check, no automatic replacement",
+      code: `${DO}export class Db extends DurableObject {
+  check() {
+    return this.ctx.storage.sql.exec<{ integrity_check: string }>('PRAGMA integrity_check').one().integrity_check;
+  }
+}`,
+      errors: [{ ...pragma("integrity_check", INTEGRITY), line: 4, column: 68, endColumn: 90 }],
+    },
+    {
+      name: "page_count and schema_version have their own advice; a typo gets the list",
+      code: inMethod(`"PRAGMA page_count; PRAGMA schema_version; PRAGMA tabel_info(users)"`),
+      errors: [
+        { ...pragma("page_count", PAGE_COUNT), line: 2, column: IN_METHOD_COL, endColumn: IN_METHOD_COL + 17 },
+        { ...pragma("schema_version", SCHEMA_VERSION), line: 2, column: IN_METHOD_COL + 19, endColumn: IN_METHOD_COL + 40 },
+        { ...pragma("tabel_info(…)", REMOVE), line: 2, column: IN_METHOD_COL + 42, endColumn: IN_METHOD_COL + 66 },
+      ],
+    },
+    {
+      name: "only the denied statement of several, with schema, call form and letter case as written",
+      code: inMethod(`"CREATE TABLE t (a); PRAGMA MAIN.Cache_Size(-2000); PRAGMA foreign_keys = ON"`),
+      errors: [{ ...pragma("Cache_Size(…)", ENGINE), line: 2, column: IN_METHOD_COL + 20, endColumn: IN_METHOD_COL + 49 }],
+    },
+    {
+      name: "page_size = N is refused though reading it is allowed",
+      code: inMethod(`'PRAGMA page_size = 8192'`),
+      errors: [{ ...pragma("page_size = …", ENGINE), line: 2, column: IN_METHOD_COL, endColumn: IN_METHOD_COL + 23 }],
+    },
+    {
+      name: "a template placeholder as the value: the range covers it",
+      code: `${DO}class A extends DurableObject {
+  m(ms: number) {
+    const { sql } = this.ctx.storage;
+    sql.exec(\`PRAGMA busy_timeout = \${ms}\`);
+  }
+}`,
+      errors: [{ ...pragma("busy_timeout = …", ENGINE), line: 5, column: 15, endColumn: 42 }],
+    },
+    {
+      name: "a binding as the value",
+      code: inMethod(`"PRAGMA hard_heap_limit = ?", 1024`),
+      errors: [{ ...pragma("hard_heap_limit = …", ENGINE), line: 2, column: IN_METHOD_COL, endColumn: IN_METHOD_COL + 26 }],
+    },
+    {
+      name: "a const, a concatenation, an escape sequence: reported at the argument",
+      code: `${DO}const SETUP = "PRAGMA synchronous = OFF";
+class A extends DurableObject {
+  m() {
+    this.ctx.storage.sql.exec(SETUP);
+    this.ctx.storage.sql.exec("PRAGMA " + "locking_mode = EXCLUSIVE");
+    this.ctx.storage.sql.exec("PRAGMA secure_delete = ON;\\n");
+  }
+}`,
+      errors: [
+        { ...pragma("synchronous = …", ENGINE), line: 5, column: 31, endColumn: 36 },
+        { ...pragma("locking_mode = …", ENGINE), line: 6, column: 31, endColumn: 69 },
+        { ...pragma("secure_delete = …", ENGINE), line: 7, column: 31, endColumn: 61 },
+      ],
+    },
+    {
+      name: "ATTACH and DETACH",
+      code: `${DO}class A extends DurableObject {
+  #db = this.ctx.storage.sql;
+  m() {
+    this.#db.exec("ATTACH DATABASE 'archive.db' AS archive");
+    this.#db.exec(\`DETACH archive\`);
+  }
+}`,
+      errors: [
+        { messageId: "attach", line: 5, column: 20, endColumn: 59 },
+        { messageId: "detach", line: 6, column: 20, endColumn: 34 },
+      ],
+    },
+    {
+      name: "a reserved table name across lines of a template literal",
+      code: `${DO}export class Settings extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      ctx.storage.sql.exec(\`
+        CREATE TABLE IF NOT EXISTS _CF_Settings (
+          key TEXT PRIMARY KEY,
+          value TEXT
+        )
+      \`);
+    });
+  }
+}`,
+      errors: [{ ...reserved("CREATE TABLE", "_CF_Settings"), line: 7, column: 9, endLine: 10, endColumn: 10 }],
+    },
+    {
+      name: "indexes (by name or by table), views, triggers, virtual tables; quoted and placeholder names",
+      code: `function migrate(sql: SqlStorage, suffix: string) {
+  sql.exec('CREATE UNIQUE INDEX IF NOT EXISTS main."_cf_idx" ON t(a)');
+  sql.exec("CREATE INDEX kv_key ON _cf_KV(key)");
+  sql.exec("CREATE VIEW [_cf_view] AS SELECT 1");
+  sql.exec("CREATE TRIGGER audit AFTER UPDATE OF value ON _cf_KV BEGIN SELECT 1; END");
+  sql.exec("CREATE VIRTUAL TABLE _cf_search USING fts5(body)");
+  sql.exec(\`CREATE TABLE _cf_\${suffix} (a)\`);
+}`,
+      errors: [
+        { ...reserved("CREATE INDEX", "_cf_idx"), line: 2, column: 13, endColumn: 69 },
+        { ...reserved("CREATE INDEX", "_cf_KV"), line: 3, column: 13, endColumn: 47 },
+        { ...reserved("CREATE VIEW", "_cf_view"), line: 4, column: 13, endColumn: 47 },
+        { ...reserved("CREATE TRIGGER", "_cf_KV"), line: 5, column: 13, endColumn: 85 },
+        { ...reserved("CREATE VIRTUAL TABLE", "_cf_search"), line: 6, column: 13, endColumn: 61 },
+        { ...reserved("CREATE TABLE", "_cf_${…}"), line: 7, column: 13, endColumn: 43 },
+      ],
+    },
+    {
+      name: "old module style, plain JavaScript",
+      code: `export class Counter {
+  constructor(state, env) { this.state = state; this.env = env; }
+  async fetch(request) {
+    this.state.storage.sql.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    return new Response("ok");
+  }
+}`,
+      filename: "counter.js",
+      errors: [{ ...pragma("wal_checkpoint(…)", ENGINE), line: 4, column: 34, endColumn: 65 }],
+    },
+    {
+      name: "TypeScript parameter property, quoted pragma name",
+      code: `export class Room implements DurableObject {
+  constructor(private readonly state: DurableObjectState, private env: Env) {}
+  async fetch() { this.state.storage.sql.exec("PRAGMA 'application_id' = 7"); return new Response(); }
+}`,
+      errors: [{ ...pragma("application_id = …", REMOVE), line: 3, column: 48, endColumn: 75 }],
+    },
+    {
+      name: "with type information: a handle known only by its type",
+      code: `declare function getSql(): SqlStorage;
+export function setup() {
+  const db = getSql();
+  db.exec("PRAGMA temp_store = MEMORY");
+}`,
+      filename: path.join(typedDir, "file.ts"),
+      languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: typedDir } },
+      errors: [{ ...pragma("temp_store = …", ENGINE), line: 4, column: 12, endColumn: 38 }],
+    },
+  ],
+});
