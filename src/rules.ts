@@ -1,4 +1,5 @@
 /** Every rule of the plugin, by name. Adding a rule here adds it to the configs its `meta.docs` names. */
+import noAsyncTransactionSync from "../rules/no-async-transaction-sync.js";
 import noCursorAfterAwait from "../rules/no-cursor-after-await.js";
 import noUnawaitedStorageRead from "../rules/no-unawaited-storage-read.js";
 import noUnsupportedPragma from "../rules/no-unsupported-pragma.js";
@@ -9,6 +10,7 @@ import preferCoalescedWrites from "../rules/prefer-coalesced-writes.js";
 import requireDeleteAlarmWithDeleteAll from "../rules/require-delete-alarm-with-delete-all.js";
 
 export const rules = {
+  "no-async-transaction-sync": noAsyncTransactionSync,
   "no-cursor-after-await": noCursorAfterAwait,
   "no-pragma-user-version": noPragmaUserVersion,
   "no-sql-transaction-statements": noSqlTransactionStatements,

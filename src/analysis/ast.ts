@@ -130,14 +130,19 @@ export function classMemberOf(fn: FunctionNode): { cls: ClassNode; name: string 
   return undefined;
 }
 
+/** Utility types whose first argument names the value's own type. */
+const SAME_VALUE_WRAPPERS = new Set(["Pick", "Omit", "Readonly", "Partial", "Required", "NonNullable"]);
+
 /** The name a type annotation refers to: `Foo`, `ns.Foo`, `Foo<T>` → "Foo"; unions with null/undefined are looked through. */
 export function typeAnnotationName(annotation: TSESTree.TypeNode | undefined): string | undefined {
   if (!annotation) return undefined;
   if (annotation.type === AST_NODE_TYPES.TSTypeReference) {
     const n = annotation.typeName;
-    if (n.type === AST_NODE_TYPES.Identifier) return n.name;
-    if (n.type === AST_NODE_TYPES.TSQualifiedName) return n.right.name;
-    return undefined;
+    const name = n.type === AST_NODE_TYPES.Identifier ? n.name : n.type === AST_NODE_TYPES.TSQualifiedName ? n.right.name : undefined;
+    // `Pick<DurableObjectStorage, "get" | "put">`, `Readonly<SqlStorage>`: still that value.
+    const args = annotation.typeArguments?.params;
+    if (name !== undefined && SAME_VALUE_WRAPPERS.has(name) && args && args.length > 0) return typeAnnotationName(args[0]);
+    return name;
   }
   if (annotation.type === AST_NODE_TYPES.TSUnionType) {
     let found: string | undefined;

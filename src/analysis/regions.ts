@@ -28,6 +28,8 @@ export function regionOfCallback(model: DurableObjectModel, fn: Node): AtomicReg
   const h = model.handleCall(call);
   if (!h) return undefined;
   if ((h.kind === "storage" || h.kind === "txn") && (h.method === "transaction" || h.method === "transactionSync")) {
+    // An async callback to transactionSync is not a transaction past its first await (measured).
+    if (h.method === "transactionSync" && isFunction(fn) && fn.async) return undefined;
     return h.method;
   }
   if (h.kind === "state" && h.method === "blockConcurrencyWhile") return "blockConcurrencyWhile";

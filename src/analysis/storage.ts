@@ -63,6 +63,7 @@ export const DURABLE_OBJECT_BASES: Readonly<Record<string, readonly string[]>> =
   "agents/ai-chat-agent": ["AIChatAgent"],
   "agents/mcp": ["McpAgent"],
   "@cloudflare/ai-chat": ["AIChatAgent"],
+  "@cloudflare/think": ["Think"],
   partyserver: ["Server"],
   "y-partyserver": ["YServer"],
   "@cloudflare/actors": ["Actor"],
@@ -106,6 +107,8 @@ export class DurableObjectModel {
   /** False when the file cannot contain a handle (no mention of storage, state or DO types and no type info). */
   readonly mayContainStorage: boolean;
   private readonly types: TypeServices | undefined;
+  /** Known Durable Object base classes by module, plus `settings["durable-objects"].baseClasses`. */
+  private readonly bases: Readonly<Record<string, readonly string[]>>;
   private readonly classFacts = new WeakMap<ClassNode, ClassFacts>();
   private readonly exprKinds = new WeakMap<Node, Resolved | null>();
   private readonly variableKinds = new Map<TSESLint.Scope.Variable, Resolved | null>();
@@ -113,8 +116,9 @@ export class DurableObjectModel {
   /** Classes being computed: results that depend on their partial facts are not cached. */
   private computing = 0;
 
-  constructor(sourceCode: Readonly<TSESLint.SourceCode>) {
+  constructor(sourceCode: Readonly<TSESLint.SourceCode>, settings?: Readonly<Record<string, unknown>>) {
     this.sourceCode = sourceCode;
+    this.bases = mergeBases(settings);
     const services = sourceCode.parserServices as
       | { program?: { getTypeChecker(): TypeServices["checker"] } | null; esTreeNodeToTSNodeMap?: TypeServices["map"] }
       | undefined;
@@ -433,7 +437,7 @@ export class DurableObjectModel {
         const source = def.parent?.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : undefined;
         const imported = def.node.imported;
         const importedName = imported.type === AST_NODE_TYPES.Identifier ? imported.name : imported.value;
-        if (source !== undefined && DURABLE_OBJECT_BASES[source]?.includes(importedName)) return "durable-object";
+        if (source !== undefined && this.bases[source]?.includes(importedName)) return "durable-object";
         return undefined;
       }
       if (def.type === "ClassName" && isClass(def.node as Node)) return this.classOf(def.node as ClassNode);
@@ -446,7 +450,7 @@ export class DurableObjectModel {
       const name = memberName(sc);
       if (def?.type === "ImportBinding" && def.node.type === AST_NODE_TYPES.ImportNamespaceSpecifier && name) {
         const source = def.parent?.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : undefined;
-        if (source !== undefined && DURABLE_OBJECT_BASES[source]?.includes(name)) return "durable-object";
+        if (source !== undefined && this.bases[source]?.includes(name)) return "durable-object";
       }
     }
     return undefined;
@@ -591,6 +595,23 @@ function patternPath(pattern: Node, target: TSESTree.Identifier): string[] | und
   return undefined;
 }
 
+/**
+ * The shared setting `settings["durable-objects"].baseClasses`: more base classes whose instances
+ * are Durable Objects (`this.ctx` is their `DurableObjectState`), by the module they are imported
+ * from, e.g. `{ "@acme/do-kit": ["BaseObject"] }`. Anything malformed is ignored.
+ */
+function mergeBases(settings: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, readonly string[]>> {
+  const own = (settings?.["durable-objects"] as { baseClasses?: unknown } | undefined)?.baseClasses;
+  if (!own || typeof own !== "object" || Array.isArray(own)) return DURABLE_OBJECT_BASES;
+  const out: Record<string, readonly string[]> = { ...DURABLE_OBJECT_BASES };
+  for (const [module, names] of Object.entries(own as Record<string, unknown>)) {
+    if (!Array.isArray(names)) continue;
+    const valid = names.filter((n): n is string => typeof n === "string");
+    out[module] = [...(out[module] ?? []), ...valid];
+  }
+  return out;
+}
+
 const models = new WeakMap<object, DurableObjectModel>();
 
 /** The shared model of the file `context` is linting. */
@@ -598,7 +619,7 @@ export function getModel(context: Readonly<TSESLint.RuleContext<string, readonly
   const sourceCode = context.sourceCode;
   let model = models.get(sourceCode.ast);
   if (!model) {
-    model = new DurableObjectModel(sourceCode);
+    model = new DurableObjectModel(sourceCode, context.settings as Readonly<Record<string, unknown>> | undefined);
     models.set(sourceCode.ast, model);
   }
   return model;

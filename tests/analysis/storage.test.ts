@@ -128,10 +128,14 @@ export function helper(storage: DurableObjectStorage, sql: SqlStorage, t?: Durab
   storage.put("x", 1);
   sql.exec("SELECT 1");
   t?.rollback();
+}
+export async function sweep(storage: Pick<DurableObjectStorage, "list" | "delete">, ro: Readonly<SqlStorage>) {
+  await storage.list();
+  ro.exec("SELECT 1");
 }`,
         typed,
       ),
-    ).toEqual(["4:storage.transaction", "5:txn.put", "11:storage.put", "12:sql.exec", "13:txn.rollback"]);
+    ).toEqual(["4:storage.transaction", "5:txn.put", "11:storage.put", "12:sql.exec", "13:txn.rollback", "16:storage.list", "17:sql.exec"]);
   });
 
   it("framework base classes imported from their packages, and subclasses in the same file", () => {
@@ -183,6 +187,37 @@ interface Env { CACHE: KVNamespace; BUCKET: R2Bucket; DB: D1Database; ROOM: Dura
         typed,
       ),
     ).toEqual(typed ? ["5:storage.put", "5:storage.put"] : []);
+  });
+});
+
+describe("storage resolution: base classes from settings", () => {
+  const code = `import { BaseObject } from "@acme/do-kit";
+export class A extends BaseObject { async m() { await this.ctx.storage.put("a", 1); } }`;
+  const withSettings = (settings: Record<string, unknown>) =>
+    new Linter({ configType: "flat" })
+      .verify(
+        code,
+        [
+          {
+            files: ["**/*.ts"],
+            languageOptions: { parser: tsParser as Linter.Parser },
+            settings,
+            plugins: { t: { rules: { probe: probe as never } } },
+            rules: { "t/probe": "error" },
+          },
+        ],
+        { filename: "file.ts" },
+      )
+      .map((m) => `${m.line}:${m.message}`);
+  it("an unknown base class is not a Durable Object", () => {
+    expect(withSettings({})).toEqual([]);
+  });
+  it("settings['durable-objects'].baseClasses names more, by module", () => {
+    expect(withSettings({ "durable-objects": { baseClasses: { "@acme/do-kit": ["BaseObject"] } } })).toEqual(["2:storage.put"]);
+  });
+  it("a malformed setting is ignored", () => {
+    expect(withSettings({ "durable-objects": { baseClasses: ["BaseObject"] } })).toEqual([]);
+    expect(withSettings({ "durable-objects": { baseClasses: { "@acme/do-kit": "BaseObject" } } })).toEqual([]);
   });
 });
 

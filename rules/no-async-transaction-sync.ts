@@ -1,0 +1,380 @@
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { findVariable } from "@typescript-eslint/utils/ast-utils";
+import { createRule } from "../src/create-rule.js";
+import {
+  type ClassNode,
+  type FunctionNode,
+  type Node,
+  enclosingFunction,
+  isClass,
+  isFunction,
+  keyName,
+  memberName,
+  thisClass,
+  unwrap,
+} from "../src/analysis/ast.js";
+import { getModel } from "../src/analysis/storage.js";
+
+type MessageIds = "awaits" | "asyncNoAwait" | "refAwaits" | "refAsync" | "suggestDropAsync";
+
+/** A member name that stands for "some member assigned through a computed key": nothing in that class is trusted. */
+const ANY_MEMBER = "\0any";
+
+export default createRule<[], MessageIds>({
+  name: "no-async-transaction-sync",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow async callbacks in `transactionSync()`, which commits without waiting for them",
+      recommended: "error",
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      awaits:
+        "`transactionSync()` does not wait for an async callback: the transaction ends when the callback returns its Promise, at the first `await` (line {{line}}). " +
+        "Everything after that runs outside the transaction, so its writes are not atomic with the ones before, and a throw anywhere in the callback only rejects the Promise instead of rolling back. " +
+        "Keep the callback synchronous and do the awaited work before or after `transactionSync()`, or use `storage.transaction(async (txn) => …)`.",
+      asyncNoAwait:
+        "`transactionSync()` does not wait for an async callback: it gets a Promise back and commits at once. " +
+        "A throw in the callback only rejects that Promise, so the writes before it are committed instead of rolled back, and `transactionSync()` returns the Promise instead of the callback's value. " +
+        "The callback awaits nothing: remove `async`.",
+      refAwaits:
+        "`{{name}}` is an async function, and `transactionSync()` does not wait for it: the transaction ends at its first `await` (line {{line}}). " +
+        "Everything after that runs outside the transaction, so its writes are not atomic with the ones before, and a throw in it only rejects its Promise instead of rolling back. " +
+        "Pass a synchronous function and do the awaited work before or after `transactionSync()`, or use `storage.transaction(async (txn) => …)`.",
+      refAsync:
+        "`{{name}}` is an async function, and `transactionSync()` does not wait for it: a throw in it only rejects its Promise, so the writes before the throw are committed instead of rolled back. " +
+        "It awaits nothing: make it synchronous (check its other callers), or pass a synchronous function.",
+      suggestDropAsync: "Remove `async`{{returnType}}, so a throw in the callback rolls the transaction back",
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const model = getModel(context);
+    const sourceCode = context.sourceCode;
+    // Cheap bail-out: unless the method name is written in the file, there is nothing to report.
+    if (!model.mayContainStorage || !sourceCode.text.includes("transactionSync")) return {};
+
+    /** The first `await` / `for await` of each function, in source order (nested functions count for themselves). */
+    const firstAwait = new Map<FunctionNode, Node>();
+    /** Member names written through `this.x` anywhere in a class (`this.x = …`, destructuring, `delete`): such a member may not be the declared method. */
+    const assigned = new Map<ClassNode, Set<string>>();
+    const classes: ClassNode[] = [];
+    const calls: TSESTree.CallExpression[] = [];
+
+    function noteAwait(node: Node): void {
+      const fn = enclosingFunction(node);
+      if (fn && !firstAwait.has(fn)) firstAwait.set(fn, node);
+    }
+
+    /** The function `expr` refers to, when it certainly is that function: a same-class method or a local function. */
+    function resolveFunction(expr: Node): FunctionNode | undefined {
+      let e = unwrap(expr);
+      // `f.bind(this)` is as async as `f`.
+      if (e.type === AST_NODE_TYPES.CallExpression && !e.optional) {
+        const callee = unwrap(e.callee);
+        if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.optional && memberName(callee) === "bind") {
+          e = unwrap(callee.object);
+        }
+      }
+      if (e.type === AST_NODE_TYPES.MemberExpression && e.object.type === AST_NODE_TYPES.ThisExpression) {
+        return thisMethod(e);
+      }
+      if (e.type === AST_NODE_TYPES.Identifier) return localFunction(e);
+      return undefined;
+    }
+
+    function thisMethod(e: TSESTree.MemberExpression): FunctionNode | undefined {
+      const name = memberName(e);
+      const cls = thisClass(e.object);
+      if (name === undefined || !cls) return undefined;
+      const names = assigned.get(cls);
+      if (names && (names.has(name) || names.has(ANY_MEMBER))) return undefined;
+      const fn = model.classOf(cls).methods.get(name);
+      if (!fn || overriddenBelow(cls, name)) return undefined;
+      return fn;
+    }
+
+    function localFunction(id: TSESTree.Identifier): FunctionNode | undefined {
+      const variable = findVariable(sourceCode.getScope(id), id);
+      if (!variable || variable.defs.length !== 1) return undefined;
+      if (variable.references.some((ref) => ref.isWrite() && !ref.init)) return undefined;
+      const def = variable.defs[0];
+      if (def.type === "FunctionName") {
+        const node = def.node as Node;
+        return node.type === AST_NODE_TYPES.FunctionDeclaration && node.body ? node : undefined;
+      }
+      if (def.type === "Variable") {
+        const decl = def.node as TSESTree.VariableDeclarator;
+        if (decl.id !== def.name || !decl.init) return undefined;
+        const init = unwrap(decl.init);
+        return isFunction(init) ? init : undefined;
+      }
+      return undefined;
+    }
+
+    /** Whether a class of this file that extends `cls` (directly or not) declares its own member `name` or writes `this.name`. */
+    function overriddenBelow(cls: ClassNode, name: string): boolean {
+      const below = new Set<ClassNode>([cls]);
+      let grew = true;
+      while (grew) {
+        grew = false;
+        for (const c of classes) {
+          if (below.has(c) || !c.superClass) continue;
+          const base = classNamed(c.superClass);
+          if (base && below.has(base)) {
+            const names = assigned.get(c);
+            if (declaresMember(c, name) || names?.has(name) || names?.has(ANY_MEMBER)) return true;
+            below.add(c);
+            grew = true;
+          }
+        }
+      }
+      return false;
+    }
+
+    function classNamed(expr: Node): ClassNode | undefined {
+      const e = unwrap(expr);
+      if (e.type !== AST_NODE_TYPES.Identifier) return undefined;
+      const variable = findVariable(sourceCode.getScope(e), e);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      if (!def) return undefined;
+      const node = def.node as Node;
+      if (def.type === "ClassName" && isClass(node)) return node;
+      if (def.type === "Variable" && node.type === AST_NODE_TYPES.VariableDeclarator && node.init) {
+        const init = unwrap(node.init);
+        return isClass(init) ? init : undefined;
+      }
+      return undefined;
+    }
+
+    function report(call: TSESTree.CallExpression): void {
+      const raw = call.arguments[0];
+      if (!raw || raw.type === AST_NODE_TYPES.SpreadElement) return;
+      const arg = unwrap(raw);
+      if (isFunction(arg)) {
+        if (arg.generator) return;
+        if (arg.async) {
+          reportInline(call, raw, arg);
+          return;
+        }
+        // `transactionSync(() => this.apply())`: the callback hands back the Promise of an async function.
+        const inner = singleCall(arg);
+        if (inner) reportReference(inner, inner.callee);
+        return;
+      }
+      reportReference(raw, raw);
+    }
+
+    function reportInline(call: TSESTree.CallExpression, raw: Node, fn: FunctionNode): void {
+      const loc = headLoc(fn);
+      const awaited = firstAwait.get(fn);
+      if (awaited) {
+        context.report({ loc, messageId: "awaits", data: { line: String(awaited.loc.start.line) } });
+        return;
+      }
+      const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
+      const fix = raw === fn && resultKeepsMeaning(call) ? dropAsync(fn) : undefined;
+      if (fix) suggest.push({ messageId: "suggestDropAsync", data: { returnType: fix.returnType }, fix: fix.fix });
+      context.report({ loc, messageId: "asyncNoAwait", suggest });
+    }
+
+    function reportReference(at: Node, ref: Node): void {
+      const fn = resolveFunction(ref);
+      if (!fn || !fn.async || fn.generator) return;
+      const name = sourceCode.getText(refName(ref));
+      const awaited = firstAwait.get(fn);
+      if (awaited) {
+        context.report({ node: at, messageId: "refAwaits", data: { name, line: String(awaited.loc.start.line) } });
+      } else {
+        context.report({ node: at, messageId: "refAsync", data: { name } });
+      }
+    }
+
+    /** The head of a function, from `async` to `=>` (arrows) or to the end of the parameters / return type. */
+    function headLoc(fn: FunctionNode): TSESTree.SourceLocation {
+      const end =
+        fn.type === AST_NODE_TYPES.ArrowFunctionExpression
+          ? sourceCode.getTokenBefore(fn.body, { filter: (t) => t.type === "Punctuator" && t.value === "=>" })
+          : sourceCode.getTokenBefore(fn.body);
+      return { start: fn.loc.start, end: (end ?? sourceCode.getFirstToken(fn)!).loc.end };
+    }
+
+    /** Removing `async`: the keyword (comments after it stay), and `Promise<T>` → `T` in a return type. */
+    function dropAsync(fn: FunctionNode): { fix: TSESLint.ReportFixFunction; returnType: string } | undefined {
+      if (fn.typeParameters) return undefined; // `async <T,>() =>` in .tsx: leave generic callbacks alone
+      const asyncToken = sourceCode.getFirstToken(fn);
+      if (!asyncToken || asyncToken.value !== "async") return undefined;
+      const next = sourceCode.getTokenAfter(asyncToken, { includeComments: true });
+      if (!next) return undefined;
+      let typeRange: [number, number] | undefined;
+      let typeText = "";
+      if (fn.returnType) {
+        const t = fn.returnType.typeAnnotation;
+        const inner = promiseArgument(t);
+        if (!inner) return undefined;
+        typeRange = t.range;
+        typeText = sourceCode.getText(inner);
+      }
+      const removeRange: [number, number] = [asyncToken.range[0], next.range[0]];
+      return {
+        returnType: typeRange ? ` and change the return type to \`${typeText}\`` : "",
+        fix: (fixer) => {
+          const fixes = [fixer.removeRange(removeRange)];
+          if (typeRange) fixes.push(fixer.replaceTextRange(typeRange, typeText));
+          return fixes;
+        },
+      };
+    }
+
+    return {
+      AwaitExpression: noteAwait,
+      "ForOfStatement[await=true]": noteAwait,
+      "ClassDeclaration, ClassExpression"(node: ClassNode) {
+        classes.push(node);
+      },
+      MemberExpression(node) {
+        const object = unwrap(node.object);
+        if (object.type !== AST_NODE_TYPES.ThisExpression || !isWriteTarget(node)) return;
+        const cls = thisClass(object);
+        if (!cls) return;
+        let names = assigned.get(cls);
+        if (!names) assigned.set(cls, (names = new Set()));
+        names.add(memberName(node) ?? ANY_MEMBER);
+      },
+      CallExpression(node) {
+        const h = model.handleCall(node);
+        if (h?.kind === "storage" && h.method === "transactionSync") calls.push(node);
+      },
+      "Program:exit"() {
+        for (const call of calls) report(call);
+      },
+    };
+  },
+});
+
+/**
+ * Whether a member expression is written to: `x = …`, `x += …`, `x++`, `delete x`, a
+ * destructuring target (`[x] = …`, `({ a: x } = …)`) or a `for (x of …)` head, through TS wrappers.
+ */
+function isWriteTarget(node: Node): boolean {
+  let n: Node = node;
+  let p = n.parent;
+  while (
+    p &&
+    (p.type === AST_NODE_TYPES.TSAsExpression ||
+      p.type === AST_NODE_TYPES.TSNonNullExpression ||
+      p.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+      p.type === AST_NODE_TYPES.TSTypeAssertion)
+  ) {
+    n = p;
+    p = n.parent;
+  }
+  if (!p) return false;
+  switch (p.type) {
+    case AST_NODE_TYPES.AssignmentExpression:
+      return p.left === n;
+    case AST_NODE_TYPES.UpdateExpression:
+      return true;
+    case AST_NODE_TYPES.UnaryExpression:
+      return p.operator === "delete";
+    case AST_NODE_TYPES.ForInStatement:
+    case AST_NODE_TYPES.ForOfStatement:
+      return p.left === n;
+    case AST_NODE_TYPES.ArrayPattern:
+    case AST_NODE_TYPES.RestElement:
+      return true;
+    case AST_NODE_TYPES.AssignmentPattern:
+      return p.left === n;
+    case AST_NODE_TYPES.Property:
+      return p.value === n && p.parent?.type === AST_NODE_TYPES.ObjectPattern;
+    default:
+      return false;
+  }
+}
+
+/** `() => f()`, `() => { return f(); }`, `() => { f(); }`: the one call a synchronous wrapper makes. */
+function singleCall(fn: FunctionNode): TSESTree.CallExpression | undefined {
+  let expr: Node | null | undefined;
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) {
+    expr = fn.body;
+  } else if (fn.body.body.length === 1) {
+    const stmt = fn.body.body[0];
+    if (stmt.type === AST_NODE_TYPES.ReturnStatement) expr = stmt.argument;
+    else if (stmt.type === AST_NODE_TYPES.ExpressionStatement) expr = stmt.expression;
+  }
+  if (!expr) return undefined;
+  const e = unwrap(expr);
+  return e.type === AST_NODE_TYPES.CallExpression ? e : undefined;
+}
+
+/** What to name in the message: `this.apply` for `this.apply.bind(this)`. */
+function refName(ref: Node): Node {
+  const e = unwrap(ref);
+  if (e.type === AST_NODE_TYPES.CallExpression) {
+    const callee = unwrap(e.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression) return callee.object;
+  }
+  return ref;
+}
+
+/** `T` of a return type written `Promise<T>` (T not itself a `Promise<…>`). */
+function promiseArgument(t: TSESTree.TypeNode): TSESTree.TypeNode | undefined {
+  if (
+    t.type !== AST_NODE_TYPES.TSTypeReference ||
+    t.typeName.type !== AST_NODE_TYPES.Identifier ||
+    t.typeName.name !== "Promise" ||
+    t.typeArguments?.params.length !== 1
+  ) {
+    return undefined;
+  }
+  const inner = t.typeArguments.params[0];
+  if (
+    inner.type === AST_NODE_TYPES.TSTypeReference &&
+    inner.typeName.type === AST_NODE_TYPES.Identifier &&
+    (inner.typeName.name === "Promise" || inner.typeName.name === "PromiseLike")
+  ) {
+    return undefined;
+  }
+  return inner;
+}
+
+/**
+ * Whether `transactionSync()` returning the callback's value instead of a Promise of it changes
+ * nothing for the code around the call: the result is discarded (`x;`, `void x`), awaited, or
+ * returned from an async function (which wraps it in a Promise either way).
+ */
+function resultKeepsMeaning(call: TSESTree.CallExpression): boolean {
+  let top: Node = call;
+  while (top.parent?.type === AST_NODE_TYPES.ChainExpression) top = top.parent;
+  const p = top.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case AST_NODE_TYPES.ExpressionStatement:
+    case AST_NODE_TYPES.AwaitExpression:
+      return true;
+    case AST_NODE_TYPES.UnaryExpression:
+      return p.operator === "void";
+    case AST_NODE_TYPES.ReturnStatement:
+      return enclosingFunction(p)?.async === true;
+    case AST_NODE_TYPES.ArrowFunctionExpression:
+      return p.body === top && p.async;
+    default:
+      return false;
+  }
+}
+
+/** Whether a class body declares its own (non-static) member `name`: a method, accessor or field. */
+function declaresMember(cls: ClassNode, name: string): boolean {
+  return cls.body.body.some(
+    (el) =>
+      (el.type === AST_NODE_TYPES.MethodDefinition ||
+        el.type === AST_NODE_TYPES.PropertyDefinition ||
+        el.type === AST_NODE_TYPES.AccessorProperty ||
+        el.type === AST_NODE_TYPES.TSAbstractMethodDefinition ||
+        el.type === AST_NODE_TYPES.TSAbstractPropertyDefinition) &&
+      !el.static &&
+      keyName(el.key, el.computed) === name,
+  );
+}
