@@ -2,11 +2,14 @@
 import noAsyncTransactionSync from "../rules/no-async-transaction-sync.js";
 import noCursorAfterAwait from "../rules/no-cursor-after-await.js";
 import noUnawaitedStorageRead from "../rules/no-unawaited-storage-read.js";
+import noUnboundedList from "../rules/no-unbounded-list.js";
+import noUnguardedConstructorInit from "../rules/no-unguarded-constructor-init.js";
 import noUnsupportedPragma from "../rules/no-unsupported-pragma.js";
 import noSqlTransactionStatements from "../rules/no-sql-transaction-statements.js";
 import noPragmaUserVersion from "../rules/no-pragma-user-version.js";
 import noUnsafeReadModifyWrite from "../rules/no-unsafe-read-modify-write.js";
 import preferCoalescedWrites from "../rules/prefer-coalesced-writes.js";
+import validSqlExec from "../rules/valid-sql-exec.js";
 import requireDeleteAlarmWithDeleteAll from "../rules/require-delete-alarm-with-delete-all.js";
 
 export const rules = {
@@ -15,10 +18,13 @@ export const rules = {
   "no-pragma-user-version": noPragmaUserVersion,
   "no-sql-transaction-statements": noSqlTransactionStatements,
   "no-unawaited-storage-read": noUnawaitedStorageRead,
+  "no-unbounded-list": noUnboundedList,
+  "no-unguarded-constructor-init": noUnguardedConstructorInit,
   "no-unsafe-read-modify-write": noUnsafeReadModifyWrite,
   "no-unsupported-pragma": noUnsupportedPragma,
   "prefer-coalesced-writes": preferCoalescedWrites,
   "require-delete-alarm-with-delete-all": requireDeleteAlarmWithDeleteAll,
+  "valid-sql-exec": validSqlExec,
 };
 
 export type RuleName = keyof typeof rules;

@@ -60,6 +60,15 @@ const EXPECTED: Finding[] = [
       "`PRAGMA user_version` throws `Error: not authorized: SQLITE_AUTH` on Durable Object SQLite, so this read fails every time. " +
       "Track the schema version in a `_sql_schema_migrations` table: `SELECT COALESCE(MAX(id), 0) AS user_version FROM _sql_schema_migrations`.",
   },
+  {
+    file: "src/schema.ts",
+    line: 20,
+    column: 80,
+    ruleId: "durable-objects/valid-sql-exec",
+    message:
+      "`.one()` never returns `undefined`: it throws `Expected exactly one result from SQL query, but got no results.` when no row matches (and `… got multiple results.` for two or more), " +
+      "so the `?.` after it never takes effect and a missing row throws instead. Use `.toArray()[0]` to get `undefined` when there is no row.",
+  },
   { file: "src/schema.ts", line: 23, column: 22, ruleId: "durable-objects/no-pragma-user-version", message: PRAGMA_WRITE },
   { file: "src/schema.ts", line: 27, column: 22, ruleId: "durable-objects/no-pragma-user-version", message: PRAGMA_WRITE },
   {
@@ -108,6 +117,7 @@ const EXPECTED_SUGGESTIONS: Record<string, string[]> = {
     "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
   ],
   "src/schema.ts:20:58": ["Read the version from `_sql_schema_migrations` (created if missing)"],
+  "src/schema.ts:20:80": ["Use `.toArray()[0]`, which gives `undefined` when there is no row (and the first row when there are several)"],
   "src/schema.ts:23:22": ["Record version 1 in `_sql_schema_migrations` (created if missing)"],
   "src/schema.ts:27:22": ["Record version 2 in `_sql_schema_migrations` (created if missing)"],
   "src/schema.ts:76:23": [
