@@ -2,7 +2,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
 import { type FunctionNode, type Node, indentOf, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
-import { getGateModel } from "../src/analysis/gate.js";
+import { describeExpression, getGateModel } from "../src/analysis/gate.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "opensGate" | "suggestBlockConcurrency";
@@ -85,7 +85,7 @@ export default createRule<[], MessageIds>({
       walk(fn.body, sourceCode.visitorKeys, (n) => {
         if (found || n.range[0] >= before || (n !== fn.body && (isFunction(n) || isClass(n)))) return false;
         if (n.type === AST_NODE_TYPES.AwaitExpression && gate.awaitOpensGate(n)) {
-          found = { node: n, text: describe(sourceCode.text, n.argument) };
+          found = { node: n, text: describeExpression(sourceCode.text, n.argument) };
         } else if (n.type === AST_NODE_TYPES.ForOfStatement && n.await) {
           found = { node: n, text: "for await (…)" };
         }
@@ -421,25 +421,10 @@ function within(inner: readonly [number, number] | TSESTree.Range, outer: TSESTr
   return inner[0] >= outer[0] && inner[1] <= outer[1];
 }
 
-/** Short text for a call: `this.ctx.storage.get(…)`. */
-function describe(text: string, node: Node): string {
-  const e = unwrap(node);
-  let out: string;
-  if (e.type === AST_NODE_TYPES.AwaitExpression) return describe(text, e.argument);
-  if (e.type === AST_NODE_TYPES.CallExpression) {
-    out = `${text.slice(e.callee.range[0], e.callee.range[1])}(${e.arguments.length ? "…" : ""})`;
-  } else if (e.type === AST_NODE_TYPES.NewExpression) {
-    out = `new ${text.slice(e.callee.range[0], e.callee.range[1])}(…)`;
-  } else {
-    out = text.slice(e.range[0], e.range[1]);
-  }
-  out = out.replace(/\s+/g, " ");
-  return out.length > 60 ? `${out.slice(0, 57)}…` : out;
-}
 
 /** `this.ctx.storage.get(…).then(…)`, `this.load()`. */
 function describeChain(text: string, call: TSESTree.CallExpression, links: Link[]): string {
-  const out = describe(text, call) + links.map((l) => `.${l.method}(${l.call.arguments.length ? "…" : ""})`).join("");
+  const out = describeExpression(text, call) + links.map((l) => `.${l.method}(${l.call.arguments.length ? "…" : ""})`).join("");
   return out.length > 80 ? `${out.slice(0, 77)}…` : out;
 }
 

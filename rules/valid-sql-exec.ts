@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable, isParenthesized } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
-import { type Node, methodCall } from "../src/analysis/ast.js";
+import { type Node, methodCall, unwrap } from "../src/analysis/ast.js";
 import { DYNAMIC, type SqlStatement, parameterInfo, tokenizeSql } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
@@ -194,30 +194,10 @@ function parameterSlots(stmt: SqlStatement): number | undefined {
   return parameterInfo(stmt).slots;
 }
 
-/** Strips TypeScript wrappers, optional chains and `await` (awaiting a cursor or a row gives it back). */
-function strip(node: Node): Node {
-  let n = node;
-  for (;;) {
-    switch (n.type) {
-      case AST_NODE_TYPES.TSNonNullExpression:
-      case AST_NODE_TYPES.TSAsExpression:
-      case AST_NODE_TYPES.TSSatisfiesExpression:
-      case AST_NODE_TYPES.TSTypeAssertion:
-      case AST_NODE_TYPES.ChainExpression:
-        n = n.expression;
-        break;
-      case AST_NODE_TYPES.AwaitExpression:
-        n = n.argument;
-        break;
-      default:
-        return n;
-    }
-  }
-}
 
 /** `sql.exec(…)` on a Durable Object SQL handle, or a `const` (or never reassigned `let`) holding one. */
 function isCursor(model: DurableObjectModel, expr: Node, depth: number): boolean {
-  const e = strip(expr);
+  const e = unwrap(expr, true);
   if (e.type === AST_NODE_TYPES.CallExpression) {
     const h = model.handleCall(e);
     return h?.kind === "sql" && h.method === "exec";
@@ -243,17 +223,17 @@ function singleInit(id: TSESTree.Identifier, sourceCode: Readonly<TSESLint.Sourc
  * None of these is a promise, and none can be a thenable (row values are numbers, strings, `null` or `ArrayBuffer`s).
  */
 function isCursorValue(model: DurableObjectModel, expr: Node): boolean {
-  let e = strip(expr);
+  let e = unwrap(expr, true);
   for (;;) {
     if (e.type === AST_NODE_TYPES.MemberExpression) {
       if (e.object.type === AST_NODE_TYPES.Super) return false;
-      e = strip(e.object);
+      e = unwrap(e.object, true);
     } else if (e.type === AST_NODE_TYPES.CallExpression) {
       const h = model.handleCall(e);
       if (h) return h.kind === "sql" && h.method === "exec";
       const mc = methodCall(e);
       if (!mc || !CURSOR_METHODS.has(mc.method) || e.arguments.length > 0) return false;
-      e = strip(mc.receiver);
+      e = unwrap(mc.receiver, true);
     } else {
       return false;
     }

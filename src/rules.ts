@@ -6,6 +6,7 @@ import noUnboundedList from "../rules/no-unbounded-list.js";
 import noUnguardedConstructorInit from "../rules/no-unguarded-constructor-init.js";
 import noUnsupportedPragma from "../rules/no-unsupported-pragma.js";
 import noSqlTransactionStatements from "../rules/no-sql-transaction-statements.js";
+import noMemoryOnlyAlarmState from "../rules/no-memory-only-alarm-state.js";
 import noPragmaUserVersion from "../rules/no-pragma-user-version.js";
 import noUnsafeReadModifyWrite from "../rules/no-unsafe-read-modify-write.js";
 import preferCoalescedWrites from "../rules/prefer-coalesced-writes.js";
@@ -15,6 +16,7 @@ import requireDeleteAlarmWithDeleteAll from "../rules/require-delete-alarm-with-
 export const rules = {
   "no-async-transaction-sync": noAsyncTransactionSync,
   "no-cursor-after-await": noCursorAfterAwait,
+  "no-memory-only-alarm-state": noMemoryOnlyAlarmState,
   "no-pragma-user-version": noPragmaUserVersion,
   "no-sql-transaction-statements": noSqlTransactionStatements,
   "no-unawaited-storage-read": noUnawaitedStorageRead,

@@ -1,7 +1,9 @@
 /**
  * The shared DO storage pattern docs as fixtures: the older variant's `PRAGMA user_version`
  * migration is reported and every suggestion fixes it; the current docs are clean under the
- * four core rules (its `BEGIN`/`COMMIT` and BatchProcessor are other rules' business).
+ * four core rules, and with every rule on they report exactly their two snippets that are wrong
+ * on the runtime: the `BEGIN`/`COMMIT` "Atomic batch with SQL" and the BatchProcessor's
+ * in-memory buffer.
  */
 import tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
@@ -16,7 +18,7 @@ const CORE = [
   "no-unsafe-read-modify-write",
 ].map((r) => `durable-objects/${r}`);
 
-function lint(code: string): Linter.LintMessage[] {
+function lint(code: string, rules: Record<string, string> = Object.fromEntries(CORE.map((r) => [r, "error"]))): Linter.LintMessage[] {
   return new Linter({ configType: "flat" }).verify(
     code,
     [
@@ -24,7 +26,7 @@ function lint(code: string): Linter.LintMessage[] {
         files: ["**/*.ts"],
         languageOptions: { parser: tsParser as Linter.Parser },
         plugins: { "durable-objects": plugin as never },
-        rules: Object.fromEntries(CORE.map((r) => [r, "error"])),
+        rules: rules as Linter.RulesRecord,
       },
     ],
     { filename: "docs.ts" },
@@ -69,5 +71,29 @@ describe("older pattern docs (PRAGMA user_version)", () => {
 describe("current pattern docs", () => {
   it.each(docBlocks(CURRENT_DOCS).map((b) => [b.heading, b.code]))("%s: no core rule reports", (_heading, code) => {
     expect(lint(code)).toEqual([]);
+  });
+});
+
+describe("every rule on the pattern docs", () => {
+  const all = plugin.configs.all.rules as Record<string, string>;
+  const findings = (file: string) =>
+    docBlocks(file).flatMap((b) => lint(b.code, all).map((m) => `${b.heading} ${m.line}:${m.column} ${m.ruleId} ${m.messageId}`));
+
+  it("current docs: exactly the BatchProcessor buffer and the BEGIN/COMMIT batch", () => {
+    expect(findings(CURRENT_DOCS)).toEqual([
+      "Batch Processing with Alarms 4:3 durable-objects/no-memory-only-alarm-state memoryOnly",
+      "Write Coalescing Pattern 17:18 durable-objects/no-sql-transaction-statements pair",
+    ]);
+  });
+
+  it("older docs: those two, plus the PRAGMA user_version migration and its .one()?. fallback", () => {
+    expect(findings(OLDER_DOCS)).toEqual([
+      "Schema Migration 9:32 durable-objects/no-pragma-user-version read",
+      "Schema Migration 9:54 durable-objects/valid-sql-exec oneNeverUndefined",
+      "Schema Migration 13:22 durable-objects/no-pragma-user-version write",
+      "Schema Migration 17:22 durable-objects/no-pragma-user-version write",
+      "Batch Processing with Alarms 4:3 durable-objects/no-memory-only-alarm-state memoryOnly",
+      "Write Coalescing Pattern 17:18 durable-objects/no-sql-transaction-statements pair",
+    ]);
   });
 });

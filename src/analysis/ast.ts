@@ -23,10 +23,17 @@ export function isClass(node: Node | null | undefined): node is ClassNode {
   return node?.type === AST_NODE_TYPES.ClassDeclaration || node?.type === AST_NODE_TYPES.ClassExpression;
 }
 
-/** Strips parentheses-free wrappers that do not change the value: `x!`, `x as T`, `x satisfies T`, `<T>x`, `a?.b` chains. */
-export function unwrap(node: Node): Node {
+/**
+ * Strips parentheses-free wrappers that do not change the value: `x!`, `x as T`, `x satisfies T`,
+ * `<T>x`, `a?.b` chains — and, with `throughAwait`, `await x` (for values that are not promises).
+ */
+export function unwrap(node: Node, throughAwait = false): Node {
   let n = node;
   for (;;) {
+    if (throughAwait && n.type === AST_NODE_TYPES.AwaitExpression) {
+      n = n.argument;
+      continue;
+    }
     switch (n.type) {
       case AST_NODE_TYPES.TSNonNullExpression:
       case AST_NODE_TYPES.TSAsExpression:

@@ -183,7 +183,13 @@ export function getGateModel(model: DurableObjectModel): GateModel {
 
 /** Describes an awaited expression for a message, without the `await`: `fetch(…)`, `this.env.KV.get(…)`. */
 export function describeAwait(sourceText: string, awaitNode: TSESTree.AwaitExpression): string {
-  const arg = unwrap(awaitNode.argument);
+  return describeExpression(sourceText, awaitNode.argument);
+}
+
+/** Short text for an expression in a message: `this.ctx.storage.get(…)`, `new Promise(…)`; an `await` is looked through. */
+export function describeExpression(sourceText: string, node: Node): string {
+  const arg = unwrap(node);
+  if (arg.type === AST_NODE_TYPES.AwaitExpression) return describeExpression(sourceText, arg.argument);
   let text: string;
   if (arg.type === AST_NODE_TYPES.CallExpression) {
     text = `${sourceText.slice(arg.callee.range[0], arg.callee.range[1])}(${arg.arguments.length ? "…" : ""})`;
@@ -195,4 +201,3 @@ export function describeAwait(sourceText: string, awaitNode: TSESTree.AwaitExpre
   text = text.replace(/\s+/g, " ");
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
-
