@@ -273,6 +273,8 @@ export default createRule<[], MessageIds>({
         if (declared === null) continue;
         const at = declared ?? data.ctorAssign.get(name);
         if (!at) continue;
+        // A field declared to hold callbacks, promises or sockets (`Map<string, Set<() => void>>`) is in-memory by nature.
+        if (declared && declaredInstanceBound(declared.parent)) continue;
         if (!uses.some((u) => u.kind === "read" && typeof u.owner.key === "string" && alarmReach.has(u.owner.key))) continue;
         const fills = uses.filter(
           (u) =>
@@ -323,8 +325,7 @@ export default createRule<[], MessageIds>({
     function boundDefinition(def: TSESLint.Scope.Definition): boolean {
       if (def.type === "FunctionName" || def.type === "ClassName") return true;
       const id = def.name as TSESTree.Identifier;
-      const annotation = id.typeAnnotation ? sourceCode.getText(id.typeAnnotation) : "";
-      if (/WebSocket|=>|Promise|Function/.test(annotation)) return true;
+      if (id.typeAnnotation && typeHoldsInstanceBound(id.typeAnnotation.typeAnnotation, sourceCode)) return true;
       if (def.type === "Parameter") {
         const fn = def.node as Node;
         if (fn.parent?.type === AST_NODE_TYPES.NewExpression && fn.parent.arguments[0] === fn) {
@@ -341,6 +342,17 @@ export default createRule<[], MessageIds>({
         return init !== null && /WebSocket|withResolvers|new Promise/.test(sourceCode.getText(init));
       }
       return false;
+    }
+
+    /** A field whose declared type (annotation, or `new Map<…>()` type arguments) holds values storage cannot. */
+    function declaredInstanceBound(decl: Node | undefined): boolean {
+      if (decl?.type !== AST_NODE_TYPES.PropertyDefinition) return false;
+      if (decl.typeAnnotation && typeHoldsInstanceBound(decl.typeAnnotation.typeAnnotation, sourceCode)) return true;
+      const init = decl.value && unwrap(decl.value);
+      return (
+        init?.type === AST_NODE_TYPES.NewExpression &&
+        (init.typeArguments?.params ?? []).some((t) => typeHoldsInstanceBound(t, sourceCode))
+      );
     }
 
     /** The filling method also writes the same item to storage: the field is only a cache of it. */
@@ -667,4 +679,19 @@ function closure<T>(start: T[], next: (t: T) => Iterable<T>): Set<T> {
     }
   }
   return seen;
+}
+
+/** Type names whose values live and die with the instance: storage cannot hold them. */
+const INSTANCE_BOUND_TYPES = new Set(["Promise", "PromiseLike", "WebSocket", "Function", "AbortController", "ReadableStream", "WritableStream"]);
+
+/** Whether a type mentions, anywhere, a function type or one of the instance-bound types. */
+function typeHoldsInstanceBound(type: TSESTree.TypeNode, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  let found = false;
+  walk(type, sourceCode.visitorKeys, (n) => {
+    if (found) return false;
+    if (n.type === AST_NODE_TYPES.TSFunctionType || n.type === AST_NODE_TYPES.TSConstructorType) found = true;
+    else if (n.type === AST_NODE_TYPES.TSTypeReference && n.typeName.type === AST_NODE_TYPES.Identifier && INSTANCE_BOUND_TYPES.has(n.typeName.name)) found = true;
+    return !found;
+  });
+  return found;
 }

@@ -180,9 +180,25 @@ function awaitedWrite(model: DurableObjectModel, stmt: Node): AwaitedWrite | und
   const args = call.arguments;
   if (args.some((a) => a.type === AST_NODE_TYPES.SpreadElement || containsAwait(a, model.sourceCode.visitorKeys))) return undefined;
   if (h.method === "put" && (args.length < 2 || args[0].type === AST_NODE_TYPES.ObjectExpression)) return undefined;
-  if (h.method === "delete" && (args.length !== 1 || args[0].type === AST_NODE_TYPES.ArrayExpression)) return undefined;
+  if (h.method === "delete" && (args.length !== 1 || isKeyArray(args[0]))) return undefined;
   if (atomicRegionOf(model, stmt)?.startsWith("transaction")) return undefined;
   return { stmt, awaitNode, call, method: h.method, receiver: h.receiver };
+}
+
+/** Array methods and constructors whose result is an array: `delete(keys.slice(i, i + 128))` is already a batch. */
+const ARRAY_RESULT_METHODS = new Set(["slice", "splice", "map", "filter", "concat", "flat", "flatMap", "toSorted", "toReversed"]);
+
+/** A `delete` argument that is a list of keys: an array literal, or an array built by a built-in. */
+function isKeyArray(arg: Node): boolean {
+  const a = unwrap(arg);
+  if (a.type === AST_NODE_TYPES.ArrayExpression) return true;
+  if (a.type !== AST_NODE_TYPES.CallExpression) return false;
+  const callee = unwrap(a.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) return false;
+  const name = callee.property.name;
+  if (ARRAY_RESULT_METHODS.has(name)) return true;
+  // `Array.from(…)`, `Array.of(…)`, `Object.keys(…)`
+  return callee.object.type === AST_NODE_TYPES.Identifier && ((callee.object.name === "Array" && (name === "from" || name === "of")) || (callee.object.name === "Object" && name === "keys"));
 }
 
 /** A statement that can sit between writes without needing them finished: no await, no control flow. */

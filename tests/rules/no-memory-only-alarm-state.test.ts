@@ -247,6 +247,23 @@ runRuleTests("no-memory-only-alarm-state", rule, {
   }
 }`,
     },
+    {
+      name: "a field declared to hold callbacks (waiters) is in-memory by nature",
+      code: `import { DurableObject } from "cloudflare:workers";
+export class Fibers extends DurableObject {
+  waiters = new Map<string, Set<() => void>>();
+  async wait(id: string) {
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+    let set = this.waiters.get(id);
+    if (!set) this.waiters.set(id, (set = new Set()));
+    await new Promise<void>((resolve) => set.add(resolve));
+  }
+  async alarm() {
+    for (const [, set] of this.waiters) for (const w of set) w();
+  }
+}
+`,
+    },
   ],
   invalid: [
     {

@@ -31,6 +31,10 @@ runRuleTests("prefer-coalesced-writes", rule, {
       code: method(`let i = 0;\n    while (i < items.length) {\n      const n = (await this.ctx.storage.get<number>("n")) ?? 0;\n      await this.ctx.storage.put("n", n + items[i++].value);\n    }`),
     },
     { name: "an await in the loop's test", code: method(`while (await this.more()) await this.ctx.storage.put("a", 1);`) },
+    {
+      name: "chunked batch deletes in a loop are deliberate batches (e.g. 128 keys per call)",
+      code: method(`const keys = items.map((it) => it.id);\n    for (let i = 0; i < keys.length; i += 128) {\n      await this.ctx.storage.delete(keys.slice(i, i + 128));\n    }\n    await this.ctx.storage.delete(Object.keys(this));\n    await this.ctx.storage.delete(Array.from(new Set(keys)));`),
+    },
     { name: "for await", code: method(`for await (const it of stream()) await this.ctx.storage.put(it.id, it);`) },
     { name: "an awaited write in a callback is one write per call", code: method(`items.forEach(async (it) => { await this.ctx.storage.put(it.id, it.value); });`) },
   ],
