@@ -34,7 +34,8 @@ interface Use {
   node: TSESTree.MemberExpression;
   owner: Owner;
   /** fill: adds items; read: reads the contents; reset: replaces or empties it without reading. */
-  kind: "fill" | "read" | "reset";
+  /** `probe`: a membership check (`has`, `includes`, `indexOf`) that reads no batch out of the field. */
+  kind: "fill" | "read" | "probe" | "reset";
   /** The values a fill adds. */
   items: Node[];
 }
@@ -496,6 +497,9 @@ function rootedAtEnv(callee: Node): boolean {
   }
 }
 
+/** Methods that only ask whether something is in the field: a marker set, not a batch being drained. */
+const PROBES = new Set(["has", "includes", "indexOf"]);
+
 /** What a `this.f` does to the field. */
 function classify(node: TSESTree.MemberExpression, name: string): { kind: Use["kind"]; items: Node[] } {
   const read = { kind: "read" as const, items: [] };
@@ -519,6 +523,7 @@ function classify(node: TSESTree.MemberExpression, name: string): { kind: Use["k
       if (FILLERS.has(method) && args.length > 0) return { kind: "fill", items: args };
       if (method === "splice" && args.length > 2) return { kind: "fill", items: args.slice(2) };
       if (CLEARERS.has(method)) return reset;
+      if (PROBES.has(method)) return { kind: "probe", items: [] };
     }
     if (gp?.type === AST_NODE_TYPES.AssignmentExpression && gp.left === p) {
       if (method === "length") return reset;

@@ -1,6 +1,6 @@
-import type { TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { type ClassNode, type FunctionNode, classMemberOf, enclosingFunction, isClass, isFunction } from "../src/analysis/ast.js";
+import { type ClassNode, type FunctionNode, classMemberOf, enclosingFunction, isClass, isFunction, keyName, memberName, methodCall, unwrap } from "../src/analysis/ast.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
 import { getModel } from "../src/analysis/storage.js";
 import { compatibilityFor, isOnOrAfter } from "../src/analysis/wrangler.js";
@@ -65,13 +65,79 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
     if (!model.mayContainStorage) return {};
     const sourceCode = context.sourceCode;
     const candidates: Candidate[] = [];
+    /** Calls that hand the object or its storage to other code: directly (`field` undefined) or through `this.field.m()`. */
+    const handedOff: { method: FunctionNode; cls: ClassNode; field: string | undefined }[] = [];
+
+    function noteDelegation(node: TSESTree.CallExpression): void {
+      const owner = ownerMethod(node);
+      if (!owner) return;
+      const mc = methodCall(node);
+      const receiver = mc && unwrap(mc.receiver);
+      if (receiver?.type === AST_NODE_TYPES.ThisExpression) {
+        let set = calls.get(owner.method);
+        if (!set) calls.set(owner.method, (set = new Set()));
+        set.add(mc!.method);
+      } else if (
+        receiver?.type === AST_NODE_TYPES.MemberExpression &&
+        unwrap(receiver.object).type === AST_NODE_TYPES.ThisExpression
+      ) {
+        const field = memberName(receiver);
+        if (field !== undefined) handedOff.push({ method: owner.method, cls: owner.cls, field });
+      }
+      if (node.arguments.some((a) => a.type !== AST_NODE_TYPES.SpreadElement && givesAway(a))) {
+        handedOff.push({ method: owner.method, cls: owner.cls, field: undefined });
+      }
+    }
+    /** Whether `arg` is the object itself or one of its handles: whoever gets it can delete the alarm. */
+    function givesAway(arg: TSESTree.Node): boolean {
+      const a = unwrap(arg);
+      if (a.type === AST_NODE_TYPES.ThisExpression) return true;
+      const k = model.kindOf(a);
+      return k === "state" || k === "storage" || k === "txn";
+    }
     const classesWithAlarms = new Set<ClassNode>();
     const methodsDeletingAlarm = new Set<FunctionNode>();
 
+    /** Same-class methods each method calls (`this.m()`), by name. */
+    const calls = new Map<FunctionNode, Set<string>>();
+    /** Fields initialised from a call or `new` that was handed the object or a handle (`lifecycle = Lifecycle.install(this)`). */
+    const delegates = new WeakMap<ClassNode, Set<string>>();
+    const delegateFields = (cls: ClassNode): Set<string> => {
+      let out = delegates.get(cls);
+      if (out) return out;
+      out = new Set();
+      const made = (v: TSESTree.Node | null | undefined): boolean => {
+        const e = v && unwrap(v);
+        return (e?.type === AST_NODE_TYPES.CallExpression || e?.type === AST_NODE_TYPES.NewExpression) && e.arguments.some(givesAway);
+      };
+      for (const el of cls.body.body) {
+        if (el.type === AST_NODE_TYPES.PropertyDefinition && !el.static && made(el.value)) {
+          const name = keyName(el.key, el.computed);
+          if (name !== undefined) out.add(name);
+        }
+      }
+      for (const a of fieldAssignments) {
+        if (a.cls === cls && made(a.value)) out.add(a.name);
+      }
+      delegates.set(cls, out);
+      return out;
+    };
+    const fieldAssignments: { cls: ClassNode; name: string; value: TSESTree.Node }[] = [];
+
     return {
+      AssignmentExpression(node) {
+        if (node.left.type !== AST_NODE_TYPES.MemberExpression || node.left.object.type !== AST_NODE_TYPES.ThisExpression) return;
+        const owner = ownerMethod(node);
+        const name = memberName(node.left);
+        if (owner && name !== undefined) fieldAssignments.push({ cls: owner.cls, name, value: node.right });
+      },
       CallExpression(node) {
         const call = model.handleCall(node);
-        if (!call || (call.kind !== "storage" && call.kind !== "txn")) return;
+        if (!call) {
+          noteDelegation(node);
+          return;
+        }
+        if (call.kind !== "storage" && call.kind !== "txn") return;
         if (call.method !== "deleteAll" && call.method !== "setAlarm" && call.method !== "deleteAlarm") return;
         const owner = ownerMethod(node);
         if (!owner) return;
@@ -82,9 +148,26 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
         }
       },
       "Program:exit"() {
+        if (candidates.length === 0) return;
+        // A method may delete the alarm if it calls deleteAlarm(), hands the object or its storage to other code,
+        // calls a method of a field built from them, or calls a same-class method that may.
+        for (const h of handedOff) {
+          if (h.field === undefined || delegateFields(h.cls).has(h.field)) methodsDeletingAlarm.add(h.method);
+        }
+        const mayDelete = (fn: FunctionNode, cls: ClassNode, seen: Set<FunctionNode>): boolean => {
+          if (methodsDeletingAlarm.has(fn)) return true;
+          if (seen.has(fn)) return false;
+          seen.add(fn);
+          const methods = model.classOf(cls).methods;
+          for (const name of calls.get(fn) ?? []) {
+            const callee = methods.get(name);
+            if (callee && mayDelete(callee, cls, seen)) return true;
+          }
+          return false;
+        };
         const pending = candidates.filter(
           (c) =>
-            !methodsDeletingAlarm.has(c.method) &&
+            !mayDelete(c.method, c.cls, new Set()) &&
             (classesWithAlarms.has(c.cls) || model.classOf(c.cls).methods.has("alarm")),
         );
         if (pending.length === 0) return;

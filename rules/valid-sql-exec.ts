@@ -2,7 +2,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { findVariable, isParenthesized } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
 import { type Node, methodCall, unwrap } from "../src/analysis/ast.js";
-import { DYNAMIC, type SqlStatement, parameterInfo, tokenizeSql } from "../src/analysis/sql.js";
+import { DYNAMIC, type SqlStatement, alwaysOneRow, parameterInfo, tokenizeSql } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
@@ -102,7 +102,14 @@ export default createRule<[], MessageIds>({
 
     function checkOne(node: TSESTree.CallExpression): void {
       const mc = methodCall(node);
-      if (mc?.method !== "one" || node.arguments.length > 0 || !isCursor(model, mc.receiver, 0)) return;
+      if (mc?.method !== "one" || node.arguments.length > 0) return;
+      const exec = execBehind(model, mc.receiver, 0);
+      if (!exec) return;
+      // A query that always yields exactly one row (`SELECT COUNT(*) …`, `INSERT … RETURNING`) cannot make
+      // `.one()` throw: a fallback after it is dead code, not a bug.
+      const sql = exec.arguments[0] && staticSql(exec.arguments[0], sourceCode);
+      const last = sql?.statements[sql.statements.length - 1];
+      if (last && alwaysOneRow(last)) return;
       const value = valueOf(node);
       let finding = checkOn(value, sourceCode);
       let where = "";
@@ -196,15 +203,16 @@ function parameterSlots(stmt: SqlStatement): number | undefined {
 
 
 /** `sql.exec(…)` on a Durable Object SQL handle, or a `const` (or never reassigned `let`) holding one. */
-function isCursor(model: DurableObjectModel, expr: Node, depth: number): boolean {
+/** The `exec(…)` call whose cursor `expr` is (directly, or through a `const`). */
+function execBehind(model: DurableObjectModel, expr: Node, depth: number): TSESTree.CallExpression | undefined {
   const e = unwrap(expr, true);
   if (e.type === AST_NODE_TYPES.CallExpression) {
     const h = model.handleCall(e);
-    return h?.kind === "sql" && h.method === "exec";
+    return h?.kind === "sql" && h.method === "exec" ? e : undefined;
   }
-  if (e.type !== AST_NODE_TYPES.Identifier || depth > 2) return false;
+  if (e.type !== AST_NODE_TYPES.Identifier || depth > 2) return undefined;
   const init = singleInit(e, model.sourceCode);
-  return init !== undefined && isCursor(model, init, depth + 1);
+  return init !== undefined ? execBehind(model, init, depth + 1) : undefined;
 }
 
 /** The initialiser of a `const`/`let` that is never assigned again, declared as a plain identifier. */

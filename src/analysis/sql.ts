@@ -380,3 +380,61 @@ export function parameterInfo(stmt: SqlStatement): ParameterInfo {
   }
   return { count, named, hasNumbered, slots };
 }
+
+/** Aggregate functions: without GROUP BY, a SELECT of only these yields exactly one row. */
+const AGGREGATES = new Set(["COUNT", "SUM", "TOTAL", "MIN", "MAX", "AVG", "GROUP_CONCAT", "STRING_AGG", "JSON_GROUP_ARRAY", "JSON_GROUP_OBJECT"]);
+/** Clauses after which a SELECT may yield zero rows or more than one. */
+const ROW_CHANGING = new Set(["GROUP", "HAVING", "LIMIT", "OFFSET", "UNION", "INTERSECT", "EXCEPT", "WINDOW", "VALUES"]);
+
+/**
+ * Whether a statement always yields exactly one row, so `.one()` can neither find zero rows nor
+ * several: `SELECT COUNT(*) FROM t`, `SELECT COALESCE(MAX(id), 0) AS v FROM t`, `SELECT 1 AS x`
+ * (no FROM, no WHERE), and `INSERT … VALUES (one row) … RETURNING …` (not `OR IGNORE`, not
+ * `DO NOTHING`). Anything else, or anything unsure: false.
+ */
+export function alwaysOneRow(stmt: SqlStatement): boolean {
+  const t = stmt.tokens;
+  if (t.some((tok) => tok.type === "dynamic")) return false;
+  const verb = mainVerbIndex(stmt);
+  if (verb !== 0) return false; // no WITH: a CTE could hide anything
+  const kind = kindOf(t[0]);
+  if (kind === "insert") {
+    if (isWord(t[1], "OR") && !isWord(t[2], "ABORT") && !isWord(t[2], "FAIL") && !isWord(t[2], "ROLLBACK") && !isWord(t[2], "REPLACE")) return false;
+    let tuples = 0;
+    let values = false;
+    let returning = false;
+    for (const i of topLevel(t, 0)) {
+      if (isWord(t[i], "VALUES")) values = true;
+      else if (isWord(t[i], "SELECT") || isWord(t[i], "NOTHING")) return false;
+      else if (isWord(t[i], "RETURNING")) returning = true;
+      else if (values && !returning && isPunct(t[i], ",") && isPunct(t[i - 1], ")")) tuples++;
+    }
+    return values && returning && tuples === 0;
+  }
+  if (kind !== "select") return false;
+  let from = -1;
+  for (const i of topLevel(t, 1)) {
+    const tok = t[i];
+    if (tok.type !== "word") continue;
+    if (ROW_CHANGING.has(tok.value)) return false;
+    if (tok.value === "FROM" && from < 0) from = i;
+    if (tok.value === "WHERE" && from < 0) return false; // `SELECT 1 WHERE 0` yields no row
+  }
+  if (from < 0) return true; // one row of expressions
+  // Every result column must be an aggregate (or COALESCE/IFNULL over one), at top level.
+  const columns: SqlToken[][] = [[]];
+  for (let i = 1, depth = 0; i < from; i++) {
+    if (isPunct(t[i], "(")) depth++;
+    else if (isPunct(t[i], ")")) depth--;
+    if (depth === 0 && isPunct(t[i], ",")) columns.push([]);
+    else columns[columns.length - 1].push(t[i]);
+  }
+  return columns.every((col) => {
+    const head = col[0]?.type === "word" ? col[0].value : "";
+    if (AGGREGATES.has(head) && isPunct(col[1], "(")) return true;
+    if ((head === "COALESCE" || head === "IFNULL") && isPunct(col[1], "(")) {
+      return col.some((tok, j) => tok.type === "word" && AGGREGATES.has(tok.value) && isPunct(col[j + 1], "("));
+    }
+    return false;
+  });
+}

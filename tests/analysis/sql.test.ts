@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
 import {
+  alwaysOneRow,
   DYNAMIC,
   isUpsertOrReplace,
   mainVerb,
@@ -424,5 +425,32 @@ describe("robustness", () => {
       ["punct", "😀"],
       ["word", "B"],
     ]);
+  });
+});
+
+describe("alwaysOneRow", () => {
+  const one = (sql: string) => alwaysOneRow(splitStatements(sql)[0]);
+  it("aggregates without GROUP BY, expressions without FROM, single-row INSERT … RETURNING", () => {
+    expect(one("SELECT COUNT(*) AS n FROM t WHERE a = ?")).toBe(true);
+    expect(one("SELECT COALESCE(MAX(id), 0) AS version FROM _sql_schema_migrations")).toBe(true);
+    expect(one("select sum(x), max(y) from t")).toBe(true);
+    expect(one("SELECT 1 AS x, (SELECT y FROM t) AS y")).toBe(true);
+    expect(one("INSERT INTO t (a) VALUES (?) RETURNING id")).toBe(true);
+    expect(one("INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO UPDATE SET a = excluded.a RETURNING id")).toBe(true);
+  });
+  it("anything that can give zero rows or several", () => {
+    expect(one("SELECT n FROM t WHERE id = ?")).toBe(false);
+    expect(one("SELECT COUNT(*) FROM t GROUP BY a")).toBe(false);
+    expect(one("SELECT COUNT(*) FROM t LIMIT 0")).toBe(false);
+    expect(one("SELECT MAX(a), b FROM t")).toBe(false);
+    expect(one("SELECT 1 WHERE 0")).toBe(false);
+    expect(one("SELECT COUNT(*) FROM a UNION SELECT COUNT(*) FROM b")).toBe(false);
+    expect(one("WITH x AS (SELECT 1) SELECT COUNT(*) FROM x")).toBe(false);
+    expect(one("INSERT OR IGNORE INTO t (a) VALUES (?) RETURNING id")).toBe(false);
+    expect(one("INSERT INTO t (a) VALUES (?) ON CONFLICT DO NOTHING RETURNING id")).toBe(false);
+    expect(one("INSERT INTO t (a) VALUES (?), (?) RETURNING id")).toBe(false);
+    expect(one("INSERT INTO t (a) SELECT a FROM u RETURNING id")).toBe(false);
+    expect(one("PRAGMA user_version")).toBe(false);
+    expect(one("SELECT COUNT(*) FROM \uE000")).toBe(false);
   });
 });

@@ -264,6 +264,27 @@ export class Fibers extends DurableObject {
 }
 `,
     },
+    {
+      name: "a marker set that alarm() only probes with has() is not a batch",
+      code: `import { DurableObject } from "cloudflare:workers";
+export class Pool extends DurableObject {
+  starting = new Set<string>();
+  async start(id: string) {
+    this.starting.add(id);
+    try {
+      await this.ctx.storage.setAlarm(Date.now() + 1000);
+    } finally {
+      this.starting.delete(id);
+    }
+  }
+  async alarm() {
+    for (const id of await this.ids()) if (!this.starting.has(id)) await this.stop(id);
+  }
+  async ids(): Promise<string[]> { return []; }
+  async stop(id: string) { void id; }
+}
+`,
+    },
   ],
   invalid: [
     {

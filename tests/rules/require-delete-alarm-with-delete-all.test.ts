@@ -41,6 +41,27 @@ runRuleTests("require-delete-alarm-with-delete-all", rule, {
 }`,
     },
     {
+      name: "a same-class helper deletes the alarm",
+      code: `${DO}export class Room extends DurableObject {
+  async alarm() {}
+  async clearAlarm() { await this.ctx.storage.deleteAlarm(); }
+  async stop() { await this.clearAlarm(); }
+  async reset() { await this.stop(); await this.ctx.storage.deleteAll(); }
+}`,
+      options: [{ compatibilityDate: "2025-01-01" }],
+    },
+    {
+      name: "the object or its storage is handed to other code first (it may delete the alarm)",
+      code: `${DO}import { Lifecycle, wipeAlarms } from "./lifecycle";
+export class Room extends DurableObject {
+  readonly lifecycle = Lifecycle.install(this);
+  async alarm() {}
+  async destroy() { await this.lifecycle.disableAlarms(); await this.ctx.storage.deleteAll(); }
+  async reset() { await wipeAlarms(this.ctx.storage); await this.ctx.storage.deleteAll(); }
+}`,
+      options: [{ compatibilityDate: "2025-01-01" }],
+    },
+    {
       name: "a Map named storage",
       code: `${DO}export class Room extends DurableObject {
   storage = new Map<string, number>();
@@ -236,6 +257,35 @@ runRuleTests("require-delete-alarm-with-delete-all", rule, {
     await this.ctx.blockConcurrencyWhile(async () => { await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll(); });
   }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a field of some other object, or a same-class method that does not delete the alarm, is not enough",
+      code: `${DO}export class Room extends DurableObject<Env> {
+  logger = createLogger("room");
+  async alarm() {}
+  async log() { this.logger.info("reset"); }
+  async reset() { this.logger.info("x"); await this.log(); await this.ctx.storage.deleteAll(); }
+}`,
+      options: [{ compatibilityDate: "2025-01-01" }],
+      errors: [
+        {
+          messageId: "oldDate",
+          line: 6,
+          column: 66,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              output: `${DO}export class Room extends DurableObject<Env> {
+  logger = createLogger("room");
+  async alarm() {}
+  async log() { this.logger.info("reset"); }
+  async reset() { this.logger.info("x"); await this.log(); await this.ctx.storage.deleteAlarm();
+  await this.ctx.storage.deleteAll(); }
 }`,
             },
           ],

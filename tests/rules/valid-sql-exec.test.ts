@@ -80,6 +80,19 @@ runRuleTests("valid-sql-exec", rule, {
     { name: "awaiting storage", code: m(`await this.ctx.storage.get("k");`, `await this.ctx.storage.put("k", 1);`) },
     { name: "an array method that returns a promise", code: m(`return await sql.exec("SELECT v FROM t").toArray().reduce(async (acc: Promise<number>) => (await acc) + 1, Promise.resolve(0));`) },
     { name: "`for await` over a cursor, and an awaited cursor variable (not checked)", code: m(`const c = sql.exec("SELECT v FROM t");`, `for await (const r of sql.exec("SELECT v FROM t")) void r;`, `await c;`) },
+    {
+      name: "a fallback after .one() on a query that always yields one row is dead code, not a bug",
+      code: `import { DurableObject } from "cloudflare:workers";
+export class C extends DurableObject {
+  m(v: string) {
+    const sql = this.ctx.storage.sql;
+    const n = sql.exec("SELECT COUNT(*) AS n FROM t").one()?.n ?? 0;
+    const id = sql.exec("INSERT INTO t (v) VALUES (?) RETURNING id", v).one()?.id;
+    return { n, id };
+  }
+}
+`,
+    },
   ],
   invalid: [
     // 1. Binding counts.
