@@ -34,7 +34,7 @@ interface Use {
   node: TSESTree.MemberExpression;
   owner: Owner;
   /** fill: adds items; read: reads the contents; reset: replaces or empties it without reading. */
-  /** `probe`: a membership check (`has`, `includes`, `indexOf`) that reads no batch out of the field. */
+  /** `probe`: a membership check or a removal by key (`has`, `includes`, `indexOf`, `delete`): it reads no batch out of the field. */
   kind: "fill" | "read" | "probe" | "reset";
   /** The values a fill adds. */
   items: Node[];
@@ -497,8 +497,8 @@ function rootedAtEnv(callee: Node): boolean {
   }
 }
 
-/** Methods that only ask whether something is in the field: a marker set, not a batch being drained. */
-const PROBES = new Set(["has", "includes", "indexOf"]);
+/** Methods that only ask whether a known item is in the field, or remove it by key: a marker set, not a batch being drained. */
+const PROBES = new Set(["has", "includes", "indexOf", "delete"]);
 
 /** What a `this.f` does to the field. */
 function classify(node: TSESTree.MemberExpression, name: string): { kind: Use["kind"]; items: Node[] } {

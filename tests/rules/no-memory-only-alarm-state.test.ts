@@ -278,8 +278,10 @@ export class Pool extends DurableObject {
     }
   }
   async alarm() {
-    for (const id of await this.ids()) if (!this.starting.has(id)) await this.stop(id);
+    for (const id of await this.ids()) if (!(await this.isRunning(id))) await this.start(id);
   }
+  async isRunning(id: string) { return this.starting.has(id); }
+  async warm(id: string) { await this.start(id); }
   async ids(): Promise<string[]> { return []; }
   async stop(id: string) { void id; }
 }

@@ -1,0 +1,565 @@
+/**
+ * Smoke run: lints the Durable Object code of published npm packages with every rule of the plugin
+ * and compares the findings with the reviewed list in tests/smoke/reviewed.tsv.
+ *
+ * Run with `npm run smoke` (builds first). For each pinned package it
+ *   1. `npm pack`s the exact version into .cache/smoke/<name>@<version>/package.tgz (skipped when
+ *      the tarball is already there),
+ *   2. unpacks it into .../package/ and recovers the original sources from the published source
+ *      maps (`sourcesContent`) into .../__sources__/<path>,
+ *   3. lints every JS/TS file that mentions Durable Objects with `plugin.configs.all`, in-process.
+ * Every finding goes to .cache/smoke/report.tsv; findings nobody has reviewed yet also go to
+ * .cache/smoke/unreviewed.tsv, in the format of tests/smoke/reviewed.tsv.
+ *
+ * Exit 1 when: a rule throws, a file cannot be parsed or matches no config, a package cannot be
+ * fetched, a finding is not in the reviewed list, or a reviewed finding is gone.
+ *
+ * Options: --only=<name>[,<name>…] lints only those packages (and checks only their reviewed rows),
+ * --offline fails instead of calling npm when a tarball is missing, --jobs=<n> parallel downloads
+ * (default 4). See tests/smoke/README.md for the key format and how to review.
+ */
+import { Buffer } from "node:buffer";
+import crypto from "node:crypto";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { Linter } from "eslint";
+import tsParser from "@typescript-eslint/parser";
+import plugin from "../dist/src/index.js";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const CACHE = path.join(ROOT, ".cache", "smoke");
+const REVIEWED = path.join(ROOT, "tests", "smoke", "reviewed.tsv");
+const REPORT = path.join(CACHE, "report.tsv");
+const UNREVIEWED = path.join(CACHE, "unreviewed.tsv");
+
+/**
+ * Published packages that hold Durable Object code, pinned to exact versions. Bumping a version is
+ * a change to review: new findings fail the run until they are in reviewed.tsv.
+ */
+const PACKAGES = [
+  // Frameworks built on Durable Objects
+  ["agents", "0.32.0"],
+  ["@cloudflare/actors", "0.0.1-beta.6"],
+  ["@cloudflare/containers", "0.3.7"],
+  ["@cloudflare/sandbox", "0.12.10"],
+  ["@cloudflare/ai-chat", "0.12.2"],
+  ["partyserver", "0.5.10"],
+  ["partykit", "0.0.115"],
+  ["y-partyserver", "2.2.0"],
+  ["rwsdk", "1.7.3"],
+  ["@cloudflare/realtime-agents", "0.0.6"],
+  ["@cloudflare/agents", "0.0.16"],
+  ["@tldraw/sync-core", "5.4.2"],
+  // Utilities and storage layers for Durable Objects
+  ["durable-utils", "0.3.5"],
+  ["dofs", "0.1.0"],
+  ["itty-durable", "2.4.1"],
+  ["kysely-do", "0.0.1-rc.1"],
+  ["@outerbase/browsable-durable-object", "0.1.1"],
+  ["@orpc/experimental-publisher-durable-object", "1.14.1"],
+  ["@concavejs/docstore-cf-do", "0.0.1-alpha.19"],
+  ["@livestore/sync-cf", "0.4.0"],
+  ["tinybase", "10.0.1"],
+  ["workers-qb", "1.14.0"],
+  ["cojson", "0.20.19"],
+  ["@effect/sql-sqlite-do", "0.29.0"],
+  ["@canvas-js/modeldb-durable-objects", "0.13.14"],
+  ["@uploadista/kv-store-cloudflare-do", "1.0.0"],
+  ["cloudly-storage", "0.10.16"],
+  ["@cloudflare/codemode", "0.5.6"],
+].map(([name, version]) => ({ name, version }));
+
+/** Bump when the unpacking or source-map recovery changes: cached unpacked trees are rebuilt. */
+const UNPACK_FORMAT = 1;
+/** Files larger than this are minified bundles (or generated data), not code anyone reviews. */
+const MAX_BYTES = 1024 * 1024;
+const MENTIONS_DO = /DurableObject|ctx\.storage|state\.storage|SqlStorage|DurableObjectStorage/;
+const LINTED_EXT = /\.(?:js|jsx|mjs|cjs|ts|tsx|mts|cts)$/;
+const DECLARATION = /\.d\.(?:ts|mts|cts)$|\.d\.[^/]+\.ts$/;
+const NOINLINE_NOTICE = /has no effect because you have 'noInlineConfig' setting/;
+const SOURCE_FILES = "**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}";
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+
+const args = process.argv.slice(2);
+const flag = (name) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+const flagValue = (name) => flag(name)?.split("=").slice(1).join("=");
+const OFFLINE = Boolean(flag("offline"));
+const JOBS = Math.max(1, Number(flagValue("jobs")) || 4);
+const ONLY = flagValue("only")?.split(",").filter(Boolean);
+for (const a of args) {
+  if (!/^--(?:offline|jobs=\d+|only=.+)$/.test(a)) {
+    console.error(`smoke: unknown argument ${a}\nusage: node scripts/smoke.js [--only=name,…] [--offline] [--jobs=n]`);
+    process.exit(2);
+  }
+}
+const selected = ONLY ? PACKAGES.filter((p) => ONLY.includes(p.name)) : PACKAGES;
+if (ONLY && selected.length !== ONLY.length) {
+  const unknown = ONLY.filter((n) => !PACKAGES.some((p) => p.name === n));
+  console.error(`smoke: not in the pinned list: ${unknown.join(", ")}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Download, unpack, recover sources
+
+const pkgDirOf = (p) => path.join(CACHE, `${p.name.replace("/", "+")}@${p.version}`);
+const toPosix = (p) => p.split(path.sep).join("/");
+
+function walk(dir, out = []) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== "node_modules") walk(full, out);
+    } else if (entry.isFile()) {
+      out.push(full);
+    }
+  }
+  return out;
+}
+
+/** `npm pack` the exact version unless its tarball is cached. Returns whether it downloaded. */
+async function download(p) {
+  const dir = pkgDirOf(p);
+  const tgz = path.join(dir, "package.tgz");
+  if (fs.existsSync(tgz)) return false;
+  if (OFFLINE) throw new Error(`${p.name}@${p.version}: not cached and --offline is set`);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(dir, ".pack-"));
+  try {
+    const { stdout } = await run("npm", ["pack", `${p.name}@${p.version}`, "--json", "--pack-destination", tmp], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const [info] = JSON.parse(stdout);
+    if (info.version !== p.version) throw new Error(`npm packed ${info.name}@${info.version}, not ${p.version}`);
+    fs.writeFileSync(path.join(dir, "pack.json"), JSON.stringify({ id: info.id, integrity: info.integrity, size: info.size }, null, 2));
+    fs.renameSync(path.join(tmp, info.filename), tgz);
+    fs.rmSync(path.join(dir, ".unpacked"), { force: true }); // a new tarball is unpacked anew
+  } catch (err) {
+    throw new Error(`${p.name}@${p.version}: npm pack failed: ${(err.stderr || err.message).trim()}`, { cause: err });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return true;
+}
+
+/**
+ * Where a source-map entry lives inside the package, as a package-relative POSIX path, or
+ * undefined when it is outside the package, in node_modules, or not a path at all.
+ */
+function sourcePath(mapRel, sourceRoot, source) {
+  let s = sourceRoot ? `${sourceRoot.replace(/\/?$/, "/")}${source}` : source;
+  let base = path.posix.dirname(mapRel);
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\/[^/]*\/?/i.exec(s);
+  if (scheme) {
+    // webpack://<namespace>/./src/x.ts: relative to the package root. Other schemes (file://, http://)
+    // name the author's machine or the network, not the package.
+    if (scheme[1].toLowerCase() !== "webpack") return undefined;
+    s = s.slice(scheme[0].length);
+    base = "";
+  }
+  if (s.startsWith("/") || /^[a-z]:/i.test(s)) return undefined;
+  const rel = path.posix.normalize(path.posix.join(base, s));
+  if (rel === "." || rel.startsWith("../") || rel === ".." || rel.split("/").includes("node_modules")) return undefined;
+  return rel;
+}
+
+/** Source maps in a file: a `.map` file, or an inline `data:` URL at the end of a JS file. */
+function mapsOf(file, text) {
+  if (file.endsWith(".map")) return [text];
+  const inline = /\/\/[#@] sourceMappingURL=data:application\/json[^,]*?(;base64)?,(\S+)\s*$/.exec(text.slice(-2_000_000));
+  if (!inline) return [];
+  return [inline[1] ? Buffer.from(inline[2], "base64").toString("utf8") : decodeURIComponent(inline[2])];
+}
+
+/** Unpack the tarball and write the sources recovered from its source maps. Cached by a marker. */
+async function unpack(p) {
+  const dir = pkgDirOf(p);
+  const marker = path.join(dir, ".unpacked");
+  if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8").trim() === String(UNPACK_FORMAT)) {
+    return JSON.parse(fs.readFileSync(path.join(dir, "sources.json"), "utf8"));
+  }
+  const pkgRoot = path.join(dir, "package");
+  const srcRoot = path.join(dir, "__sources__");
+  fs.rmSync(pkgRoot, { recursive: true, force: true });
+  fs.rmSync(srcRoot, { recursive: true, force: true });
+  fs.mkdirSync(pkgRoot, { recursive: true });
+  // Every npm tarball has a single top-level folder (usually `package/`, not always).
+  await run("tar", ["-xzf", path.join(dir, "package.tgz"), "-C", pkgRoot, "--strip-components=1", "--no-same-owner", "--no-same-permissions"]);
+
+  const stats = { maps: 0, badMaps: 0, sources: 0, outside: 0, noContent: 0, conflicts: 0 };
+  const written = new Map();
+  for (const file of walk(pkgRoot)) {
+    if (!file.endsWith(".map") && !/\.(?:js|mjs|cjs)$/.test(file)) continue;
+    const mapRel = toPosix(path.relative(pkgRoot, file));
+    let texts;
+    try {
+      texts = mapsOf(file, fs.readFileSync(file, "utf8"));
+    } catch {
+      continue;
+    }
+    for (const text of texts) {
+      let map;
+      try {
+        map = JSON.parse(text);
+      } catch {
+        stats.badMaps++;
+        continue;
+      }
+      // Index maps (`sections`) hold ordinary maps.
+      const parts = Array.isArray(map.sections) ? map.sections.map((s) => s.map).filter(Boolean) : [map];
+      for (const m of parts) {
+        stats.maps++;
+        const sources = Array.isArray(m.sources) ? m.sources : [];
+        sources.forEach((source, i) => {
+          const content = m.sourcesContent?.[i];
+          if (typeof source !== "string") return;
+          if (typeof content !== "string") return void stats.noContent++;
+          const rel = sourcePath(mapRel, m.sourceRoot, source);
+          if (!rel) return void stats.outside++;
+          const prev = written.get(rel);
+          if (prev !== undefined) {
+            if (prev !== content) stats.conflicts++;
+            return;
+          }
+          written.set(rel, content);
+          const out = path.join(srcRoot, ...rel.split("/"));
+          fs.mkdirSync(path.dirname(out), { recursive: true });
+          fs.writeFileSync(out, content);
+          stats.sources++;
+        });
+      }
+    }
+  }
+  fs.writeFileSync(path.join(dir, "sources.json"), JSON.stringify(stats, null, 2));
+  fs.writeFileSync(marker, `${UNPACK_FORMAT}\n`);
+  return stats;
+}
+
+async function pool(items, n, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lint
+
+const common = [
+  {
+    // Third-party code: its eslint-disable comments must not hide our findings, and its
+    // configuration comments name rules we do not load.
+    linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
+  },
+];
+const tsFiles = { files: ["**/*.{ts,tsx,mts,cts}"], languageOptions: { parser: tsParser } };
+/** JS with ESLint's default parser (espree); TS with @typescript-eslint/parser. */
+const CONFIG = [
+  ...common,
+  { files: ["**/*.{js,mjs}"], languageOptions: { ecmaVersion: "latest", sourceType: "module" } },
+  { files: ["**/*.cjs"], languageOptions: { ecmaVersion: "latest", sourceType: "commonjs" } },
+  { files: ["**/*.jsx"], languageOptions: { ecmaVersion: "latest", sourceType: "module", parserOptions: { ecmaFeatures: { jsx: true } } } },
+  tsFiles,
+  plugin.configs.all,
+];
+/** For JS files espree cannot parse (JSX or TypeScript in a .js file, or a script-only construct). */
+const FALLBACK = [...common, { files: [SOURCE_FILES], languageOptions: { parser: tsParser, sourceType: "module" } }, plugin.configs.all];
+
+const normalise = (line) => line.trim().replace(/\s+/g, " ");
+const contextHash = (line) => crypto.createHash("sha1").update(normalise(line)).digest("hex").slice(0, 12);
+const shortRule = (id) => id.replace(/^durable-objects\//, "");
+
+/** The JS/TS files of a package to lint, shipped files first, with what was skipped. */
+function candidates(p) {
+  const dir = pkgDirOf(p);
+  const skipped = { declaration: 0, large: [], noMention: 0, duplicate: 0 };
+  const files = [];
+  const seen = new Set();
+  for (const root of ["package", "__sources__"]) {
+    const abs = path.join(dir, root);
+    if (!fs.existsSync(abs)) continue;
+    for (const file of walk(abs).sort()) {
+      const rel = toPosix(path.relative(dir, file));
+      if (!LINTED_EXT.test(rel)) continue;
+      if (DECLARATION.test(rel)) {
+        skipped.declaration++;
+        continue;
+      }
+      const size = fs.statSync(file).size;
+      if (size > MAX_BYTES) {
+        const head = fs.readFileSync(file, "utf8");
+        if (MENTIONS_DO.test(head)) skipped.large.push(`${rel} (${(size / 1024 / 1024).toFixed(1)} MB)`);
+        continue;
+      }
+      const text = fs.readFileSync(file, "utf8");
+      if (!MENTIONS_DO.test(text)) {
+        skipped.noMention++;
+        continue;
+      }
+      const digest = crypto.createHash("sha1").update(text).digest("hex");
+      if (seen.has(digest)) {
+        skipped.duplicate++;
+        continue;
+      }
+      seen.add(digest);
+      files.push({ rel, text });
+    }
+  }
+  return { files, skipped };
+}
+
+/** Lint one package. Findings, errors (parse / config / crash) and notes. */
+function lintPackage(p) {
+  const dir = pkgDirOf(p);
+  const { files, skipped } = candidates(p);
+  const linter = new Linter({ configType: "flat", cwd: dir });
+  const findings = [];
+  const errors = [];
+  const notes = [];
+  let ignoredInline = 0;
+  // The wrangler lookup of require-delete-alarm-with-delete-all resolves relative file names
+  // against the process's directory: make that the package's folder.
+  const previousCwd = process.cwd();
+  process.chdir(dir);
+  try {
+    for (const { rel, text } of files) {
+      let messages;
+      let parser = /\.(?:ts|tsx|mts|cts)$/.test(rel) ? "typescript-eslint" : "espree";
+      try {
+        messages = linter.verify(text, CONFIG, rel);
+        const fatal = messages.find((m) => m.fatal);
+        if (fatal && parser === "espree") {
+          messages = linter.verify(text, FALLBACK, rel);
+          parser = "typescript-eslint (fallback)";
+          notes.push(`${p.name}: ${rel}: espree could not parse it (${fatal.message}, line ${fatal.line}); linted with @typescript-eslint/parser`);
+        }
+      } catch (err) {
+        errors.push({ kind: "crash", file: rel, detail: err.stack ?? String(err) });
+        continue;
+      }
+      const lines = text.split(/\r\n|\r|\n/);
+      for (const m of messages) {
+        if (m.fatal) {
+          errors.push({ kind: "parse", file: rel, detail: `${parser}: ${m.message} (line ${m.line})` });
+        } else if (m.ruleId === null) {
+          if (NOINLINE_NOTICE.test(m.message)) ignoredInline++;
+          else errors.push({ kind: "config", file: rel, detail: `${m.message} (line ${m.line})` });
+        } else if (!m.ruleId.startsWith("durable-objects/")) {
+          errors.push({ kind: "config", file: rel, detail: `unexpected rule ${m.ruleId}: ${m.message}` });
+        } else {
+          const source = lines[m.line - 1] ?? "";
+          findings.push({
+            package: p.name,
+            version: p.version,
+            file: rel,
+            line: m.line,
+            column: m.column,
+            rule: shortRule(m.ruleId),
+            message: m.message.replace(/\s+/g, " "),
+            context: contextHash(source),
+            source: normalise(source),
+          });
+        }
+      }
+    }
+  } finally {
+    process.chdir(previousCwd);
+  }
+  // Occurrence: the n-th finding of the same rule on the same normalised line in the same file.
+  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  const counts = new Map();
+  for (const f of findings) {
+    const k = `${f.file}\t${f.rule}\t${f.context}`;
+    f.occurrence = (counts.get(k) ?? 0) + 1;
+    counts.set(k, f.occurrence);
+  }
+  return { files: files.length, skipped, findings, errors, notes, ignoredInline };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reviewed list
+
+const REVIEWED_COLUMNS = ["package", "version", "file", "line", "rule", "context", "occurrence", "verdict", "reason"];
+const VERDICTS = new Set(["true-positive", "false-positive"]);
+const keyOf = (f) => [f.package, f.file, f.rule, f.context, f.occurrence].join("\t");
+const clean = (s) => String(s).replace(/[\t\r\n]+/g, " ");
+
+function readReviewed() {
+  if (!fs.existsSync(REVIEWED)) return { rows: new Map(), problems: [`${path.relative(ROOT, REVIEWED)} does not exist`] };
+  const rows = new Map();
+  const problems = [];
+  const lines = fs.readFileSync(REVIEWED, "utf8").split("\n");
+  lines.forEach((line, i) => {
+    if (!line.trim() || line.startsWith("#")) return;
+    const cells = line.split("\t");
+    if (cells[0] === "package") {
+      if (cells.join("\t") !== REVIEWED_COLUMNS.join("\t")) problems.push(`line ${i + 1}: header must be: ${REVIEWED_COLUMNS.join(" ")}`);
+      return;
+    }
+    if (cells.length !== REVIEWED_COLUMNS.length) {
+      problems.push(`line ${i + 1}: ${cells.length} columns, expected ${REVIEWED_COLUMNS.length}`);
+      return;
+    }
+    const row = Object.fromEntries(REVIEWED_COLUMNS.map((c, j) => [c, cells[j]]));
+    row.occurrence = Number(row.occurrence);
+    row.lineNo = i + 1;
+    if (!VERDICTS.has(row.verdict)) problems.push(`line ${i + 1}: verdict must be true-positive or false-positive, not "${row.verdict}"`);
+    if (!row.reason.trim()) problems.push(`line ${i + 1}: reason is empty`);
+    const key = keyOf(row);
+    if (rows.has(key)) problems.push(`line ${i + 1}: same key as line ${rows.get(key).lineNo}`);
+    rows.set(key, row);
+  });
+  return { rows, problems };
+}
+
+const reviewedLine = (f, verdict = "", reason = "") =>
+  [f.package, f.version, f.file, f.line, f.rule, f.context, f.occurrence, verdict, reason].map(clean).join("\t");
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main() {
+  const started = performance.now();
+  fs.mkdirSync(CACHE, { recursive: true });
+  console.log(`eslint-plugin-durable-objects smoke run: ${selected.length} packages, ${Object.keys(plugin.configs.all.rules).length} rules, ESLint ${Linter.version}`);
+
+  // 1. Download and unpack (in parallel; npm does the network part).
+  const fetchErrors = [];
+  const prepared = await pool(selected, JOBS, async (p) => {
+    const t0 = performance.now();
+    try {
+      const downloaded = await download(p);
+      const t1 = performance.now();
+      const sources = await unpack(p);
+      return { p, ok: true, downloaded, downloadMs: t1 - t0, unpackMs: performance.now() - t1, sources };
+    } catch (err) {
+      fetchErrors.push(String(err.message ?? err));
+      return { p, ok: false, downloadMs: performance.now() - t0, unpackMs: 0 };
+    }
+  });
+  const fetchedAt = performance.now();
+
+  // 2. Lint, one package at a time.
+  const findings = [];
+  const errors = [];
+  const notes = [];
+  const perPackage = [];
+  let skippedLarge = [];
+  let skippedDecl = 0;
+  let ignoredInline = 0;
+  for (const item of prepared) {
+    if (!item.ok) continue;
+    const t0 = performance.now();
+    const r = lintPackage(item.p);
+    const lintMs = performance.now() - t0;
+    findings.push(...r.findings);
+    for (const e of r.errors) errors.push({ ...e, package: `${item.p.name}@${item.p.version}` });
+    notes.push(...r.notes);
+    skippedLarge = skippedLarge.concat(r.skipped.large.map((f) => `${item.p.name}: ${f}`));
+    skippedDecl += r.skipped.declaration;
+    ignoredInline += r.ignoredInline;
+    perPackage.push({ ...item, files: r.files, skipped: r.skipped, findings: r.findings.length, lintMs });
+  }
+  const lintedAt = performance.now();
+
+  // 3. Compare with the reviewed list.
+  const { rows: reviewed, problems } = readReviewed();
+  const inRun = new Set(selected.map((p) => p.name));
+  const current = new Map(findings.map((f) => [keyOf(f), f]));
+  const unreviewed = findings.filter((f) => !reviewed.has(keyOf(f)));
+  const gone = [...reviewed.values()].filter((r) => inRun.has(r.package) && !current.has(keyOf(r)));
+  const stalePackages = [...new Set([...reviewed.values()].map((r) => r.package))].filter((n) => !PACKAGES.some((p) => p.name === n));
+
+  // Report.
+  const reportHeader = ["package", "version", "file", "line", "column", "rule", "context", "occurrence", "verdict", "message", "source"];
+  const reportRows = findings.map((f) => {
+    const r = reviewed.get(keyOf(f));
+    return [f.package, f.version, f.file, f.line, f.column, f.rule, f.context, f.occurrence, r?.verdict ?? "UNREVIEWED", f.message, f.source.slice(0, 240)]
+      .map(clean)
+      .join("\t");
+  });
+  fs.writeFileSync(REPORT, `${reportHeader.join("\t")}\n${reportRows.join("\n")}${reportRows.length ? "\n" : ""}`);
+  fs.writeFileSync(UNREVIEWED, `${REVIEWED_COLUMNS.join("\t")}\n${unreviewed.map((f) => reviewedLine(f)).join("\n")}${unreviewed.length ? "\n" : ""}`);
+
+  // Print: packages.
+  const sec = (ms) => `${(ms / 1000).toFixed(1)}s`;
+  console.log("\n| package | files linted | findings | fetch | lint |");
+  console.log("| --- | ---: | ---: | ---: | ---: |");
+  for (const x of perPackage) {
+    const fetch = x.downloaded ? `${sec(x.downloadMs + x.unpackMs)} (downloaded)` : sec(x.downloadMs + x.unpackMs);
+    console.log(`| ${x.p.name}@${x.p.version} | ${x.files} | ${x.findings} | ${fetch} | ${sec(x.lintMs)} |`);
+  }
+  const totalFiles = perPackage.reduce((n, x) => n + x.files, 0);
+  const recovered = perPackage.reduce((n, x) => n + (x.sources?.sources ?? 0), 0);
+  console.log(
+    `\n${totalFiles} files linted (${recovered} sources recovered from source maps); skipped: ${skippedDecl} .d.ts, ` +
+      `${perPackage.reduce((n, x) => n + x.skipped.duplicate, 0)} duplicates of a linted file, ${skippedLarge.length} files over 1 MB that mention Durable Objects` +
+      `${ignoredInline ? `; ${ignoredInline} inline eslint comments ignored (noInlineConfig)` : ""}`,
+  );
+  for (const f of skippedLarge) console.log(`  skipped (size): ${f}`);
+  for (const n of notes) console.log(`  note: ${n}`);
+
+  // Print: rules.
+  const ruleNames = Object.keys(plugin.configs.all.rules).map(shortRule).sort();
+  console.log("\n| rule | findings | true positives | false positives | unreviewed | precision |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const rule of ruleNames) {
+    const of = findings.filter((f) => f.rule === rule);
+    const tp = of.filter((f) => reviewed.get(keyOf(f))?.verdict === "true-positive").length;
+    const fp = of.filter((f) => reviewed.get(keyOf(f))?.verdict === "false-positive").length;
+    const un = of.length - tp - fp;
+    const precision = tp + fp ? `${Math.round((100 * tp) / (tp + fp))}%` : "–";
+    console.log(`| ${rule} | ${of.length} | ${tp} | ${fp} | ${un} | ${precision} |`);
+  }
+  console.log(
+    `\ntime: ${sec(lintedAt - started)} total; fetch + unpack ${sec(fetchedAt - started)} ` +
+      `(${perPackage.filter((x) => x.downloaded).length} downloaded), lint ${sec(lintedAt - fetchedAt)}`,
+  );
+  console.log(`report: ${path.relative(ROOT, REPORT)}`);
+
+  // Failures.
+  let failed = false;
+  const fail = (title, items) => {
+    if (!items.length) return;
+    failed = true;
+    console.log(`\nFAIL: ${title} (${items.length})`);
+    for (const item of items) console.log(`  ${item}`);
+  };
+  fail("packages that could not be fetched", fetchErrors);
+  fail(
+    "rules that threw",
+    errors.filter((e) => e.kind === "crash").map((e) => `${e.package} ${e.file}\n    ${e.detail.split("\n").join("\n    ")}`),
+  );
+  fail("files that could not be parsed", errors.filter((e) => e.kind === "parse").map((e) => `${e.package} ${e.file}: ${e.detail}`));
+  fail("files with a configuration problem", errors.filter((e) => e.kind === "config").map((e) => `${e.package} ${e.file}: ${e.detail}`));
+  fail(`problems in ${path.relative(ROOT, REVIEWED)}`, problems);
+  fail(
+    `findings not in ${path.relative(ROOT, REVIEWED)}: review them (read the code), then add their rows from ${path.relative(ROOT, UNREVIEWED)} with a verdict and a reason`,
+    unreviewed.map((f) => `${f.package}@${f.version} ${f.file}:${f.line}:${f.column} ${f.rule}  [${f.context} #${f.occurrence}]\n    ${f.message}`),
+  );
+  fail(
+    `reviewed findings that are gone: remove their rows from ${path.relative(ROOT, REVIEWED)} (or find out why the rule stopped reporting them)`,
+    gone.map((r) => `${r.package}@${r.version} ${r.file}:${r.line} ${r.rule} [${r.context} #${r.occurrence}] was ${r.verdict} (reviewed.tsv line ${r.lineNo})`),
+  );
+  fail(`reviewed rows of packages no longer pinned`, stalePackages);
+  console.log(failed ? "\nsmoke: FAILED" : "\nsmoke: OK — every finding is reviewed and nothing crashed");
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((err) => {
+  console.error(err.stack ?? err);
+  process.exit(1);
+});
