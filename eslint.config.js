@@ -1,6 +1,7 @@
-// The repo lints itself: ESLint's recommended rules, and this plugin's own recommended config
-// (from the build, as a user gets it).
+// The repo lints itself: ESLint's recommended rules, this plugin's own recommended config (from the
+// build, as a user gets it), and eslint-plugin-eslint-plugin on the rules.
 import js from "@eslint/js";
+import eslintPlugin from "eslint-plugin-eslint-plugin";
 import tsParser from "@typescript-eslint/parser";
 import durableObjects from "./dist/src/index.js";
 
@@ -22,4 +23,7 @@ export default [
     languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly", performance: "readonly", setTimeout: "readonly" } },
   },
   durableObjects.configs.recommended,
+  // eslint-plugin-eslint-plugin's checks on our own rules and rule tests.
+  { files: ["rules/**/*.ts"], ...eslintPlugin.configs["rules-recommended"] },
+  { files: ["tests/rules/**/*.ts"], ...eslintPlugin.configs["tests-recommended"] },
 ];

@@ -49,7 +49,6 @@ export default createRule<[], MessageIds>({
       suggestDropAsync: "Remove `async`{{returnType}}, so a throw in the callback rolls the transaction back",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     const sourceCode = context.sourceCode;

@@ -37,7 +37,6 @@ export default createRule<[], MessageIds>({
       suggestToArray: "Materialise the rows with `.toArray()` where the query runs",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};

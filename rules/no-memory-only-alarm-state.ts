@@ -73,7 +73,6 @@ export default createRule<[], MessageIds>({
         "Write each item to storage in `{{method}}()` (e.g. `sql.exec(\"INSERT INTO pending …\", …)` or `storage.put(\"pending:\" + id, item)`), and in `alarm()` read, process and delete the stored items inside `storage.transactionSync(() => { … })`.",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};

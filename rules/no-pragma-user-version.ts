@@ -39,7 +39,6 @@ export default createRule({
       suggestWrite: "Record version {{version}} in `_sql_schema_migrations`{{creating}}",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};

@@ -43,7 +43,6 @@ export default createRule<[], MessageIds>({
       suggestTransactionSync: "Run the statements in `{{storage}}.transactionSync(() => { … })`",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};

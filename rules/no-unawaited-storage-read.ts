@@ -76,7 +76,6 @@ export default createRule<[], MessageIds>({
       suggestMoveAwait: "Move the `await` onto `{{method}}()`",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};

@@ -46,7 +46,6 @@ export default createRule<[], "unbounded" | "rangeOnly">({
         "As the range fills up, this call gets slower and can run the object out of memory. Pass `limit` and read page by page, with `startAfter` set to the last key of the previous page.",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};

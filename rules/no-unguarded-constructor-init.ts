@@ -49,7 +49,6 @@ export default createRule<[], MessageIds>({
       suggestBlockConcurrency: "Run it inside `{{state}}.blockConcurrencyWhile(…)`",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};

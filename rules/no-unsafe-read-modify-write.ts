@@ -32,7 +32,6 @@ export default createRule<[], MessageIds>({
         "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     const sourceCode = context.sourceCode;

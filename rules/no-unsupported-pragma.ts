@@ -73,7 +73,6 @@ export default createRule({
         "Use a name that does not start with `_cf_`.",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};

@@ -35,20 +35,19 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       sequence:
-        "These {{count}} awaited writes commit one by one: each `await` closes a write batch, so an exception or eviction between them leaves only some of them stored, and each costs a round trip. " +
-        "Without the `await`s in between they coalesce into one atomic write, and the output gate still holds the response until it is durable.",
+        "These {{count}} awaited writes are committed one at a time: each `await` waits for its write to be durable before the next is sent (a round trip each), and an eviction or crash between them leaves only some of them stored. " +
+        "Without the `await`s between them they coalesce into one batch (atomic against a crash, per Cloudflare), and the output gate still holds the response until it is durable. Where they must be all or nothing even if one write fails, write them with one `put({ … })` or `delete([ … ])`.",
       loop:
-        "This awaited write commits once per iteration: an exception or eviction part-way leaves only some iterations stored, and each costs a round trip. " +
-        "Without the `await` the loop's writes coalesce into one atomic write (the output gate still holds the response until it is durable), or write every entry with one call.",
-      suggestAwaitLast: "Await only the last write, so the writes coalesce into one",
+        "This awaited write is committed once per iteration: each `await` waits for the write to be durable before the next iteration (a round trip each), and an eviction or crash part-way leaves only some iterations stored. " +
+        "Without the `await` the loop's writes coalesce into one batch (atomic against a crash, per Cloudflare; the output gate still holds the response until it is durable). Where they must be all or nothing even if one write fails, write every entry with one call.",
+      suggestAwaitLast: "Await only the last write, so the writes coalesce into one batch",
       suggestBatchPut: "Write them with one `put({ … })`",
       suggestBatchDelete: "Delete them with one `delete([ … ])`",
-      suggestDropAwait: "Drop the `await`, so the loop's writes coalesce into one",
+      suggestDropAwait: "Drop the `await`, so the loop's writes coalesce into one batch",
       suggestCollectPut: "Collect the entries and write them with one `put(…)`",
       suggestCollectDelete: "Collect the keys and delete them with one `delete(…)`",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};

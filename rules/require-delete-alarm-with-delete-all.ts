@@ -20,6 +20,7 @@ interface Candidate {
 export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" | "suggestDeleteAlarm">({
   name: "require-delete-alarm-with-delete-all",
   meta: {
+    defaultOptions: [{}],
     type: "problem",
     docs: {
       description: "Require `deleteAlarm()` next to `deleteAll()` in Durable Objects that use alarms",
@@ -59,7 +60,6 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
       suggestDeleteAlarm: "Call `{{receiver}}.deleteAlarm()` before `deleteAll()`",
     },
   },
-  defaultOptions: [{}],
   create(context, [options]) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};

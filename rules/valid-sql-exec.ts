@@ -52,7 +52,6 @@ export default createRule<[], MessageIds>({
       suggestRemoveAwait: "Remove the `await`",
     },
   },
-  defaultOptions: [],
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};

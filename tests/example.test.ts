@@ -87,8 +87,8 @@ const EXPECTED: Finding[] = [
     column: 5,
     ruleId: "durable-objects/prefer-coalesced-writes",
     message:
-      "These 2 awaited writes commit one by one: each `await` closes a write batch, so an exception or eviction between them leaves only some of them stored, and each costs a round trip. " +
-      "Without the `await`s in between they coalesce into one atomic write, and the output gate still holds the response until it is durable.",
+      "These 2 awaited writes are committed one at a time: each `await` waits for its write to be durable before the next is sent (a round trip each), and an eviction or crash between them leaves only some of them stored. " +
+      "Without the `await`s between them they coalesce into one batch (atomic against a crash, per Cloudflare), and the output gate still holds the response until it is durable. Where they must be all or nothing even if one write fails, write them with one `put({ … })` or `delete([ … ])`.",
   },
   {
     file: "src/session.ts",
@@ -96,8 +96,8 @@ const EXPECTED: Finding[] = [
     column: 7,
     ruleId: "durable-objects/prefer-coalesced-writes",
     message:
-      "This awaited write commits once per iteration: an exception or eviction part-way leaves only some iterations stored, and each costs a round trip. " +
-      "Without the `await` the loop's writes coalesce into one atomic write (the output gate still holds the response until it is durable), or write every entry with one call.",
+      "This awaited write is committed once per iteration: each `await` waits for the write to be durable before the next iteration (a round trip each), and an eviction or crash part-way leaves only some iterations stored. " +
+      "Without the `await` the loop's writes coalesce into one batch (atomic against a crash, per Cloudflare; the output gate still holds the response until it is durable). Where they must be all or nothing even if one write fails, write every entry with one call.",
   },
   {
     file: "src/session.ts",
@@ -124,9 +124,9 @@ const EXPECTED_SUGGESTIONS: Record<string, string[]> = {
     "Move `await lobby(this.env).announce(…)` before the read",
     "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
   ],
-  "src/session.ts:28:5": ["Await only the last write, so the writes coalesce into one", "Write them with one `put({ … })`"],
+  "src/session.ts:28:5": ["Await only the last write, so the writes coalesce into one batch", "Write them with one `put({ … })`"],
   "src/session.ts:40:7": [
-    "Drop the `await`, so the loop's writes coalesce into one",
+    "Drop the `await`, so the loop's writes coalesce into one batch",
     "Collect the entries and write them with one `put(…)`",
   ],
   "src/session.ts:59:11": ["Call `this.ctx.storage.deleteAlarm()` before `deleteAll()`"],

@@ -1,0 +1,211 @@
+/**
+ * typescript-eslint's `no-floating-promises` against the un-awaited writes our suggestions
+ * produce, with the configurations of docs/no-floating-promises.md, typed-linting scratch copies
+ * of the example (examples/worker itself is not changed):
+ *
+ * - without options it flags them (the conflict users hit);
+ * - the marker file + `allowForKnownSafeCalls: [{ from: "file", … }]` accepts exactly
+ *   DurableObjectStorage's put/delete/setAlarm/deleteAlarm, whether the runtime types come from
+ *   `@cloudflare/workers-types` or from a local file (what `wrangler types` writes);
+ * - `{ from: "package", package: "@cloudflare/workers-types", … }` matches by method name in the
+ *   whole package: it also accepts un-awaited KV, R2, Cache and transaction writes, and matches
+ *   nothing when the types come from a local file.
+ *
+ * A genuinely floating `fetch()` is flagged in every configuration.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testedBlock } from "./helpers/docs.js";
+import { eslintCli, rel, run } from "./helpers/findings.js";
+import { bin, exampleDir, repoRoot } from "./helpers/paths.js";
+import { removeScratch } from "./helpers/scratch.js";
+
+// The declaration file and the rule options of docs/no-floating-promises.md, as written there.
+const evaluate = (js: string): unknown => new Function(`return (${js});`)() as unknown;
+const MARKER = testedBlock("no-floating-promises.md", "marker-file");
+const MARKER_OPTIONS = (evaluate(testedBlock("no-floating-promises.md", "marker-options")) as { rules: Record<string, [string, Record<string, unknown>]> })
+  .rules["@typescript-eslint/no-floating-promises"][1];
+const PACKAGE_OPTIONS = evaluate(`{${testedBlock("no-floating-promises.md", "package-options")}}`) as Record<string, unknown>;
+const MARKER_FILE = "do-storage-writes.d.ts";
+
+/** Scratch-only calls left floating, by line. */
+const PROBE_LINES = {
+  3: 'storage.put("k", 1);',
+  4: 'storage.delete("k");',
+  5: "storage.setAlarm(Date.now() + 1000);",
+  6: "storage.deleteAlarm();",
+  7: "storage.deleteAll();",
+  8: 'fetch("https://example.com");',
+  9: 'env.CACHE.put("k", "v");',
+  10: 'env.CACHE.delete("k");',
+  11: 'r2.put("k", "v");',
+  12: 'r2.delete("k");',
+  13: 'cache.put("https://example.com", new Response("x"));',
+  14: 'cache.delete("https://example.com");',
+  15: 'txn.put("k", 1);',
+  16: 'txn.delete("k");',
+} as const;
+const PROBE = `// Scratch only: calls left floating, for no-floating-promises to judge.
+export async function probe(env: Env, storage: DurableObjectStorage, txn: DurableObjectTransaction, r2: R2Bucket, cache: Cache): Promise<void> {
+${Object.values(PROBE_LINES)
+  .map((l) => `  ${l}`)
+  .join("\n")}
+}
+`;
+const probe = (...lines: (keyof typeof PROBE_LINES)[]): string[] => lines.map((l) => `src/probe.ts:${l}`);
+
+/** The un-awaited writes our suggestions leave, and the one the example already has. */
+let suggested: string[];
+
+function config(options: Record<string, unknown> | undefined): string {
+  return `import tsParser from "@typescript-eslint/parser";
+import tseslint from "@typescript-eslint/eslint-plugin";
+
+export default [
+  { ignores: ["**/*.d.ts"] },
+  {
+    files: ["**/*.ts"],
+    languageOptions: { parser: tsParser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { "@typescript-eslint": tseslint },
+    rules: { "@typescript-eslint/no-floating-promises": ${JSON.stringify(options ? ["error", options] : "error")} },
+  },
+];
+`;
+}
+
+interface Variant {
+  options: Record<string, unknown> | undefined;
+  /** With the declaration file of the docs. */
+  marker?: boolean;
+  /** Runtime types from a local file (as `wrangler types` writes them) instead of @cloudflare/workers-types. */
+  local?: boolean;
+}
+
+const VARIANTS = {
+  none: { options: undefined },
+  marker: { options: MARKER_OPTIONS, marker: true },
+  markerLocal: { options: MARKER_OPTIONS, marker: true, local: true },
+  package: { options: PACKAGE_OPTIONS },
+  packageLocal: { options: PACKAGE_OPTIONS, local: true },
+} satisfies Record<string, Variant>;
+type VariantName = keyof typeof VARIANTS;
+
+let root: string;
+/** `file:line` of each no-floating-promises finding, by variant. */
+const floating = new Map<VariantName, string[]>();
+const fixedTexts = new Map<string, string>();
+
+/** A copy of the example in `root/<name>`, with the probe, our suggestions applied, and its own config. */
+function project(name: VariantName, { options, marker = false, local = false }: Variant): string {
+  const dir = path.join(root, name);
+  fs.cpSync(exampleDir, dir, { recursive: true, filter: (src) => path.basename(src) !== "eslint.config.js" });
+  fs.writeFileSync(path.join(dir, "eslint.config.mjs"), config(options));
+  fs.writeFileSync(path.join(dir, "src/probe.ts"), PROBE);
+  for (const [file, text] of fixedTexts) fs.writeFileSync(path.join(dir, file), text);
+  const tsconfigPath = path.join(dir, "tsconfig.json");
+  const tsconfig = JSON.parse(fs.readFileSync(tsconfigPath, "utf8")) as { compilerOptions: { types: string[] }; include: string[] };
+  if (marker) {
+    fs.writeFileSync(path.join(dir, MARKER_FILE), MARKER);
+    tsconfig.include.push(MARKER_FILE);
+  }
+  if (local) {
+    fs.copyFileSync(path.join(repoRoot, "node_modules/@cloudflare/workers-types/index.d.ts"), path.join(dir, "runtime.d.ts"));
+    tsconfig.compilerOptions.types = [];
+    tsconfig.include.push("runtime.d.ts");
+  }
+  fs.writeFileSync(tsconfigPath, JSON.stringify(tsconfig, null, 2));
+  return dir;
+}
+
+beforeAll(() => {
+  // Our suggestions that drop an `await`, applied as an editor would, to the example's text.
+  const { results } = eslintCli(bin("eslint"), ["src"], exampleDir);
+  suggested = ["src/counter.ts:46"]; // already un-awaited in the example (CachedCounter)
+  for (const r of results) {
+    const file = rel(exampleDir, r.filePath);
+    let text = fs.readFileSync(r.filePath, "utf8");
+    const fixes = r.messages
+      .filter((m) => m.ruleId === "durable-objects/prefer-coalesced-writes")
+      .map((m) => {
+        const s = m.suggestions![0];
+        expect(s.desc).toMatch(/^(Await only the last write|Drop the `await`)/);
+        suggested.push(`${file}:${m.line}`);
+        return s.fix;
+      })
+      .sort((a, b) => b.range[0] - a.range[0]);
+    for (const fix of fixes) text = text.slice(0, fix.range[0]) + fix.text + text.slice(fix.range[1]);
+    if (fixes.length > 0) fixedTexts.set(file, text);
+  }
+  suggested.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+
+  // One project per variant, all typed-linted by one ESLint run (ESLint 10 takes each file's
+  // nearest eslint.config.mjs; typescript-eslint each file's nearest tsconfig.json).
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "do-floating-"));
+  fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(root, "node_modules"), "dir");
+  for (const [name, variant] of Object.entries(VARIANTS) as [VariantName, Variant][]) project(name, variant);
+  const names = Object.keys(VARIANTS) as VariantName[];
+  const run = eslintCli(bin("eslint"), names.map((n) => `${n}/src`), root);
+  for (const name of names) floating.set(name, []);
+  for (const r of run.results) {
+    expect(r.messages.filter((m) => m.fatal || m.ruleId === null)).toEqual([]);
+    const [name, ...file] = rel(root, r.filePath).split("/");
+    for (const m of r.messages) {
+      if (m.ruleId === "@typescript-eslint/no-floating-promises") floating.get(name as VariantName)!.push(`${file.join("/")}:${m.line}`);
+    }
+  }
+  for (const list of floating.values()) list.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+}, 120_000);
+
+afterAll(() => {
+  removeScratch(root);
+});
+
+describe("no-floating-promises and our un-awaited writes", () => {
+  it("takes the options of docs/no-floating-promises.md", () => {
+    const names = ["put", "delete", "setAlarm", "deleteAlarm"];
+    expect(MARKER_OPTIONS).toEqual({ allowForKnownSafeCalls: [{ from: "file", path: MARKER_FILE, name: names }] });
+    expect(PACKAGE_OPTIONS).toEqual({ allowForKnownSafeCalls: [{ from: "package", package: "@cloudflare/workers-types", name: names }] });
+    expect(MARKER).toMatch(/^interface DurableObjectStorage \{$/m);
+  });
+
+  it("our suggestions leave un-awaited storage writes", () => {
+    expect(suggested).toEqual(["src/counter.ts:46", "src/session.ts:28", "src/session.ts:40"]);
+    const session = fixedTexts.get("src/session.ts")!.split("\n");
+    expect(session[27].trim()).toBe('this.ctx.storage.put("name", profile.name);');
+    expect(session[39].trim()).toBe("this.ctx.storage.put(`cart:${item.sku}`, item.quantity);");
+  });
+
+  it("without options, flags them (and every other floating call)", () => {
+    expect(floating.get("none")).toEqual([
+      ...suggested.slice(0, 1),
+      ...probe(3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16),
+      ...suggested.slice(1),
+    ]);
+  });
+
+  it("marker file + { from: 'file' }: accepts exactly DurableObjectStorage's writes; fetch(), KV, R2, Cache, transaction writes and deleteAll() stay flagged", () => {
+    const expected = probe(7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+    expect(floating.get("marker")).toEqual(expected);
+    // The marker's overloads take `never`: the project (probe included) still type-checks.
+    const dir = path.join(root, "marker");
+    const tsc = run(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", dir, "--noEmit"], dir);
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.status).toBe(0);
+    // The same when the runtime types are a local file, as `wrangler types` writes them.
+    expect(floating.get("markerLocal")).toEqual(expected);
+  });
+
+  it("{ from: 'package' }: accepts them, but also KV, R2, Cache and transaction writes; fetch() and deleteAll() stay flagged", () => {
+    expect(floating.get("package")).toEqual(probe(7, 8));
+  });
+
+  it("{ from: 'package' } matches nothing when the runtime types come from a local file", () => {
+    expect(floating.get("packageLocal")).toEqual([
+      ...suggested.slice(0, 1),
+      ...probe(3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16),
+      ...suggested.slice(1),
+    ]);
+  });
+});

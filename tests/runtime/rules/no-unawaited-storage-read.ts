@@ -1,0 +1,71 @@
+/**
+ * no-unawaited-storage-read on workerd: the ❌ example stores "[object Promise]1", never sets the
+ * alarm, and throws on `for…of list()`. The rule's suggestions (await each read) and the ✅ example
+ * count, schedule the alarm and list the items.
+ */
+import { expect, it } from "vitest";
+import { type ObjectRef, applySuggestions, docsExample, docsWorkers, ruleProof, thrown, value } from "../harness.js";
+
+const RULE = "no-unawaited-storage-read";
+const suggested = applySuggestions(RULE, docsExample(RULE, "incorrect-0").code, "suggestAwait");
+
+const { proof, runtime, define } = ruleProof(RULE, () => docsWorkers(RULE, [{ name: "suggested", code: suggested }]));
+
+async function addTwice(obj: ObjectRef): Promise<{ count: unknown; alarm: unknown; at: number }> {
+  const at = Date.now();
+  value(await obj.call("addItem", "first"));
+  value(await obj.call("addItem", "second"));
+  return { count: await obj.storage("get", "count"), alarm: await obj.storage("getAlarm"), at };
+}
+
+const ITEMS = { "item:1": "apple", "item:2": "pear" };
+
+export default define(() => {
+  it("❌ addItem() stores \"[object Promise]1\" and never sets the alarm; pendingItems() throws", async () => {
+    const obj = runtime().object("incorrect-0", "BatchProcessor");
+    const { count, alarm } = await addTwice(obj);
+    expect(count).toBe("[object Promise]1");
+    expect(alarm).toBeNull();
+    await obj.storage("put", ITEMS);
+    const error = thrown(await obj.call("pendingItems"));
+    expect(error).toBe("TypeError: this.ctx.storage.list is not a function or its return value is not iterable");
+    proof.failure(
+      "a",
+      `❌ \`addItem()\` twice: \`count\` is stored as the string \`"[object Promise]1"\`, and \`getAlarm()\` is \`null\` (the alarm is never set); \`pendingItems()\` throws \`${error}\``,
+    );
+  });
+
+  it("suggestions applied: counts, sets the alarm once, lists the items", async () => {
+    const obj = runtime().object("suggested", "BatchProcessor");
+    await obj.storage("put", "count", 0);
+    const { count, alarm, at } = await addTwice(obj);
+    expect(count).toBe(2);
+    expect(alarm).toBeGreaterThanOrEqual(at + 5000);
+    expect(alarm).toBeLessThan(Date.now() + 5000);
+    await obj.storage("put", ITEMS);
+    expect(value(await obj.call("pendingItems"))).toEqual(["apple", "pear"]);
+    // What the suggestion does not add: a default for a missing key. `undefined + 1` is NaN.
+    const fresh = runtime().object("suggested", "BatchProcessor");
+    value(await fresh.call("addItem", "first"));
+    expect(await fresh.storage("get", "count")).toBeNaN();
+    proof.measure("suggestedFreshCount", "NaN");
+    proof.fixed(
+      "a",
+      'suggestions applied (`await`): `addItem()` twice counts 0 → 2 and sets the alarm once, 5 s ahead; `pendingItems()` lists the items. (On a key never written, `(await get("count")) + 1` stores `NaN`: the `?? 0` of the ✅ example is still needed, and TypeScript flags it.)',
+    );
+  });
+
+  it("✅ counts from nothing, sets the alarm once, lists the items, reads two keys together", async () => {
+    const obj = runtime().object("correct-0", "BatchProcessor");
+    const { count, alarm, at } = await addTwice(obj);
+    expect(count).toBe(2);
+    expect(alarm).toBeGreaterThanOrEqual(at + 5000);
+    expect(alarm).toBeLessThan(Date.now() + 5000);
+    await obj.storage("put", ITEMS);
+    expect(value(await obj.call("pendingItems"))).toEqual(["apple", "pear"]);
+    await obj.storage("put", { a: 1, b: 2 });
+    expect(value(await obj.call("counts"))).toEqual([1, 2]);
+    proof.fixed("b", "✅ `addItem()` twice on a new object: `count` 2, alarm set once, 5 s ahead; `pendingItems()` lists the items; `counts()` reads both keys");
+  });
+
+});
