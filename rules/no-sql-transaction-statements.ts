@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { type Node, containsAwait, indentOf, statementList } from "../src/analysis/ast.js";
+import { type Node, commentsIn, containsAwait, indentOf, statementList } from "../src/analysis/ast.js";
 import { wrapStatements } from "../src/analysis/fix.js";
 import { type SqlStatement, type StatementKind, statementKind } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
@@ -172,7 +172,7 @@ function transactionSyncFix(
   const range: [number, number] = [begin.alone!.range[0], closing.last.range[1]];
   // Comments between BEGIN and the body, or between the body and COMMIT, would be dropped.
   const bodyRange: [number, number] = [closing.body[0].range[0], closing.body[closing.body.length - 1].range[1]];
-  const comments = sourceCode.getAllComments().filter((c) => c.range[0] >= range[0] && c.range[1] <= range[1]);
+  const comments = commentsIn(sourceCode, range[0], range[1]);
   if (comments.some((c) => c.range[0] < bodyRange[0] || c.range[1] > bodyRange[1])) return undefined;
   const built = wrapStatements(sourceCode, closing.body, `${storage}.transactionSync(() => {`, range, indentOf(sourceCode.text, begin.alone!));
   return built && ((fixer) => fixer.replaceTextRange(built.range, built.text));

@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { type Node, containsAwait, isClass, isFunction, unwrap, walk } from "../src/analysis/ast.js";
+import { type Node, commentsIn, containsAwait, isClass, isFunction, unwrap, walk } from "../src/analysis/ast.js";
 import { atomicRegionOf } from "../src/analysis/regions.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
@@ -88,7 +88,7 @@ export default createRule<[], MessageIds>({
       const batch = contiguous ? batchText(run, sourceCode) : undefined;
       if (batch) {
         const range: [number, number] = [run[0].stmt.range[0], run[run.length - 1].stmt.range[1]];
-        if (sourceCode.getCommentsInside(run[0].stmt.parent!).every((c) => c.range[1] <= range[0] || c.range[0] >= range[1])) {
+        if (commentsIn(sourceCode, range[0], range[1]).length === 0) {
           suggest.push({
             messageId: batch.method === "put" ? "suggestBatchPut" : "suggestBatchDelete",
             fix: (fixer) => fixer.replaceTextRange(range, batch.text),

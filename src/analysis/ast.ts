@@ -243,3 +243,28 @@ export function containsAwait(
   });
   return found;
 }
+
+const sortedComments = new WeakMap<object, readonly TSESTree.Comment[]>();
+
+/** The comments within [start, end), by binary search over the file's comments (no walk of a whole block per report). */
+export function commentsIn(
+  sourceCode: { ast: object; getAllComments(): TSESTree.Comment[] },
+  start: number,
+  end: number,
+): TSESTree.Comment[] {
+  let all = sortedComments.get(sourceCode.ast);
+  if (!all) {
+    all = sourceCode.getAllComments();
+    sortedComments.set(sourceCode.ast, all);
+  }
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid].range[0] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: TSESTree.Comment[] = [];
+  for (let i = lo; i < all.length && all[i].range[1] <= end; i++) out.push(all[i]);
+  return out;
+}

@@ -1,7 +1,7 @@
 /** Building blocks for suggestions that must produce code that parses and keeps behaviour. */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type Node, containsAwait, indentOf, isFunction, statementList, walk } from "./ast.js";
+import { type Node, commentsIn, containsAwait, indentOf, isFunction, statementList, walk } from "./ast.js";
 
 type Fix = TSESLint.ReportFixFunction;
 
@@ -116,9 +116,7 @@ export function moveAwaitBefore(
   }
   if (referencesAny(sourceCode, s, declaredIn(sourceCode, r.list.slice(r.index, a.index)))) return undefined;
   const prevEnd = r.list[a.index - 1].range[1];
-  if (sourceCode.getCommentsInside(s.parent as TSESTree.Node).some((c) => c.range[0] >= prevEnd && c.range[1] <= s.range[1])) {
-    return undefined;
-  }
+  if (commentsIn(sourceCode, prevEnd, s.range[1]).length > 0) return undefined;
   const text = sourceCode.getText(s as TSESTree.Node);
   const indent = indentOf(sourceCode.text, r.stmt);
   return (fixer) => [

@@ -19,8 +19,17 @@ export type Opener = TSESTree.AwaitExpression | TSESTree.ForOfStatement;
 
 interface State {
   sites: Map<number, Opener | null>;
+  /** Sites with no opener yet: an await only has to visit these. */
+  pending: Set<number>;
   taint: Map<Variable, ReadonlySet<number>>;
 }
+
+/**
+ * Live sites kept per state. Beyond it the oldest are dropped: a value carried past this many
+ * later reads in one function goes unreported (silence, not a guess), and the work per await and per merge stays
+ * bounded, so a rule stays linear in the length of a function.
+ */
+export const MAX_LIVE_SITES = 64;
 
 interface FunctionFlow {
   states: Map<string, State>;
@@ -48,7 +57,10 @@ export class GateFlow {
     },
     onCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top()!;
-      flow.states.set(segment.id, merge(segment.prevSegments.map((s) => flow.states.get(s.id))));
+      const prev = segment.prevSegments;
+      // A straight-line continuation takes its predecessor's state over (nobody else reads it); forks and joins copy.
+      const only = prev.length === 1 && prev[0].nextSegments.length === 1 ? flow.states.get(prev[0].id) : undefined;
+      flow.states.set(segment.id, only ?? merge(prev.map((s) => flow.states.get(s.id))));
       flow.current.add(segment.id);
     },
     onCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
@@ -56,7 +68,7 @@ export class GateFlow {
     },
     onUnreachableCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top()!;
-      flow.states.set(segment.id, { sites: new Map(), taint: new Map() });
+      flow.states.set(segment.id, { sites: new Map(), pending: new Set(), taint: new Map() });
       flow.current.add(segment.id);
     },
     onUnreachableCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
@@ -79,8 +91,22 @@ export class GateFlow {
     if (!flow) return;
     flow.hasSites = true;
     for (const state of this.states()) {
-      if (supersedes) for (const other of state.sites.keys()) if (other !== id && supersedes(other)) state.sites.delete(other);
+      if (supersedes) {
+        for (const other of state.sites.keys()) {
+          if (other !== id && supersedes(other)) {
+            state.sites.delete(other);
+            state.pending.delete(other);
+          }
+        }
+      }
+      state.sites.delete(id); // re-inserted last: the newest
       state.sites.set(id, null);
+      state.pending.add(id);
+      if (state.sites.size > MAX_LIVE_SITES) {
+        const oldest = state.sites.keys().next().value as number;
+        state.sites.delete(oldest);
+        state.pending.delete(oldest);
+      }
     }
   }
 
@@ -113,11 +139,12 @@ export class GateFlow {
   private gateMayOpen(node: Opener): void {
     if (!this.active) return;
     let pending = false;
-    for (const state of this.states()) for (const v of state.sites.values()) if (v === null) pending = true;
+    for (const state of this.states()) if (state.pending.size > 0) pending = true;
     if (!pending) return;
     if (node.type === AST_NODE_TYPES.AwaitExpression && !this.gate.awaitOpensGate(node)) return;
     for (const state of this.states()) {
-      for (const [id, v] of state.sites) if (v === null) state.sites.set(id, node);
+      for (const id of state.pending) state.sites.set(id, node);
+      state.pending.clear();
     }
   }
 
@@ -138,9 +165,19 @@ function merge(prev: (State | undefined)[]): State {
   for (const s of prev) {
     if (!s) continue; // a loop back edge not yet walked
     for (const [id, opener] of s.sites) if (!sites.get(id)) sites.set(id, opener);
-    for (const [v, ids] of s.taint) taint.set(v, union(taint.get(v) ?? NO_SITES, ids));
   }
-  return { sites, taint };
+  for (const s of prev) {
+    if (!s) continue;
+    // Taint that only names dropped sites can never be reported again: shed it.
+    for (const [v, ids] of s.taint) {
+      let live = false;
+      for (const id of ids) if (sites.has(id)) live = true;
+      if (live) taint.set(v, union(taint.get(v) ?? NO_SITES, ids));
+    }
+  }
+  const pending = new Set<number>();
+  for (const [id, opener] of sites) if (opener === null) pending.add(id);
+  return { sites, pending, taint };
 }
 
 export function union(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {
