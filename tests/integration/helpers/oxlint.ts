@@ -1,7 +1,7 @@
 /** Running oxlint with the built plugin as a JS plugin, and reading its JSON output. */
 import fs from "node:fs";
 import path from "node:path";
-import { run, sortFindings, type CliRun } from "./findings.js";
+import { type CliRun, type Finding, run, sortFindings } from "./findings.js";
 import { bin, distEntry } from "./paths.js";
 
 export interface OxlintDiagnostic {
@@ -13,16 +13,8 @@ export interface OxlintDiagnostic {
   labels: { span: { offset: number; length: number; line: number; column: number } }[];
 }
 
-export interface OxFinding {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number | undefined;
-  endColumn: number | undefined;
-  ruleId: string | null;
-  severity: number;
-  message: string;
-}
+/** A finding as oxlint reports it: ESLint's shape without suggestions (oxlint does not print them). */
+export type OxFinding = Omit<Finding, "suggestions">;
 
 /** An .oxlintrc.json that loads the build as a JS plugin and turns on `rules`, and nothing of oxlint's own. */
 export function oxlintConfig(rules: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
