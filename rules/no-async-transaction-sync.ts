@@ -96,7 +96,7 @@ export default createRule<[], MessageIds>({
     }
 
     function localFunction(id: TSESTree.Identifier): FunctionNode | undefined {
-      const variable = findVariable(sourceCode.getScope(id), id);
+      const variable = findVariable(sourceCode.getScope(id), id.name);
       if (!variable || variable.defs.length !== 1) return undefined;
       if (variable.references.some((ref) => ref.isWrite() && !ref.init)) return undefined;
       const def = variable.defs[0];
@@ -136,7 +136,7 @@ export default createRule<[], MessageIds>({
     function classNamed(expr: Node): ClassNode | undefined {
       const e = unwrap(expr);
       if (e.type !== AST_NODE_TYPES.Identifier) return undefined;
-      const variable = findVariable(sourceCode.getScope(e), e);
+      const variable = findVariable(sourceCode.getScope(e), e.name);
       const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
       if (!def) return undefined;
       const node = def.node as Node;

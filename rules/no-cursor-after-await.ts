@@ -57,7 +57,7 @@ export default createRule<[], MessageIds>({
     const siteOf = (expr: Node): CursorSite | undefined => {
       const e = unwrap(expr);
       if (e.type !== AST_NODE_TYPES.Identifier || sites.size === 0) return undefined;
-      const v = findVariable(sourceCode.getScope(e), e);
+      const v = findVariable(sourceCode.getScope(e), e.name);
       return v ? sites.get(v) : undefined;
     };
 
@@ -84,7 +84,7 @@ export default createRule<[], MessageIds>({
       "VariableDeclarator:exit"(node: TSESTree.VariableDeclarator) {
         const exec = cursorOf(node.init);
         if (!exec || node.id.type !== AST_NODE_TYPES.Identifier) return;
-        const variable = findVariable(sourceCode.getScope(node.id), node.id);
+        const variable = findVariable(sourceCode.getScope(node.id), node.id.name);
         if (!variable || variable.references.some((r) => r.isWrite() && !r.init)) return;
         const site = { id: sites.size, variable, exec };
         sites.set(variable, site);

@@ -313,7 +313,7 @@ export default createRule<[], MessageIds>({
           const callee = unwrap(n.callee);
           bound = callee.type === AST_NODE_TYPES.Identifier && (callee.name === "Promise" || callee.name === "WebSocketPair");
         } else if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
-          const v = findVariable(sourceCode.getScope(n), n);
+          const v = findVariable(sourceCode.getScope(n), n.name);
           bound = v !== null && v.defs.length === 1 && boundDefinition(v.defs[0]);
           return false;
         }
@@ -365,7 +365,7 @@ export default createRule<[], MessageIds>({
         walk(item, sourceCode.visitorKeys, (n) => {
           if (cached) return false;
           if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
-            const v = findVariable(sourceCode.getScope(n), n);
+            const v = findVariable(sourceCode.getScope(n), n.name);
             if (v && v.defs.length > 0) {
               cached = v.references.some(
                 (r) => r.isRead() && inMethod(r.identifier) && persisting.persists(r.identifier, true),

@@ -83,7 +83,7 @@ export default createRule<[], MessageIds>({
 
     /** Whether `name` is the built-in global here (not shadowed by an import, parameter or declaration). */
     function isGlobal(id: TSESTree.Identifier): boolean {
-      const v = findVariable(sourceCode.getScope(id), id);
+      const v = findVariable(sourceCode.getScope(id), id.name);
       return !v || v.defs.length === 0;
     }
 

@@ -216,7 +216,7 @@ function execBehind(model: DurableObjectModel, expr: Node, depth: number): TSEST
 
 /** The initialiser of a `const`/`let` that is never assigned again, declared as a plain identifier. */
 function singleInit(id: TSESTree.Identifier, sourceCode: Readonly<TSESLint.SourceCode>): TSESTree.Expression | undefined {
-  const variable = findVariable(sourceCode.getScope(id), id);
+  const variable = findVariable(sourceCode.getScope(id), id.name);
   if (!variable || variable.defs.length !== 1) return undefined;
   const def = variable.defs[0];
   if (def.type !== "Variable" || def.parent.kind === "var") return undefined;
@@ -273,7 +273,7 @@ function rowVariable(value: Node, sourceCode: Readonly<TSESLint.SourceCode>): TS
   const decl = value.parent;
   if (decl?.type !== AST_NODE_TYPES.VariableDeclarator || decl.init !== value || decl.id.type !== AST_NODE_TYPES.Identifier) return undefined;
   if (decl.parent.kind === "var") return undefined;
-  const variable = findVariable(sourceCode.getScope(decl.id), decl.id);
+  const variable = findVariable(sourceCode.getScope(decl.id), decl.id.name);
   if (!variable || variable.defs.length !== 1 || variable.references.some((r) => r.isWrite() && !r.init)) return undefined;
   return variable;
 }
@@ -334,7 +334,7 @@ function isNullish(node: Node, sourceCode: Readonly<TSESLint.SourceCode>): boole
   if (node.type === AST_NODE_TYPES.Literal) return node.raw === "null";
   if (node.type === AST_NODE_TYPES.UnaryExpression) return node.operator === "void";
   if (node.type === AST_NODE_TYPES.Identifier && node.name === "undefined") {
-    const variable = findVariable(sourceCode.getScope(node), node);
+    const variable = findVariable(sourceCode.getScope(node), node.name);
     return !variable || variable.defs.length === 0;
   }
   return false;

@@ -70,7 +70,7 @@ function referencesAny(
   walk(root, sourceCode.visitorKeys, (n) => {
     if (found) return false;
     if (n.type === AST_NODE_TYPES.Identifier) {
-      const v = findVariable(sourceCode.getScope(n), n);
+      const v = findVariable(sourceCode.getScope(n), n.name);
       if (v && variables.has(v)) found = true;
     }
     return !found;

@@ -130,7 +130,8 @@ export class GateFlow {
   /** `v` now holds values of `ids` (or, `compound`, also what it held). */
   setTaint(v: Variable, ids: ReadonlySet<number>, compound: boolean): void {
     for (const state of this.states()) {
-      const next = compound ? union(state.taint.get(v) ?? NO_SITES, ids) : ids;
+      // Only live sites can be reported: keeping the rest would let `total += x` grow without bound.
+      const next = live(compound ? union(state.taint.get(v) ?? NO_SITES, ids) : ids, state.sites);
       if (next.size > 0) state.taint.set(v, next);
       else state.taint.delete(v);
     }
@@ -168,16 +169,25 @@ function merge(prev: (State | undefined)[]): State {
   }
   for (const s of prev) {
     if (!s) continue;
-    // Taint that only names dropped sites can never be reported again: shed it.
+    // Ids of dropped sites can never be reported again: shed them.
     for (const [v, ids] of s.taint) {
-      let live = false;
-      for (const id of ids) if (sites.has(id)) live = true;
-      if (live) taint.set(v, union(taint.get(v) ?? NO_SITES, ids));
+      const kept = live(ids, sites);
+      if (kept.size > 0) taint.set(v, union(taint.get(v) ?? NO_SITES, kept));
     }
   }
   const pending = new Set<number>();
   for (const [id, opener] of sites) if (opener === null) pending.add(id);
   return { sites, pending, taint };
+}
+
+/** `ids` restricted to the sites still live in `sites` (the same set when nothing was dropped). */
+function live(ids: ReadonlySet<number>, sites: ReadonlyMap<number, unknown>): ReadonlySet<number> {
+  let dropped = false;
+  for (const id of ids) if (!sites.has(id)) dropped = true;
+  if (!dropped) return ids;
+  const out = new Set<number>();
+  for (const id of ids) if (sites.has(id)) out.add(id);
+  return out;
 }
 
 export function union(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {

@@ -71,7 +71,7 @@ export class GateModel {
 
   private identifierOpens(id: TSESTree.Identifier, depth: number): boolean {
     // `const p = storage.put(…); …; await p`
-    const variable = findVariable(this.model.sourceCode.getScope(id), id);
+    const variable = findVariable(this.model.sourceCode.getScope(id), id.name);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
     if (def?.type !== "Variable" || variable!.references.some((r) => r.isWrite() && !r.init)) return true;
     const decl = def.node as TSESTree.VariableDeclarator;
@@ -120,7 +120,7 @@ export class GateModel {
   }
 
   private localFunction(id: TSESTree.Identifier): FunctionNode | undefined {
-    const variable = findVariable(this.model.sourceCode.getScope(id), id);
+    const variable = findVariable(this.model.sourceCode.getScope(id), id.name);
     if (!variable || variable.defs.length !== 1) return undefined;
     const def = variable.defs[0];
     if (def.type === "FunctionName" && isFunction(def.node as Node)) return def.node as FunctionNode;
@@ -132,7 +132,7 @@ export class GateModel {
   }
 
   private isGlobal(id: TSESTree.Identifier): boolean {
-    const variable = findVariable(this.model.sourceCode.getScope(id), id);
+    const variable = findVariable(this.model.sourceCode.getScope(id), id.name);
     return !variable || variable.defs.length === 0;
   }
 

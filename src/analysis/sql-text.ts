@@ -114,7 +114,7 @@ function textOf(
       return left && right ? { text: left.text + right.text, segments: undefined } : undefined;
     }
     case AST_NODE_TYPES.Identifier: {
-      const variable = findVariable(sourceCode.getScope(node), node);
+      const variable = findVariable(sourceCode.getScope(node), node.name);
       if (!variable || variable.defs.length !== 1) return undefined;
       const def = variable.defs[0];
       if (def.type !== "Variable" || variable.references.some((r) => r.isWrite() && !r.init)) return undefined;

@@ -75,7 +75,7 @@ export function staleReadListeners(
         const read = readsByNode.get(n);
         if (read) out = union(out, new Set([read.id]));
       } else if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
-        const v = findVariable(sourceCode.getScope(n), n);
+        const v = findVariable(sourceCode.getScope(n), n.name);
         if (v) out = union(out, flow.taintOf(v));
       }
       return true;
@@ -98,7 +98,7 @@ export function staleReadListeners(
         return false;
       }
       if (n.type !== AST_NODE_TYPES.Identifier) return true;
-      const v = findVariable(sourceCode.getScope(n), n);
+      const v = findVariable(sourceCode.getScope(n), n.name);
       if (v) flow.setTaint(v, value, compound);
       return false;
     });
@@ -258,7 +258,7 @@ export function keyRep(expr: Node, sourceCode: Readonly<TSESLint.SourceCode>): K
         return false;
       case AST_NODE_TYPES.Identifier: {
         if (!isReference(n)) return false;
-        const v = findVariable(sourceCode.getScope(n), n);
+        const v = findVariable(sourceCode.getScope(n), n.name);
         if (!v || v.defs.length !== 1 || v.references.some((r) => r.isWrite() && !r.init)) {
           stable = v === null && (n.name === "undefined" || n.name === "globalThis") ? stable : false;
           return false;

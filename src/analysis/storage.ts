@@ -259,8 +259,8 @@ export class DurableObjectModel {
         return member(this.resolve(expr.object), name);
       }
       case AST_NODE_TYPES.Identifier: {
-        const scope = this.sourceCode.getScope(expr);
-        const variable = findVariable(scope, expr);
+        // By name from the innermost scope: findVariable(scope, node) would rescan every child scope per lookup.
+        const variable = findVariable(this.sourceCode.getScope(expr), expr.name);
         return variable ? this.resolveVariable(variable) : undefined;
       }
       case AST_NODE_TYPES.AssignmentExpression:
@@ -430,7 +430,7 @@ export class DurableObjectModel {
   private baseClass(superClass: TSESTree.LeftHandSideExpression): "durable-object" | ClassFacts | undefined {
     const sc = unwrap(superClass);
     if (sc.type === AST_NODE_TYPES.Identifier) {
-      const variable = findVariable(this.sourceCode.getScope(sc), sc);
+      const variable = findVariable(this.sourceCode.getScope(sc), sc.name);
       const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
       if (!def) return undefined;
       if (def.type === "ImportBinding" && def.node.type === AST_NODE_TYPES.ImportSpecifier) {
@@ -445,7 +445,7 @@ export class DurableObjectModel {
     }
     if (sc.type === AST_NODE_TYPES.MemberExpression && sc.object.type === AST_NODE_TYPES.Identifier) {
       // `import * as cf from "cloudflare:workers"; class X extends cf.DurableObject`
-      const variable = findVariable(this.sourceCode.getScope(sc), sc.object);
+      const variable = findVariable(this.sourceCode.getScope(sc), sc.object.name);
       const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
       const name = memberName(sc);
       if (def?.type === "ImportBinding" && def.node.type === AST_NODE_TYPES.ImportNamespaceSpecifier && name) {
