@@ -6,6 +6,8 @@
 
 /** @type {import('eslint-doc-generator').GenerateOptions} */
 const config = {
+  // recommended-type-checked has the same rules as recommended (it only turns type information on).
+  ignoreConfig: ["recommended-type-checked"],
   configEmoji: [
     ["recommended", "✅"],
     ["strict", "🔒"],

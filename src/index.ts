@@ -42,7 +42,7 @@ function select(pick: (docs: DurableObjectsRuleDocs) => Severity | false | undef
 const plugin = {
   meta: { name, version, namespace: "durable-objects" },
   rules: rules as unknown as Record<string, TSESLint.LooseRuleDefinition>,
-  configs: {} as Record<"recommended" | "strict" | "all", TSESLint.FlatConfig.Config>,
+  configs: {} as Record<"recommended" | "recommended-type-checked" | "strict" | "all", TSESLint.FlatConfig.Config>,
 };
 
 function config(configName: string, ruleSet: Record<string, Severity>): TSESLint.FlatConfig.Config {
@@ -55,6 +55,13 @@ function config(configName: string, ruleSet: Record<string, Severity>): TSESLint
 }
 
 plugin.configs.recommended = config("recommended", select((d) => d.recommended));
+// The same rules with type information on for TypeScript files: storage is then also recognised by
+// its type (`DurableObjectStorage`, `SqlStorage`, …) where the code does not show where it came from.
+plugin.configs["recommended-type-checked"] = {
+  ...config("recommended-type-checked", select((d) => d.recommended)),
+  files: ["**/*.{ts,mts,cts,tsx}"],
+  languageOptions: { parserOptions: { projectService: true } },
+};
 plugin.configs.strict = config("strict", select((d) => d.strict ?? d.recommended));
 plugin.configs.all = config(
   "all",
