@@ -4,12 +4,10 @@ import { createRule } from "../src/create-rule.js";
 import { type Node, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
 import { describeAwait, getGateModel } from "../src/analysis/gate.js";
 import { GateFlow, type Opener, mergeListeners } from "../src/analysis/gate-flow.js";
-import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import { CURSOR_READ_METHODS, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "afterAwait" | "loopAwaits" | "suggestToArray";
 
-/** Reading these off a cursor consumes rows. */
-const CONSUMING = new Set(["next", "toArray", "one", "raw"]);
 
 interface CursorSite {
   id: number;
@@ -93,7 +91,7 @@ export default createRule<[], MessageIds>({
       CallExpression(node: TSESTree.CallExpression) {
         if (!flow.active) return;
         const mc = methodCall(node);
-        if (mc && CONSUMING.has(mc.method)) {
+        if (mc && CURSOR_READ_METHODS.has(mc.method)) {
           const site = siteOf(mc.receiver);
           if (site) checkRead(site, node);
         }

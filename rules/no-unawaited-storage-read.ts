@@ -2,10 +2,9 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { findVariable, isParenthesized } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
 import { type Node, isFunction, memberName, statementList } from "../src/analysis/ast.js";
-import { getModel } from "../src/analysis/storage.js";
+import { getModel, STORAGE_READ_METHODS } from "../src/analysis/storage.js";
 
 /** Storage and transaction methods that return a Promise of a stored value. */
-const READS = new Set(["get", "getAlarm", "list"]);
 /** Members of a Promise: reading them is using the Promise as a Promise. */
 const PROMISE_MEMBERS = new Set(["then", "catch", "finally"]);
 
@@ -414,7 +413,7 @@ export default createRule<[], MessageIds>({
     return {
       CallExpression(node) {
         const h = model.handleCall(node);
-        if (!h || (h.kind !== "storage" && h.kind !== "txn") || !READS.has(h.method)) return;
+        if (!h || (h.kind !== "storage" && h.kind !== "txn") || !STORAGE_READ_METHODS.has(h.method)) return;
         const use = useOf(node);
         if (!use) return;
         const method = h.method;

@@ -3,12 +3,11 @@ import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
 import { type FunctionNode, type Node, indentOf, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
 import { describeExpression, getGateModel } from "../src/analysis/gate.js";
-import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import { type DurableObjectModel, getModel, STORAGE_READ_METHODS } from "../src/analysis/storage.js";
 
 type MessageIds = "opensGate" | "suggestBlockConcurrency";
 
 /** Storage reads whose result a constructor may want to keep. */
-const READS = new Set(["get", "list", "getAlarm"]);
 /** Promise methods a load can be chained through and still be the same load. */
 const CHAIN = new Set(["then", "catch", "finally"]);
 const PROMISE_COMBINATORS = new Set(["all", "allSettled"]);
@@ -227,7 +226,7 @@ export default createRule<[], MessageIds>({
         if (!fn || !isDurableObjectConstructor(fn)) return;
         const h = model.handleCall(node);
         if (h) {
-          if (h.kind === "storage" && READS.has(h.method)) checkStorageRead(fn, node, h.receiver);
+          if (h.kind === "storage" && STORAGE_READ_METHODS.has(h.method)) checkStorageRead(fn, node, h.receiver);
           return;
         }
         const callee = unwrap(node.callee);
@@ -359,7 +358,7 @@ function awaitsStorageRead(model: DurableObjectModel, arg: Node): boolean {
   const e = unwrap(arg);
   if (e.type !== AST_NODE_TYPES.CallExpression) return false;
   const h = model.handleCall(e);
-  if (h) return (h.kind === "storage" || h.kind === "txn") && READS.has(h.method);
+  if (h) return (h.kind === "storage" || h.kind === "txn") && STORAGE_READ_METHODS.has(h.method);
   const mc = methodCall(e);
   const list = e.arguments[0];
   if (

@@ -4,7 +4,7 @@ import { createRule } from "../src/create-rule.js";
 import { type Node, methodCall, unwrap } from "../src/analysis/ast.js";
 import { DYNAMIC, type SqlStatement, alwaysOneRow, parameterInfo, tokenizeSql } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
-import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import { CURSOR_READ_METHODS, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
 type MessageIds =
   | "bindingCount"
@@ -19,7 +19,6 @@ const MAX_PARAMETER_INDEX = 32766;
 /** What workerd skips after a statement before deciding whether another one follows (`prepareSql`). */
 const WORKERD_TAIL_SPACE = /^[ \t\n\r\v\f]*$/;
 /** Cursor methods whose results are plain values (rows, arrays, iterator results), never promises. */
-const CURSOR_METHODS = new Set(["toArray", "one", "next", "raw"]);
 const EQUALITY = new Set(["==", "!=", "===", "!=="]);
 
 export default createRule<[], MessageIds>({
@@ -239,7 +238,7 @@ function isCursorValue(model: DurableObjectModel, expr: Node): boolean {
       const h = model.handleCall(e);
       if (h) return h.kind === "sql" && h.method === "exec";
       const mc = methodCall(e);
-      if (!mc || !CURSOR_METHODS.has(mc.method) || e.arguments.length > 0) return false;
+      if (!mc || !CURSOR_READ_METHODS.has(mc.method) || e.arguments.length > 0) return false;
       e = unwrap(mc.receiver, true);
     } else {
       return false;

@@ -211,15 +211,6 @@ export function statementList(stmt: Node): Node[] | undefined {
   }
 }
 
-/** The statement that contains `node` directly inside a statement list, stopping at function boundaries. */
-export function enclosingListedStatement(node: Node): Node | undefined {
-  for (let n: Node | undefined = node; n; n = n.parent) {
-    if (n !== node && isFunction(n)) return undefined;
-    if (statementList(n)) return n;
-  }
-  return undefined;
-}
-
 /** Leading whitespace of the line `node` starts on. */
 export function indentOf(sourceText: string, node: Node): string {
   const start = node.range[0];

@@ -58,15 +58,6 @@ export function sourceRange(sql: StaticSql, start: number, end: number): [number
   return from !== undefined && to !== undefined && from <= to ? [from, to] : undefined;
 }
 
-/** The source range of a `${…}` placeholder at text offset `offset`. */
-export function placeholderRange(sql: StaticSql, offset: number): [number, number] | undefined {
-  if (sql.text[offset] !== DYNAMIC || sql.literal?.type !== AST_NODE_TYPES.TemplateLiteral) return undefined;
-  let index = 0;
-  for (let i = 0; i < offset; i++) if (sql.text[i] === DYNAMIC) index++;
-  const expr = sql.literal.expressions[index];
-  return expr ? [expr.range[0], expr.range[1]] : undefined;
-}
-
 function textOf(
   node: Node,
   sourceCode: Readonly<TSESLint.SourceCode>,

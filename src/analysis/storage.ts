@@ -70,6 +70,11 @@ export const DURABLE_OBJECT_BASES: Readonly<Record<string, readonly string[]>> =
   "@cloudflare/containers": ["Container"],
 };
 
+/** Storage (and transaction) methods that read and return a Promise of what they read. */
+export const STORAGE_READ_METHODS: ReadonlySet<string> = new Set(["get", "getAlarm", "list"]);
+/** `SqlStorageCursor` methods that consume rows. */
+export const CURSOR_READ_METHODS: ReadonlySet<string> = new Set(["next", "toArray", "one", "raw"]);
+
 /** Methods the runtime calls on a Durable Object class: evidence for the old module style. */
 const HANDLER_METHODS = new Set(["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError"]);
 /** Members only a `DurableObjectState` has: evidence that an untyped parameter is one. */
@@ -143,12 +148,6 @@ export class DurableObjectModel {
   kindOf(expr: Node): HandleKind | undefined {
     const r = this.resolve(expr);
     return typeof r === "string" ? r : undefined;
-  }
-
-  /** True when `expr` is DO storage or a transaction handle (the things with get/put/delete/list). */
-  isStorageLike(expr: Node): boolean {
-    const k = this.kindOf(expr);
-    return k === "storage" || k === "txn";
   }
 
   /**
