@@ -15,6 +15,8 @@ import {
 } from "../src/analysis/ast.js";
 import { getModel } from "../src/analysis/storage.js";
 
+const TRANSACTION_SYNC: ReadonlySet<string> = new Set(["transactionSync"]);
+
 type MessageIds = "awaits" | "asyncNoAwait" | "refAwaits" | "refAsync" | "suggestDropAsync";
 
 /** A member name that stands for "some member assigned through a computed key": nothing in that class is trusted. */
@@ -243,7 +245,7 @@ export default createRule<[], MessageIds>({
         names.add(memberName(node) ?? ANY_MEMBER);
       },
       CallExpression(node) {
-        const h = model.handleCall(node);
+        const h = model.handleCall(node, TRANSACTION_SYNC);
         if (h?.kind === "storage" && h.method === "transactionSync") calls.push(node);
       },
       "Program:exit"() {

@@ -4,7 +4,7 @@ import { createRule } from "../src/create-rule.js";
 import { type Node, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
 import { describeAwait, getGateModel } from "../src/analysis/gate.js";
 import { GateFlow, type Opener, mergeListeners } from "../src/analysis/gate-flow.js";
-import { CURSOR_READ_METHODS, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import { CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "afterAwait" | "loopAwaits" | "suggestToArray";
 
@@ -133,7 +133,7 @@ export default createRule<[], MessageIds>({
 });
 
 function isExec(model: DurableObjectModel, call: TSESTree.CallExpression): boolean {
-  const h = model.handleCall(call);
+  const h = model.handleCall(call, EXEC_METHOD);
   return h?.kind === "sql" && h.method === "exec";
 }
 

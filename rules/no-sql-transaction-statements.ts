@@ -4,7 +4,7 @@ import { type Node, commentsIn, containsAwait, indentOf, statementList } from ".
 import { wrapStatements } from "../src/analysis/fix.js";
 import { type SqlStatement, type StatementKind, statementKind } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
-import { getModel } from "../src/analysis/storage.js";
+import { EXEC_METHOD, getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "pair" | "statement" | "suggestTransactionSync";
 
@@ -66,7 +66,7 @@ export default createRule<[], MessageIds>({
 
     return {
       CallExpression(node) {
-        const h = model.handleCall(node);
+        const h = model.handleCall(node, EXEC_METHOD);
         if (h?.kind !== "sql" || h.method !== "exec" || node.arguments.length === 0) return;
         const sql = staticSql(node.arguments[0], sourceCode);
         if (!sql) return;

@@ -412,7 +412,7 @@ export default createRule<[], MessageIds>({
 
     return {
       CallExpression(node) {
-        const h = model.handleCall(node);
+        const h = model.handleCall(node, STORAGE_READ_METHODS);
         if (!h || (h.kind !== "storage" && h.kind !== "txn") || !STORAGE_READ_METHODS.has(h.method)) return;
         const use = useOf(node);
         if (!use) return;

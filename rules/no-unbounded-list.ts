@@ -3,6 +3,8 @@ import { createRule } from "../src/create-rule.js";
 import { keyName, methodCall, unwrap } from "../src/analysis/ast.js";
 import { getModel } from "../src/analysis/storage.js";
 
+const LIST_METHOD: ReadonlySet<string> = new Set(["list"]);
+
 /** Options that narrow which keys `list()` returns without bounding how many. */
 const RANGE_OPTIONS = new Set(["prefix", "start", "startAfter", "end"]);
 
@@ -51,8 +53,7 @@ export default createRule<[], "unbounded" | "rangeOnly">({
     if (!model.mayContainStorage) return {};
     return {
       CallExpression(node) {
-        if (methodCall(node)?.method !== "list") return; // cheap before resolving the receiver
-        const call = model.handleCall(node);
+        const call = model.handleCall(node, LIST_METHOD);
         if (!call || call.method !== "list" || (call.kind !== "storage" && call.kind !== "txn")) return;
         const bound = listBound(node);
         if (!bound) return;

@@ -2,7 +2,7 @@ import { createRule } from "../src/create-rule.js";
 import { ALLOWED_PRAGMAS, type Denial, deniedStatement } from "../src/analysis/sql-authorizer.js";
 import type { PragmaInfo } from "../src/analysis/sql.js";
 import { sourceRange, staticSql } from "../src/analysis/sql-text.js";
-import { getModel } from "../src/analysis/storage.js";
+import { EXEC_METHOD, getModel } from "../src/analysis/storage.js";
 
 const THROWS = "throws `Error: not authorized: SQLITE_AUTH` on Durable Object SQLite, so this `exec()` fails every time";
 
@@ -80,7 +80,7 @@ export default createRule({
 
     return {
       CallExpression(node) {
-        const call = model.handleCall(node);
+        const call = model.handleCall(node, EXEC_METHOD);
         if (call?.kind !== "sql" || call.method !== "exec" || node.arguments.length === 0) return;
         const arg = node.arguments[0];
         const sql = staticSql(arg, sourceCode);

@@ -4,6 +4,9 @@ import { type Node, commentsIn, containsAwait, isClass, isFunction, unwrap, walk
 import { atomicRegionOf } from "../src/analysis/regions.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
+/** The writes that could coalesce into one `put({…})` / `delete([…])`. */
+const WRITE_METHODS: ReadonlySet<string> = new Set(["put", "delete"]);
+
 type MessageIds =
   | "sequence"
   | "loop"
@@ -174,7 +177,7 @@ function awaitedWrite(model: DurableObjectModel, stmt: Node): AwaitedWrite | und
   const awaitNode = stmt.expression;
   const call = unwrap(awaitNode.argument);
   if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
-  const h = model.handleCall(call);
+  const h = model.handleCall(call, WRITE_METHODS);
   if (h?.kind !== "storage" || (h.method !== "put" && h.method !== "delete")) return undefined;
   const args = call.arguments;
   if (args.some((a) => a.type === AST_NODE_TYPES.SpreadElement || containsAwait(a, model.sourceCode.visitorKeys))) return undefined;

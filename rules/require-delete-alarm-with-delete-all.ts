@@ -8,6 +8,9 @@ import { compatibilityFor, isOnOrAfter } from "../src/analysis/wrangler.js";
 /** From this compatibility date on, `deleteAll()` deletes the alarm too (measured on workerd). */
 export const DELETE_ALL_DELETES_ALARM_SINCE = "2026-02-24";
 
+/** The storage methods this rule looks at; other calls are only candidates for handing the object away. */
+const ALARM_METHODS: ReadonlySet<string> = new Set(["deleteAll", "setAlarm", "deleteAlarm"]);
+
 type Options = [{ compatibilityDate?: string; compatibilityFlags?: string[] }];
 
 interface Candidate {
@@ -124,21 +127,23 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
     };
     const fieldAssignments: { cls: ClassNode; name: string; value: TSESTree.Node }[] = [];
 
+    /** `this.f = …` assignments and the other calls: only looked at when the file calls `deleteAll()`. */
+    const thisAssignments: TSESTree.AssignmentExpression[] = [];
+    const otherCalls: TSESTree.CallExpression[] = [];
+
     return {
       AssignmentExpression(node) {
-        if (node.left.type !== AST_NODE_TYPES.MemberExpression || node.left.object.type !== AST_NODE_TYPES.ThisExpression) return;
-        const owner = ownerMethod(node);
-        const name = memberName(node.left);
-        if (owner && name !== undefined) fieldAssignments.push({ cls: owner.cls, name, value: node.right });
+        if (node.left.type === AST_NODE_TYPES.MemberExpression && node.left.object.type === AST_NODE_TYPES.ThisExpression) {
+          thisAssignments.push(node);
+        }
       },
       CallExpression(node) {
-        const call = model.handleCall(node);
+        const call = model.handleCall(node, ALARM_METHODS);
         if (!call) {
-          noteDelegation(node);
+          otherCalls.push(node);
           return;
         }
         if (call.kind !== "storage" && call.kind !== "txn") return;
-        if (call.method !== "deleteAll" && call.method !== "setAlarm" && call.method !== "deleteAlarm") return;
         const owner = ownerMethod(node);
         if (!owner) return;
         if (call.method === "setAlarm") classesWithAlarms.add(owner.cls);
@@ -149,6 +154,12 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
       },
       "Program:exit"() {
         if (candidates.length === 0) return;
+        for (const node of thisAssignments) {
+          const owner = ownerMethod(node);
+          const name = memberName(node.left as TSESTree.MemberExpression);
+          if (owner && name !== undefined) fieldAssignments.push({ cls: owner.cls, name, value: node.right });
+        }
+        for (const node of otherCalls) if (!model.handleCall(node)) noteDelegation(node);
         // A method may delete the alarm if it calls deleteAlarm(), hands the object or its storage to other code,
         // calls a method of a field built from them, or calls a same-class method that may.
         for (const h of handedOff) {

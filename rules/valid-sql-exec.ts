@@ -4,7 +4,7 @@ import { createRule } from "../src/create-rule.js";
 import { type Node, methodCall, unwrap } from "../src/analysis/ast.js";
 import { DYNAMIC, type SqlStatement, alwaysOneRow, parameterInfo, tokenizeSql } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
-import { CURSOR_READ_METHODS, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import { CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } from "../src/analysis/storage.js";
 
 type MessageIds =
   | "bindingCount"
@@ -141,8 +141,9 @@ export default createRule<[], MessageIds>({
 
     return {
       CallExpression(node) {
-        const call = model.handleCall(node);
-        if (call?.kind === "sql" && call.method === "exec") checkExec(node);
+        // `checkOne` looks at `.one()` calls only, which no handle has.
+        const call = model.handleCall(node, EXEC_METHOD);
+        if (call?.kind === "sql") checkExec(node);
         else if (!call) checkOne(node);
       },
       AwaitExpression(node) {
@@ -205,8 +206,7 @@ function parameterSlots(stmt: SqlStatement): number | undefined {
 function execBehind(model: DurableObjectModel, expr: Node, depth: number): TSESTree.CallExpression | undefined {
   const e = unwrap(expr, true);
   if (e.type === AST_NODE_TYPES.CallExpression) {
-    const h = model.handleCall(e);
-    return h?.kind === "sql" && h.method === "exec" ? e : undefined;
+    return model.handleCall(e, EXEC_METHOD)?.kind === "sql" ? e : undefined;
   }
   if (e.type !== AST_NODE_TYPES.Identifier || depth > 2) return undefined;
   const init = singleInit(e, model.sourceCode);
@@ -235,9 +235,8 @@ function isCursorValue(model: DurableObjectModel, expr: Node): boolean {
       if (e.object.type === AST_NODE_TYPES.Super) return false;
       e = unwrap(e.object, true);
     } else if (e.type === AST_NODE_TYPES.CallExpression) {
-      const h = model.handleCall(e);
-      if (h) return h.kind === "sql" && h.method === "exec";
       const mc = methodCall(e);
+      if (mc?.method === "exec") return model.handleCall(e, EXEC_METHOD)?.kind === "sql";
       if (!mc || !CURSOR_READ_METHODS.has(mc.method) || e.arguments.length > 0) return false;
       e = unwrap(mc.receiver, true);
     } else {

@@ -26,62 +26,18 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Linter } from "eslint";
-import tsParser from "@typescript-eslint/parser";
 import plugin from "../dist/src/index.js";
+import { CACHE, CONFIG, FALLBACK, NOINLINE_NOTICE, PACKAGES, candidates, pkgDirOf, toPosix, walk } from "./smoke-corpus.js";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const CACHE = path.join(ROOT, ".cache", "smoke");
+
 const REVIEWED = path.join(ROOT, "tests", "smoke", "reviewed.tsv");
 const REPORT = path.join(CACHE, "report.tsv");
 const UNREVIEWED = path.join(CACHE, "unreviewed.tsv");
 
-/**
- * Published packages that hold Durable Object code, pinned to exact versions. Bumping a version is
- * a change to review: new findings fail the run until they are in reviewed.tsv.
- */
-const PACKAGES = [
-  // Frameworks built on Durable Objects
-  ["agents", "0.32.0"],
-  ["@cloudflare/actors", "0.0.1-beta.6"],
-  ["@cloudflare/containers", "0.3.7"],
-  ["@cloudflare/sandbox", "0.12.10"],
-  ["@cloudflare/ai-chat", "0.12.2"],
-  ["partyserver", "0.5.10"],
-  ["partykit", "0.0.115"],
-  ["y-partyserver", "2.2.0"],
-  ["rwsdk", "1.7.3"],
-  ["@cloudflare/realtime-agents", "0.0.6"],
-  ["@cloudflare/agents", "0.0.16"],
-  ["@tldraw/sync-core", "5.4.2"],
-  // Utilities and storage layers for Durable Objects
-  ["durable-utils", "0.3.5"],
-  ["dofs", "0.1.0"],
-  ["itty-durable", "2.4.1"],
-  ["kysely-do", "0.0.1-rc.1"],
-  ["@outerbase/browsable-durable-object", "0.1.1"],
-  ["@orpc/experimental-publisher-durable-object", "1.14.1"],
-  ["@concavejs/docstore-cf-do", "0.0.1-alpha.19"],
-  ["@livestore/sync-cf", "0.4.0"],
-  ["tinybase", "10.0.1"],
-  ["workers-qb", "1.14.0"],
-  ["cojson", "0.20.19"],
-  ["@effect/sql-sqlite-do", "0.29.0"],
-  ["@canvas-js/modeldb-durable-objects", "0.13.14"],
-  ["@uploadista/kv-store-cloudflare-do", "1.0.0"],
-  ["cloudly-storage", "0.10.16"],
-  ["@cloudflare/codemode", "0.5.6"],
-].map(([name, version]) => ({ name, version }));
-
 /** Bump when the unpacking or source-map recovery changes: cached unpacked trees are rebuilt. */
 const UNPACK_FORMAT = 1;
-/** Files larger than this are minified bundles (or generated data), not code anyone reviews. */
-const MAX_BYTES = 1024 * 1024;
-const MENTIONS_DO = /DurableObject|ctx\.storage|state\.storage|SqlStorage|DurableObjectStorage/;
-const LINTED_EXT = /\.(?:js|jsx|mjs|cjs|ts|tsx|mts|cts)$/;
-const DECLARATION = /\.d\.(?:ts|mts|cts)$|\.d\.[^/]+\.ts$/;
-const NOINLINE_NOTICE = /has no effect because you have 'noInlineConfig' setting/;
-const SOURCE_FILES = "**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}";
 
 // ---------------------------------------------------------------------------------------------
 // Command line
@@ -107,21 +63,6 @@ if (ONLY && selected.length !== ONLY.length) {
 
 // ---------------------------------------------------------------------------------------------
 // Download, unpack, recover sources
-
-const pkgDirOf = (p) => path.join(CACHE, `${p.name.replace("/", "+")}@${p.version}`);
-const toPosix = (p) => p.split(path.sep).join("/");
-
-function walk(dir, out = []) {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== "node_modules") walk(full, out);
-    } else if (entry.isFile()) {
-      out.push(full);
-    }
-  }
-  return out;
-}
 
 /** `npm pack` the exact version unless its tarball is cached. Returns whether it downloaded. */
 async function download(p) {
@@ -255,71 +196,11 @@ async function pool(items, n, fn) {
   return results;
 }
 
-// ---------------------------------------------------------------------------------------------
 // Lint
-
-const common = [
-  {
-    // Third-party code: its eslint-disable comments must not hide our findings, and its
-    // configuration comments name rules we do not load.
-    linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
-  },
-];
-const tsFiles = { files: ["**/*.{ts,tsx,mts,cts}"], languageOptions: { parser: tsParser } };
-/** JS with ESLint's default parser (espree); TS with @typescript-eslint/parser. */
-const CONFIG = [
-  ...common,
-  { files: ["**/*.{js,mjs}"], languageOptions: { ecmaVersion: "latest", sourceType: "module" } },
-  { files: ["**/*.cjs"], languageOptions: { ecmaVersion: "latest", sourceType: "commonjs" } },
-  { files: ["**/*.jsx"], languageOptions: { ecmaVersion: "latest", sourceType: "module", parserOptions: { ecmaFeatures: { jsx: true } } } },
-  tsFiles,
-  plugin.configs.all,
-];
-/** For JS files espree cannot parse (JSX or TypeScript in a .js file, or a script-only construct). */
-const FALLBACK = [...common, { files: [SOURCE_FILES], languageOptions: { parser: tsParser, sourceType: "module" } }, plugin.configs.all];
 
 const normalise = (line) => line.trim().replace(/\s+/g, " ");
 const contextHash = (line) => crypto.createHash("sha1").update(normalise(line)).digest("hex").slice(0, 12);
 const shortRule = (id) => id.replace(/^durable-objects\//, "");
-
-/** The JS/TS files of a package to lint, shipped files first, with what was skipped. */
-function candidates(p) {
-  const dir = pkgDirOf(p);
-  const skipped = { declaration: 0, large: [], noMention: 0, duplicate: 0 };
-  const files = [];
-  const seen = new Set();
-  for (const root of ["package", "__sources__"]) {
-    const abs = path.join(dir, root);
-    if (!fs.existsSync(abs)) continue;
-    for (const file of walk(abs).sort()) {
-      const rel = toPosix(path.relative(dir, file));
-      if (!LINTED_EXT.test(rel)) continue;
-      if (DECLARATION.test(rel)) {
-        skipped.declaration++;
-        continue;
-      }
-      const size = fs.statSync(file).size;
-      if (size > MAX_BYTES) {
-        const head = fs.readFileSync(file, "utf8");
-        if (MENTIONS_DO.test(head)) skipped.large.push(`${rel} (${(size / 1024 / 1024).toFixed(1)} MB)`);
-        continue;
-      }
-      const text = fs.readFileSync(file, "utf8");
-      if (!MENTIONS_DO.test(text)) {
-        skipped.noMention++;
-        continue;
-      }
-      const digest = crypto.createHash("sha1").update(text).digest("hex");
-      if (seen.has(digest)) {
-        skipped.duplicate++;
-        continue;
-      }
-      seen.add(digest);
-      files.push({ rel, text });
-    }
-  }
-  return { files, skipped };
-}
 
 /** Lint one package. Findings, errors (parse / config / crash) and notes. */
 function lintPackage(p) {

@@ -57,19 +57,21 @@ export class GateFlow {
     },
     onCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top()!;
+      flow.current.add(segment.id);
+      // Until the function's first site every state is empty: none is kept (see `states`).
+      if (!flow.hasSites) return;
       const prev = segment.prevSegments;
       // A straight-line continuation takes its predecessor's state over (nobody else reads it); forks and joins copy.
       const only = prev.length === 1 && prev[0].nextSegments.length === 1 ? flow.states.get(prev[0].id) : undefined;
       flow.states.set(segment.id, only ?? merge(prev.map((s) => flow.states.get(s.id))));
-      flow.current.add(segment.id);
     },
     onCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
       this.top()?.current.delete(segment.id);
     },
     onUnreachableCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top()!;
-      flow.states.set(segment.id, { sites: new Map(), pending: new Set(), taint: new Map() });
       flow.current.add(segment.id);
+      if (flow.hasSites) flow.states.set(segment.id, emptyState());
     },
     onUnreachableCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
       this.top()?.current.delete(segment.id);
@@ -153,11 +155,24 @@ export class GateFlow {
     return this.stack[this.stack.length - 1];
   }
 
+  /**
+   * The states of the current segments. A segment that started before the function's first site
+   * has none kept: it is empty, and gets one here. (A segment with no state that a later segment
+   * merges from counts as empty too, which before the first site it is.)
+   */
   private *states(): Generator<State> {
     const flow = this.top();
     if (!flow) return;
-    for (const id of flow.current) yield flow.states.get(id)!;
+    for (const id of flow.current) {
+      let state = flow.states.get(id);
+      if (!state) flow.states.set(id, (state = emptyState()));
+      yield state;
+    }
   }
+}
+
+function emptyState(): State {
+  return { sites: new Map(), pending: new Set(), taint: new Map() };
 }
 
 function merge(prev: (State | undefined)[]): State {

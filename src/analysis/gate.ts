@@ -22,7 +22,7 @@ const PROMISE_COMBINATORS = new Set(["all", "allSettled", "race", "any"]);
 
 export class GateModel {
   private readonly model: DurableObjectModel;
-  private readonly functionVerdicts = new WeakMap<FunctionNode, boolean>();
+  private readonly functionVerdicts = new Map<FunctionNode, boolean>();
   private readonly inProgress = new Set<FunctionNode>();
   /** Set when a verdict was cut short by the depth bound (then it is not memoised). */
   private truncated = false;

@@ -4,7 +4,7 @@
  */
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { type Node, isFunction } from "./ast.js";
-import type { DurableObjectModel } from "./storage.js";
+import { ATOMIC_METHODS, type DurableObjectModel } from "./storage.js";
 
 export type AtomicRegion = "transaction" | "transactionSync" | "blockConcurrencyWhile";
 
@@ -25,7 +25,7 @@ export function atomicRegionOf(model: DurableObjectModel, node: Node): AtomicReg
 export function regionOfCallback(model: DurableObjectModel, fn: Node): AtomicRegion | undefined {
   const call = fn.parent;
   if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[0] !== fn) return undefined;
-  const h = model.handleCall(call);
+  const h = model.handleCall(call, ATOMIC_METHODS);
   if (!h) return undefined;
   if ((h.kind === "storage" || h.kind === "txn") && (h.method === "transaction" || h.method === "transactionSync")) {
     // An async callback to transactionSync is not a transaction past its first await (measured).

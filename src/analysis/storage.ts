@@ -72,8 +72,30 @@ export const DURABLE_OBJECT_BASES: Readonly<Record<string, readonly string[]>> =
 
 /** Storage (and transaction) methods that read and return a Promise of what they read. */
 export const STORAGE_READ_METHODS: ReadonlySet<string> = new Set(["get", "getAlarm", "list"]);
+/** `SqlStorage#exec`, as a filter for `handleCall`. */
+export const EXEC_METHOD: ReadonlySet<string> = new Set(["exec"]);
+/** The calls that run a callback atomically (or with the input gate held), as a filter for `handleCall`. */
+export const ATOMIC_METHODS: ReadonlySet<string> = new Set(["transaction", "transactionSync", "blockConcurrencyWhile"]);
 /** `SqlStorageCursor` methods that consume rows. */
 export const CURSOR_READ_METHODS: ReadonlySet<string> = new Set(["next", "toArray", "one", "raw"]);
+
+/**
+ * Every method of a handle (`DurableObjectState`, `DurableObjectStorage`, its transaction,
+ * `SqlStorage`, `SyncKvStorage`), from `@cloudflare/workers-types`. A call by any other name is
+ * not a handle call whatever its receiver is, so its receiver is never resolved: most calls in a
+ * file are answered by one set lookup.
+ */
+const HANDLE_METHODS: ReadonlySet<string> = new Set([
+  // DurableObjectState
+  "waitUntil", "blockConcurrencyWhile", "acceptWebSocket", "getWebSockets", "setWebSocketAutoResponse",
+  "getWebSocketAutoResponse", "getWebSocketAutoResponseTimestamp", "setHibernatableWebSocketEventTimeout",
+  "getHibernatableWebSocketEventTimeout", "getTags", "abort",
+  // DurableObjectStorage, DurableObjectTransaction, SyncKvStorage
+  "get", "list", "put", "delete", "deleteAll", "transaction", "transactionSync", "rollback", "getAlarm", "setAlarm",
+  "deleteAlarm", "sync", "getCurrentBookmark", "getBookmarkForTime", "onNextSessionRestoreBookmark",
+  // SqlStorage (`prepare` and `ingest` existed in early runtimes)
+  "exec", "prepare", "ingest",
+]);
 
 /** Methods the runtime calls on a Durable Object class: evidence for the old module style. */
 const HANDLER_METHODS = new Set(["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError"]);
@@ -114,8 +136,8 @@ export class DurableObjectModel {
   private readonly types: TypeServices | undefined;
   /** Known Durable Object base classes by module, plus `settings["durable-objects"].baseClasses`. */
   private readonly bases: Readonly<Record<string, readonly string[]>>;
-  private readonly classFacts = new WeakMap<ClassNode, ClassFacts>();
-  private readonly exprKinds = new WeakMap<Node, Resolved | null>();
+  private readonly classFacts = new Map<ClassNode, ClassFacts>();
+  private readonly exprKinds = new Map<Node, Resolved | null>();
   private readonly variableKinds = new Map<TSESLint.Scope.Variable, Resolved | null>();
   private depth = 0;
   /** Classes being computed: results that depend on their partial facts are not cached. */
@@ -153,13 +175,15 @@ export class DurableObjectModel {
   /**
    * For a call `recv.method(...)` on a Durable Object handle: its kind and method.
    * `env.NS.get(id).deleteAll()` (an RPC stub), a KV namespace or a `Map` give undefined.
+   * With `only`, calls of other methods give undefined before their receiver is resolved.
    */
   handleCall(
     node: TSESTree.CallExpression,
+    only: ReadonlySet<string> = HANDLE_METHODS,
   ): { kind: HandleKind; method: string; receiver: TSESTree.Expression } | undefined {
     if (!this.mayContainStorage) return undefined;
     const mc = methodCall(node);
-    if (!mc) return undefined;
+    if (!mc || !only.has(mc.method) || !HANDLE_METHODS.has(mc.method)) return undefined;
     const kind = this.kindOf(mc.receiver);
     return kind ? { kind, method: mc.method, receiver: mc.receiver } : undefined;
   }
