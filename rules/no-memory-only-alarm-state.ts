@@ -26,6 +26,8 @@ const FILLERS = new Set(["push", "unshift", "add", "set"]);
 const CLEARERS = new Set(["clear"]);
 /** Runtime handlers whose first parameter is a WebSocket. */
 const WEBSOCKET_HANDLERS = new Set(["webSocketMessage", "webSocketClose", "webSocketError"]);
+/** The handle calls this rule looks at: reads that fill caches, `setAlarm`, and writes. */
+const WATCHED_METHODS: ReadonlySet<string> = new Set(["get", "list", "exec", "setAlarm", "put"]);
 /** SQL verbs that store data. */
 const SQL_WRITES = new Set(["insert", "update", "replace"]);
 
@@ -77,15 +79,20 @@ export default createRule<[], MessageIds>({
     const model = getModel(context);
     if (!model.mayContainStorage) return {};
     const sourceCode = context.sourceCode;
-    const classes = new Map<ClassNode, ClassData>();
+    /** Per class: its data, or null for a class that is not a Durable Object. */
+    const classes = new Map<ClassNode, ClassData | null>();
     /** Variables initialised from a storage read (one step). */
     const storageVars = new Set<TSESLint.Scope.Variable>();
 
     const dataFor = (cls: ClassNode): ClassData | undefined => {
       let data = classes.get(cls);
+      if (data === null) return undefined;
       if (!data) {
         const facts = model.classOf(cls);
-        if (!facts.isDurableObject) return undefined;
+        if (!facts.isDurableObject) {
+          classes.set(cls, null);
+          return undefined;
+        }
         data = {
           facts,
           uses: new Map(),
@@ -168,11 +175,10 @@ export default createRule<[], MessageIds>({
         const name = memberName(node);
         if (name === undefined) return;
         const cls = thisClass(node);
-        if (!cls) return;
+        const data = cls && dataFor(cls);
+        if (!data) return;
         const owner = ownerOf(node);
         if (!owner || owner.cls !== cls) return;
-        const data = dataFor(cls);
-        if (!data) return;
         const { facts } = data;
         if (facts.methods.has(name)) {
           let ref = data.refs.get(name);
@@ -199,7 +205,7 @@ export default createRule<[], MessageIds>({
         }
       },
       CallExpression(node) {
-        const h = model.handleCall(node);
+        const h = model.handleCall(node, WATCHED_METHODS);
         if (!h) return;
         const storageLike = h.kind === "storage" || h.kind === "txn";
         if ((storageLike || h.kind === "kv") && (h.method === "get" || h.method === "list")) markStorageSource(node, true);
@@ -218,7 +224,7 @@ export default createRule<[], MessageIds>({
           for (const ref of v.references) if (ref.isRead()) markStorageSource(ref.identifier, false);
         }
         for (const [cls, data] of classes) {
-          if (data.facts.methods.has("alarm") && data.uses.size > 0) checkClass(cls, data);
+          if (data && data.facts.methods.has("alarm") && data.uses.size > 0) checkClass(cls, data);
         }
       },
     };

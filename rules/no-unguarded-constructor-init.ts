@@ -53,24 +53,20 @@ export default createRule<[], MessageIds>({
     if (!model.mayContainStorage) return {};
     const sourceCode = context.sourceCode;
     const gate = getGateModel(model);
-    const functions: FunctionNode[] = [];
-    const constructors = new WeakMap<FunctionNode, boolean>();
-    const loads = new WeakMap<FunctionNode, MethodLoad | null>();
+    /** The functions being visited, innermost last: each Durable Object constructor as itself, any other function as null. */
+    const functions: (FunctionNode | null)[] = [];
+    const loads = new Map<FunctionNode, MethodLoad | null>();
 
     /** Whether `fn` is the constructor of a Durable Object class. */
     function isDurableObjectConstructor(fn: FunctionNode): boolean {
-      let verdict = constructors.get(fn);
-      if (verdict === undefined) {
-        const m = fn.parent;
-        verdict =
-          m?.type === AST_NODE_TYPES.MethodDefinition &&
-          m.kind === "constructor" &&
-          m.value === fn &&
-          isClass(m.parent.parent) &&
-          model.classOf(m.parent.parent).isDurableObject;
-        constructors.set(fn, verdict);
-      }
-      return verdict;
+      const m = fn.parent;
+      return (
+        m?.type === AST_NODE_TYPES.MethodDefinition &&
+        m.kind === "constructor" &&
+        m.value === fn &&
+        isClass(m.parent.parent) &&
+        model.classOf(m.parent.parent).isDurableObject
+      );
     }
 
     /**
@@ -207,7 +203,7 @@ export default createRule<[], MessageIds>({
     }
 
     const enter = (node: FunctionNode): void => {
-      functions.push(node);
+      functions.push(isDurableObjectConstructor(node) ? node : null);
     };
     const exit = (): void => {
       functions.pop();
@@ -223,7 +219,7 @@ export default createRule<[], MessageIds>({
       "ArrowFunctionExpression:exit": exit,
       CallExpression(node) {
         const fn = functions[functions.length - 1];
-        if (!fn || !isDurableObjectConstructor(fn)) return;
+        if (!fn) return;
         const h = model.handleCall(node);
         if (h) {
           if (h.kind === "storage" && STORAGE_READ_METHODS.has(h.method)) checkStorageRead(fn, node, h.receiver);

@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { type Node, commentsIn, containsAwait, isClass, isFunction, unwrap, walk } from "../src/analysis/ast.js";
+import { type Node, commentsIn, containsAwait, unwrap } from "../src/analysis/ast.js";
 import { atomicRegionOf } from "../src/analysis/regions.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
@@ -101,27 +101,55 @@ export default createRule<[], MessageIds>({
       context.report({ node: run[0].awaitNode, messageId: "sequence", data: { count: String(run.length) }, suggest });
     }
 
-    function checkLoop(loop: TSESTree.ForStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement): void {
+    /**
+     * The loops being visited, innermost last, each with the awaited writes and the other awaits
+     * of its own iterations (body, test, update; not those of nested loops or functions). A
+     * function or class is a `null` barrier: what is inside it does not run per iteration.
+     */
+    const frames: (LoopFrame | null)[] = [];
+    /** The `await`s of writes already counted as writes. */
+    const writeAwaits = new Set<Node>();
+
+    /** Whether `node` runs once per iteration of `loop` (in its body, test or update). */
+    function perIteration(loop: LoopNode, node: Node): boolean {
+      const inPart = (part: Node | null | undefined): boolean =>
+        !!part && part.range[0] <= node.range[0] && node.range[1] <= part.range[1];
+      return inPart(loop.body) || ("test" in loop && (inPart(loop.test) || ("update" in loop && inPart(loop.update))));
+    }
+
+    /** The innermost loop frame, when `node` runs once per iteration of it. */
+    function iterationOf(node: Node): LoopFrame | undefined {
+      const top = frames[frames.length - 1];
+      return top && perIteration(top.loop, node) ? top : undefined;
+    }
+
+    /**
+     * An await that is not one of the counted writes: it splits the batch of every loop it runs in
+     * per iteration, up to the nearest function (an inner loop's `fetch` runs in each outer iteration too).
+     */
+    function otherAwait(node: Node): void {
+      for (let i = frames.length - 1; i >= 0; i--) {
+        const frame = frames[i];
+        if (!frame) return;
+        if (perIteration(frame.loop, node)) frame.otherAwaits++;
+        else return;
+      }
+    }
+
+    function enterLoop(loop: LoopNode): void {
+      if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await) otherAwait(loop);
+      frames.push({ loop, writes: [], otherAwaits: 0 });
+    }
+
+    function exitLoop(): void {
+      const frame = frames.pop();
+      if (frame) checkLoop(frame);
+    }
+
+    function checkLoop({ loop, writes, otherAwaits }: LoopFrame): void {
       if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await) return;
       // Any other await in the body closes the write batch each iteration, so the writes would not
       // coalesce into one even without their own awaits: then the rule has nothing true to say.
-      const writes: AwaitedWrite[] = [];
-      let otherAwaits = 0;
-      walk(loop.body, sourceCode.visitorKeys, (n) => {
-        if (isFunction(n) || isClass(n)) return false;
-        if (n !== loop.body && isLoop(n)) return false; // the inner loop answers for its own body
-        if (n.type === AST_NODE_TYPES.ExpressionStatement) {
-          const w = awaitedWrite(model, n);
-          if (w) {
-            writes.push(w);
-            return false;
-          }
-        }
-        if (n.type === AST_NODE_TYPES.AwaitExpression || (n.type === AST_NODE_TYPES.ForOfStatement && n.await)) otherAwaits++;
-        return true;
-      });
-      const head = "test" in loop ? [loop.test, "update" in loop ? loop.update : null] : [];
-      if (head.some((h) => h && containsAwait(h, sourceCode.visitorKeys))) otherAwaits++;
       if (otherAwaits > 0 || writes.length === 0 || writes.some((w) => reported.has(w.call))) return;
       for (const w of writes) {
         const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
@@ -139,6 +167,13 @@ export default createRule<[], MessageIds>({
       }
     }
 
+    const barrier = (): void => {
+      frames.push(null);
+    };
+    const leave = (): void => {
+      frames.pop();
+    };
+
     return {
       Program(node) {
         scanList(node.body);
@@ -152,23 +187,52 @@ export default createRule<[], MessageIds>({
       SwitchCase(node) {
         scanList(node.consequent);
       },
-      "ForStatement:exit": checkLoop,
-      "ForInStatement:exit": checkLoop,
-      "ForOfStatement:exit": checkLoop,
-      "WhileStatement:exit": checkLoop,
-      "DoWhileStatement:exit": checkLoop,
+      ExpressionStatement(node) {
+        const frame = frames.length > 0 ? iterationOf(node) : undefined;
+        if (!frame) return;
+        const w = awaitedWrite(model, node);
+        if (!w) return;
+        frame.writes.push(w);
+        writeAwaits.add(w.awaitNode);
+      },
+      AwaitExpression(node) {
+        if (frames.length > 0 && !writeAwaits.has(node)) otherAwait(node);
+      },
+      ForStatement: enterLoop,
+      ForInStatement: enterLoop,
+      ForOfStatement: enterLoop,
+      WhileStatement: enterLoop,
+      DoWhileStatement: enterLoop,
+      "ForStatement:exit": exitLoop,
+      "ForInStatement:exit": exitLoop,
+      "ForOfStatement:exit": exitLoop,
+      "WhileStatement:exit": exitLoop,
+      "DoWhileStatement:exit": exitLoop,
+      FunctionDeclaration: barrier,
+      FunctionExpression: barrier,
+      ArrowFunctionExpression: barrier,
+      ClassDeclaration: barrier,
+      ClassExpression: barrier,
+      "FunctionDeclaration:exit": leave,
+      "FunctionExpression:exit": leave,
+      "ArrowFunctionExpression:exit": leave,
+      "ClassDeclaration:exit": leave,
+      "ClassExpression:exit": leave,
     };
   },
 });
 
-function isLoop(n: Node): boolean {
-  return (
-    n.type === AST_NODE_TYPES.ForStatement ||
-    n.type === AST_NODE_TYPES.ForInStatement ||
-    n.type === AST_NODE_TYPES.ForOfStatement ||
-    n.type === AST_NODE_TYPES.WhileStatement ||
-    n.type === AST_NODE_TYPES.DoWhileStatement
-  );
+type LoopNode =
+  | TSESTree.ForStatement
+  | TSESTree.ForInStatement
+  | TSESTree.ForOfStatement
+  | TSESTree.WhileStatement
+  | TSESTree.DoWhileStatement;
+
+interface LoopFrame {
+  loop: LoopNode;
+  writes: AwaitedWrite[];
+  otherAwaits: number;
 }
 
 /** A single-key write to DO storage, awaited as a statement of its own, outside an atomic callback. */

@@ -107,12 +107,25 @@ export interface ClassFacts {
   node: ClassNode;
   /** The class is a Durable Object (by base class, constructor signature, or old module style). */
   isDurableObject: boolean;
-  /** Instance fields that hold a handle: `ctx` → state, `sql` → sql, `#storage` → storage, … */
-  fields: Map<string, HandleKind>;
+  /**
+   * Instance fields that hold a handle: `ctx` → state, `sql` → sql, `#storage` → storage, …
+   * Computed on first read (it resolves every `this.f = …` of the class), so a class whose fields
+   * no rule asks about costs no walk.
+   */
+  readonly fields: ReadonlyMap<string, HandleKind>;
   /** Kinds of the constructor's parameters, by index. */
   ctorParams: (HandleKind | undefined)[];
   /** Methods by name (for following same-class calls and finding `alarm`). */
   methods: Map<string, FunctionNode>;
+}
+
+/** The facts while they are computed, with what the lazy field pass needs from the first pass. */
+interface MutableFacts extends ClassFacts {
+  isDurableObject: boolean;
+  ctorParams: (HandleKind | undefined)[];
+  methods: Map<string, FunctionNode>;
+  base: "durable-object" | ClassFacts | undefined;
+  ctor: TSESTree.FunctionExpression | undefined;
 }
 
 interface TypeServices {
@@ -193,11 +206,35 @@ export class DurableObjectModel {
     let facts = this.classFacts.get(node);
     if (!facts) {
       // Registered before it is filled, so that a class that refers to itself sees its partial facts.
-      facts = { node, isDurableObject: false, fields: new Map(), ctorParams: [], methods: new Map() };
-      this.classFacts.set(node, facts);
+      const model = this;
+      const fields = new Map<string, HandleKind>();
+      let fieldsState: "pending" | "computing" | "done" = "pending";
+      const f: MutableFacts = {
+        node,
+        isDurableObject: false,
+        ctorParams: [],
+        methods: new Map(),
+        base: undefined,
+        ctor: undefined,
+        get fields(): ReadonlyMap<string, HandleKind> {
+          if (fieldsState === "pending") {
+            fieldsState = "computing"; // a read while computing sees the partial map
+            model.computing++;
+            try {
+              model.computeFields(f, fields);
+            } finally {
+              model.computing--;
+              fieldsState = "done";
+            }
+          }
+          return fields;
+        },
+      };
+      facts = f;
+      this.classFacts.set(node, f);
       this.computing++;
       try {
-        this.computeClassFacts(facts);
+        this.computeClassHead(f);
       } finally {
         this.computing--;
       }
@@ -343,21 +380,21 @@ export class DurableObjectModel {
     return undefined;
   }
 
-  private computeClassFacts(facts: ClassFacts): void {
+  /** The base class, the methods and the constructor's parameters: what `isDurableObject` needs. */
+  private computeClassHead(facts: MutableFacts): void {
     const node = facts.node;
 
     // 1. The base class.
     const base = node.superClass ? this.baseClass(node.superClass) : undefined;
+    facts.base = base;
     if (base === "durable-object") {
       facts.isDurableObject = true;
-      facts.fields.set("ctx", "state");
     } else if (base) {
       facts.isDurableObject = base.isDurableObject;
-      for (const [k, v] of base.fields) facts.fields.set(k, v);
       facts.ctorParams = [...base.ctorParams];
     }
 
-    // 2. Members: methods, the constructor, typed fields.
+    // 2. Members: methods, the constructor.
     let ctor: TSESTree.FunctionExpression | undefined;
     for (const el of node.body.body) {
       if (el.type === AST_NODE_TYPES.MethodDefinition && el.value.type === AST_NODE_TYPES.FunctionExpression) {
@@ -371,6 +408,7 @@ export class DurableObjectModel {
         if (name !== undefined) facts.methods.set(name, el.value);
       }
     }
+    facts.ctor = ctor;
     if (ctor) {
       facts.ctorParams = [];
       ctor.params.forEach((p, i) => {
@@ -388,12 +426,22 @@ export class DurableObjectModel {
         facts.isDurableObject = true;
         facts.ctorParams[0] = "state";
       }
+    }
+  }
+
+  /** The fields that hold a handle, into `fields`: inherited, parameter properties, declared, then assigned. */
+  private computeFields(facts: MutableFacts, fields: Map<string, HandleKind>): void {
+    const node = facts.node;
+    const { base, ctor } = facts;
+    if (base === "durable-object") fields.set("ctx", "state");
+    else if (base) for (const [k, v] of base.fields) fields.set(k, v);
+    if (ctor) {
       // TypeScript parameter properties: `constructor(private readonly state: DurableObjectState)`.
       ctor.params.forEach((p, i) => {
         if (p.type !== AST_NODE_TYPES.TSParameterProperty) return;
         const param = p.parameter.type === AST_NODE_TYPES.AssignmentPattern ? p.parameter.left : p.parameter;
         const kind = facts.ctorParams[i];
-        if (param.type === AST_NODE_TYPES.Identifier && kind) facts.fields.set(param.name, kind);
+        if (param.type === AST_NODE_TYPES.Identifier && kind) fields.set(param.name, kind);
       });
     }
 
@@ -402,15 +450,15 @@ export class DurableObjectModel {
     const record = (name: string, kind: Resolved, neutral: boolean): void => {
       if (neutral || conflicting.has(name)) return;
       const k = typeof kind === "string" ? kind : undefined;
-      const prev = facts.fields.get(name);
+      const prev = fields.get(name);
       if (k === undefined || (prev !== undefined && prev !== k)) {
         if (prev !== undefined || k === undefined) {
           conflicting.add(name);
-          facts.fields.delete(name);
+          fields.delete(name);
         }
         return;
       }
-      facts.fields.set(name, k);
+      fields.set(name, k);
     };
     const assignments: TSESTree.AssignmentExpression[] = [];
     for (const el of node.body.body) {
@@ -418,7 +466,7 @@ export class DurableObjectModel {
         const name = keyName(el.key, el.computed);
         if (name === undefined) continue;
         const declared = kindOfTypeName(typeAnnotationName(el.typeAnnotation?.typeAnnotation));
-        if (declared) facts.fields.set(name, declared);
+        if (declared) fields.set(name, declared);
         else if (el.value && !isFunction(el.value)) record(name, this.resolve(el.value), isNeutral(el.value));
       }
       if (el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) {

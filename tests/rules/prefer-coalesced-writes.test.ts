@@ -36,6 +36,14 @@ runRuleTests("prefer-coalesced-writes", rule, {
       code: method(`const keys = items.map((it) => it.id);\n    for (let i = 0; i < keys.length; i += 128) {\n      await this.ctx.storage.delete(keys.slice(i, i + 128));\n    }\n    await this.ctx.storage.delete(Object.keys(this));\n    await this.ctx.storage.delete(Array.from(new Set(keys)));`),
     },
     { name: "for await", code: method(`for await (const it of stream()) await this.ctx.storage.put(it.id, it);`) },
+    {
+      name: "a for await inside the loop body awaits every iteration",
+      code: method(`for (const it of items) {\n      for await (const chunk of it.stream()) chunks.push(chunk);\n      await this.ctx.storage.put(it.id, chunks);\n    }`),
+    },
+    {
+      name: "an inner loop's gate-opening await runs in every outer iteration",
+      code: method(`for (const it of items) {\n      for (const url of it.urls) await fetch(url);\n      await this.ctx.storage.put(it.id, it.value);\n    }`),
+    },
     { name: "an awaited write in a callback is one write per call", code: method(`items.forEach(async (it) => { await this.ctx.storage.put(it.id, it.value); });`) },
   ],
   invalid: [
