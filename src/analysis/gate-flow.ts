@@ -33,7 +33,8 @@ export const MAX_LIVE_SITES = 64;
 
 interface FunctionFlow {
   states: Map<string, State>;
-  current: Set<string>;
+  /** The segments being visited (usually one or two: a small array beats a Set here). */
+  current: string[];
   hasSites: boolean;
 }
 
@@ -50,14 +51,14 @@ export class GateFlow {
   /** The code path listeners that keep the state; merge them into the rule's listeners. */
   readonly listeners: TSESLint.RuleListener = {
     onCodePathStart: () => {
-      this.stack.push({ states: new Map(), current: new Set(), hasSites: false });
+      this.stack.push({ states: new Map(), current: [], hasSites: false });
     },
     onCodePathEnd: () => {
       this.stack.pop();
     },
     onCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top()!;
-      flow.current.add(segment.id);
+      flow.current.push(segment.id);
       // Until the function's first site every state is empty: none is kept (see `states`).
       if (!flow.hasSites) return;
       const prev = segment.prevSegments;
@@ -66,15 +67,17 @@ export class GateFlow {
       flow.states.set(segment.id, only ?? merge(prev.map((s) => flow.states.get(s.id))));
     },
     onCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
-      this.top()?.current.delete(segment.id);
+      const flow = this.top();
+      if (flow) remove(flow.current, segment.id);
     },
     onUnreachableCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top()!;
-      flow.current.add(segment.id);
+      flow.current.push(segment.id);
       if (flow.hasSites) flow.states.set(segment.id, emptyState());
     },
     onUnreachableCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
-      this.top()?.current.delete(segment.id);
+      const flow = this.top();
+      if (flow) remove(flow.current, segment.id);
     },
     "AwaitExpression:exit": (node: TSESTree.AwaitExpression) => this.gateMayOpen(node),
     ForOfStatement: (node: TSESTree.ForOfStatement) => {
@@ -169,6 +172,11 @@ export class GateFlow {
       yield state;
     }
   }
+}
+
+function remove(list: string[], id: string): void {
+  const i = list.lastIndexOf(id);
+  if (i >= 0) list.splice(i, 1);
 }
 
 function emptyState(): State {

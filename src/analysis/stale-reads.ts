@@ -27,6 +27,10 @@ import { type DurableObjectModel, getModel } from "./storage.js";
 
 type Variable = TSESLint.Scope.Variable;
 
+/** The calls this analysis follows: reads (`get`, a SQL `SELECT`) and writes (`put`, a SQL `UPDATE` or upsert). */
+const READ_METHODS: ReadonlySet<string> = new Set(["get", "exec"]);
+const WRITE_METHODS: ReadonlySet<string> = new Set(["put", "exec"]);
+
 /** A storage key as an expression: a static string, or an expression over variables that do not change. */
 export interface KeyRep {
   text: string;
@@ -170,7 +174,7 @@ function readSite(
   node: TSESTree.CallExpression,
   sourceCode: Readonly<TSESLint.SourceCode>,
 ): Omit<ReadSite, "id"> | undefined {
-  const h = model.handleCall(node);
+  const h = model.handleCall(node, READ_METHODS);
   if (!h) return undefined;
   if (h.method === "get" && (h.kind === "storage" || h.kind === "txn" || h.kind === "kv")) {
     const arg = node.arguments[0];
@@ -194,7 +198,7 @@ function writeTargets(
   node: TSESTree.CallExpression,
   sourceCode: Readonly<TSESLint.SourceCode>,
 ): { key?: KeyRep; table?: string; value: Node }[] | undefined {
-  const h = model.handleCall(node);
+  const h = model.handleCall(node, WRITE_METHODS);
   if (!h) return undefined;
   if (h.method === "put" && (h.kind === "storage" || h.kind === "txn" || h.kind === "kv")) {
     const [first, second] = node.arguments;
