@@ -259,3 +259,121 @@ export function commentsIn(
   for (let i = lo; i < all.length && all[i].range[1] <= end; i++) out.push(all[i]);
   return out;
 }
+
+/** Operators of an assignment expression. */
+const ASSIGNMENT_OPERATORS: ReadonlySet<string> = new Set([
+  "=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=", "&&=", "||=", "??=",
+]);
+
+interface TokenLike {
+  type: string;
+  value: string;
+  range: [number, number];
+}
+
+/**
+ * The assignments to a member of `this` (`this.x = …`, `this[k] ??= …`, `this.#x += …`) in `root`,
+ * in source order, not counting those inside nested non-arrow functions and classes (where `this`
+ * is another object). Found from the file's tokens, not by walking `root`: only the few places
+ * where `this` is followed by a member and an assignment operator are looked up in the tree.
+ */
+export function thisAssignmentsIn(
+  root: Node,
+  sourceCode: { ast: { tokens?: readonly TokenLike[] }; visitorKeys: Readonly<Record<string, readonly string[] | undefined>> },
+): TSESTree.AssignmentExpression[] {
+  const tokens = sourceCode.ast.tokens;
+  const out: TSESTree.AssignmentExpression[] = [];
+  if (!tokens) {
+    walk(root, sourceCode.visitorKeys, (n) => {
+      if (n !== root && (isClass(n) || n.type === AST_NODE_TYPES.FunctionDeclaration || n.type === AST_NODE_TYPES.FunctionExpression)) return false;
+      if (isThisAssignment(n)) out.push(n);
+      return true;
+    });
+    return out;
+  }
+  const [start, end] = root.range;
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].range[0] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < tokens.length && tokens[i].range[0] < end; i++) {
+    const t = tokens[i];
+    if (t.value !== "this" || t.type !== "Keyword") continue;
+    const next = tokens[i + 1];
+    if (next?.value === ".") {
+      // `this.x` (then any closing parentheses) and an assignment operator.
+      let j = i + 3;
+      while (tokens[j]?.value === ")") j++;
+      if (!tokens[j] || !ASSIGNMENT_OPERATORS.has(tokens[j].value)) continue;
+    } else if (next?.value !== "[") {
+      continue;
+    }
+    const found = assignmentAt(root, t.range[0], sourceCode.visitorKeys);
+    if (found && !insideNestedScope(found, root)) out.push(found);
+  }
+  return out;
+}
+
+function isThisAssignment(n: Node): n is TSESTree.AssignmentExpression {
+  return (
+    n.type === AST_NODE_TYPES.AssignmentExpression &&
+    n.left.type === AST_NODE_TYPES.MemberExpression &&
+    n.left.object.type === AST_NODE_TYPES.ThisExpression
+  );
+}
+
+/** Whether a non-arrow function or a class lies between `node` and `root`. */
+function insideNestedScope(node: Node, root: Node): boolean {
+  for (let n: Node | undefined = node; n && n !== root; n = n.parent) {
+    if (isClass(n) || n.type === AST_NODE_TYPES.FunctionDeclaration || n.type === AST_NODE_TYPES.FunctionExpression) return true;
+  }
+  return false;
+}
+
+/** The `this.… = …` assignment that starts at source offset `pos` inside `root`: a descent, choosing the child that holds `pos`. */
+function assignmentAt(
+  root: Node,
+  pos: number,
+  visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
+): TSESTree.AssignmentExpression | undefined {
+  let node: Node | undefined = root;
+  while (node) {
+    if (isThisAssignment(node) && (node.left as TSESTree.MemberExpression).object.range[0] === pos) return node;
+    const keys = visitorKeys[node.type];
+    if (!keys) return undefined;
+    let inner: Node | undefined;
+    for (const key of keys) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        inner = holding(child as (Node | null)[], pos);
+      } else if (child && typeof (child as Node).type === "string") {
+        const c = child as Node;
+        if (c.range[0] <= pos && pos < c.range[1]) inner = c;
+      }
+      if (inner) break;
+    }
+    node = inner;
+  }
+  return undefined;
+}
+
+/** The element of a list of sibling nodes (in source order) whose range holds `pos`, by binary search. */
+function holding(list: readonly (Node | null)[], pos: number): Node | undefined {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = list[mid];
+    if (!c) {
+      // A hole (`[a, , b]`): fall back to a scan of this list.
+      return list.find((x): x is Node => !!x && x.range[0] <= pos && pos < x.range[1]);
+    }
+    if (pos < c.range[0]) hi = mid - 1;
+    else if (pos >= c.range[1]) lo = mid + 1;
+    else return c;
+  }
+  return undefined;
+}

@@ -28,6 +28,7 @@ import {
   keyName,
   memberName,
   methodCall,
+  thisAssignmentsIn,
   thisClass,
   typeAnnotationName,
   unwrap,
@@ -472,18 +473,7 @@ export class DurableObjectModel {
       if (el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) {
         const body = el.value;
         if (!body || el.static) continue;
-        walk(body, this.sourceCode.visitorKeys, (n) => {
-          if (isClass(n) || n.type === AST_NODE_TYPES.FunctionDeclaration) return false;
-          if (n.type === AST_NODE_TYPES.FunctionExpression && n !== body) return false;
-          if (
-            n.type === AST_NODE_TYPES.AssignmentExpression &&
-            n.left.type === AST_NODE_TYPES.MemberExpression &&
-            n.left.object.type === AST_NODE_TYPES.ThisExpression
-          ) {
-            assignments.push(n);
-          }
-          return true;
-        });
+        assignments.push(...thisAssignmentsIn(body, this.sourceCode));
       }
     }
     // Constructor assignments first (they run first), then the rest, each in source order.

@@ -1,0 +1,106 @@
+/**
+ * `thisAssignmentsIn`: the `this.x = …` assignments of a class member, found from the tokens. Each
+ * case is checked against the expected list and against a plain walk of the tree (the fallback
+ * when a parser gives no tokens), with espree and with @typescript-eslint/parser.
+ */
+import tsParser from "@typescript-eslint/parser";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { Linter } from "eslint";
+import { describe, expect, it } from "vitest";
+import { thisAssignmentsIn } from "../../src/analysis/ast.js";
+
+type Found = { tokens: string[]; walk: string[] };
+
+/** For each member of the first class: the assignments' left sides, by tokens and by walk. */
+function assignments(code: string, parser: "espree" | "ts"): Found[] {
+  const out: Found[] = [];
+  const linter = new Linter({ configType: "flat" });
+  const messages = linter.verify(
+    code,
+    [
+      {
+        files: ["**/*.ts"],
+        languageOptions: parser === "ts" ? { parser: tsParser as Linter.Parser } : { ecmaVersion: "latest", sourceType: "module" },
+        plugins: {
+          probe: {
+            rules: {
+              probe: {
+                create(context) {
+                  const sourceCode = context.sourceCode;
+                  const text = (n: TSESTree.AssignmentExpression): string => sourceCode.getText(n.left as never);
+                  return {
+                    ClassBody(body: TSESTree.ClassBody) {
+                      if (out.length > 0) return;
+                      for (const el of body.body) {
+                        if ((el.type !== "MethodDefinition" && el.type !== "PropertyDefinition") || !el.value) continue;
+                        const root = el.value;
+                        const noTokens = { ast: {}, visitorKeys: sourceCode.visitorKeys as never };
+                        out.push({
+                          tokens: thisAssignmentsIn(root, sourceCode as never).map(text),
+                          walk: thisAssignmentsIn(root, noTokens).map(text),
+                        });
+                      }
+                    },
+                  } as never;
+                },
+              },
+            },
+          },
+        },
+        rules: { "probe/probe": "error" },
+      },
+    ],
+    "file.ts",
+  );
+  const fatal = messages.find((m) => m.fatal);
+  if (fatal) throw new Error(fatal.message);
+  return out;
+}
+
+const cases: { name: string; code: string; expected: string[][]; tsOnly?: boolean }[] = [
+  {
+    name: "every assignment operator, computed and private members, in source order",
+    code: `class A { #p; m(k) { this.a = 1; this.b ??= 2; this.c += 3; this["d"] = 4; this[k] ||= 5; this.#p = 6; } }`,
+    expected: [['this.a', 'this.b', 'this.c', 'this["d"]', "this[k]", "this.#p"]],
+  },
+  {
+    name: "chained and parenthesised",
+    code: `class A { m(c) { this.a = this.b = c; (this.p) = 1; } }`,
+    expected: [["this.a", "this.b", "this.p"]],
+  },
+  {
+    name: "arrow functions share `this`; function expressions, declarations and classes do not",
+    code:
+      `class A { m() { const f = () => { this.a = 1; }; const g = function () { this.b = 2; }; ` +
+      `function h() { this.c = 3; } class B { n() { this.d = 4; } } } f = () => { this.e = 5; }; }`,
+    expected: [["this.a"], ["this.e"]],
+  },
+  {
+    name: "reads, comparisons, deeper members and destructuring are not assignments to a member of `this`",
+    code: `class A { m(o) { if (this.a == 1 || this.b === 2) return; this.c.d = 3; [this.e] = o; ({ f: this.f } = o); x = this.g; } }`,
+    expected: [[]],
+  },
+  {
+    name: "parameter defaults and field initialisers are part of the member",
+    code: `class A { m(a = (this.x = 1)) {} f = (this.y = 2); }`,
+    expected: [["this.x"], ["this.y"]],
+  },
+  {
+    name: "TypeScript: a non-null or cast target is not a member of `this`",
+    code: `class A { m(v: number) { this.a! = v; (this.b as number) = v; this.c = v as number; } }`,
+    expected: [["this.c"]],
+    tsOnly: true,
+  },
+];
+
+describe("thisAssignmentsIn", () => {
+  for (const c of cases) {
+    for (const parser of c.tsOnly ? (["ts"] as const) : (["espree", "ts"] as const)) {
+      it(`${c.name} (${parser})`, () => {
+        const found = assignments(c.code, parser);
+        expect(found.map((f) => f.tokens)).toEqual(c.expected);
+        expect(found.map((f) => f.walk)).toEqual(c.expected);
+      });
+    }
+  }
+});
