@@ -205,6 +205,11 @@ export default createRule<[], MessageIds>({
         }
       },
       CallExpression(node) {
+        // Only calls in a Durable Object class can fill, cache, schedule or write its fields.
+        const mc = methodCall(node);
+        if (!mc || !WATCHED_METHODS.has(mc.method)) return;
+        const cls = enclosingClass(node);
+        if (!cls || !dataFor(cls)) return;
         const h = model.handleCall(node, WATCHED_METHODS);
         if (!h) return;
         const storageLike = h.kind === "storage" || h.kind === "txn";
@@ -594,6 +599,12 @@ function isSelfAppendOperand(base: Node, name: string): boolean {
  * The class member code at `node` runs in. Walks out through arrow functions (and, with
  * `throughFunctions`, through any nested function: a call in a callback still runs for the method).
  */
+/** The nearest class around `node`. */
+function enclosingClass(node: Node): ClassNode | undefined {
+  for (let n = node.parent; n; n = n.parent) if (isClass(n)) return n;
+  return undefined;
+}
+
 function ownerOf(node: Node, throughFunctions = false): Owner | undefined {
   let child: Node = node;
   for (let n = node.parent; n; child = n, n = n.parent) {

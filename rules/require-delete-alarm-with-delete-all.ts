@@ -71,9 +71,12 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
     /** Calls that hand the object or its storage to other code: directly (`field` undefined) or through `this.field.m()`. */
     const handedOff: { method: FunctionNode; cls: ClassNode; field: string | undefined }[] = [];
 
+    /** Classes with a `deleteAll()` to judge: only their methods' calls matter. */
+    const candidateClasses = new Set<ClassNode>();
+
     function noteDelegation(node: TSESTree.CallExpression): void {
       const owner = ownerMethod(node);
-      if (!owner) return;
+      if (!owner || !candidateClasses.has(owner.cls) || model.handleCall(node)) return;
       const mc = methodCall(node);
       const receiver = mc && unwrap(mc.receiver);
       if (receiver?.type === AST_NODE_TYPES.ThisExpression) {
@@ -159,7 +162,8 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
           const name = memberName(node.left as TSESTree.MemberExpression);
           if (owner && name !== undefined) fieldAssignments.push({ cls: owner.cls, name, value: node.right });
         }
-        for (const node of otherCalls) if (!model.handleCall(node)) noteDelegation(node);
+        for (const c of candidates) candidateClasses.add(c.cls);
+        for (const node of otherCalls) noteDelegation(node);
         // A method may delete the alarm if it calls deleteAlarm(), hands the object or its storage to other code,
         // calls a method of a field built from them, or calls a same-class method that may.
         for (const h of handedOff) {
