@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
-import { type ClassNode, type FunctionNode, type Node, isClass, isFunction, keyName, memberName, methodCall, thisClass, unwrap, walk } from "../src/analysis/ast.js";
+import { type ClassNode, type FunctionNode, type Node, calledMethod, isClass, isFunction, keyName, memberName, methodCall, thisClass, unwrap, walk } from "../src/analysis/ast.js";
 import { mainVerb } from "../src/analysis/sql.js";
 import { staticSql } from "../src/analysis/sql-text.js";
 import { type ClassFacts, type DurableObjectModel, type HandleKind, getModel } from "../src/analysis/storage.js";
@@ -206,8 +206,8 @@ export default createRule<[], MessageIds>({
       },
       CallExpression(node) {
         // Only calls in a Durable Object class can fill, cache, schedule or write its fields.
-        const mc = methodCall(node);
-        if (!mc || !WATCHED_METHODS.has(mc.method)) return;
+        const name = calledMethod(node);
+        if (name === undefined || !WATCHED_METHODS.has(name)) return;
         const cls = enclosingClass(node);
         if (!cls || !dataFor(cls)) return;
         const h = model.handleCall(node, WATCHED_METHODS);

@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable, isParenthesized } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
-import { type Node, methodCall, unwrap } from "../src/analysis/ast.js";
+import { type Node, calledMethod, methodCall, unwrap } from "../src/analysis/ast.js";
 import { DYNAMIC, type SqlStatement, alwaysOneRow, parameterInfo, tokenizeSql } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
 import { CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } from "../src/analysis/storage.js";
@@ -99,8 +99,8 @@ export default createRule<[], MessageIds>({
     }
 
     function checkOne(node: TSESTree.CallExpression): void {
-      const mc = methodCall(node);
-      if (mc?.method !== "one" || node.arguments.length > 0) return;
+      if (calledMethod(node) !== "one" || node.arguments.length > 0) return;
+      const mc = methodCall(node)!;
       const exec = execBehind(model, mc.receiver, 0);
       if (!exec) return;
       // A query that always yields exactly one row (`SELECT COUNT(*) …`, `INSERT … RETURNING`) cannot make

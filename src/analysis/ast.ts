@@ -69,6 +69,13 @@ export function keyName(key: Node, computed: boolean): string | undefined {
   return undefined;
 }
 
+/** The static method name of a call `recv.method(...)` (optional chaining allowed), without allocating. */
+export function calledMethod(node: TSESTree.CallExpression): string | undefined {
+  const callee = unwrap(node.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.object.type === AST_NODE_TYPES.Super) return undefined;
+  return memberName(callee);
+}
+
 /** For a call `recv.method(...)` (optional chaining allowed): the receiver and the static method name. */
 export function methodCall(
   node: TSESTree.CallExpression,

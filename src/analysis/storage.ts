@@ -20,6 +20,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import {
+  calledMethod,
   type ClassNode,
   type FunctionNode,
   type Node,
@@ -196,8 +197,9 @@ export class DurableObjectModel {
     only: ReadonlySet<string> = HANDLE_METHODS,
   ): { kind: HandleKind; method: string; receiver: TSESTree.Expression } | undefined {
     if (!this.mayContainStorage) return undefined;
-    const mc = methodCall(node);
-    if (!mc || !only.has(mc.method) || !HANDLE_METHODS.has(mc.method)) return undefined;
+    const name = calledMethod(node);
+    if (name === undefined || !only.has(name) || !HANDLE_METHODS.has(name)) return undefined;
+    const mc = methodCall(node)!;
     const kind = this.kindOf(mc.receiver);
     return kind ? { kind, method: mc.method, receiver: mc.receiver } : undefined;
   }
