@@ -57,25 +57,23 @@ export default createRule<[], MessageIds>({
     const sourceCode = context.sourceCode;
     const reported = new WeakSet<Node>();
 
+    /** Reports each run of two or more awaited writes in a statement list (allocates nothing for a list without one). */
     function scanList(statements: Node[]): void {
-      let run: AwaitedWrite[] = [];
+      let run: AwaitedWrite[] | undefined;
       let contiguous = true;
-      const flush = (): void => {
-        if (run.length >= 2) reportSequence(run, contiguous);
-        run = [];
-        contiguous = true;
-      };
       for (const stmt of statements) {
-        const write = awaitedWrite(model, stmt);
+        const write = stmt.type === AST_NODE_TYPES.ExpressionStatement ? awaitedWrite(model, stmt) : undefined;
         if (write) {
-          run.push(write);
-        } else if (run.length > 0 && isNeutral(stmt, sourceCode)) {
+          (run ??= []).push(write);
+        } else if (run && isNeutral(stmt, sourceCode)) {
           contiguous = false;
-        } else {
-          flush();
+        } else if (run) {
+          if (run.length >= 2) reportSequence(run, contiguous);
+          run = undefined;
+          contiguous = true;
         }
       }
-      flush();
+      if (run && run.length >= 2) reportSequence(run, contiguous);
     }
 
     function reportSequence(run: AwaitedWrite[], contiguous: boolean): void {

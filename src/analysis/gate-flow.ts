@@ -32,7 +32,8 @@ interface State {
 export const MAX_LIVE_SITES = 64;
 
 interface FunctionFlow {
-  states: Map<string, State>;
+  /** Segment states; created with the function's first site (before it, every state is empty). */
+  states: Map<string, State> | undefined;
   /** The segments being visited (usually one or two: a small array beats a Set here). */
   current: string[];
   hasSites: boolean;
@@ -51,7 +52,7 @@ export class GateFlow {
   /** The code path listeners that keep the state; merge them into the rule's listeners. */
   readonly listeners: TSESLint.RuleListener = {
     onCodePathStart: () => {
-      this.stack.push({ states: new Map(), current: [], hasSites: false });
+      this.stack.push({ states: undefined, current: [], hasSites: false });
     },
     onCodePathEnd: () => {
       this.stack.pop();
@@ -60,11 +61,12 @@ export class GateFlow {
       const flow = this.top()!;
       flow.current.push(segment.id);
       // Until the function's first site every state is empty: none is kept (see `states`).
-      if (!flow.hasSites) return;
+      const states = flow.states;
+      if (!states) return;
       const prev = segment.prevSegments;
       // A straight-line continuation takes its predecessor's state over (nobody else reads it); forks and joins copy.
-      const only = prev.length === 1 && prev[0].nextSegments.length === 1 ? flow.states.get(prev[0].id) : undefined;
-      flow.states.set(segment.id, only ?? merge(prev.map((s) => flow.states.get(s.id))));
+      const only = prev.length === 1 && prev[0].nextSegments.length === 1 ? states.get(prev[0].id) : undefined;
+      states.set(segment.id, only ?? merge(prev.map((s) => states.get(s.id))));
     },
     onCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top();
@@ -73,7 +75,7 @@ export class GateFlow {
     onUnreachableCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top()!;
       flow.current.push(segment.id);
-      if (flow.hasSites) flow.states.set(segment.id, emptyState());
+      flow.states?.set(segment.id, emptyState());
     },
     onUnreachableCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top();
@@ -95,6 +97,7 @@ export class GateFlow {
     const flow = this.top();
     if (!flow) return;
     flow.hasSites = true;
+    flow.states ??= new Map();
     for (const state of this.states()) {
       if (supersedes) {
         for (const other of state.sites.keys()) {
@@ -167,6 +170,7 @@ export class GateFlow {
     const flow = this.top();
     if (!flow) return;
     for (const id of flow.current) {
+      flow.states ??= new Map();
       let state = flow.states.get(id);
       if (!state) flow.states.set(id, (state = emptyState()));
       yield state;

@@ -4,7 +4,7 @@
  * when a parser gives no tokens), with espree and with @typescript-eslint/parser.
  */
 import tsParser from "@typescript-eslint/parser";
-import type { TSESTree } from "@typescript-eslint/utils";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import { thisAssignmentsIn } from "../../src/analysis/ast.js";
@@ -26,7 +26,7 @@ function assignments(code: string, parser: "espree" | "ts"): Found[] {
             rules: {
               probe: {
                 create(context) {
-                  const sourceCode = context.sourceCode;
+                  const sourceCode = context.sourceCode as unknown as TSESLint.SourceCode;
                   const text = (n: TSESTree.AssignmentExpression): string => sourceCode.getText(n.left as never);
                   return {
                     ClassBody(body: TSESTree.ClassBody) {
