@@ -89,7 +89,8 @@ export default createRule<[], MessageIds>({
       if (data === null) return undefined;
       if (!data) {
         const facts = model.classOf(cls);
-        if (!facts.isDurableObject) {
+        // Only a Durable Object class with its own `alarm()` can be reported: nothing else is collected.
+        if (!facts.isDurableObject || !facts.methods.has("alarm")) {
           classes.set(cls, null);
           return undefined;
         }
@@ -229,7 +230,7 @@ export default createRule<[], MessageIds>({
           for (const ref of v.references) if (ref.isRead()) markStorageSource(ref.identifier, false);
         }
         for (const [cls, data] of classes) {
-          if (data && data.facts.methods.has("alarm") && data.uses.size > 0) checkClass(cls, data);
+          if (data && data.uses.size > 0) checkClass(cls, data);
         }
       },
     };

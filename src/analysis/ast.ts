@@ -384,3 +384,35 @@ function holding(list: readonly (Node | null)[], pos: number): Node | undefined 
   }
   return undefined;
 }
+
+/**
+ * The innermost function or class whose source range holds offset `pos` (for an offset in a
+ * comment or between nodes: the innermost one around it), or undefined at module level. A descent
+ * from `root` choosing, at each level, the child that holds `pos`.
+ */
+export function innermostScopeAt(
+  root: Node,
+  pos: number,
+  visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
+): FunctionNode | ClassNode | undefined {
+  let found: FunctionNode | ClassNode | undefined;
+  let node: Node | undefined = root;
+  while (node) {
+    if (isFunction(node) || isClass(node)) found = node;
+    const keys = visitorKeys[node.type];
+    if (!keys) break;
+    let inner: Node | undefined;
+    for (const key of keys) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        inner = holding(child as (Node | null)[], pos);
+      } else if (child && typeof (child as Node).type === "string") {
+        const c = child as Node;
+        if (c.range[0] <= pos && pos < c.range[1]) inner = c;
+      }
+      if (inner) break;
+    }
+    node = inner;
+  }
+  return found;
+}

@@ -32,6 +32,8 @@ interface State {
 export const MAX_LIVE_SITES = 64;
 
 interface FunctionFlow {
+  /** False for a function where no handle can be (see `mayHoldHandles`): no site can happen there, nothing is kept. */
+  active: boolean;
   /** Segment states; created with the function's first site (before it, every state is empty). */
   states: Map<string, State> | undefined;
   /** The segments being visited (usually one or two: a small array beats a Set here). */
@@ -51,14 +53,15 @@ export class GateFlow {
 
   /** The code path listeners that keep the state; merge them into the rule's listeners. */
   readonly listeners: TSESLint.RuleListener = {
-    onCodePathStart: () => {
-      this.stack.push({ states: undefined, current: [], hasSites: false });
+    onCodePathStart: (_codePath: unknown, node: TSESTree.Node) => {
+      this.stack.push({ active: this.gate.model.mayHoldHandles(node), states: undefined, current: [], hasSites: false });
     },
     onCodePathEnd: () => {
       this.stack.pop();
     },
     onCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top()!;
+      if (!flow.active) return;
       flow.current.push(segment.id);
       // Until the function's first site every state is empty: none is kept (see `states`).
       const states = flow.states;
@@ -70,22 +73,23 @@ export class GateFlow {
     },
     onCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top();
-      if (flow) remove(flow.current, segment.id);
+      if (flow?.active) remove(flow.current, segment.id);
     },
     onUnreachableCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top()!;
+      if (!flow.active) return;
       flow.current.push(segment.id);
       flow.states?.set(segment.id, emptyState());
     },
     onUnreachableCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
       const flow = this.top();
-      if (flow) remove(flow.current, segment.id);
+      if (flow?.active) remove(flow.current, segment.id);
     },
     "AwaitExpression:exit": (node: TSESTree.AwaitExpression) => this.gateMayOpen(node),
     ForOfStatement: (node: TSESTree.ForOfStatement) => {
       if (node.await) this.gateMayOpen(node);
     },
-  } as TSESLint.RuleListener;
+  } as unknown as TSESLint.RuleListener;
 
   /** Whether the current function has registered any site (a cheap early exit for callers). */
   get active(): boolean {
@@ -95,7 +99,7 @@ export class GateFlow {
   /** A site happens here: from now on, gate-opening awaits are recorded against it. */
   addSite(id: number, supersedes?: (other: number) => boolean): void {
     const flow = this.top();
-    if (!flow) return;
+    if (!flow?.active) return;
     flow.hasSites = true;
     flow.states ??= new Map();
     for (const state of this.states()) {

@@ -21,7 +21,7 @@ const MAX_DEPTH = 4;
 const PROMISE_COMBINATORS = new Set(["all", "allSettled", "race", "any"]);
 
 export class GateModel {
-  private readonly model: DurableObjectModel;
+  readonly model: DurableObjectModel;
   private readonly functionVerdicts = new Map<FunctionNode, boolean>();
   private readonly inProgress = new Set<FunctionNode>();
   /** Set when a verdict was cut short by the depth bound (then it is not memoised). */

@@ -22,6 +22,7 @@ import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import {
   calledMethod,
   type ClassNode,
+  innermostScopeAt,
   type FunctionNode,
   type Node,
   isClass,
@@ -103,6 +104,10 @@ const HANDLE_METHODS: ReadonlySet<string> = new Set([
 const HANDLER_METHODS = new Set(["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError"]);
 /** Members only a `DurableObjectState` has: evidence that an untyped parameter is one. */
 const STATE_ONLY_MEMBERS = new Set(["storage", "blockConcurrencyWhile", "acceptWebSocket", "getWebSockets"]);
+/** A handle type named in the source: where a handle can come from. */
+const HANDLE_TYPE_NAMES = new RegExp(`\\b(?:${Object.keys(TYPE_KINDS).join("|")})\\b`, "g");
+/** A state-only member used (`.storage`, …): where an old module-style class may use its state. */
+const STATE_MEMBER_USE = new RegExp(`\\.\\s*(?:${[...STATE_ONLY_MEMBERS].join("|")})\\b`, "g");
 
 /** Facts about one class, computed once. */
 export interface ClassFacts {
@@ -155,6 +160,8 @@ export class DurableObjectModel {
   private readonly exprKinds = new Map<Node, Resolved | null>();
   private readonly variableKinds = new Map<TSESLint.Scope.Variable, Resolved | null>();
   private depth = 0;
+  /** Roots of the regions where a handle can exist (see `mayHoldHandles`); "all" for the whole file. */
+  private regionRoots: ReadonlySet<Node> | "all" | undefined;
   /** Classes being computed: results that depend on their partial facts are not cached. */
   private computing = 0;
 
@@ -181,8 +188,25 @@ export class DurableObjectModel {
     return this.types !== undefined;
   }
 
+  /**
+   * Whether code at `node` can see a Durable Object handle at all. A handle only comes from a
+   * source (a Durable Object class, a class or function where a handle type is named, a
+   * subclass of such a class) and only flows through variables and fields, which are lexically
+   * scoped: outside those regions nothing can resolve to a handle, so nothing there is resolved.
+   * The whole file is one region with type information, or when a handle type is named at
+   * module level.
+   */
+  mayHoldHandles(node: Node): boolean {
+    const roots = (this.regionRoots ??= this.findRegionRoots());
+    if (roots === "all") return true;
+    if (roots.size === 0) return false;
+    for (let n: Node | undefined = node; n; n = n.parent) if (roots.has(n)) return true;
+    return false;
+  }
+
   /** What Durable Object handle `expr` evaluates to, if provably one. */
   kindOf(expr: Node): HandleKind | undefined {
+    if (!this.mayHoldHandles(expr)) return undefined;
     const r = this.resolve(expr);
     return typeof r === "string" ? r : undefined;
   }
@@ -284,6 +308,64 @@ export class DurableObjectModel {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The region roots of `mayHoldHandles`, found without walking the file: the handle type names in
+   * the text (each marks the innermost function or class around it), the classes that extend a
+   * Durable Object base (found from the references of its import), the classes where a state's
+   * members are used (`.storage`, `.blockConcurrencyWhile`, …: candidates for the old module style,
+   * kept when they are Durable Objects), and every subclass of a root class.
+   */
+  private findRegionRoots(): ReadonlySet<Node> | "all" {
+    if (this.types) return "all";
+    const roots = new Set<Node>();
+    if (!this.mayContainStorage) return roots;
+    const { ast, text, visitorKeys } = this.sourceCode;
+    const classes: ClassNode[] = [];
+    const addClass = (cls: ClassNode): void => {
+      if (roots.has(cls)) return;
+      roots.add(cls);
+      classes.push(cls);
+    };
+    // 1. Handle type names: a parameter, variable, field or cast of that type. In a class, the
+    //    whole class: any of its methods can store the handle in a field.
+    for (const m of text.matchAll(HANDLE_TYPE_NAMES)) {
+      const scope = innermostScopeAt(ast, m.index, visitorKeys);
+      if (!scope) return "all";
+      const cls = enclosingClassOrSelf(scope);
+      if (cls) addClass(cls);
+      else roots.add(scope);
+    }
+    // 2. Subclasses of imported Durable Object bases.
+    for (const stmt of ast.body) {
+      if (stmt.type !== AST_NODE_TYPES.ImportDeclaration || !Object.hasOwn(this.bases, stmt.source.value)) continue;
+      for (const variable of this.sourceCode.getDeclaredVariables(stmt)) {
+        for (const ref of variable.references) {
+          const cls = extendedBy(ref.identifier);
+          if (cls) addClass(cls);
+        }
+      }
+    }
+    // 3. Old module style: classes that use a parameter as a state.
+    for (const m of text.matchAll(STATE_MEMBER_USE)) {
+      const scope = innermostScopeAt(ast, m.index, visitorKeys);
+      const cls = scope && enclosingClassOrSelf(scope);
+      if (cls && !roots.has(cls) && this.classOf(cls).isDurableObject) addClass(cls);
+    }
+    // 4. Subclasses of root classes inherit their fields.
+    for (let i = 0; i < classes.length; i++) {
+      const cls = classes[i];
+      const holder = cls.type === AST_NODE_TYPES.ClassDeclaration ? cls : cls.parent?.type === AST_NODE_TYPES.VariableDeclarator ? cls.parent : undefined;
+      if (!holder) continue;
+      for (const variable of this.sourceCode.getDeclaredVariables(holder)) {
+        for (const ref of variable.references) {
+          const sub = extendedBy(ref.identifier);
+          if (sub) addClass(sub);
+        }
+      }
+    }
+    return roots;
+  }
 
   private resolve(expr: Node): Resolved {
     const cached = this.exprKinds.get(expr);
@@ -579,6 +661,29 @@ export class DurableObjectModel {
       return undefined;
     }
   }
+}
+
+/** The class `scope` is or sits in, if any. */
+function enclosingClassOrSelf(scope: Node): ClassNode | undefined {
+  for (let n: Node | undefined = scope; n; n = n.parent) if (isClass(n)) return n;
+  return undefined;
+}
+
+/** The class whose `extends` clause `id` is (through `ns.Base` and TypeScript wrappers), if any. */
+function extendedBy(id: Node): ClassNode | undefined {
+  let n: Node = id;
+  for (let p: Node | undefined = n.parent; p; n = p, p = p.parent) {
+    if (isClass(p)) return p.superClass === n ? p : undefined;
+    const wraps =
+      (p.type === AST_NODE_TYPES.MemberExpression && p.object === n) ||
+      p.type === AST_NODE_TYPES.TSAsExpression ||
+      p.type === AST_NODE_TYPES.TSNonNullExpression ||
+      p.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+      p.type === AST_NODE_TYPES.TSTypeAssertion ||
+      p.type === AST_NODE_TYPES.ChainExpression;
+    if (!wraps) return undefined;
+  }
+  return undefined;
 }
 
 function kindOfType(type: TsType): HandleKind | undefined {

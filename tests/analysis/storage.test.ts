@@ -255,3 +255,64 @@ export async function f() {
     expect(kinds(code, true)).toEqual(["5:storage.put"]);
   });
 });
+
+/**
+ * Handles are only resolved inside the regions where one can exist (`mayHoldHandles`). These cases
+ * put the source of a handle in one place and its use in another, to show each kind of region
+ * reaches the use; and a look-alike outside every region, to show it is left alone.
+ */
+describe("storage resolution: regions where a handle can exist", () => {
+  it("a handle type named in one member makes the whole class a region", () => {
+    expect(
+      kinds(`export class Store {
+  constructor(private readonly storage: DurableObjectStorage) {}
+  async go() { await this.storage.get("a"); }
+}`),
+    ).toEqual(["3:storage.get"]);
+  });
+
+  it("a subclass inherits its base's fields, though it names no handle type itself", () => {
+    expect(
+      kinds(`class Base { constructor(protected storage: DurableObjectStorage) {} }
+class Sub extends Base { go() { return this.storage.get("a"); } }
+const Anon = class extends Sub { go2() { return this.storage.list(); } };
+class Sub2 extends Anon { go3() { return this.storage.delete("a"); } }`),
+    ).toEqual(["2:storage.get", "3:storage.list"]);
+  });
+
+  it("a local subclass of a Durable Object class, and a wrapped or namespaced base", () => {
+    expect(
+      kinds(`${DO}import * as cf from "cloudflare:workers";
+class A extends DurableObject {}
+class B extends A { go() { return this.ctx.storage.get("b"); } }
+class C extends (DurableObject as any) { go() { return this.ctx.storage.get("c"); } }
+class D extends cf.DurableObject { go() { return this.ctx.storage.get("d"); } }`),
+    ).toEqual(["4:storage.get", "5:storage.get", "6:storage.get"]);
+  });
+
+  it("a handle type named at module level makes the whole file a region", () => {
+    expect(
+      kinds(`declare const shared: DurableObjectStorage;
+const s = shared;
+export function f() { return s.get("a"); }`),
+    ).toEqual(["3:storage.get"]);
+  });
+
+  it("a typed parameter of a function outside any class: that function", () => {
+    expect(
+      kinds(`export function f(s: DurableObjectStorage) { const g = () => s.get("a"); return g; }
+export function h(s: { get(k: string): unknown }) { return s.get("a"); }`),
+    ).toEqual(["1:storage.get"]);
+  });
+
+  it("outside every region nothing is storage, whatever its name", () => {
+    expect(
+      kinds(`${DO}export class Room extends DurableObject { async m() { await this.ctx.storage.get("a"); } }
+export class Cache {
+  storage = new Map<string, number>();
+  get(k: string) { return this.storage.get(k); }
+}
+export function helper(storage: Map<string, number>) { return storage.get("a"); }`),
+    ).toEqual(["2:storage.get"]);
+  });
+});
