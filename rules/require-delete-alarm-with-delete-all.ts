@@ -68,31 +68,30 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
     if (!model.mayContainStorage) return {};
     const sourceCode = context.sourceCode;
     const candidates: Candidate[] = [];
-    /** Calls that hand the object or its storage to other code: directly (`field` undefined) or through `this.field.m()`. */
-    const handedOff: { method: FunctionNode; cls: ClassNode; field: string | undefined }[] = [];
+    /** Per method of a class with a `deleteAll()` to judge: its other calls, and the same-class methods it calls. */
+    const callsIn = new Map<FunctionNode, TSESTree.CallExpression[]>();
+    const calls = new Map<FunctionNode, Set<string>>();
+    /** Per method: whether it hands the object or its storage to other code (computed when asked). */
+    const handsOffCache = new Map<FunctionNode, boolean>();
 
-    /** Classes with a `deleteAll()` to judge: only their methods' calls matter. */
-    const candidateClasses = new Set<ClassNode>();
-
-    function noteDelegation(node: TSESTree.CallExpression): void {
-      const owner = ownerMethod(node);
-      if (!owner || !candidateClasses.has(owner.cls) || model.handleCall(node)) return;
-      const mc = methodCall(node);
-      const receiver = mc && unwrap(mc.receiver);
-      if (receiver?.type === AST_NODE_TYPES.ThisExpression) {
-        let set = calls.get(owner.method);
-        if (!set) calls.set(owner.method, (set = new Set()));
-        set.add(mc!.method);
-      } else if (
-        receiver?.type === AST_NODE_TYPES.MemberExpression &&
-        unwrap(receiver.object).type === AST_NODE_TYPES.ThisExpression
-      ) {
-        const field = memberName(receiver);
-        if (field !== undefined) handedOff.push({ method: owner.method, cls: owner.cls, field });
+    /** Whether `fn` hands the object or a handle to other code: as an argument, or through `this.field.m()` of a field built from them. */
+    function handsOff(fn: FunctionNode, cls: ClassNode): boolean {
+      let r = handsOffCache.get(fn);
+      if (r !== undefined) return r;
+      r = false;
+      for (const node of callsIn.get(fn) ?? []) {
+        if (model.handleCall(node)) continue;
+        const mc = methodCall(node);
+        const receiver = mc && unwrap(mc.receiver);
+        if (receiver?.type === AST_NODE_TYPES.MemberExpression && unwrap(receiver.object).type === AST_NODE_TYPES.ThisExpression) {
+          const field = memberName(receiver);
+          if (field !== undefined && delegateFields(cls).has(field)) r = true;
+        }
+        if (!r && node.arguments.some((a) => a.type !== AST_NODE_TYPES.SpreadElement && givesAway(a))) r = true;
+        if (r) break;
       }
-      if (node.arguments.some((a) => a.type !== AST_NODE_TYPES.SpreadElement && givesAway(a))) {
-        handedOff.push({ method: owner.method, cls: owner.cls, field: undefined });
-      }
+      handsOffCache.set(fn, r);
+      return r;
     }
     /** Whether `arg` is the object itself or one of its handles: whoever gets it can delete the alarm. */
     function givesAway(arg: TSESTree.Node): boolean {
@@ -104,8 +103,6 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
     const classesWithAlarms = new Set<ClassNode>();
     const methodsDeletingAlarm = new Set<FunctionNode>();
 
-    /** Same-class methods each method calls (`this.m()`), by name. */
-    const calls = new Map<FunctionNode, Set<string>>();
     /** Fields initialised from a call or `new` that was handed the object or a handle (`lifecycle = Lifecycle.install(this)`). */
     const delegates = new WeakMap<ClassNode, Set<string>>();
     const delegateFields = (cls: ClassNode): Set<string> => {
@@ -156,23 +153,36 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
         }
       },
       "Program:exit"() {
-        if (candidates.length === 0) return;
+        // Only classes that use alarms can leave one behind.
+        const judged = candidates.filter((c) => classesWithAlarms.has(c.cls) || model.classOf(c.cls).methods.has("alarm"));
+        if (judged.length === 0) return;
+        const candidateClasses = new Set(judged.map((c) => c.cls));
         for (const node of thisAssignments) {
           const owner = ownerMethod(node);
           const name = memberName(node.left as TSESTree.MemberExpression);
-          if (owner && name !== undefined) fieldAssignments.push({ cls: owner.cls, name, value: node.right });
+          if (owner && candidateClasses.has(owner.cls) && name !== undefined) fieldAssignments.push({ cls: owner.cls, name, value: node.right });
         }
-        for (const c of candidates) candidateClasses.add(c.cls);
-        for (const node of otherCalls) noteDelegation(node);
+        for (const node of otherCalls) {
+          const owner = ownerMethod(node);
+          if (!owner || !candidateClasses.has(owner.cls)) continue;
+          let list = callsIn.get(owner.method);
+          if (!list) callsIn.set(owner.method, (list = []));
+          list.push(node);
+          const mc = methodCall(node);
+          if (mc && unwrap(mc.receiver).type === AST_NODE_TYPES.ThisExpression) {
+            let set = calls.get(owner.method);
+            if (!set) calls.set(owner.method, (set = new Set()));
+            set.add(mc.method);
+          }
+        }
         // A method may delete the alarm if it calls deleteAlarm(), hands the object or its storage to other code,
-        // calls a method of a field built from them, or calls a same-class method that may.
-        for (const h of handedOff) {
-          if (h.field === undefined || delegateFields(h.cls).has(h.field)) methodsDeletingAlarm.add(h.method);
-        }
+        // calls a method of a field built from them, or calls a same-class method that may. Only the
+        // methods a judged `deleteAll()` reaches are looked at.
         const mayDelete = (fn: FunctionNode, cls: ClassNode, seen: Set<FunctionNode>): boolean => {
           if (methodsDeletingAlarm.has(fn)) return true;
           if (seen.has(fn)) return false;
           seen.add(fn);
+          if (handsOff(fn, cls)) return true;
           const methods = model.classOf(cls).methods;
           for (const name of calls.get(fn) ?? []) {
             const callee = methods.get(name);
@@ -180,11 +190,7 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
           }
           return false;
         };
-        const pending = candidates.filter(
-          (c) =>
-            !mayDelete(c.method, c.cls, new Set()) &&
-            (classesWithAlarms.has(c.cls) || model.classOf(c.cls).methods.has("alarm")),
-        );
+        const pending = judged.filter((c) => !mayDelete(c.method, c.cls, new Set()));
         if (pending.length === 0) return;
         const settings =
           options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined
