@@ -104,8 +104,8 @@ const HANDLE_METHODS: ReadonlySet<string> = new Set([
 const HANDLER_METHODS = new Set(["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError"]);
 /** Members only a `DurableObjectState` has: evidence that an untyped parameter is one. */
 const STATE_ONLY_MEMBERS = new Set(["storage", "blockConcurrencyWhile", "acceptWebSocket", "getWebSockets"]);
-/** The handle type names: where one is named, a handle can come from. */
-const TYPE_NAMES: readonly string[] = Object.keys(TYPE_KINDS);
+/** A handle type named in the source: where a handle can come from (one regular expression: one pass over the text). */
+const TYPE_NAME_PATTERN = new RegExp(`\\b(?:${Object.keys(TYPE_KINDS).join("|")})\\b`, "g");
 
 /** Facts about one class, computed once. */
 export interface ClassFacts {
@@ -328,9 +328,9 @@ export class DurableObjectModel {
   /**
    * The region roots of `mayHoldHandles`, found without walking the file: the handle type names in
    * the text (each marks the innermost function or class around it), the classes that extend a
-   * Durable Object base (found from the references of its import), the classes where a state's
-   * members are used (`.storage`, `.blockConcurrencyWhile`, …: candidates for the old module style,
-   * kept when they are Durable Objects), and every subclass of a root class.
+   * Durable Object base (found from the references of its import), the classes without a base
+   * class that are Durable Objects of the old module style (from the scope manager's class
+   * scopes), and every subclass of a root class.
    */
   private findRegionRoots(): ReadonlySet<Node> | "all" {
     if (this.types) return "all";
@@ -345,8 +345,8 @@ export class DurableObjectModel {
     };
     // 1. Handle type names: a parameter, variable, field or cast of that type. In a class, the
     //    whole class: any of its methods can store the handle in a field.
-    for (const at of wordsIn(text, TYPE_NAMES)) {
-      const scope = innermostScopeAt(ast, at, visitorKeys);
+    for (const m of text.matchAll(TYPE_NAME_PATTERN)) {
+      const scope = innermostScopeAt(ast, m.index, visitorKeys);
       if (!scope) return "all";
       const cls = enclosingClassOrSelf(scope);
       if (cls) addClass(cls);
@@ -362,11 +362,12 @@ export class DurableObjectModel {
         }
       }
     }
-    // 3. Old module style: classes that use a parameter as a state.
-    for (const at of wordsIn(text, STATE_ONLY_MEMBERS, true)) {
-      const scope = innermostScopeAt(ast, at, visitorKeys);
-      const cls = scope && enclosingClassOrSelf(scope);
-      if (cls && !roots.has(cls) && this.classOf(cls).isDurableObject) addClass(cls);
+    // 3. Old module style: classes without a base class that use a constructor parameter as a state.
+    const scopeManager = this.sourceCode.scopeManager;
+    if (!scopeManager) return "all";
+    for (const scope of scopeManager.scopes) {
+      const cls = scope.block as Node;
+      if (scope.type === "class" && isClass(cls) && !cls.superClass && !roots.has(cls) && this.classOf(cls).isDurableObject) addClass(cls);
     }
     // 4. Subclasses of root classes inherit their fields.
     for (let i = 0; i < classes.length; i++) {
@@ -677,31 +678,6 @@ export class DurableObjectModel {
       return undefined;
     }
   }
-}
-
-const isWordChar = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
-
-/**
- * The offsets of the whole-word occurrences of `words` in `text` (with `afterDot`, only those
- * preceded by `.` and optional whitespace: a member access), found with `indexOf`: much faster
- * than a regular expression with an alternation over a large file.
- */
-function wordsIn(text: string, words: Iterable<string>, afterDot = false): number[] {
-  const out: number[] = [];
-  for (const word of words) {
-    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
-      if (at > 0 && isWordChar(text.charCodeAt(at - 1))) continue;
-      if (at + word.length < text.length && isWordChar(text.charCodeAt(at + word.length))) continue;
-      if (afterDot) {
-        let i = at - 1;
-        while (i >= 0 && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i--;
-        if (text[i] !== ".") continue;
-      }
-      out.push(at);
-    }
-  }
-  return out;
 }
 
 /** The class `scope` is or sits in, if any. */
