@@ -77,7 +77,8 @@ export default createRule<[], MessageIds>({
   },
   create(context) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    // Only a class with its own `alarm()` method is reported: without the word, there is none.
+    if (!model.mayContainStorage || !context.sourceCode.text.includes("alarm")) return {};
     const sourceCode = context.sourceCode;
     /** Per class: its data, or null for a class that is not a Durable Object. */
     const classes = new Map<ClassNode, ClassData | null>();

@@ -182,9 +182,12 @@ export class GateFlow {
   }
 }
 
+/** Removes `id` from `list` in place (no `splice`, which allocates the array of what it removed). */
 function remove(list: string[], id: string): void {
   const i = list.lastIndexOf(id);
-  if (i >= 0) list.splice(i, 1);
+  if (i < 0) return;
+  for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j];
+  list.length--;
 }
 
 function emptyState(): State {
