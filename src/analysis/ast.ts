@@ -346,23 +346,29 @@ function assignmentAt(
   pos: number,
   visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
 ): TSESTree.AssignmentExpression | undefined {
-  let node: Node | undefined = root;
-  while (node) {
+  for (let node: Node | undefined = root; node; node = childHolding(node, pos, visitorKeys)) {
     if (isThisAssignment(node) && (node.left as TSESTree.MemberExpression).object.range[0] === pos) return node;
-    const keys = visitorKeys[node.type];
-    if (!keys) return undefined;
-    let inner: Node | undefined;
-    for (const key of keys) {
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) {
-        inner = holding(child as (Node | null)[], pos);
-      } else if (child && typeof (child as Node).type === "string") {
-        const c = child as Node;
-        if (c.range[0] <= pos && pos < c.range[1]) inner = c;
-      }
-      if (inner) break;
+  }
+  return undefined;
+}
+
+/** The child of `node` whose source range holds offset `pos`, if any. */
+function childHolding(
+  node: Node,
+  pos: number,
+  visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
+): Node | undefined {
+  const keys = visitorKeys[node.type];
+  if (!keys) return undefined;
+  for (const key of keys) {
+    const child = (node as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(child)) {
+      const inner = holding(child as (Node | null)[], pos);
+      if (inner) return inner;
+    } else if (child && typeof (child as Node).type === "string") {
+      const c = child as Node;
+      if (c.range[0] <= pos && pos < c.range[1]) return c;
     }
-    node = inner;
   }
   return undefined;
 }
@@ -396,23 +402,8 @@ export function innermostScopeAt(
   visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
 ): FunctionNode | ClassNode | undefined {
   let found: FunctionNode | ClassNode | undefined;
-  let node: Node | undefined = root;
-  while (node) {
+  for (let node: Node | undefined = root; node; node = childHolding(node, pos, visitorKeys)) {
     if (isFunction(node) || isClass(node)) found = node;
-    const keys = visitorKeys[node.type];
-    if (!keys) break;
-    let inner: Node | undefined;
-    for (const key of keys) {
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) {
-        inner = holding(child as (Node | null)[], pos);
-      } else if (child && typeof (child as Node).type === "string") {
-        const c = child as Node;
-        if (c.range[0] <= pos && pos < c.range[1]) inner = c;
-      }
-      if (inner) break;
-    }
-    node = inner;
   }
   return found;
 }
