@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { keyName, methodCall, unwrap } from "../src/analysis/ast.js";
+import { keyName, unwrap } from "../src/analysis/ast.js";
 import { getModel } from "../src/analysis/storage.js";
 
 const LIST_METHOD: ReadonlySet<string> = new Set(["list"]);
