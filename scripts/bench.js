@@ -622,6 +622,9 @@ function measureCase(c, { rounds, warmup, stats = true }) {
   };
 }
 
+/** The table cells of a `measureCase` result: no rules and all rules (median, range), the rules' time and its share. */
+const timingCells = (e) => [ms(e.none.median), range(e.none), ms(e.all.median), range(e.all), ms(e.ruleMs), pct(e.ruleMs / e.none.median)];
+
 /** Per-rule `stats` times (ms per file) for `config`, the minimum over `passes` (noise only adds). */
 function statsPerRule(config, c, passes, ids) {
   const files = repeat(c);
@@ -727,12 +730,7 @@ const scaling = [];
       `${e.methods} (${e.methods / base.methods}×)`,
       e.lines,
       e.reps,
-      ms(e.none.median),
-      range(e.none),
-      ms(e.all.median),
-      range(e.all),
-      ms(e.ruleMs),
-      pct(e.ruleMs / e.none.median),
+      ...timingCells(e),
       ratio(e.ruleRatioVs1x),
       prev ? (e.classes > 1 ? `${ratio(e.ruleRatioVsPrev)} vs one class` : `${ratio(e.ruleRatioVsPrev)} for ${e.sizeRatioVsPrev}×`) : "",
       ((1000 * e.ruleMs) / e.methods).toFixed(0),
@@ -782,12 +780,7 @@ section(`Scaling with the length of one function (${LONG.join(" → ")} blocks i
     `${e.size} blocks`,
     e.lines,
     e.reps,
-    ms(e.none.median),
-    range(e.none),
-    ms(e.all.median),
-    range(e.all),
-    ms(e.ruleMs),
-    pct(e.ruleMs / e.none.median),
+    ...timingCells(e),
     i > 0 ? `${ratio(e.ruleMs / results[i - 1].ruleMs)} for ${e.size / results[i - 1].size}×` : "",
     ((1000 * e.ruleMs) / e.size).toFixed(0),
     ms(e.statsSum),

@@ -20,6 +20,16 @@ async function addTwice(obj: ObjectRef): Promise<{ count: unknown; alarm: unknow
 
 const ITEMS = { "item:1": "apple", "item:2": "pear" };
 
+/** What a working BatchProcessor does: `addItem()` twice counts to 2 and sets the alarm once, 5 s ahead; `pendingItems()` lists the stored items. */
+async function expectCountsOnceAndLists(obj: ObjectRef): Promise<void> {
+  const { count, alarm, at } = await addTwice(obj);
+  expect(count).toBe(2);
+  expect(alarm).toBeGreaterThanOrEqual(at + 5000);
+  expect(alarm).toBeLessThan(Date.now() + 5000);
+  await obj.storage("put", ITEMS);
+  expect(value(await obj.call("pendingItems"))).toEqual(["apple", "pear"]);
+}
+
 export default define(() => {
   it("❌ addItem() stores \"[object Promise]1\" and never sets the alarm; pendingItems() throws", async () => {
     const obj = runtime().object("incorrect-0", "BatchProcessor");
@@ -38,12 +48,7 @@ export default define(() => {
   it("suggestions applied: counts, sets the alarm once, lists the items", async () => {
     const obj = runtime().object("suggested", "BatchProcessor");
     await obj.storage("put", "count", 0);
-    const { count, alarm, at } = await addTwice(obj);
-    expect(count).toBe(2);
-    expect(alarm).toBeGreaterThanOrEqual(at + 5000);
-    expect(alarm).toBeLessThan(Date.now() + 5000);
-    await obj.storage("put", ITEMS);
-    expect(value(await obj.call("pendingItems"))).toEqual(["apple", "pear"]);
+    await expectCountsOnceAndLists(obj);
     // What the suggestion does not add: a default for a missing key. `undefined + 1` is NaN.
     const fresh = runtime().object("suggested", "BatchProcessor");
     value(await fresh.call("addItem", "first"));
@@ -57,12 +62,7 @@ export default define(() => {
 
   it("✅ counts from nothing, sets the alarm once, lists the items, reads two keys together", async () => {
     const obj = runtime().object("correct-0", "BatchProcessor");
-    const { count, alarm, at } = await addTwice(obj);
-    expect(count).toBe(2);
-    expect(alarm).toBeGreaterThanOrEqual(at + 5000);
-    expect(alarm).toBeLessThan(Date.now() + 5000);
-    await obj.storage("put", ITEMS);
-    expect(value(await obj.call("pendingItems"))).toEqual(["apple", "pear"]);
+    await expectCountsOnceAndLists(obj);
     await obj.storage("put", { a: 1, b: 2 });
     expect(value(await obj.call("counts"))).toEqual([1, 2]);
     proof.fixed("b", "✅ `addItem()` twice on a new object: `count` 2, alarm set once, 5 s ahead; `pendingItems()` lists the items; `counts()` reads both keys");
