@@ -407,3 +407,61 @@ export function innermostScopeAt(
   }
   return found;
 }
+
+/** Wrappers a callee can sit in without changing the call: `a.m!()`, `(a.m as F)()`, `a?.m()`. */
+const CALLEE_WRAPPERS: ReadonlySet<string> = new Set([
+  AST_NODE_TYPES.TSNonNullExpression,
+  AST_NODE_TYPES.TSAsExpression,
+  AST_NODE_TYPES.TSSatisfiesExpression,
+  AST_NODE_TYPES.TSTypeAssertion,
+  AST_NODE_TYPES.ChainExpression,
+]);
+
+/**
+ * Every call `recv.name(…)` in `root` (optional chaining and type wrappers allowed, as
+ * `calledMethod` reads them) whose method is `name`, in the order a traversal enters them.
+ *
+ * Found from the text instead of by visiting every call: the method's name is spelled where the
+ * call is (`a.name(`, `a["name"](`, ``a[`name`](``), so a search of the text for the word, then
+ * one descent from `root` per match, finds them all. (A name written with Unicode escapes,
+ * `a.n\u0061me()`, is not found: a call nobody writes.)
+ */
+export function callsNamed(
+  root: Node,
+  text: string,
+  name: string,
+  visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
+): TSESTree.CallExpression[] {
+  const out: TSESTree.CallExpression[] = [];
+  const [start, end] = root.range;
+  for (let at = text.indexOf(name, start); at >= 0 && at < end; at = text.indexOf(name, at + name.length)) {
+    if (isIdentifierChar(text.charCodeAt(at - 1)) || isIdentifierChar(text.charCodeAt(at + name.length))) continue;
+    let node: Node | undefined = root;
+    for (let next = childHolding(node, at, visitorKeys); next; next = childHolding(node, at, visitorKeys)) node = next;
+    // The property: `name`, `"name"`, or the one quasi of `` `name` ``.
+    let property: Node = node;
+    if (property.type === AST_NODE_TYPES.TemplateElement) property = property.parent!;
+    const member = property.parent;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.property !== property) continue;
+    let callee: Node = member;
+    while (callee.parent && CALLEE_WRAPPERS.has(callee.parent.type)) callee = callee.parent;
+    const call = callee.parent;
+    if (call?.type === AST_NODE_TYPES.CallExpression && call.callee === callee && calledMethod(call) === name) out.push(call);
+  }
+  // Text order is the order of the method names; a traversal enters `a.m(x).m(y)`'s outer call first.
+  return out.sort((a, b) => a.range[0] - b.range[0] || b.range[1] - a.range[1]);
+}
+
+/** Whether a UTF-16 code unit can continue an identifier. */
+function isIdentifierChar(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 95 ||
+    code === 36 ||
+    (code > 127 && ID_CONTINUE.test(String.fromCharCode(code)))
+  );
+}
+
+const ID_CONTINUE = /[\p{ID_Continue}\u200c\u200d]/u;

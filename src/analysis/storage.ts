@@ -21,6 +21,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import {
   calledMethod,
+  callsNamed,
   type ClassNode,
   innermostScopeAt,
   type FunctionNode,
@@ -162,6 +163,8 @@ export class DurableObjectModel {
   private regionRoots: ReadonlySet<Node> | "all" | undefined;
   /** `mayHoldHandles` of each function and class asked about so far. */
   private readonly scopeVerdicts = new Map<Node, boolean>();
+  /** `callsOf` of each method name asked about so far. */
+  private readonly callsByName = new Map<string, readonly TSESTree.CallExpression[]>();
   /** Classes being computed: results that depend on their partial facts are not cached. */
   private computing = 0;
 
@@ -242,6 +245,21 @@ export class DurableObjectModel {
     const mc = methodCall(node)!;
     const kind = this.kindOf(mc.receiver);
     return kind ? { kind, method: mc.method, receiver: mc.receiver } : undefined;
+  }
+
+  /**
+   * Every call `recv.name(…)` in the file, in traversal order, found from the text (see
+   * `callsNamed`). A rule that judges only calls of a few methods, each on its own, reads them
+   * here instead of listening to every call of the file. Empty where no handle can be.
+   */
+  callsOf(name: string): readonly TSESTree.CallExpression[] {
+    let calls = this.callsByName.get(name);
+    if (!calls) {
+      const { ast, text, visitorKeys } = this.sourceCode;
+      calls = this.mayContainStorage ? callsNamed(ast, text, name, visitorKeys) : [];
+      this.callsByName.set(name, calls);
+    }
+    return calls;
   }
 
   /** The facts of a class (Durable Object or not). */
