@@ -41,27 +41,30 @@ export default createRule({
   },
   create(context) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    // Static SQL spells the pragma's name out in the file (in any letter case).
+    if (!model.mayContainStorage || !/user_version/i.test(context.sourceCode.text)) return {};
     const sourceCode = context.sourceCode;
     const findings: Finding[] = [];
     /** Each Durable Object class has its own database: where the migrations table is created, by class (or `null` outside classes). */
     const createsTable = new Set<ClassNode | null>();
 
-    return {
-      CallExpression(node) {
-        const call = model.handleCall(node, EXEC_METHOD);
-        if (call?.kind !== "sql" || call.method !== "exec" || node.arguments.length === 0) return;
-        const sql = staticSql(node.arguments[0], sourceCode);
-        if (!sql) return;
-        for (const stmt of sql.statements) {
-          if (statementKind(stmt) === "create" && writtenTable(stmt) === MIGRATIONS_TABLE) createsTable.add(ownerClass(node));
-          const pragma = pragmaInfo(stmt);
-          if (pragma?.name === "user_version") {
-            findings.push({ call: node, sql, stmt, pragma });
-          }
+    function collect(node: TSESTree.CallExpression): void {
+      const call = model.handleCall(node, EXEC_METHOD);
+      if (call?.kind !== "sql" || call.method !== "exec" || node.arguments.length === 0) return;
+      const sql = staticSql(node.arguments[0], sourceCode);
+      if (!sql) return;
+      for (const stmt of sql.statements) {
+        if (statementKind(stmt) === "create" && writtenTable(stmt) === MIGRATIONS_TABLE) createsTable.add(ownerClass(node));
+        const pragma = pragmaInfo(stmt);
+        if (pragma?.name === "user_version") {
+          findings.push({ call: node, sql, stmt, pragma });
         }
-      },
+      }
+    }
+
+    return {
       "Program:exit"() {
+        for (const node of model.callsOf("exec")) collect(node);
         for (const { call, sql, stmt, pragma } of findings) {
           // Each suggestion stands alone: unless this class already creates the table, it creates it first
           // (one `exec` runs every statement and returns the last one's rows).

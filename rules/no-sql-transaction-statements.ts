@@ -64,24 +64,26 @@ export default createRule<[], MessageIds>({
       });
     }
 
+    function collect(node: TSESTree.CallExpression): void {
+      const h = model.handleCall(node, EXEC_METHOD);
+      if (h?.kind !== "sql" || h.method !== "exec" || node.arguments.length === 0) return;
+      const sql = staticSql(node.arguments[0], sourceCode);
+      if (!sql) return;
+      for (const stmt of sql.statements) {
+        const kind = statementKind(stmt);
+        if (!TRANSACTION_KINDS.has(kind)) continue;
+        const parent = node.parent;
+        const alone =
+          sql.statements.length === 1 && parent?.type === AST_NODE_TYPES.ExpressionStatement && parent.expression === node
+            ? parent
+            : undefined;
+        found.push({ call: node, sql, stmt, kind, alone });
+      }
+    }
+
     return {
-      CallExpression(node) {
-        const h = model.handleCall(node, EXEC_METHOD);
-        if (h?.kind !== "sql" || h.method !== "exec" || node.arguments.length === 0) return;
-        const sql = staticSql(node.arguments[0], sourceCode);
-        if (!sql) return;
-        for (const stmt of sql.statements) {
-          const kind = statementKind(stmt);
-          if (!TRANSACTION_KINDS.has(kind)) continue;
-          const parent = node.parent;
-          const alone =
-            sql.statements.length === 1 && parent?.type === AST_NODE_TYPES.ExpressionStatement && parent.expression === node
-              ? parent
-              : undefined;
-          found.push({ call: node, sql, stmt, kind, alone });
-        }
-      },
       "Program:exit"() {
+        for (const node of model.callsOf("exec")) collect(node);
         const byStatement = new Map<Node, Found>();
         for (const f of found) if (f.alone) byStatement.set(f.alone, f);
         const paired = new Set<Found>();

@@ -410,43 +410,47 @@ export default createRule<[], MessageIds>({
       return `[${sourceCode.getText(member.property)}]`;
     }
 
-    return {
-      CallExpression(node) {
-        const h = model.handleCall(node, STORAGE_READ_METHODS);
-        if (!h || (h.kind !== "storage" && h.kind !== "txn") || !STORAGE_READ_METHODS.has(h.method)) return;
-        const use = useOf(node);
-        if (!use) return;
-        const method = h.method;
-        const place = awaitPlace(node);
-        const advice =
-          place === "async"
-            ? "`await` it"
-            : place === "sync"
-              ? "`await` it: make this function `async` (its callers then get a Promise), or read the value in an `async` caller and pass it in"
-              : "Read it with `await` inside an `async` function (`await` is not allowed here)";
-        const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-        const data = {
-          method,
-          advice,
-          operator: use.operator ?? "",
-          names: use.names ?? "",
-          access: use.member ? accessText(use.member) : "",
-          call: callText(node),
-        };
+    function check(node: TSESTree.CallExpression): void {
+      const h = model.handleCall(node, STORAGE_READ_METHODS);
+      if (!h || (h.kind !== "storage" && h.kind !== "txn") || !STORAGE_READ_METHODS.has(h.method)) return;
+      const use = useOf(node);
+      if (!use) return;
+      const method = h.method;
+      const place = awaitPlace(node);
+      const advice =
+        place === "async"
+          ? "`await` it"
+          : place === "sync"
+            ? "`await` it: make this function `async` (its callers then get a Promise), or read the value in an `async` caller and pass it in"
+            : "Read it with `await` inside an `async` function (`await` is not allowed here)";
+      const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
+      const data = {
+        method,
+        advice,
+        operator: use.operator ?? "",
+        names: use.names ?? "",
+        access: use.member ? accessText(use.member) : "",
+        call: callText(node),
+      };
 
-        const awaited = use.member && awaitOverMember(use.member);
-        if (awaited) {
-          const move = moveAwaitFix(awaited, node);
-          const fix = move ?? awaitFix(node);
-          if (fix) suggest.push({ messageId: move ? "suggestMoveAwait" : "suggestAwait", data, fix });
-          context.report({ node, messageId: "awaitedProperty", data, suggest });
-          return;
-        }
-        if (place === "async") {
-          const fix = awaitFix(node);
-          if (fix) suggest.push({ messageId: "suggestAwait", data, fix });
-        }
-        context.report({ node, messageId: use.messageId, data, suggest });
+      const awaited = use.member && awaitOverMember(use.member);
+      if (awaited) {
+        const move = moveAwaitFix(awaited, node);
+        const fix = move ?? awaitFix(node);
+        if (fix) suggest.push({ messageId: move ? "suggestMoveAwait" : "suggestAwait", data, fix });
+        context.report({ node, messageId: "awaitedProperty", data, suggest });
+        return;
+      }
+      if (place === "async") {
+        const fix = awaitFix(node);
+        if (fix) suggest.push({ messageId: "suggestAwait", data, fix });
+      }
+      context.report({ node, messageId: use.messageId, data, suggest });
+    }
+
+    return {
+      "Program:exit"() {
+        for (const name of STORAGE_READ_METHODS) for (const node of model.callsOf(name)) check(node);
       },
     };
   },

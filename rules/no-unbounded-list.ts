@@ -52,12 +52,13 @@ export default createRule<[], "unbounded" | "rangeOnly">({
     const model = getModel(context);
     if (!model.mayContainStorage) return {};
     return {
-      CallExpression(node) {
-        const call = model.handleCall(node, LIST_METHOD);
-        if (!call || call.method !== "list" || (call.kind !== "storage" && call.kind !== "txn")) return;
-        const bound = listBound(node);
-        if (!bound) return;
-        context.report({ node, messageId: bound.kind === "noLimit" && bound.ranged ? "rangeOnly" : "unbounded" });
+      "Program:exit"() {
+        for (const node of model.callsOf("list")) {
+          const call = model.handleCall(node, LIST_METHOD);
+          if (!call || call.method !== "list" || (call.kind !== "storage" && call.kind !== "txn")) continue;
+          const bound = listBound(node);
+          if (bound) context.report({ node, messageId: bound.kind === "noLimit" && bound.ranged ? "rangeOnly" : "unbounded" });
+        }
       },
     };
   },

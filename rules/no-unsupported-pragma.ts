@@ -1,3 +1,4 @@
+import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
 import { ALLOWED_PRAGMAS, type Denial, deniedStatement } from "../src/analysis/sql-authorizer.js";
 import type { PragmaInfo } from "../src/analysis/sql.js";
@@ -75,26 +76,31 @@ export default createRule({
   },
   create(context) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    // Every statement this rule reports starts with one of these words or names a `_cf_` table (any letter case).
+    if (!model.mayContainStorage || !/pragma|attach|detach|_cf_/i.test(context.sourceCode.text)) return {};
     const sourceCode = context.sourceCode;
 
+    function check(node: TSESTree.CallExpression): void {
+      const call = model.handleCall(node, EXEC_METHOD);
+      if (call?.kind !== "sql" || call.method !== "exec" || node.arguments.length === 0) return;
+      const arg = node.arguments[0];
+      const sql = staticSql(arg, sourceCode);
+      if (!sql) return;
+      for (const stmt of sql.statements) {
+        const denial = deniedStatement(stmt);
+        // `PRAGMA user_version` is `no-pragma-user-version`'s, which also offers the replacement.
+        if (!denial || (denial.kind === "pragma" && denial.pragma.name === "user_version")) continue;
+        const range = sourceRange(sql, stmt.start, stmt.end);
+        const loc = range
+          ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) }
+          : arg.loc;
+        context.report({ loc, ...message(denial) });
+      }
+    }
+
     return {
-      CallExpression(node) {
-        const call = model.handleCall(node, EXEC_METHOD);
-        if (call?.kind !== "sql" || call.method !== "exec" || node.arguments.length === 0) return;
-        const arg = node.arguments[0];
-        const sql = staticSql(arg, sourceCode);
-        if (!sql) return;
-        for (const stmt of sql.statements) {
-          const denial = deniedStatement(stmt);
-          // `PRAGMA user_version` is `no-pragma-user-version`'s, which also offers the replacement.
-          if (!denial || (denial.kind === "pragma" && denial.pragma.name === "user_version")) continue;
-          const range = sourceRange(sql, stmt.start, stmt.end);
-          const loc = range
-            ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) }
-            : arg.loc;
-          context.report({ loc, ...message(denial) });
-        }
+      "Program:exit"() {
+        for (const node of model.callsOf("exec")) check(node);
       },
     };
   },

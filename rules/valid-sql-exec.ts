@@ -140,11 +140,9 @@ export default createRule<[], MessageIds>({
     }
 
     return {
-      CallExpression(node) {
-        // `checkOne` looks at `.one()` calls only, which no handle has.
-        const call = model.handleCall(node, EXEC_METHOD);
-        if (call?.kind === "sql") checkExec(node);
-        else if (!call) checkOne(node);
+      "Program:exit"() {
+        for (const node of model.callsOf("exec")) if (model.handleCall(node, EXEC_METHOD)?.kind === "sql") checkExec(node);
+        for (const node of model.callsOf("one")) checkOne(node);
       },
       AwaitExpression(node) {
         if (!isCursorValue(model, node.argument)) return;
@@ -201,7 +199,6 @@ function parameterSlots(stmt: SqlStatement): number | undefined {
 }
 
 
-/** `sql.exec(…)` on a Durable Object SQL handle, or a `const` (or never reassigned `let`) holding one. */
 /** The `exec(…)` call whose cursor `expr` is (directly, or through a `const`). */
 function execBehind(model: DurableObjectModel, expr: Node, depth: number): TSESTree.CallExpression | undefined {
   const e = unwrap(expr, true);
