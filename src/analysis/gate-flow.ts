@@ -10,6 +10,9 @@
  *
  * Each segment state also carries a *taint* map — which local variables hold values derived
  * from which sites — for analyses that follow values (see stale-reads.ts).
+ *
+ * Which segments are being visited is kept once per file (`SegmentTracker`), whatever the number
+ * of flows (rules) on it; each flow keeps its own states.
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import type { GateModel } from "./gate.js";
@@ -31,77 +34,130 @@ interface State {
  */
 export const MAX_LIVE_SITES = 64;
 
-interface FunctionFlow {
+/** A function being visited, as every flow of the file shares it. */
+interface FunctionFrame {
   /** False for a function where no handle can be (see `mayHoldHandles`): no site can happen there, nothing is kept. */
   active: boolean;
-  /** Segment states; created with the function's first site (before it, every state is empty). */
-  states: Map<string, State> | undefined;
   /** The segments being visited (usually one or two: a small array beats a Set here). */
   current: string[];
-  hasSites: boolean;
+  /**
+   * Per flow (by its index): its segment states, created with its first site in the function
+   * (before it, every state is empty). Undefined while the flow has no site here.
+   */
+  flows: (Map<string, State> | undefined)[];
 }
 
-export const NO_SITES: ReadonlySet<number> = new Set();
-
-export class GateFlow {
+/**
+ * The code path bookkeeping of one file, kept once for all the flows on it (one per flow rule):
+ * ESLint then calls the segment listeners of one rule only, however many flow rules are on.
+ *
+ * The first flow created for a traversal gets the listeners; ESLint creates every rule before it
+ * traverses, and calls listeners in the order the rules were created, so the states are up to date
+ * whenever any flow's rule looks at them. A flow created while a traversal is marked as running
+ * belongs to a new one (the same AST linted again, or a traversal that threw): it starts over.
+ */
+class SegmentTracker {
+  readonly stack: FunctionFrame[] = [];
   private readonly gate: GateModel;
-  private readonly stack: FunctionFlow[] = [];
+  private flowCount = 0;
+  private traversing = false;
 
   constructor(gate: GateModel) {
     this.gate = gate;
   }
 
-  /** The code path listeners that keep the state; merge them into the rule's listeners. */
-  readonly listeners: TSESLint.RuleListener = {
+  /** Registers a flow: its index in each frame's `flows`, and the listeners its rule must return. */
+  attach(): { index: number; listeners: TSESLint.RuleListener } {
+    if (this.traversing) {
+      this.traversing = false;
+      this.flowCount = 0;
+      this.stack.length = 0;
+    }
+    const index = this.flowCount++;
+    return { index, listeners: index === 0 ? this.listeners : {} };
+  }
+
+  private readonly listeners = {
     onCodePathStart: (_codePath: unknown, node: TSESTree.Node) => {
-      this.stack.push({ active: this.gate.model.mayHoldHandles(node), states: undefined, current: [], hasSites: false });
+      if (node.type === AST_NODE_TYPES.Program) this.traversing = true;
+      this.stack.push({ active: this.gate.model.mayHoldHandles(node), current: [], flows: [] });
     },
-    onCodePathEnd: () => {
+    onCodePathEnd: (_codePath: unknown, node: TSESTree.Node) => {
       this.stack.pop();
+      if (node.type === AST_NODE_TYPES.Program) {
+        this.traversing = false;
+        this.flowCount = 0;
+      }
     },
     onCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
-      const flow = this.top()!;
-      if (!flow.active) return;
-      flow.current.push(segment.id);
-      // Until the function's first site every state is empty: none is kept (see `states`).
-      const states = flow.states;
-      if (!states) return;
-      const prev = segment.prevSegments;
-      // A straight-line continuation takes its predecessor's state over (nobody else reads it); forks and joins copy.
-      const only = prev.length === 1 && prev[0].nextSegments.length === 1 ? states.get(prev[0].id) : undefined;
-      states.set(segment.id, only ?? merge(prev.map((s) => states.get(s.id))));
+      const frame = this.stack[this.stack.length - 1];
+      if (!frame.active) return;
+      frame.current.push(segment.id);
+      const flows = frame.flows;
+      for (let i = 0; i < flows.length; i++) {
+        // Until a flow's first site every state is empty: none is kept (see `flows`).
+        const states = flows[i];
+        if (!states) continue;
+        const prev = segment.prevSegments;
+        // A straight-line continuation takes its predecessor's state over (nobody else reads it); forks and joins copy.
+        const only = prev.length === 1 && prev[0].nextSegments.length === 1 ? states.get(prev[0].id) : undefined;
+        states.set(segment.id, only ?? merge(prev.map((s) => states.get(s.id))));
+      }
     },
     onCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
-      const flow = this.top();
-      if (flow?.active) remove(flow.current, segment.id);
+      const frame = this.stack[this.stack.length - 1];
+      if (frame.active) remove(frame.current, segment.id);
     },
     onUnreachableCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
-      const flow = this.top()!;
-      if (!flow.active) return;
-      flow.current.push(segment.id);
-      flow.states?.set(segment.id, emptyState());
+      const frame = this.stack[this.stack.length - 1];
+      if (!frame.active) return;
+      frame.current.push(segment.id);
+      for (const states of frame.flows) states?.set(segment.id, emptyState());
     },
     onUnreachableCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
-      const flow = this.top();
-      if (flow?.active) remove(flow.current, segment.id);
-    },
-    "AwaitExpression:exit": (node: TSESTree.AwaitExpression) => this.gateMayOpen(node),
-    ForOfStatement: (node: TSESTree.ForOfStatement) => {
-      if (node.await) this.gateMayOpen(node);
+      const frame = this.stack[this.stack.length - 1];
+      if (frame.active) remove(frame.current, segment.id);
     },
   } as unknown as TSESLint.RuleListener;
+}
+
+const trackers = new WeakMap<GateModel, SegmentTracker>();
+
+export const NO_SITES: ReadonlySet<number> = new Set();
+
+export class GateFlow {
+  private readonly gate: GateModel;
+  private readonly tracker: SegmentTracker;
+  private readonly index: number;
+  /** The listeners that keep the state; merge them into the rule's listeners. */
+  readonly listeners: TSESLint.RuleListener;
+
+  constructor(gate: GateModel) {
+    this.gate = gate;
+    let tracker = trackers.get(gate);
+    if (!tracker) trackers.set(gate, (tracker = new SegmentTracker(gate)));
+    this.tracker = tracker;
+    const { index, listeners } = tracker.attach();
+    this.index = index;
+    this.listeners = {
+      ...listeners,
+      "AwaitExpression:exit": (node: TSESTree.AwaitExpression) => this.gateMayOpen(node),
+      ForOfStatement: (node: TSESTree.ForOfStatement) => {
+        if (node.await) this.gateMayOpen(node);
+      },
+    } as unknown as TSESLint.RuleListener;
+  }
 
   /** Whether the current function has registered any site (a cheap early exit for callers). */
   get active(): boolean {
-    return this.top()?.hasSites ?? false;
+    return this.top()?.flows[this.index] !== undefined;
   }
 
   /** A site happens here: from now on, gate-opening awaits are recorded against it. */
   addSite(id: number, supersedes?: (other: number) => boolean): void {
-    const flow = this.top();
-    if (!flow?.active) return;
-    flow.hasSites = true;
-    flow.states ??= new Map();
+    const frame = this.top();
+    if (!frame?.active) return;
+    frame.flows[this.index] ??= new Map();
     for (const state of this.states()) {
       if (supersedes) {
         for (const other of state.sites.keys()) {
@@ -161,22 +217,23 @@ export class GateFlow {
     }
   }
 
-  private top(): FunctionFlow | undefined {
-    return this.stack[this.stack.length - 1];
+  private top(): FunctionFrame | undefined {
+    return this.tracker.stack[this.tracker.stack.length - 1];
   }
 
   /**
-   * The states of the current segments. A segment that started before the function's first site
-   * has none kept: it is empty, and gets one here. (A segment with no state that a later segment
-   * merges from counts as empty too, which before the first site it is.)
+   * This flow's states of the current segments (none before its first site in the function). A
+   * segment that started before that site has none kept: it is empty, and gets one here. (A
+   * segment with no state that a later segment merges from counts as empty too, which before the
+   * first site it is.)
    */
   private *states(): Generator<State> {
-    const flow = this.top();
-    if (!flow) return;
-    for (const id of flow.current) {
-      flow.states ??= new Map();
-      let state = flow.states.get(id);
-      if (!state) flow.states.set(id, (state = emptyState()));
+    const frame = this.top();
+    const states = frame?.flows[this.index];
+    if (!frame || !states) return;
+    for (const id of frame.current) {
+      let state = states.get(id);
+      if (!state) states.set(id, (state = emptyState()));
       yield state;
     }
   }
@@ -234,14 +291,16 @@ export function union(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlyS
 
 /** Combines rule listeners: handlers for the same selector run in the order given. */
 export function mergeListeners(...parts: TSESLint.RuleListener[]): TSESLint.RuleListener {
-  const out: Record<string, (...args: never[]) => void> = {};
+  type Listener = (a?: unknown, b?: unknown, c?: unknown) => void;
+  const out: Record<string, Listener> = {};
   for (const part of parts) {
-    for (const [key, fn] of Object.entries(part) as [string, (...args: never[]) => void][]) {
+    for (const [key, fn] of Object.entries(part) as [string, Listener][]) {
       const prev = out[key];
+      // Listeners take at most three arguments (`onCodePathSegmentLoop`): no rest parameters, which allocate per call.
       out[key] = prev
-        ? (...args: never[]) => {
-            prev(...args);
-            fn(...args);
+        ? (a, b, c) => {
+            prev(a, b, c);
+            fn(a, b, c);
           }
         : fn;
     }

@@ -1,0 +1,85 @@
+/**
+ * The segment bookkeeping of the gate flow is kept once per file for both flow rules
+ * (`SegmentTracker` in gate-flow.ts): only the first flow rule created gets the code path
+ * listeners. These tests check that each rule reports the same with the other on (in either
+ * order) as alone, and that linting the same parsed file again starts over.
+ */
+import tsParser from "@typescript-eslint/parser";
+import { Linter, type SourceCode } from "eslint";
+import { describe, expect, it } from "vitest";
+import noCursorAfterAwait from "../../rules/no-cursor-after-await.js";
+import noUnsafeReadModifyWrite from "../../rules/no-unsafe-read-modify-write.js";
+
+const CODE = `import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async bump(url: string) {
+    const n = (await this.ctx.storage.get<number>("n")) ?? 0;
+    if (url) await fetch(url);
+    await this.ctx.storage.put("n", n + 1);
+  }
+  async rows(url: string) {
+    const cursor = this.ctx.storage.sql.exec("SELECT * FROM t");
+    const helper = async () => {
+      const m = (await this.ctx.storage.get<number>("m")) ?? 0;
+      await fetch(url);
+      await this.ctx.storage.put("m", m + 1);
+    };
+    await fetch(url);
+    for (const row of cursor) console.log(row);
+    await helper();
+  }
+  async fine() {
+    const n = (await this.ctx.storage.get<number>("n")) ?? 0;
+    await this.ctx.storage.put("n", n + 1);
+  }
+}
+`;
+
+const RULES = {
+  "no-cursor-after-await": noCursorAfterAwait,
+  "no-unsafe-read-modify-write": noUnsafeReadModifyWrite,
+} as const;
+type RuleName = keyof typeof RULES;
+
+function config(names: RuleName[]): Linter.Config[] {
+  return [
+    {
+      files: ["**/*.ts"],
+      languageOptions: { parser: tsParser as Linter.Parser },
+      plugins: { d: { rules: RULES as never } },
+      rules: Object.fromEntries(names.map((n) => [`d/${n}`, "error"])),
+    },
+  ];
+}
+
+const summary = (messages: Linter.LintMessage[]): string[] =>
+  messages.map((m) => `${m.ruleId} ${m.line}:${m.column} ${m.messageId}`).sort();
+
+describe("gate flow: one segment tracker for both flow rules", () => {
+  const linter = new Linter({ configType: "flat" });
+  const alone = (name: RuleName) => summary(linter.verify(CODE, config([name]), "counter.ts"));
+  const cursor = alone("no-cursor-after-await");
+  const rmw = alone("no-unsafe-read-modify-write");
+
+  it("each rule finds its own problems alone", () => {
+    expect(cursor).toEqual(["d/no-cursor-after-await 16:23 afterAwait"]);
+    expect(rmw).toEqual(["d/no-unsafe-read-modify-write 11:24 staleKey", "d/no-unsafe-read-modify-write 4:22 staleKey"]);
+  });
+
+  for (const order of [
+    ["no-cursor-after-await", "no-unsafe-read-modify-write"],
+    ["no-unsafe-read-modify-write", "no-cursor-after-await"],
+  ] as RuleName[][]) {
+    it(`both on (${order.join(" first, then ")}) report what each reports alone`, () => {
+      expect(summary(linter.verify(CODE, config(order), "counter.ts"))).toEqual([...cursor, ...rmw].sort());
+    });
+  }
+
+  it("linting the same parsed file again reports the same", () => {
+    const both = config(["no-cursor-after-await", "no-unsafe-read-modify-write"]);
+    const first = summary(linter.verify(CODE, both, "counter.ts"));
+    const sourceCode = linter.getSourceCode() as SourceCode;
+    expect(summary(linter.verify(sourceCode, both, "counter.ts"))).toEqual(first);
+    expect(summary(linter.verify(sourceCode, both, "counter.ts"))).toEqual(first);
+  });
+});
