@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { type Node, commentsIn, containsAwait, unwrap } from "../src/analysis/ast.js";
+import { type Node, commentsIn, containsAwait, isClass, isFunction, unwrap } from "../src/analysis/ast.js";
 import { atomicRegionOf } from "../src/analysis/regions.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
@@ -57,12 +57,16 @@ export default createRule<[], MessageIds>({
     const sourceCode = context.sourceCode;
     const reported = new WeakSet<Node>();
 
-    /** Reports each run of two or more awaited writes in a statement list (allocates nothing for a list without one). */
-    function scanList(statements: Node[]): void {
+    /**
+     * Reports each run of two or more awaited writes in a statement list (allocates nothing for a
+     * list without one). `known` is a write of the list already analysed, not to analyse again.
+     */
+    function scanList(statements: Node[], known?: AwaitedWrite): void {
       let run: AwaitedWrite[] | undefined;
       let contiguous = true;
       for (const stmt of statements) {
-        const write = stmt.type === AST_NODE_TYPES.ExpressionStatement ? awaitedWrite(model, stmt) : undefined;
+        const write =
+          stmt === known?.stmt ? known : stmt.type === AST_NODE_TYPES.ExpressionStatement ? awaitedWrite(model, stmt) : undefined;
         if (write) {
           (run ??= []).push(write);
         } else if (run && isNeutral(stmt, sourceCode)) {
@@ -99,49 +103,48 @@ export default createRule<[], MessageIds>({
       context.report({ node: run[0].awaitNode, messageId: "sequence", data: { count: String(run.length) }, suggest });
     }
 
-    /**
-     * The loops being visited, innermost last, each with the awaited writes and the other awaits
-     * of its own iterations (body, test, update; not those of nested loops or functions). A
-     * function or class is a `null` barrier: what is inside it does not run per iteration.
-     */
-    const frames: (LoopFrame | null)[] = [];
-    /** The `await`s of writes already counted as writes. */
-    const writeAwaits = new Set<Node>();
+    /** Per loop: the awaited writes and other awaits of its own iterations. Created when an await is seen in it. */
+    let loops: Map<LoopNode, LoopFrame> | undefined;
+    /** The statement lists already scanned for sequences (keyed by their parent node). */
+    let scanned: Set<Node> | undefined;
 
-    /** Whether `node` runs once per iteration of `loop` (in its body, test or update). */
-    function perIteration(loop: LoopNode, node: Node): boolean {
-      const inPart = (part: Node | null | undefined): boolean =>
-        !!part && part.range[0] <= node.range[0] && node.range[1] <= part.range[1];
-      return inPart(loop.body) || ("test" in loop && (inPart(loop.test) || ("update" in loop && inPart(loop.update))));
-    }
-
-    /** The innermost loop frame, when `node` runs once per iteration of it. */
-    function iterationOf(node: Node): LoopFrame | undefined {
-      const top = frames[frames.length - 1];
-      return top && perIteration(top.loop, node) ? top : undefined;
+    function frameOf(loop: LoopNode): LoopFrame {
+      loops ??= new Map();
+      let frame = loops.get(loop);
+      if (!frame) {
+        frame = { loop, writes: [], otherAwaits: 0 };
+        loops.set(loop, frame);
+      }
+      return frame;
     }
 
     /**
      * An await that is not one of the counted writes: it splits the batch of every loop it runs in
-     * per iteration, up to the nearest function (an inner loop's `fetch` runs in each outer iteration too).
+     * per iteration, up to the nearest function or class (an inner loop's `fetch` runs in each outer
+     * iteration too, and so does an await in an inner loop's head).
      */
     function otherAwait(node: Node): void {
-      for (let i = frames.length - 1; i >= 0; i--) {
-        const frame = frames[i];
-        if (!frame) return;
-        if (perIteration(frame.loop, node)) frame.otherAwaits++;
-        else return;
+      for (let p = node.parent; p && !isFunction(p) && !isClass(p); p = p.parent) {
+        if (isLoop(p) && perIteration(p, node)) frameOf(p).otherAwaits++;
       }
     }
 
-    function enterLoop(loop: LoopNode): void {
-      if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await) otherAwait(loop);
-      frames.push({ loop, writes: [], otherAwaits: 0 });
-    }
-
-    function exitLoop(): void {
-      const frame = frames.pop();
-      if (frame) checkLoop(frame);
+    /** An awaited write statement: scans its statement list once, and counts it for its innermost loop. */
+    function awaitedWriteStatement(write: AwaitedWrite): void {
+      const stmt = write.stmt;
+      const container = stmt.parent;
+      const list = statementList(container);
+      if (list && !scanned?.has(container)) {
+        (scanned ??= new Set()).add(container);
+        scanList(list, write);
+      }
+      for (let p: Node | undefined = container; p && !isFunction(p) && !isClass(p); p = p.parent) {
+        if (!isLoop(p)) continue;
+        // A statement inside a loop (with no function or class between) is always in its body.
+        if (perIteration(p, stmt)) frameOf(p).writes.push(write);
+        else otherAwait(write.awaitNode);
+        return;
+      }
     }
 
     function checkLoop({ loop, writes, otherAwaits }: LoopFrame): void {
@@ -165,57 +168,24 @@ export default createRule<[], MessageIds>({
       }
     }
 
-    const barrier = (): void => {
-      frames.push(null);
-    };
-    const leave = (): void => {
-      frames.pop();
-    };
-
+    // Only awaits matter: a sequence or a loop is reported for an awaited write, and is spoilt by
+    // another await. Everything else is found from the await's ancestors, so no listener runs on
+    // the frequent node types (blocks, statements, functions, loops).
     return {
-      Program(node) {
-        scanList(node.body);
-      },
-      BlockStatement(node) {
-        scanList(node.body);
-      },
-      StaticBlock(node) {
-        scanList(node.body);
-      },
-      SwitchCase(node) {
-        scanList(node.consequent);
-      },
-      ExpressionStatement(node) {
-        const frame = frames.length > 0 ? iterationOf(node) : undefined;
-        if (!frame) return;
-        const w = awaitedWrite(model, node);
-        if (!w) return;
-        frame.writes.push(w);
-        writeAwaits.add(w.awaitNode);
-      },
       AwaitExpression(node) {
-        if (frames.length > 0 && !writeAwaits.has(node)) otherAwait(node);
+        const stmt = node.parent;
+        const write = stmt.type === AST_NODE_TYPES.ExpressionStatement && stmt.expression === node ? awaitedWrite(model, stmt) : undefined;
+        if (write) awaitedWriteStatement(write);
+        else otherAwait(node);
       },
-      ForStatement: enterLoop,
-      ForInStatement: enterLoop,
-      ForOfStatement: enterLoop,
-      WhileStatement: enterLoop,
-      DoWhileStatement: enterLoop,
-      "ForStatement:exit": exitLoop,
-      "ForInStatement:exit": exitLoop,
-      "ForOfStatement:exit": exitLoop,
-      "WhileStatement:exit": exitLoop,
-      "DoWhileStatement:exit": exitLoop,
-      FunctionDeclaration: barrier,
-      FunctionExpression: barrier,
-      ArrowFunctionExpression: barrier,
-      ClassDeclaration: barrier,
-      ClassExpression: barrier,
-      "FunctionDeclaration:exit": leave,
-      "FunctionExpression:exit": leave,
-      "ArrowFunctionExpression:exit": leave,
-      "ClassDeclaration:exit": leave,
-      "ClassExpression:exit": leave,
+      ForOfStatement(node) {
+        // `for await` awaits once per iteration of every loop it runs in.
+        if (node.await) otherAwait(node);
+      },
+      "Program:exit"() {
+        if (!loops) return;
+        for (const frame of loops.values()) checkLoop(frame);
+      },
     };
   },
 });
@@ -231,6 +201,43 @@ interface LoopFrame {
   loop: LoopNode;
   writes: AwaitedWrite[];
   otherAwaits: number;
+}
+
+function isLoop(node: Node): node is LoopNode {
+  switch (node.type) {
+    case AST_NODE_TYPES.ForStatement:
+    case AST_NODE_TYPES.ForInStatement:
+    case AST_NODE_TYPES.ForOfStatement:
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Whether `node` lies within `part`. */
+function within(part: Node | null | undefined, node: Node): boolean {
+  return !!part && part.range[0] <= node.range[0] && node.range[1] <= part.range[1];
+}
+
+/** Whether `node` runs once per iteration of `loop` (in its body, test or update). */
+function perIteration(loop: LoopNode, node: Node): boolean {
+  return within(loop.body, node) || ("test" in loop && (within(loop.test, node) || ("update" in loop && within(loop.update, node))));
+}
+
+/** The statement list that a sequence of writes can be in: a program, block, static block or `case` body. */
+function statementList(parent: Node): Node[] | undefined {
+  switch (parent.type) {
+    case AST_NODE_TYPES.Program:
+    case AST_NODE_TYPES.BlockStatement:
+    case AST_NODE_TYPES.StaticBlock:
+      return parent.body;
+    case AST_NODE_TYPES.SwitchCase:
+      return parent.consequent;
+    default:
+      return undefined;
+  }
 }
 
 /** A single-key write to DO storage, awaited as a statement of its own, outside an atomic callback. */

@@ -44,6 +44,10 @@ runRuleTests("prefer-coalesced-writes", rule, {
       name: "an inner loop's gate-opening await runs in every outer iteration",
       code: method(`for (const it of items) {\n      for (const url of it.urls) await fetch(url);\n      await this.ctx.storage.put(it.id, it.value);\n    }`),
     },
+    {
+      name: "an await in an inner loop's head runs in every outer iteration",
+      code: method(`for (const it of items) {\n      for (const x of await this.load(it.id)) chunks.push(x);\n      await this.ctx.storage.put(it.id, it.value);\n    }`),
+    },
     { name: "an awaited write in a callback is one write per call", code: method(`items.forEach(async (it) => { await this.ctx.storage.put(it.id, it.value); });`) },
   ],
   invalid: [
