@@ -172,8 +172,10 @@ export default createRule<[], MessageIds>({
     }
 
     return {
-      MemberExpression(node) {
-        if (node.object.type !== AST_NODE_TYPES.ThisExpression) return;
+      // `this` is far rarer than member expressions; its `this.x` member is entered just before it.
+      ThisExpression(thisExpr) {
+        const node = thisExpr.parent;
+        if (node.type !== AST_NODE_TYPES.MemberExpression || node.object !== thisExpr) return;
         const name = memberName(node);
         if (name === undefined) return;
         const cls = thisClass(node);

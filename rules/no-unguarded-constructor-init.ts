@@ -53,21 +53,7 @@ export default createRule<[], MessageIds>({
     if (!model.mayContainStorage) return {};
     const sourceCode = context.sourceCode;
     const gate = getGateModel(model);
-    /** The functions being visited, innermost last: each Durable Object constructor as itself, any other function as null. */
-    const functions: (FunctionNode | null)[] = [];
     const loads = new Map<FunctionNode, MethodLoad | null>();
-
-    /** Whether `fn` is the constructor of a Durable Object class. */
-    function isDurableObjectConstructor(fn: FunctionNode): boolean {
-      const m = fn.parent;
-      return (
-        m?.type === AST_NODE_TYPES.MethodDefinition &&
-        m.kind === "constructor" &&
-        m.value === fn &&
-        isClass(m.parent.parent) &&
-        model.classOf(m.parent.parent).isDurableObject
-      );
-    }
 
     /**
      * The first `await` (or `for await`) in `fn`, before source offset `before`, that opens the input
@@ -202,33 +188,32 @@ export default createRule<[], MessageIds>({
       );
     }
 
-    const enter = (node: FunctionNode): void => {
-      functions.push(isDurableObjectConstructor(node) ? node : null);
-    };
-    const exit = (): void => {
-      functions.pop();
-    };
+    /** A call directly in the Durable Object constructor `fn` (not in a function or class nested in it). */
+    function checkCall(fn: FunctionNode, node: TSESTree.CallExpression): void {
+      const h = model.handleCall(node);
+      if (h) {
+        if (h.kind === "storage" && STORAGE_READ_METHODS.has(h.method)) checkStorageRead(fn, node, h.receiver);
+        return;
+      }
+      const callee = unwrap(node.callee);
+      if (callee.type === AST_NODE_TYPES.MemberExpression && unwrap(callee.object).type === AST_NODE_TYPES.ThisExpression) {
+        checkMethodCall(fn, node, callee);
+      }
+    }
 
     return {
-      // A stack of the functions being visited: the top is the function a call runs in.
-      FunctionDeclaration: enter,
-      FunctionExpression: enter,
-      ArrowFunctionExpression: enter,
-      "FunctionDeclaration:exit": exit,
-      "FunctionExpression:exit": exit,
-      "ArrowFunctionExpression:exit": exit,
-      CallExpression(node) {
-        const fn = functions[functions.length - 1];
-        if (!fn) return;
-        const h = model.handleCall(node);
-        if (h) {
-          if (h.kind === "storage" && STORAGE_READ_METHODS.has(h.method)) checkStorageRead(fn, node, h.receiver);
-          return;
-        }
-        const callee = unwrap(node.callee);
-        if (callee.type === AST_NODE_TYPES.MemberExpression && unwrap(callee.object).type === AST_NODE_TYPES.ThisExpression) {
-          checkMethodCall(fn, node, callee);
-        }
+      // One walk of each Durable Object constructor's body, instead of listeners on every function and call.
+      MethodDefinition(node) {
+        if (node.kind !== "constructor" || node.value.type !== AST_NODE_TYPES.FunctionExpression) return;
+        const fn = node.value;
+        const cls = node.parent.parent;
+        if (!fn.body || !isClass(cls) || !model.classOf(cls).isDurableObject) return;
+        walk(fn.body, sourceCode.visitorKeys, (n) => {
+          // Code in a nested function runs later; code in a nested class runs for that class.
+          if (isFunction(n) || isClass(n)) return false;
+          if (n.type === AST_NODE_TYPES.CallExpression) checkCall(fn, n);
+          return true;
+        });
       },
     };
   },

@@ -13,6 +13,8 @@ const C = (body: string, members = "") => `${DO}export class C extends DurableOb
 }`;
 /** A same-class async method that awaits a storage read and then sets `this.v`. */
 const LOAD = `\n  async load() { this.v = await this.ctx.storage.get("v"); }`;
+/** A same-class async method that awaits Workers KV (opening the input gate) before it sets `this.v` from storage. */
+const KV_LOAD = `\n  async load() {\n    const key = await this.env.CONFIG.get("key");\n    this.v = await this.ctx.storage.get(key ?? "v");\n  }`;
 const unguarded = (call: string, target = "`this.v`") => ({ call, target, awaited: "", line: "" });
 const suggest = (output: string, state = "ctx") => [{ messageId: "suggestBlockConcurrency" as const, data: { state }, output }];
 
@@ -40,6 +42,14 @@ runRuleTests("no-unguarded-constructor-init", rule, {
     { name: "the method sets state only inside its own blockConcurrencyWhile", code: C(`this.load();`, `\n  async load() { await this.ctx.blockConcurrencyWhile(async () => { this.v = await this.ctx.storage.get("v"); }); }`) },
     { name: "outside the constructor", code: C(``, `\n  async fetch() { this.ctx.storage.get("v").then((v) => { this.v = v; }); this.load(); return new Response(); }${LOAD}`) },
     { name: "a callback in the constructor runs later, not at construction", code: C(`const init = () => this.load();\n    setTimeout(init, 0);`, LOAD) },
+    {
+      name: "a class expression in the constructor: its field initialiser is not constructor code",
+      code: C(`const K = class { x = this.load(); };\n    void K;`, KV_LOAD),
+    },
+    {
+      name: "a class expression in the constructor: its static block is not constructor code",
+      code: C(`const K = class { static { this.load(); } };\n    void K;`, KV_LOAD),
+    },
     {
       name: "a class that is not a Durable Object",
       code: `export class Cache {\n  v: unknown;\n  constructor(storage: DurableObjectStorage) {\n    storage.get("v").then((v) => { this.v = v; });\n  }\n}`,
