@@ -3,7 +3,8 @@ import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
 import { type Node, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
 import { describeAwait, getGateModel } from "../src/analysis/gate.js";
-import { GateFlow, type Opener, mergeListeners } from "../src/analysis/gate-flow.js";
+import { GateFlow, type Opener } from "../src/analysis/gate-flow.js";
+import { mergeListeners } from "../src/analysis/listeners.js";
 import { CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "afterAwait" | "loopAwaits" | "suggestToArray";

@@ -1,5 +1,6 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
+import { mergeListeners } from "../src/analysis/listeners.js";
 import { type ClassNode, isClass } from "../src/analysis/ast.js";
 import { DYNAMIC, pragmaInfo, statementKind, writtenTable, type PragmaInfo, type SqlStatement } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
@@ -62,9 +63,10 @@ export default createRule({
       }
     }
 
-    return {
+    const calls = model.calls();
+    return mergeListeners(calls.listeners, {
       "Program:exit"() {
-        for (const node of model.callsOf("exec")) collect(node);
+        for (const node of calls.of("exec")) collect(node);
         for (const { call, sql, stmt, pragma } of findings) {
           // Each suggestion stands alone: unless this class already creates the table, it creates it first
           // (one `exec` runs every statement and returns the last one's rows).
@@ -105,7 +107,7 @@ export default createRule({
           });
         }
       },
-    };
+    });
   },
 });
 

@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
+import { mergeListeners } from "../src/analysis/listeners.js";
 import { type Node, commentsIn, containsAwait, indentOf, statementList } from "../src/analysis/ast.js";
 import { wrapStatements } from "../src/analysis/fix.js";
 import { type SqlStatement, type StatementKind, statementKind } from "../src/analysis/sql.js";
@@ -81,9 +82,10 @@ export default createRule<[], MessageIds>({
       }
     }
 
-    return {
+    const calls = model.calls();
+    return mergeListeners(calls.listeners, {
       "Program:exit"() {
-        for (const node of model.callsOf("exec")) collect(node);
+        for (const node of calls.of("exec")) collect(node);
         const byStatement = new Map<Node, Found>();
         for (const f of found) if (f.alone) byStatement.set(f.alone, f);
         const paired = new Set<Found>();
@@ -103,7 +105,7 @@ export default createRule<[], MessageIds>({
         }
         for (const f of found) if (!paired.has(f)) report(f);
       },
-    };
+    });
   },
 });
 

@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable, isParenthesized } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
+import { mergeListeners } from "../src/analysis/listeners.js";
 import { type Node, isFunction, memberName, statementList } from "../src/analysis/ast.js";
 import { getModel, STORAGE_READ_METHODS } from "../src/analysis/storage.js";
 
@@ -448,10 +449,11 @@ export default createRule<[], MessageIds>({
       context.report({ node, messageId: use.messageId, data, suggest });
     }
 
-    return {
+    const calls = model.calls();
+    return mergeListeners(calls.listeners, {
       "Program:exit"() {
-        for (const name of STORAGE_READ_METHODS) for (const node of model.callsOf(name)) check(node);
+        for (const name of STORAGE_READ_METHODS) for (const node of calls.of(name)) check(node);
       },
-    };
+    });
   },
 });

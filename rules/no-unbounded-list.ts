@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
+import { mergeListeners } from "../src/analysis/listeners.js";
 import { keyName, unwrap } from "../src/analysis/ast.js";
 import { getModel } from "../src/analysis/storage.js";
 
@@ -51,15 +52,16 @@ export default createRule<[], "unbounded" | "rangeOnly">({
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};
-    return {
+    const calls = model.calls();
+    return mergeListeners(calls.listeners, {
       "Program:exit"() {
-        for (const node of model.callsOf("list")) {
+        for (const node of calls.of("list")) {
           const call = model.handleCall(node, LIST_METHOD);
           if (!call || call.method !== "list" || (call.kind !== "storage" && call.kind !== "txn")) continue;
           const bound = listBound(node);
           if (bound) context.report({ node, messageId: bound.kind === "noLimit" && bound.ranged ? "rangeOnly" : "unbounded" });
         }
       },
-    };
+    });
   },
 });

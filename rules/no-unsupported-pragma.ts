@@ -1,5 +1,6 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
+import { mergeListeners } from "../src/analysis/listeners.js";
 import { ALLOWED_PRAGMAS, type Denial, deniedStatement } from "../src/analysis/sql-authorizer.js";
 import type { PragmaInfo } from "../src/analysis/sql.js";
 import { sourceRange, staticSql } from "../src/analysis/sql-text.js";
@@ -98,11 +99,12 @@ export default createRule({
       }
     }
 
-    return {
+    const calls = model.calls();
+    return mergeListeners(calls.listeners, {
       "Program:exit"() {
-        for (const node of model.callsOf("exec")) check(node);
+        for (const node of calls.of("exec")) check(node);
       },
-    };
+    });
   },
 });
 

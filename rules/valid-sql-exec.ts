@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable, isParenthesized } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
+import { mergeListeners } from "../src/analysis/listeners.js";
 import { type Node, calledMethod, methodCall, unwrap } from "../src/analysis/ast.js";
 import { DYNAMIC, type SqlStatement, alwaysOneRow, parameterInfo, tokenizeSql } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
@@ -139,10 +140,11 @@ export default createRule<[], MessageIds>({
       });
     }
 
-    return {
+    const calls = model.calls();
+    return mergeListeners(calls.listeners, {
       "Program:exit"() {
-        for (const node of model.callsOf("exec")) if (model.handleCall(node, EXEC_METHOD)?.kind === "sql") checkExec(node);
-        for (const node of model.callsOf("one")) checkOne(node);
+        for (const node of calls.of("exec")) if (model.handleCall(node, EXEC_METHOD)?.kind === "sql") checkExec(node);
+        for (const node of calls.of("one")) checkOne(node);
       },
       AwaitExpression(node) {
         if (!isCursorValue(model, node.argument)) return;
@@ -153,7 +155,7 @@ export default createRule<[], MessageIds>({
           suggest: fix ? [{ messageId: "suggestRemoveAwait", fix }] : [],
         });
       },
-    };
+    });
   },
 });
 

@@ -16,6 +16,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import type { GateModel } from "./gate.js";
+import { SharedListeners } from "./listeners.js";
 
 type Variable = TSESLint.Scope.Variable;
 export type Opener = TSESTree.AwaitExpression | TSESTree.ForOfStatement;
@@ -49,45 +50,35 @@ interface FunctionFrame {
 
 /**
  * The code path bookkeeping of one file, kept once for all the flows on it (one per flow rule):
- * ESLint then calls the segment listeners of one rule only, however many flow rules are on.
- *
- * The first flow created for a traversal gets the listeners; ESLint creates every rule before it
- * traverses, and calls listeners in the order the rules were created, so the states are up to date
- * whenever any flow's rule looks at them. A flow created while a traversal is marked as running
- * belongs to a new one (the same AST linted again, or a traversal that threw): it starts over.
+ * ESLint calls the segment listeners of one rule only (see `SharedListeners`), however many flow
+ * rules are on, and each flow keeps its own states in the frames.
  */
 class SegmentTracker {
   readonly stack: FunctionFrame[] = [];
   private readonly gate: GateModel;
   private flowCount = 0;
-  private traversing = false;
+  private readonly shared: SharedListeners;
 
   constructor(gate: GateModel) {
     this.gate = gate;
+    this.shared = new SharedListeners(this.listeners, () => {
+      this.flowCount = 0;
+      this.stack.length = 0;
+    });
   }
 
   /** Registers a flow: its index in each frame's `flows`, and the listeners its rule must return. */
   attach(): { index: number; listeners: TSESLint.RuleListener } {
-    if (this.traversing) {
-      this.traversing = false;
-      this.flowCount = 0;
-      this.stack.length = 0;
-    }
-    const index = this.flowCount++;
-    return { index, listeners: index === 0 ? this.listeners : {} };
+    const listeners = this.shared.claim();
+    return { index: this.flowCount++, listeners };
   }
 
   private readonly listeners = {
     onCodePathStart: (_codePath: unknown, node: TSESTree.Node) => {
-      if (node.type === AST_NODE_TYPES.Program) this.traversing = true;
       this.stack.push({ active: this.gate.model.mayHoldHandles(node), current: [], flows: [] });
     },
-    onCodePathEnd: (_codePath: unknown, node: TSESTree.Node) => {
+    onCodePathEnd: () => {
       this.stack.pop();
-      if (node.type === AST_NODE_TYPES.Program) {
-        this.traversing = false;
-        this.flowCount = 0;
-      }
     },
     onCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
       const frame = this.stack[this.stack.length - 1];
@@ -287,23 +278,4 @@ export function union(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlyS
   const out = new Set(a);
   for (const x of b) out.add(x);
   return out;
-}
-
-/** Combines rule listeners: handlers for the same selector run in the order given. */
-export function mergeListeners(...parts: TSESLint.RuleListener[]): TSESLint.RuleListener {
-  type Listener = (a?: unknown, b?: unknown, c?: unknown) => void;
-  const out: Record<string, Listener> = {};
-  for (const part of parts) {
-    for (const [key, fn] of Object.entries(part) as [string, Listener][]) {
-      const prev = out[key];
-      // Listeners take at most three arguments (`onCodePathSegmentLoop`): no rest parameters, which allocate per call.
-      out[key] = prev
-        ? (a, b, c) => {
-            prev(a, b, c);
-            fn(a, b, c);
-          }
-        : fn;
-    }
-  }
-  return out as TSESLint.RuleListener;
 }

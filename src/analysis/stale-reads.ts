@@ -19,7 +19,8 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type Node, isClass, isFunction, unwrap, walk } from "./ast.js";
 import { getGateModel } from "./gate.js";
-import { GateFlow, NO_SITES, type Opener, mergeListeners, union } from "./gate-flow.js";
+import { GateFlow, NO_SITES, type Opener, union } from "./gate-flow.js";
+import { mergeListeners } from "./listeners.js";
 import { atomicRegionOf } from "./regions.js";
 import { isUpsertOrReplace, mainVerb, readTables, writtenTable } from "./sql.js";
 import { staticSql } from "./sql-text.js";

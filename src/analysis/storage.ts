@@ -21,7 +21,6 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import {
   calledMethod,
-  callsNamed,
   type ClassNode,
   innermostScopeAt,
   type FunctionNode,
@@ -37,6 +36,7 @@ import {
   unwrap,
   walk,
 } from "./ast.js";
+import { SharedListeners } from "./listeners.js";
 
 /** What a Durable Object value is. */
 export type HandleKind = "state" | "storage" | "sql" | "txn" | "kv";
@@ -148,6 +148,43 @@ interface TsType {
   types?: TsType[];
 }
 
+/** The method names `calls()` indexes: every handle method, and the cursor's `one`. */
+const INDEXED_METHODS: ReadonlySet<string> = new Set([...HANDLE_METHODS, "one"]);
+
+export interface CallIndexClaim {
+  /** To return with the rule's own listeners (empty for every rule but the first). */
+  listeners: TSESLint.RuleListener;
+  /** The calls of method `name` (one of `INDEXED_METHODS`) in traversal order; complete from `Program:exit` on. */
+  of(name: string): readonly TSESTree.CallExpression[];
+}
+
+/** The calls of the indexed methods in one file, collected by one shared `CallExpression` listener. */
+class CallIndex {
+  private readonly byName = new Map<string, TSESTree.CallExpression[]>();
+  readonly shared: SharedListeners;
+
+  constructor() {
+    const byName = this.byName;
+    this.shared = new SharedListeners(
+      {
+        CallExpression: (node: TSESTree.CallExpression) => {
+          const name = calledMethod(node);
+          if (name === undefined || !INDEXED_METHODS.has(name)) return;
+          const list = byName.get(name);
+          if (list) list.push(node);
+          else byName.set(name, [node]);
+        },
+      } as TSESLint.RuleListener,
+      () => byName.clear(),
+    );
+  }
+
+  of(name: string): readonly TSESTree.CallExpression[] {
+    if (!INDEXED_METHODS.has(name)) throw new Error(`calls().of: "${name}" is not an indexed method name`);
+    return this.byName.get(name) ?? [];
+  }
+}
+
 export class DurableObjectModel {
   readonly sourceCode: Readonly<TSESLint.SourceCode>;
   /** False when the file cannot contain a handle (no mention of storage, state or DO types and no type info). */
@@ -163,8 +200,8 @@ export class DurableObjectModel {
   private regionRoots: ReadonlySet<Node> | "all" | undefined;
   /** `mayHoldHandles` of each function and class asked about so far. */
   private readonly scopeVerdicts = new Map<Node, boolean>();
-  /** `callsOf` of each method name asked about so far. */
-  private readonly callsByName = new Map<string, readonly TSESTree.CallExpression[]>();
+  /** The calls of handle methods, by name (see `calls`). */
+  private callIndex: CallIndex | undefined;
   /** Classes being computed: results that depend on their partial facts are not cached. */
   private computing = 0;
 
@@ -248,18 +285,15 @@ export class DurableObjectModel {
   }
 
   /**
-   * Every call `recv.name(…)` in the file, in traversal order, found from the text (see
-   * `callsNamed`). A rule that judges only calls of a few methods, each on its own, reads them
-   * here instead of listening to every call of the file. Empty where no handle can be.
+   * The calls `recv.m(…)` of the file whose method `m` is a handle method (or a cursor's `one`),
+   * by name, for a rule that judges each call on its own, wherever the traversal is: the rule
+   * returns `listeners` with its own, and reads `of(name)` from `Program:exit` on, when every call
+   * has been visited. For all such rules together ESLint calls one listener per call (see
+   * `SharedListeners`) instead of one per rule.
    */
-  callsOf(name: string): readonly TSESTree.CallExpression[] {
-    let calls = this.callsByName.get(name);
-    if (!calls) {
-      const { ast, text, visitorKeys } = this.sourceCode;
-      calls = this.mayContainStorage ? callsNamed(ast, text, name, visitorKeys) : [];
-      this.callsByName.set(name, calls);
-    }
-    return calls;
+  calls(): CallIndexClaim {
+    const index = (this.callIndex ??= new CallIndex());
+    return { listeners: index.shared.claim(), of: (name) => index.of(name) };
   }
 
   /** The facts of a class (Durable Object or not). */

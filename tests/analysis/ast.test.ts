@@ -2,15 +2,12 @@
  * `thisAssignmentsIn`: the `this.x = …` assignments of a class member, found from the tokens. Each
  * case is checked against the expected list and against a plain walk of the tree (the fallback
  * when a parser gives no tokens), with espree and with @typescript-eslint/parser.
- *
- * `callsNamed`: the calls of one method name, found from the text. Each case is checked against
- * the expected list and against what a `CallExpression` listener sees, in its order.
  */
 import tsParser from "@typescript-eslint/parser";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
-import { calledMethod, callsNamed, thisAssignmentsIn } from "../../src/analysis/ast.js";
+import { thisAssignmentsIn } from "../../src/analysis/ast.js";
 
 type Found = { tokens: string[]; walk: string[] };
 
@@ -59,24 +56,6 @@ function assignments(code: string, parser: "espree" | "ts"): Found[] {
   return out;
 }
 
-/** The calls of method `name` in `code`, as texts: by `callsNamed`, and as a `CallExpression` listener meets them. */
-function callsOf(code: string, parser: "espree" | "ts", name: string): { found: string[]; visited: string[] } {
-  const found: string[] = [];
-  const visited: string[] = [];
-  probe(code, parser, (context) => {
-    const sourceCode = context.sourceCode as unknown as TSESLint.SourceCode;
-    return {
-      CallExpression(node: TSESTree.CallExpression) {
-        if (calledMethod(node) === name) visited.push(sourceCode.getText(node));
-      },
-      "Program:exit"(program: TSESTree.Program) {
-        for (const call of callsNamed(program, sourceCode.text, name, sourceCode.visitorKeys)) found.push(sourceCode.getText(call));
-      },
-    };
-  });
-  return { found, visited };
-}
-
 const cases: { name: string; code: string; expected: string[][]; tsOnly?: boolean }[] = [
   {
     name: "every assignment operator, computed and private members, in source order",
@@ -120,49 +99,6 @@ describe("thisAssignmentsIn", () => {
         const found = assignments(c.code, parser);
         expect(found.map((f) => f.tokens)).toEqual(c.expected);
         expect(found.map((f) => f.walk)).toEqual(c.expected);
-      });
-    }
-  }
-});
-
-const callCases: { name: string; code: string; expected: string[]; tsOnly?: boolean }[] = [
-  {
-    name: "plain, optional, computed by string and by template, parenthesised",
-    code: "a.exec(1); a?.exec(2); a['exec'](3); a[`exec`](4); (a.exec)(5); a?.b.exec(6);",
-    expected: ["a.exec(1)", "a?.exec(2)", "a['exec'](3)", "a[`exec`](4)", "(a.exec)(5)", "a?.b.exec(6)"],
-  },
-  {
-    name: "the word elsewhere: strings, comments, longer names, bare calls, private names, super, a member that is not called",
-    code:
-      "const s = 'exec'; // a.exec(0)\n/* b.exec(0) */ execute(); a.execute(); a.reexec(); exec(); a.exec; " +
-      "class A extends B { #exec() {} m() { this.#exec(); super.exec(); } } x = { exec() {} }; f(a.exec);",
-    expected: [],
-  },
-  {
-    name: "chains and nested calls, in the order a traversal enters them",
-    code: "a.exec(b.exec(1)).exec(2); c.exec(`${d.exec(3)}`);",
-    expected: ["a.exec(b.exec(1)).exec(2)", "a.exec(b.exec(1))", "b.exec(1)", "c.exec(`${d.exec(3)}`)", "d.exec(3)"],
-  },
-  {
-    name: "space before the name, including a non-ASCII space",
-    code: "a. exec(1); a.\u00a0exec(2); a\n  .exec(3);",
-    expected: ["a. exec(1)", "a.\u00a0exec(2)", "a\n  .exec(3)"],
-  },
-  {
-    name: "TypeScript: non-null, cast and type-argument callees",
-    code: "a.exec!(1); (a.exec as F)(2); (a.exec satisfies F)(3); a.exec<T>(4); (<F>a.exec)(5);",
-    expected: ["a.exec!(1)", "(a.exec as F)(2)", "(a.exec satisfies F)(3)", "a.exec<T>(4)", "(<F>a.exec)(5)"],
-    tsOnly: true,
-  },
-];
-
-describe("callsNamed", () => {
-  for (const c of callCases) {
-    for (const parser of c.tsOnly ? (["ts"] as const) : (["espree", "ts"] as const)) {
-      it(`${c.name} (${parser})`, () => {
-        const { found, visited } = callsOf(c.code, parser, "exec");
-        expect(found).toEqual(c.expected);
-        expect(visited).toEqual(c.expected);
       });
     }
   }
