@@ -79,6 +79,10 @@ export default createRule<[], MessageIds>({
     const model = getModel(context);
     // Only a class with its own `alarm()` method is reported: without the word, there is none.
     if (!model.mayContainStorage || !context.sourceCode.text.includes("alarm")) return {};
+    const alarmClasses = model.durableObjectClasses().filter((c) => model.classOf(c).methods.has("alarm"));
+    if (alarmClasses.length === 0) return {};
+    /** Whether `node` is in a Durable Object class with its own `alarm()`: nothing elsewhere can be reported (a range test, no climb). */
+    const inAlarmClass = (node: Node): boolean => alarmClasses.some((c) => c.range[0] <= node.range[0] && node.range[1] <= c.range[1]);
     const sourceCode = context.sourceCode;
     /** Per class: its data, or null for a class that is not a Durable Object. */
     const classes = new Map<ClassNode, ClassData | null>();
@@ -174,6 +178,7 @@ export default createRule<[], MessageIds>({
     return {
       // `this` is far rarer than member expressions; its `this.x` member is entered just before it.
       ThisExpression(thisExpr) {
+        if (!inAlarmClass(thisExpr)) return;
         const node = thisExpr.parent;
         if (node.type !== AST_NODE_TYPES.MemberExpression || node.object !== thisExpr) return;
         const name = memberName(node);
@@ -211,7 +216,7 @@ export default createRule<[], MessageIds>({
       CallExpression(node) {
         // Only calls in a Durable Object class can fill, cache, schedule or write its fields.
         const name = calledMethod(node);
-        if (name === undefined || !WATCHED_METHODS.has(name)) return;
+        if (name === undefined || !WATCHED_METHODS.has(name) || !inAlarmClass(node)) return;
         const cls = enclosingClass(node);
         if (!cls || !dataFor(cls)) return;
         const h = model.handleCall(node, WATCHED_METHODS);
@@ -599,16 +604,16 @@ function isSelfAppendOperand(base: Node, name: string): boolean {
   );
 }
 
-/**
- * The class member code at `node` runs in. Walks out through arrow functions (and, with
- * `throughFunctions`, through any nested function: a call in a callback still runs for the method).
- */
 /** The nearest class around `node`. */
 function enclosingClass(node: Node): ClassNode | undefined {
   for (let n = node.parent; n; n = n.parent) if (isClass(n)) return n;
   return undefined;
 }
 
+/**
+ * The class member code at `node` runs in. Walks out through arrow functions (and, with
+ * `throughFunctions`, through any nested function: a call in a callback still runs for the method).
+ */
 function ownerOf(node: Node, throughFunctions = false): Owner | undefined {
   let child: Node = node;
   for (let n = node.parent; n; child = n, n = n.parent) {

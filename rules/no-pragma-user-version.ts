@@ -42,8 +42,7 @@ export default createRule({
   },
   create(context) {
     const model = getModel(context);
-    // Static SQL spells the pragma's name out in the file (in any letter case).
-    if (!model.mayContainStorage || !/user_version/i.test(context.sourceCode.text)) return {};
+    if (!model.mayContainStorage) return {};
     const sourceCode = context.sourceCode;
     const findings: Finding[] = [];
     /** Each Durable Object class has its own database: where the migrations table is created, by class (or `null` outside classes). */

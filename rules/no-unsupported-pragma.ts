@@ -77,8 +77,7 @@ export default createRule({
   },
   create(context) {
     const model = getModel(context);
-    // Every statement this rule reports starts with one of these words or names a `_cf_` table (any letter case).
-    if (!model.mayContainStorage || !/pragma|attach|detach|_cf_/i.test(context.sourceCode.text)) return {};
+    if (!model.mayContainStorage) return {};
     const sourceCode = context.sourceCode;
 
     function check(node: TSESTree.CallExpression): void {

@@ -202,6 +202,7 @@ export class DurableObjectModel {
   private readonly scopeVerdicts = new Map<Node, boolean>();
   /** The calls of handle methods, by name (see `calls`). */
   private callIndex: CallIndex | undefined;
+  private doClasses: readonly ClassNode[] | undefined;
   /** Classes being computed: results that depend on their partial facts are not cached. */
   private computing = 0;
 
@@ -294,6 +295,24 @@ export class DurableObjectModel {
   calls(): CallIndexClaim {
     const index = (this.callIndex ??= new CallIndex());
     return { listeners: index.shared.claim(), of: (name) => index.of(name) };
+  }
+
+  /** The classes of the file that are Durable Objects, in source order: from the scope manager's class scopes, without a walk. */
+  durableObjectClasses(): readonly ClassNode[] {
+    if (!this.doClasses) {
+      const classes: ClassNode[] = [];
+      const scopeManager = this.sourceCode.scopeManager;
+      if (scopeManager) {
+        for (const scope of scopeManager.scopes) if (scope.type === "class" && isClass(scope.block as Node)) classes.push(scope.block as ClassNode);
+      } else {
+        walk(this.sourceCode.ast, this.sourceCode.visitorKeys, (n) => {
+          if (isClass(n)) classes.push(n);
+          return true;
+        });
+      }
+      this.doClasses = classes.filter((c) => this.classOf(c).isDurableObject);
+    }
+    return this.doClasses;
   }
 
   /** The facts of a class (Durable Object or not). */
