@@ -79,7 +79,8 @@ export default createRule<[], MessageIds>({
     const model = getModel(context);
     // Only a class with its own `alarm()` method is reported: without the word, there is none.
     if (!model.mayContainStorage || !context.sourceCode.text.includes("alarm")) return {};
-    const alarmClasses = model.durableObjectClasses().filter((c) => model.classOf(c).methods.has("alarm"));
+    // Only a Durable Object class with its own `alarm()` can be reported (looked for by name first: most classes have none).
+    const alarmClasses = model.classes().filter((c) => declaresAlarm(c) && model.classOf(c).isDurableObject && model.classOf(c).methods.has("alarm"));
     if (alarmClasses.length === 0) return {};
     /** Whether `node` is in a Durable Object class with its own `alarm()`: nothing elsewhere can be reported (a range test, no climb). */
     const inAlarmClass = (node: Node): boolean => alarmClasses.some((c) => c.range[0] <= node.range[0] && node.range[1] <= c.range[1]);
@@ -601,6 +602,13 @@ function isSelfAppendOperand(base: Node, name: string): boolean {
     a.right === top &&
     isThisMember(a.left, name) &&
     selfAppend(value, name) !== undefined
+  );
+}
+
+/** Whether a class body declares an instance member named `alarm`, a method or a field (a cheap test before the class's facts). */
+function declaresAlarm(cls: ClassNode): boolean {
+  return cls.body.body.some(
+    (m) => (m.type === AST_NODE_TYPES.MethodDefinition || m.type === AST_NODE_TYPES.PropertyDefinition) && !m.static && keyName(m.key, m.computed) === "alarm",
   );
 }
 

@@ -202,7 +202,7 @@ export class DurableObjectModel {
   private readonly scopeVerdicts = new Map<Node, boolean>();
   /** The calls of handle methods, by name (see `calls`). */
   private callIndex: CallIndex | undefined;
-  private doClasses: readonly ClassNode[] | undefined;
+  private allClasses: readonly ClassNode[] | undefined;
   /** Classes being computed: results that depend on their partial facts are not cached. */
   private computing = 0;
 
@@ -297,9 +297,9 @@ export class DurableObjectModel {
     return { listeners: index.shared.claim(), of: (name) => index.of(name) };
   }
 
-  /** The classes of the file that are Durable Objects, in source order: from the scope manager's class scopes, without a walk. */
-  durableObjectClasses(): readonly ClassNode[] {
-    if (!this.doClasses) {
+  /** Every class of the file: from the scope manager's class scopes, without a walk. */
+  classes(): readonly ClassNode[] {
+    if (!this.allClasses) {
       const classes: ClassNode[] = [];
       const scopeManager = this.sourceCode.scopeManager;
       if (scopeManager) {
@@ -310,9 +310,9 @@ export class DurableObjectModel {
           return true;
         });
       }
-      this.doClasses = classes.filter((c) => this.classOf(c).isDurableObject);
+      this.allClasses = classes;
     }
-    return this.doClasses;
+    return this.allClasses;
   }
 
   /** The facts of a class (Durable Object or not). */

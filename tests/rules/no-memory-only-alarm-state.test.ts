@@ -300,6 +300,11 @@ export class Pool extends DurableObject {
       errors: [report("pending", "addItem", 4, 3, 10)],
     },
     {
+      name: "alarm() as an arrow-function field",
+      code: batch(`this.pending.push(item);\n    ${SCHEDULE}`, DRAIN).replace("async alarm() {", "alarm = async () => {").replace(/\n  }\n}$/, "\n  };\n}"),
+      errors: [report("pending", "addItem", 3, 3, 10)],
+    },
+    {
       name: "the fill method stores something else, not the item",
       code: batch(`this.pending.push(item);\n    await this.ctx.storage.put("lastSeen", Date.now());\n    ${SCHEDULE}`, DRAIN),
       errors: [report("pending", "addItem", 3, 3, 10)],
