@@ -82,7 +82,7 @@ export default createRule<[], MessageIds>({
       }
     }
 
-    const calls = model.calls();
+    const calls = model.calls(["exec"]);
     return mergeListeners(calls.listeners, {
       "Program:exit"() {
         for (const node of calls.of("exec")) collect(node);

@@ -449,7 +449,7 @@ export default createRule<[], MessageIds>({
       context.report({ node, messageId: use.messageId, data, suggest });
     }
 
-    const calls = model.calls();
+    const calls = model.calls([...STORAGE_READ_METHODS]);
     return mergeListeners(calls.listeners, {
       "Program:exit"() {
         for (const name of STORAGE_READ_METHODS) for (const node of calls.of(name)) check(node);

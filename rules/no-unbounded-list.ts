@@ -52,7 +52,7 @@ export default createRule<[], "unbounded" | "rangeOnly">({
   create(context) {
     const model = getModel(context);
     if (!model.mayContainStorage) return {};
-    const calls = model.calls();
+    const calls = model.calls(["list"]);
     return mergeListeners(calls.listeners, {
       "Program:exit"() {
         for (const node of calls.of("list")) {

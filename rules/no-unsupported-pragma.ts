@@ -98,7 +98,7 @@ export default createRule({
       }
     }
 
-    const calls = model.calls();
+    const calls = model.calls(["exec"]);
     return mergeListeners(calls.listeners, {
       "Program:exit"() {
         for (const node of calls.of("exec")) check(node);

@@ -157,12 +157,19 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
         const judged = candidates.filter((c) => classesWithAlarms.has(c.cls) || model.classOf(c.cls).methods.has("alarm"));
         if (judged.length === 0) return;
         const candidateClasses = new Set(judged.map((c) => c.cls));
+        // A range test first: most calls of a file are outside the few classes judged.
+        const inCandidate = (node: TSESTree.Node): boolean => {
+          for (const cls of candidateClasses) if (cls.range[0] <= node.range[0] && node.range[1] <= cls.range[1]) return true;
+          return false;
+        };
         for (const node of thisAssignments) {
+          if (!inCandidate(node)) continue;
           const owner = ownerMethod(node);
           const name = memberName(node.left as TSESTree.MemberExpression);
           if (owner && candidateClasses.has(owner.cls) && name !== undefined) fieldAssignments.push({ cls: owner.cls, name, value: node.right });
         }
         for (const node of otherCalls) {
+          if (!inCandidate(node)) continue;
           const owner = ownerMethod(node);
           if (!owner || !candidateClasses.has(owner.cls)) continue;
           let list = callsIn.get(owner.method);

@@ -140,7 +140,7 @@ export default createRule<[], MessageIds>({
       });
     }
 
-    const calls = model.calls();
+    const calls = model.calls(["exec", "one"]);
     return mergeListeners(calls.listeners, {
       "Program:exit"() {
         for (const node of calls.of("exec")) if (model.handleCall(node, EXEC_METHOD)?.kind === "sql") checkExec(node);

@@ -281,16 +281,22 @@ interface TokenLike {
 /**
  * The assignments to a member of `this` (`this.x = …`, `this[k] ??= …`, `this.#x += …`) in `root`,
  * in source order, not counting those inside nested non-arrow functions and classes (where `this`
- * is another object). Found from the file's tokens, not by walking `root`: only the few places
- * where `this` is followed by a member and an assignment operator are looked up in the tree.
+ * is another object). Found from the text and the tokens, not by walking `root`: a search for the
+ * word `this`, then only the places where it is followed by a member and an assignment operator are
+ * looked up in the tree.
  */
 export function thisAssignmentsIn(
   root: Node,
-  sourceCode: { ast: { tokens?: readonly TokenLike[] }; visitorKeys: Readonly<Record<string, readonly string[] | undefined>> },
+  sourceCode: {
+    text?: string;
+    ast: { tokens?: readonly TokenLike[] };
+    visitorKeys: Readonly<Record<string, readonly string[] | undefined>>;
+  },
 ): TSESTree.AssignmentExpression[] {
+  const { text } = sourceCode;
   const tokens = sourceCode.ast.tokens;
   const out: TSESTree.AssignmentExpression[] = [];
-  if (!tokens) {
+  if (!tokens || text === undefined) {
     walk(root, sourceCode.visitorKeys, (n) => {
       if (n !== root && (isClass(n) || n.type === AST_NODE_TYPES.FunctionDeclaration || n.type === AST_NODE_TYPES.FunctionExpression)) return false;
       if (isThisAssignment(n)) out.push(n);
@@ -299,14 +305,10 @@ export function thisAssignmentsIn(
     return out;
   }
   const [start, end] = root.range;
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid].range[0] < start) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < tokens.length && tokens[i].range[0] < end; i++) {
+  for (let at = text.indexOf("this", start); at >= 0 && at < end; at = text.indexOf("this", at + 4)) {
+    // The keyword's token (not `thisArg`, a string or a comment): the token that starts here.
+    const i = tokenStartingAt(tokens, at);
+    if (i < 0) continue;
     const t = tokens[i];
     if (t.value !== "this" || t.type !== "Keyword") continue;
     const next = tokens[i + 1];
@@ -318,10 +320,24 @@ export function thisAssignmentsIn(
     } else if (next?.value !== "[") {
       continue;
     }
-    const found = assignmentAt(root, t.range[0], sourceCode.visitorKeys);
+    const found = assignmentAt(root, at, sourceCode.visitorKeys);
     if (found && !insideNestedScope(found, root)) out.push(found);
   }
   return out;
+}
+
+/** The index of the token that starts at offset `pos`, by binary search; -1 if none does. */
+function tokenStartingAt(tokens: readonly TokenLike[], pos: number): number {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = tokens[mid].range[0];
+    if (s === pos) return mid;
+    if (s < pos) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 function isThisAssignment(n: Node): n is TSESTree.AssignmentExpression {

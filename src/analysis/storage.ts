@@ -148,28 +148,27 @@ interface TsType {
   types?: TsType[];
 }
 
-/** The method names `calls()` indexes: every handle method, and the cursor's `one`. */
-const INDEXED_METHODS: ReadonlySet<string> = new Set([...HANDLE_METHODS, "one"]);
-
 export interface CallIndexClaim {
   /** To return with the rule's own listeners (empty for every rule but the first). */
   listeners: TSESLint.RuleListener;
-  /** The calls of method `name` (one of `INDEXED_METHODS`) in traversal order; complete from `Program:exit` on. */
+  /** The calls of method `name` (one of the names asked for) in traversal order; complete from `Program:exit` on. */
   of(name: string): readonly TSESTree.CallExpression[];
 }
 
-/** The calls of the indexed methods in one file, collected by one shared `CallExpression` listener. */
+/** The calls of the method names the rules ask for, in one file, collected by one shared `CallExpression` listener. */
 class CallIndex {
+  /** The names asked for by the rules created for this file (all are created before the traversal). */
+  private readonly wanted = new Set<string>();
   private readonly byName = new Map<string, TSESTree.CallExpression[]>();
   readonly shared: SharedListeners;
 
   constructor() {
-    const byName = this.byName;
+    const { byName, wanted } = this;
     this.shared = new SharedListeners(
       {
         CallExpression: (node: TSESTree.CallExpression) => {
           const name = calledMethod(node);
-          if (name === undefined || !INDEXED_METHODS.has(name)) return;
+          if (name === undefined || !wanted.has(name)) return;
           const list = byName.get(name);
           if (list) list.push(node);
           else byName.set(name, [node]);
@@ -179,8 +178,12 @@ class CallIndex {
     );
   }
 
+  want(names: readonly string[]): void {
+    for (const n of names) this.wanted.add(n);
+  }
+
   of(name: string): readonly TSESTree.CallExpression[] {
-    if (!INDEXED_METHODS.has(name)) throw new Error(`calls().of: "${name}" is not an indexed method name`);
+    if (!this.wanted.has(name)) throw new Error(`calls().of: "${name}" was not asked for when the rule was created`);
     return this.byName.get(name) ?? [];
   }
 }
@@ -286,14 +289,14 @@ export class DurableObjectModel {
   }
 
   /**
-   * The calls `recv.m(…)` of the file whose method `m` is a handle method (or a cursor's `one`),
-   * by name, for a rule that judges each call on its own, wherever the traversal is: the rule
-   * returns `listeners` with its own, and reads `of(name)` from `Program:exit` on, when every call
-   * has been visited. For all such rules together ESLint calls one listener per call (see
-   * `SharedListeners`) instead of one per rule.
+   * The calls `recv.m(…)` of the file whose method `m` is one of `names`, by name, for a rule that
+   * judges each call on its own, wherever the traversal is: the rule returns `listeners` with its
+   * own, and reads `of(name)` from `Program:exit` on, when every call has been visited. For all such
+   * rules together ESLint calls one listener per call (see `SharedListeners`) instead of one per rule.
    */
-  calls(): CallIndexClaim {
+  calls(names: readonly string[]): CallIndexClaim {
     const index = (this.callIndex ??= new CallIndex());
+    index.want(names);
     return { listeners: index.shared.claim(), of: (name) => index.of(name) };
   }
 
@@ -434,11 +437,9 @@ export class DurableObjectModel {
       }
     }
     // 3. Old module style: classes without a base class that use a constructor parameter as a state.
-    const scopeManager = this.sourceCode.scopeManager;
-    if (!scopeManager) return "all";
-    for (const scope of scopeManager.scopes) {
-      const cls = scope.block as Node;
-      if (scope.type === "class" && isClass(cls) && !cls.superClass && !roots.has(cls) && this.classOf(cls).isDurableObject) addClass(cls);
+    if (!this.sourceCode.scopeManager) return "all";
+    for (const cls of this.classes()) {
+      if (!cls.superClass && !roots.has(cls) && this.classOf(cls).isDurableObject) addClass(cls);
     }
     // 4. Subclasses of root classes inherit their fields.
     for (let i = 0; i < classes.length; i++) {

@@ -80,6 +80,11 @@ const cases: { name: string; code: string; expected: string[][]; tsOnly?: boolea
     expected: [[]],
   },
   {
+    name: "the word `this` in names, strings, templates and comments",
+    code: "class A { m(thisArg) { const s = 'this.a = 1'; const t = `this.b = ${thisArg}`; /* this.c = 3 */ thisArg.d = 4; this.e = 5; } }",
+    expected: [["this.e"]],
+  },
+  {
     name: "parameter defaults and field initialisers are part of the member",
     code: `class A { m(a = (this.x = 1)) {} f = (this.y = 2); }`,
     expected: [["this.x"], ["this.y"]],
