@@ -301,7 +301,7 @@ export class Pool extends DurableObject {
     },
     {
       name: "alarm() as an arrow-function field",
-      code: batch(`this.pending.push(item);\n    ${SCHEDULE}`, DRAIN).replace("async alarm() {", "alarm = async () => {").replace(/\n  }\n}$/, "\n  };\n}"),
+      code: batch(`this.pending.push(item);\n    ${SCHEDULE}`, DRAIN).replace("async alarm() {", "alarm = async () => {").replace(/\n {2}}\n}$/, "\n  };\n}"),
       errors: [report("pending", "addItem", 3, 3, 10)],
     },
     {
