@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { type Node, commentsIn, containsAwait, isClass, isFunction, unwrap } from "../src/analysis/ast.js";
+import { type Node, commentsIn, containsAwait, isClass, isFunction, statementList, unwrap, within } from "../src/analysis/ast.js";
 import { atomicRegionOf } from "../src/analysis/regions.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
@@ -133,7 +133,7 @@ export default createRule<[], MessageIds>({
     function awaitedWriteStatement(write: AwaitedWrite): void {
       const stmt = write.stmt;
       const container = stmt.parent;
-      const list = statementList(container);
+      const list = statementList(stmt);
       if (list && !scanned?.has(container)) {
         (scanned ??= new Set()).add(container);
         scanList(list, write);
@@ -216,28 +216,9 @@ function isLoop(node: Node): node is LoopNode {
   }
 }
 
-/** Whether `node` lies within `part`. */
-function within(part: Node | null | undefined, node: Node): boolean {
-  return !!part && part.range[0] <= node.range[0] && node.range[1] <= part.range[1];
-}
-
 /** Whether `node` runs once per iteration of `loop` (in its body, test or update). */
 function perIteration(loop: LoopNode, node: Node): boolean {
   return within(loop.body, node) || ("test" in loop && (within(loop.test, node) || ("update" in loop && within(loop.update, node))));
-}
-
-/** The statement list that a sequence of writes can be in: a program, block, static block or `case` body. */
-function statementList(parent: Node): Node[] | undefined {
-  switch (parent.type) {
-    case AST_NODE_TYPES.Program:
-    case AST_NODE_TYPES.BlockStatement:
-    case AST_NODE_TYPES.StaticBlock:
-      return parent.body;
-    case AST_NODE_TYPES.SwitchCase:
-      return parent.consequent;
-    default:
-      return undefined;
-  }
 }
 
 /** A single-key write to DO storage, awaited as a statement of its own, outside an atomic callback. */

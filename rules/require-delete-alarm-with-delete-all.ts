@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { type ClassNode, type FunctionNode, classMemberOf, enclosingFunction, isClass, isFunction, keyName, memberName, methodCall, unwrap } from "../src/analysis/ast.js";
+import { type ClassNode, type FunctionNode, classMemberOf, enclosingFunction, isClass, isFunction, keyName, memberName, methodCall, unwrap, within } from "../src/analysis/ast.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
 import { getModel } from "../src/analysis/storage.js";
 import { compatibilityFor, isOnOrAfter } from "../src/analysis/wrangler.js";
@@ -159,7 +159,7 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
         const candidateClasses = new Set(judged.map((c) => c.cls));
         // A range test first: most calls of a file are outside the few classes judged.
         const inCandidate = (node: TSESTree.Node): boolean => {
-          for (const cls of candidateClasses) if (cls.range[0] <= node.range[0] && node.range[1] <= cls.range[1]) return true;
+          for (const cls of candidateClasses) if (within(cls, node)) return true;
           return false;
         };
         for (const node of thisAssignments) {

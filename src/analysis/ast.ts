@@ -218,6 +218,11 @@ export function statementList(stmt: Node): Node[] | undefined {
   }
 }
 
+/** Whether `inner` lies within `outer` in the source (`outer` itself counts). */
+export function within(outer: Node | null | undefined, inner: Node): boolean {
+  return !!outer && outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
+}
+
 /** Leading whitespace of the line `node` starts on. */
 export function indentOf(sourceText: string, node: Node): string {
   const start = node.range[0];

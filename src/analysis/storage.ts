@@ -203,7 +203,7 @@ export class DurableObjectModel {
   private regionRoots: ReadonlySet<Node> | "all" | undefined;
   /** `mayHoldHandles` of each function and class asked about so far. */
   private readonly scopeVerdicts = new Map<Node, boolean>();
-  /** The calls of handle methods, by name (see `calls`). */
+  /** The calls of the method names the rules ask for, by name (see `calls`). */
   private callIndex: CallIndex | undefined;
   private allClasses: readonly ClassNode[] | undefined;
   /** Classes being computed: results that depend on their partial facts are not cached. */
