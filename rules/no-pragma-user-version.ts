@@ -3,8 +3,8 @@ import { createRule } from "../src/create-rule.js";
 import { mergeListeners } from "../src/analysis/listeners.js";
 import { type ClassNode, isClass } from "../src/analysis/ast.js";
 import { DYNAMIC, pragmaInfo, statementKind, writtenTable, type PragmaInfo, type SqlStatement } from "../src/analysis/sql.js";
-import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
-import { EXEC_METHOD, getModel } from "../src/analysis/storage.js";
+import { type StaticSql, sourceRange } from "../src/analysis/sql-text.js";
+import { getModel } from "../src/analysis/storage.js";
 
 export const MIGRATIONS_TABLE = "_sql_schema_migrations";
 /** Quote-free, so it can go into any kind of string literal unescaped. */
@@ -49,9 +49,7 @@ export default createRule({
     const createsTable = new Set<ClassNode | null>();
 
     function collect(node: TSESTree.CallExpression): void {
-      const call = model.handleCall(node, EXEC_METHOD);
-      if (call?.kind !== "sql" || call.method !== "exec" || node.arguments.length === 0) return;
-      const sql = staticSql(node.arguments[0], sourceCode);
+      const sql = model.execSql(node);
       if (!sql) return;
       for (const stmt of sql.statements) {
         if (statementKind(stmt) === "create" && writtenTable(stmt) === MIGRATIONS_TABLE) createsTable.add(ownerClass(node));

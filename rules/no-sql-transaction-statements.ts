@@ -4,8 +4,8 @@ import { mergeListeners } from "../src/analysis/listeners.js";
 import { type Node, commentsIn, containsAwait, indentOf, statementList } from "../src/analysis/ast.js";
 import { wrapStatements } from "../src/analysis/fix.js";
 import { type SqlStatement, type StatementKind, statementKind } from "../src/analysis/sql.js";
-import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
-import { EXEC_METHOD, getModel } from "../src/analysis/storage.js";
+import { type StaticSql, sourceRange } from "../src/analysis/sql-text.js";
+import { getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "pair" | "statement" | "suggestTransactionSync";
 
@@ -66,9 +66,7 @@ export default createRule<[], MessageIds>({
     }
 
     function collect(node: TSESTree.CallExpression): void {
-      const h = model.handleCall(node, EXEC_METHOD);
-      if (h?.kind !== "sql" || h.method !== "exec" || node.arguments.length === 0) return;
-      const sql = staticSql(node.arguments[0], sourceCode);
+      const sql = model.execSql(node);
       if (!sql) return;
       for (const stmt of sql.statements) {
         const kind = statementKind(stmt);

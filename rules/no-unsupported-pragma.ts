@@ -3,8 +3,8 @@ import { createRule } from "../src/create-rule.js";
 import { mergeListeners } from "../src/analysis/listeners.js";
 import { ALLOWED_PRAGMAS, type Denial, deniedStatement } from "../src/analysis/sql-authorizer.js";
 import type { PragmaInfo } from "../src/analysis/sql.js";
-import { sourceRange, staticSql } from "../src/analysis/sql-text.js";
-import { EXEC_METHOD, getModel } from "../src/analysis/storage.js";
+import { sourceRange } from "../src/analysis/sql-text.js";
+import { getModel } from "../src/analysis/storage.js";
 
 const THROWS = "throws `Error: not authorized: SQLITE_AUTH` on Durable Object SQLite, so this `exec()` fails every time";
 
@@ -81,11 +81,9 @@ export default createRule({
     const sourceCode = context.sourceCode;
 
     function check(node: TSESTree.CallExpression): void {
-      const call = model.handleCall(node, EXEC_METHOD);
-      if (call?.kind !== "sql" || call.method !== "exec" || node.arguments.length === 0) return;
-      const arg = node.arguments[0];
-      const sql = staticSql(arg, sourceCode);
+      const sql = model.execSql(node);
       if (!sql) return;
+      const arg = node.arguments[0];
       for (const stmt of sql.statements) {
         const denial = deniedStatement(stmt);
         // `PRAGMA user_version` is `no-pragma-user-version`'s, which also offers the replacement.

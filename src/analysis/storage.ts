@@ -37,6 +37,7 @@ import {
   walk,
 } from "./ast.js";
 import { SharedListeners } from "./listeners.js";
+import { type StaticSql, staticSql } from "./sql-text.js";
 
 /** What a Durable Object value is. */
 export type HandleKind = "state" | "storage" | "sql" | "txn" | "kv";
@@ -286,6 +287,13 @@ export class DurableObjectModel {
     const mc = methodCall(node)!;
     const kind = this.kindOf(mc.receiver);
     return kind ? { kind, method: mc.method, receiver: mc.receiver } : undefined;
+  }
+
+  /** The static SQL of `sql.exec(query, …)` on a Durable Object SQL handle; undefined for any other call, or SQL built at run time. */
+  execSql(node: TSESTree.CallExpression): StaticSql | undefined {
+    const call = this.handleCall(node, EXEC_METHOD);
+    if (call?.kind !== "sql" || call.method !== "exec" || node.arguments.length === 0) return undefined;
+    return staticSql(node.arguments[0], this.sourceCode);
   }
 
   /**
