@@ -310,9 +310,11 @@ export function thisAssignmentsIn(
     return out;
   }
   const [start, end] = root.range;
+  let from = 0;
   for (let at = text.indexOf("this", start); at >= 0 && at < end; at = text.indexOf("this", at + 4)) {
     // The keyword's token (not `thisArg`, a string or a comment): the token that starts here.
-    const i = tokenStartingAt(tokens, at);
+    const i = tokenStartingAt(tokens, at, from);
+    from = i < 0 ? -1 - i : i;
     if (i < 0) continue;
     const t = tokens[i];
     if (t.value !== "this" || t.type !== "Keyword") continue;
@@ -331,10 +333,18 @@ export function thisAssignmentsIn(
   return out;
 }
 
-/** The index of the token that starts at offset `pos`, by binary search; -1 if none does. */
-function tokenStartingAt(tokens: readonly TokenLike[], pos: number): number {
-  let lo = 0;
-  let hi = tokens.length - 1;
+/**
+ * The index of the token that starts at offset `pos`, searching from index `from` on (the tokens
+ * before it start before `pos`): a galloping search, so a run of ascending lookups costs the log of
+ * each gap, not of the file. If no token starts at `pos`: `-1 - i`, where `i` is the first token
+ * that starts after it.
+ */
+function tokenStartingAt(tokens: readonly TokenLike[], pos: number, from: number): number {
+  const n = tokens.length;
+  let bound = 1;
+  while (from + bound < n && tokens[from + bound].range[0] < pos) bound *= 2;
+  let lo = from + (bound >> 1);
+  let hi = Math.min(from + bound, n - 1);
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const s = tokens[mid].range[0];
@@ -342,7 +352,7 @@ function tokenStartingAt(tokens: readonly TokenLike[], pos: number): number {
     if (s < pos) lo = mid + 1;
     else hi = mid - 1;
   }
-  return -1;
+  return -1 - lo;
 }
 
 function isThisAssignment(n: Node): n is TSESTree.AssignmentExpression {

@@ -64,10 +64,24 @@ const MULTI_PUNCT = ["->>", "||", "<=", ">=", "<>", "!=", "==", "<<", ">>", "->"
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
 const isHex = (c: string | undefined): boolean => c !== undefined && /[0-9a-fA-F]/.test(c);
-const isWordStart = (c: string): boolean =>
-  /[A-Za-z_]/.test(c) || (c > "\x7f" && c !== DYNAMIC && /\p{L}/u.test(c));
-const isWordPart = (c: string): boolean =>
-  /[A-Za-z0-9_$]/.test(c) || (c > "\x7f" && c !== DYNAMIC && /[\p{L}\p{N}\p{M}]/u.test(c));
+/** ASCII letters and `_`, by character code (the tokenizer's hot path: no regular expression per character). */
+const isAsciiWordStart = (k: number): boolean => (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || k === 95;
+const isWordStart = (c: string): boolean => {
+  const k = c.charCodeAt(0);
+  if (k < 0x80) return isAsciiWordStart(k);
+  return c !== "" && c !== DYNAMIC && /\p{L}/u.test(c);
+};
+const isWordPart = (c: string): boolean => {
+  const k = c.charCodeAt(0);
+  if (k < 0x80) return isAsciiWordStart(k) || (k >= 48 && k <= 57) || k === 36;
+  return c !== "" && c !== DYNAMIC && /[\p{L}\p{N}\p{M}]/u.test(c);
+};
+/** White space as `/\s/u` matches it, ASCII by character code. */
+const isSpace = (c: string): boolean => {
+  const k = c.charCodeAt(0);
+  if (k < 0x80) return k === 32 || (k >= 9 && k <= 13);
+  return c !== "" && /\s/u.test(c);
+};
 
 /** Offset just after the run of ASCII digits starting at `i`. */
 function digitsEnd(text: string, i: number): number {
@@ -107,7 +121,12 @@ export function tokenizeSql(text: string): SqlToken[] {
   const tokens: SqlToken[] = [];
   const n = text.length;
   /** The code point at `j` as a string ("" past the end). */
-  const at = (j: number): string => (j < n ? String.fromCodePoint(text.codePointAt(j) ?? 0) : "");
+  const at = (j: number): string => {
+    if (j >= n) return "";
+    const k = text.charCodeAt(j);
+    // Outside the surrogate range a code point is one UTF-16 unit: no `fromCodePoint`.
+    return k < 0xd800 || k > 0xdfff ? text[j] : String.fromCodePoint(text.codePointAt(j) ?? 0);
+  };
   const wordEnd = (j: number): number => {
     for (let c = at(j); isWordPart(c); c = at(j)) j += c.length;
     return j;
@@ -120,7 +139,7 @@ export function tokenizeSql(text: string): SqlToken[] {
   for (let i = 0; i < n; ) {
     const ch = at(i);
     const next = text[i + 1];
-    if (/\s/u.test(ch)) {
+    if (isSpace(ch)) {
       i += ch.length;
     } else if ((ch === "-" && next === "-") || (ch === "/" && next === "*")) {
       const close = ch === "-" ? "\n" : "*/";

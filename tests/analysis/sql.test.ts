@@ -79,6 +79,28 @@ describe("tokenizeSql", () => {
     ]);
   });
 
+  it("tells letters, digits, marks and white space apart beyond ASCII too", () => {
+    // Unicode white space separates words; a digit or a combining mark continues a word but does not start one.
+    expect(tv("a\u3000b\u2028c\ufeffd\u00a0e")).toEqual([
+      ["word", "A"],
+      ["word", "B"],
+      ["word", "C"],
+      ["word", "D"],
+      ["word", "E"],
+    ]);
+    expect(tv("x\u0663 e\u0301 \u0301")).toEqual([
+      ["word", "X\u0663"],
+      ["word", "E\u0301"],
+      ["punct", "\u0301"],
+    ]);
+    // A letter outside the Basic Multilingual Plane is one character of a word; an emoji or a lone surrogate is punctuation.
+    expect(tv("\u{10400}x 😀 \ud800")).toEqual([
+      ["word", "\u{10400}X"],
+      ["punct", "😀"],
+      ["punct", "\ud800"],
+    ]);
+  });
+
   it("tokenizes parameters", () => {
     expect(tv("? ?12 :name @n1 $v :")).toEqual([
       ["param", "?"],
