@@ -106,8 +106,27 @@ const HANDLE_METHODS: ReadonlySet<string> = new Set([
 const HANDLER_METHODS = new Set(["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError"]);
 /** Members only a `DurableObjectState` has: evidence that an untyped parameter is one. */
 const STATE_ONLY_MEMBERS = new Set(["storage", "blockConcurrencyWhile", "acceptWebSocket", "getWebSockets"]);
-/** A handle type named in the source: where a handle can come from (one regular expression: one pass over the text). */
-const TYPE_NAME_PATTERN = new RegExp(`\\b(?:${Object.keys(TYPE_KINDS).join("|")})\\b`, "g");
+/** Prefixes that every handle type name starts with: `indexOf` finds them much faster than a regular expression with alternatives. */
+const TYPE_NAME_PREFIXES = ["DurableObject", "SqlStorage", "SyncKvStorage"];
+
+/** Offsets, ascending, of the handle type names (`DurableObjectState`, …) that the text names as whole words. */
+function typeNameOffsets(text: string): number[] {
+  const out: number[] = [];
+  for (const prefix of TYPE_NAME_PREFIXES) {
+    for (let at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, at + prefix.length)) {
+      if (at > 0 && isWordCode(text.charCodeAt(at - 1))) continue;
+      let end = at + prefix.length;
+      while (end < text.length && isWordCode(text.charCodeAt(end))) end++;
+      if (Object.hasOwn(TYPE_KINDS, text.slice(at, end))) out.push(at);
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** `[A-Za-z0-9_]`: what `\b` counts as a word character. */
+function isWordCode(k: number): boolean {
+  return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95;
+}
 
 /** Facts about one class, computed once. */
 export interface ClassFacts {
@@ -116,15 +135,27 @@ export interface ClassFacts {
   isDurableObject: boolean;
   /**
    * Instance fields that hold a handle: `ctx` → state, `sql` → sql, `#storage` → storage, …
-   * Computed on first read (it resolves every `this.f = …` of the class), so a class whose fields
-   * no rule asks about costs no walk.
+   * Each field is resolved when it is first asked about (only its own `this.f = …` right-hand
+   * sides), so a class whose fields no rule asks about costs nothing, and asking for `ctx` does not
+   * resolve every other field.
    */
-  readonly fields: ReadonlyMap<string, HandleKind>;
+  readonly fields: FieldKinds;
   /** Kinds of the constructor's parameters, by index. */
   ctorParams: (HandleKind | undefined)[];
   /** Methods by name (for following same-class calls and finding `alarm`). */
   methods: Map<string, FunctionNode>;
 }
+
+/** The handle kinds of a class's instance fields, by name (a read-only view, computed per name on demand). */
+export interface FieldKinds {
+  get(name: string): HandleKind | undefined;
+  has(name: string): boolean;
+  /** Every field that holds a handle, in the order the class gives them (inherited first). */
+  [Symbol.iterator](): IterableIterator<[string, HandleKind]>;
+}
+
+/** What tells a field's kind: a type that sets it, or a value assigned to it (`undefined` for a compound assignment like `+=`). */
+type FieldSource = { set: HandleKind } | { value: Node | undefined; neutral: boolean };
 
 /** The facts while they are computed, with what the lazy field pass needs from the first pass. */
 interface MutableFacts extends ClassFacts {
@@ -331,9 +362,6 @@ export class DurableObjectModel {
     let facts = this.classFacts.get(node);
     if (!facts) {
       // Registered before it is filled, so that a class that refers to itself sees its partial facts.
-      const model = this;
-      const fields = new Map<string, HandleKind>();
-      let fieldsState: "pending" | "computing" | "done" = "pending";
       const f: MutableFacts = {
         node,
         isDurableObject: false,
@@ -341,20 +369,13 @@ export class DurableObjectModel {
         methods: new Map(),
         base: undefined,
         ctor: undefined,
-        get fields(): ReadonlyMap<string, HandleKind> {
-          if (fieldsState === "pending") {
-            fieldsState = "computing"; // a read while computing sees the partial map
-            model.computing++;
-            try {
-              model.computeFields(f, fields);
-            } finally {
-              model.computing--;
-              fieldsState = "done";
-            }
-          }
-          return fields;
-        },
+        fields: undefined as unknown as FieldKinds,
       };
+      (f as { fields: FieldKinds }).fields = new FieldTable(
+        f,
+        () => this.fieldSources(f),
+        (sources, partial) => this.whileComputing(() => this.fieldKind(sources, partial)),
+      );
       facts = f;
       this.classFacts.set(node, f);
       this.computing++;
@@ -427,8 +448,8 @@ export class DurableObjectModel {
     };
     // 1. Handle type names: a parameter, variable, field or cast of that type. In a class, the
     //    whole class: any of its methods can store the handle in a field.
-    for (const m of text.matchAll(TYPE_NAME_PATTERN)) {
-      const scope = innermostScopeAt(ast, m.index, visitorKeys);
+    for (const offset of typeNameOffsets(text)) {
+      const scope = innermostScopeAt(ast, offset, visitorKeys);
       if (!scope) return "all";
       const cls = enclosingClassOrSelf(scope);
       if (cls) addClass(cls);
@@ -611,45 +632,37 @@ export class DurableObjectModel {
     }
   }
 
-  /** The fields that hold a handle, into `fields`: inherited, parameter properties, declared, then assigned. */
-  private computeFields(facts: MutableFacts, fields: Map<string, HandleKind>): void {
+  /**
+   * What tells the kind of each own field, by name, in the order it applies: parameter properties,
+   * declared types and initialisers, then `this.f = …` assignments (the constructor's first, as
+   * they run first). Inherited fields come first (see `FieldTable`). Nothing is resolved here.
+   */
+  private fieldSources(facts: MutableFacts): Map<string, FieldSource[]> {
     const node = facts.node;
-    const { base, ctor } = facts;
-    if (base === "durable-object") fields.set("ctx", "state");
-    else if (base) for (const [k, v] of base.fields) fields.set(k, v);
+    const { ctor } = facts;
+    const out = new Map<string, FieldSource[]>();
+    const add = (name: string, source: FieldSource): void => {
+      const list = out.get(name);
+      if (list) list.push(source);
+      else out.set(name, [source]);
+    };
     if (ctor) {
       // TypeScript parameter properties: `constructor(private readonly state: DurableObjectState)`.
       ctor.params.forEach((p, i) => {
         if (p.type !== AST_NODE_TYPES.TSParameterProperty) return;
         const param = p.parameter.type === AST_NODE_TYPES.AssignmentPattern ? p.parameter.left : p.parameter;
         const kind = facts.ctorParams[i];
-        if (param.type === AST_NODE_TYPES.Identifier && kind) fields.set(param.name, kind);
+        if (param.type === AST_NODE_TYPES.Identifier && kind) add(param.name, { set: kind });
       });
     }
-
-    // 3. Fields: declared types and initialisers, then `this.x = …` assignments anywhere in the class.
-    const conflicting = new Set<string>();
-    const record = (name: string, kind: Resolved, neutral: boolean): void => {
-      if (neutral || conflicting.has(name)) return;
-      const k = typeof kind === "string" ? kind : undefined;
-      const prev = fields.get(name);
-      if (k === undefined || (prev !== undefined && prev !== k)) {
-        if (prev !== undefined || k === undefined) {
-          conflicting.add(name);
-          fields.delete(name);
-        }
-        return;
-      }
-      fields.set(name, k);
-    };
     const assignments: TSESTree.AssignmentExpression[] = [];
     for (const el of node.body.body) {
       if (el.type === AST_NODE_TYPES.PropertyDefinition && !el.static) {
         const name = keyName(el.key, el.computed);
         if (name === undefined) continue;
         const declared = kindOfTypeName(typeAnnotationName(el.typeAnnotation?.typeAnnotation));
-        if (declared) fields.set(name, declared);
-        else if (el.value && !isFunction(el.value)) record(name, this.resolve(el.value), isNeutral(el.value));
+        if (declared) add(name, { set: declared });
+        else if (el.value && !isFunction(el.value)) add(name, { value: el.value, neutral: isNeutral(el.value) });
       }
       if (el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) {
         const body = el.value;
@@ -662,9 +675,49 @@ export class DurableObjectModel {
     for (const a of assignments) {
       const name = memberName(a.left as TSESTree.MemberExpression);
       if (name === undefined) continue;
-      if (a.operator === "=") record(name, this.resolve(a.right), isNeutral(a.right));
-      else if (a.operator === "??=" || a.operator === "||=") record(name, this.resolve(a.right), false);
-      else record(name, undefined, false);
+      if (a.operator === "=") add(name, { value: a.right, neutral: isNeutral(a.right) });
+      else if (a.operator === "??=" || a.operator === "||=") add(name, { value: a.right, neutral: false });
+      else add(name, { value: undefined, neutral: false });
+    }
+    return out;
+  }
+
+  /**
+   * The kind of one field from its sources: a declared type (or an inherited field, a parameter
+   * property) sets it; every assigned value must resolve to that same kind, or the field is not a
+   * handle (`null`/`undefined` resets are neutral). `partial` is called with the kind so far after
+   * each source, for reads of this field while its own values are resolved.
+   */
+  private fieldKind(sources: readonly FieldSource[], partial: (kind: HandleKind | undefined) => void): HandleKind | undefined {
+    let kind: HandleKind | undefined;
+    let conflicting = false;
+    for (const source of sources) {
+      if ("set" in source) {
+        kind = source.set;
+      } else if (!source.neutral && !conflicting) {
+        const r = source.value ? this.resolve(source.value) : undefined;
+        const k = typeof r === "string" ? r : undefined;
+        if (k === undefined || (kind !== undefined && kind !== k)) {
+          if (kind !== undefined || k === undefined) {
+            conflicting = true;
+            kind = undefined;
+          }
+        } else {
+          kind = k;
+        }
+      }
+      partial(kind);
+    }
+    return kind;
+  }
+
+  /** Runs `compute` with results marked as depending on partial facts (not cached). */
+  private whileComputing<T>(compute: () => T): T {
+    this.computing++;
+    try {
+      return compute();
+    } finally {
+      this.computing--;
     }
   }
 
@@ -875,6 +928,80 @@ function mergeBases(settings: Readonly<Record<string, unknown>> | undefined): Re
     out[module] = [...(out[module] ?? []), ...valid];
   }
   return out;
+}
+
+/**
+ * The fields of one class, each resolved on its first read. While a field's own values are being
+ * resolved, a read of it sees its kind so far (a self-referential `this.sql ??= …`); results that
+ * depend on such partial facts are not cached by the model (`whileComputing`).
+ */
+class FieldTable implements FieldKinds {
+  private readonly facts: MutableFacts;
+  private readonly findSources: () => Map<string, FieldSource[]>;
+  private readonly resolveKind: (sources: readonly FieldSource[], partial: (kind: HandleKind | undefined) => void) => HandleKind | undefined;
+  /** Each field's own sources, found on the first read of any field (one scan of the class). */
+  private sources: Map<string, FieldSource[]> | undefined;
+  private readonly kinds = new Map<string, HandleKind | undefined>();
+  /** The fields being resolved, with their kinds so far. */
+  private readonly partial = new Map<string, HandleKind | undefined>();
+
+  /** `findSources` lists the class's own field sources; `resolveKind` resolves one field's sources (the model's `fieldKind`). */
+  constructor(
+    facts: MutableFacts,
+    findSources: () => Map<string, FieldSource[]>,
+    resolveKind: (sources: readonly FieldSource[], partial: (kind: HandleKind | undefined) => void) => HandleKind | undefined,
+  ) {
+    this.facts = facts;
+    this.findSources = findSources;
+    this.resolveKind = resolveKind;
+  }
+
+  get(name: string): HandleKind | undefined {
+    if (this.kinds.has(name)) return this.kinds.get(name);
+    if (this.partial.has(name)) return this.partial.get(name);
+    const own = this.ownSources().get(name);
+    const inherited = this.inherited(name);
+    if (!own) {
+      this.kinds.set(name, inherited);
+      return inherited;
+    }
+    const sources: readonly FieldSource[] = inherited ? [{ set: inherited }, ...own] : own;
+    this.partial.set(name, undefined);
+    let kind: HandleKind | undefined;
+    try {
+      kind = this.resolveKind(sources, (k) => this.partial.set(name, k));
+    } finally {
+      this.partial.delete(name);
+    }
+    this.kinds.set(name, kind);
+    return kind;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, HandleKind]> {
+    const names = new Set<string>();
+    const { base } = this.facts;
+    if (base === "durable-object") names.add("ctx");
+    else if (base) for (const [name] of base.fields) names.add(name);
+    for (const name of this.ownSources().keys()) names.add(name);
+    for (const name of names) {
+      const kind = this.get(name);
+      if (kind !== undefined) yield [name, kind];
+    }
+  }
+
+  private inherited(name: string): HandleKind | undefined {
+    const { base } = this.facts;
+    if (base === "durable-object") return name === "ctx" ? "state" : undefined;
+    return base ? base.fields.get(name) : undefined;
+  }
+
+  private ownSources(): Map<string, FieldSource[]> {
+    return (this.sources ??= this.findSources());
+  }
 }
 
 const models = new WeakMap<object, DurableObjectModel>();

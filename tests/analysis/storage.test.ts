@@ -290,6 +290,30 @@ class D extends cf.DurableObject { go() { return this.ctx.storage.get("d"); } }`
     ).toEqual(["4:storage.get", "5:storage.get", "6:storage.get"]);
   });
 
+  it("a field set from another field follows it, whichever method assigns which first", () => {
+    // Each field is resolved on its own: `sql` asks for `store`, which is resolved then, though `bind()` comes later in the class.
+    expect(
+      kinds(`${DO}export class A extends DurableObject {
+  open() { this.sql = this.store.sql; }
+  bind() { this.store = this.ctx.storage; }
+  m() {
+    this.sql.exec("SELECT 1");
+    return this.store.get("k");
+  }
+}`),
+    ).toEqual(["6:sql.exec", "7:storage.get"]);
+  });
+
+  it("a field assigned from itself keeps the kind it has so far", () => {
+    expect(
+      kinds(`${DO}export class A extends DurableObject {
+  sql = this.ctx.storage.sql;
+  reopen() { this.sql = this.sql ?? this.ctx.storage.sql; }
+  m() { this.sql.exec("SELECT 1"); }
+}`),
+    ).toEqual(["5:sql.exec"]);
+  });
+
   it("a handle type named at module level makes the whole file a region", () => {
     expect(
       kinds(`declare const shared: DurableObjectStorage;
