@@ -106,27 +106,8 @@ const HANDLE_METHODS: ReadonlySet<string> = new Set([
 const HANDLER_METHODS = new Set(["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError"]);
 /** Members only a `DurableObjectState` has: evidence that an untyped parameter is one. */
 const STATE_ONLY_MEMBERS = new Set(["storage", "blockConcurrencyWhile", "acceptWebSocket", "getWebSockets"]);
-/** Prefixes that every handle type name starts with: `indexOf` finds them much faster than a regular expression with alternatives. */
-const TYPE_NAME_PREFIXES = ["DurableObject", "SqlStorage", "SyncKvStorage"];
-
-/** Offsets, ascending, of the handle type names (`DurableObjectState`, …) that the text names as whole words. */
-function typeNameOffsets(text: string): number[] {
-  const out: number[] = [];
-  for (const prefix of TYPE_NAME_PREFIXES) {
-    for (let at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, at + prefix.length)) {
-      if (at > 0 && isWordCode(text.charCodeAt(at - 1))) continue;
-      let end = at + prefix.length;
-      while (end < text.length && isWordCode(text.charCodeAt(end))) end++;
-      if (Object.hasOwn(TYPE_KINDS, text.slice(at, end))) out.push(at);
-    }
-  }
-  return out.sort((a, b) => a - b);
-}
-
-/** `[A-Za-z0-9_]`: what `\b` counts as a word character. */
-function isWordCode(k: number): boolean {
-  return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95;
-}
+/** A handle type named in the source: where a handle can come from (one regular expression: one pass over the text). */
+const TYPE_NAME_PATTERN = new RegExp(`\\b(?:${Object.keys(TYPE_KINDS).join("|")})\\b`, "g");
 
 /** Facts about one class, computed once. */
 export interface ClassFacts {
@@ -157,7 +138,7 @@ export interface FieldKinds {
 /** What tells a field's kind: a type that sets it, or a value assigned to it (`undefined` for a compound assignment like `+=`). */
 type FieldSource = { set: HandleKind } | { value: Node | undefined; neutral: boolean };
 
-/** The facts while they are computed, with what the lazy field pass needs from the first pass. */
+/** The facts while they are computed, with what the per-field resolution needs from the first pass. */
 interface MutableFacts extends ClassFacts {
   isDurableObject: boolean;
   ctorParams: (HandleKind | undefined)[];
@@ -448,8 +429,8 @@ export class DurableObjectModel {
     };
     // 1. Handle type names: a parameter, variable, field or cast of that type. In a class, the
     //    whole class: any of its methods can store the handle in a field.
-    for (const offset of typeNameOffsets(text)) {
-      const scope = innermostScopeAt(ast, offset, visitorKeys);
+    for (const m of text.matchAll(TYPE_NAME_PATTERN)) {
+      const scope = innermostScopeAt(ast, m.index, visitorKeys);
       if (!scope) return "all";
       const cls = enclosingClassOrSelf(scope);
       if (cls) addClass(cls);
