@@ -93,6 +93,11 @@ class SegmentTracker {
         // A straight-line continuation takes its predecessor's state over (nobody else reads it); forks and joins copy.
         const only = prev.length === 1 && prev[0].nextSegments.length === 1 ? states.get(prev[0].id) : undefined;
         states.set(segment.id, only ?? merge(prev.map((s) => states.get(s.id))));
+        // A predecessor whose successors have all started is read by no one again: its state goes, so a
+        // long function keeps the states of its open forks only, not one per segment it ever had.
+        for (const p of prev) {
+          if (p.nextSegments.every((n) => states.has(n.id))) states.delete(p.id);
+        }
       }
     },
     onCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
@@ -162,7 +167,9 @@ export class GateFlow {
       state.sites.set(id, null);
       state.pending.add(id);
       if (state.sites.size > MAX_LIVE_SITES) {
-        const oldest = state.sites.keys().next().value as number;
+        // The oldest: the smallest id (after a join, the order of the map is not the order of the sites).
+        let oldest = id;
+        for (const other of state.sites.keys()) if (other < oldest) oldest = other;
         state.sites.delete(oldest);
         state.pending.delete(oldest);
       }
@@ -248,6 +255,12 @@ function merge(prev: (State | undefined)[]): State {
   for (const s of prev) {
     if (!s) continue; // a loop back edge not yet walked
     for (const [id, opener] of s.sites) if (!sites.get(id)) sites.set(id, opener);
+  }
+  // The paths may each keep other sites: their union keeps at most MAX_LIVE_SITES too, the newest
+  // (site ids grow in the order sites happen), or a join after each branch would add one more.
+  if (sites.size > MAX_LIVE_SITES) {
+    const ids = [...sites.keys()].sort((a, b) => a - b);
+    for (let i = 0; i < ids.length - MAX_LIVE_SITES; i++) sites.delete(ids[i]);
   }
   for (const s of prev) {
     if (!s) continue;

@@ -9,6 +9,7 @@ import { Linter, type SourceCode } from "eslint";
 import { describe, expect, it } from "vitest";
 import noCursorAfterAwait from "../../rules/no-cursor-after-await.js";
 import noUnsafeReadModifyWrite from "../../rules/no-unsafe-read-modify-write.js";
+import { MAX_LIVE_SITES } from "../../src/analysis/gate-flow.js";
 
 const CODE = `import { DurableObject } from "cloudflare:workers";
 export class Counter extends DurableObject {
@@ -81,5 +82,33 @@ describe("gate flow: one segment tracker for both flow rules", () => {
     const sourceCode = linter.getSourceCode() as SourceCode;
     expect(summary(linter.verify(sourceCode, both, "counter.ts"))).toEqual(first);
     expect(summary(linter.verify(sourceCode, both, "counter.ts"))).toEqual(first);
+  });
+});
+
+describe("gate flow: at most MAX_LIVE_SITES reads followed per path, joins included", () => {
+  const linter = new Linter({ configType: "flat" });
+  /** A stale read of "first", then `reads` branch reads of other keys, each `if` joining again, then the write back. */
+  const code = (reads: number): string => {
+    let branches = "";
+    for (let i = 0; i < reads; i++) branches += `    if (flag) await this.ctx.storage.get("k${i}");\n`;
+    return `import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async bump(flag: boolean) {
+    const n = (await this.ctx.storage.get<number>("first")) ?? 0;
+    await fetch("https://example.com");
+${branches}    await this.ctx.storage.put("first", n + 1);
+  }
+}
+`;
+  };
+  const stale = (reads: number): string[] =>
+    summary(linter.verify(code(reads), config(["no-unsafe-read-modify-write"]), "counter.ts"));
+
+  it(`follows a read past ${MAX_LIVE_SITES - 1} later reads in branches`, () => {
+    expect(stale(MAX_LIVE_SITES - 1)).toEqual(["d/no-unsafe-read-modify-write 4:22 staleKey"]);
+  });
+
+  it(`drops it, oldest first, past ${MAX_LIVE_SITES}: a join keeps no more than either path may (silence, and linear time)`, () => {
+    expect(stale(MAX_LIVE_SITES + 6)).toEqual([]);
   });
 });
