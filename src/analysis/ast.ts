@@ -277,6 +277,14 @@ const ASSIGNMENT_OPERATORS: ReadonlySet<string> = new Set([
   "=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=", "&&=", "||=", "??=",
 ]);
 
+/** Characters that start a token after `this.name` that is not an assignment operator (`(`, `.`, `;`, …). */
+const NOT_ASSIGNED_AFTER: ReadonlySet<string> = new Set([".", "(", ",", ";", "[", "]", "}", ":", "`"]);
+
+/** `[A-Za-z0-9_$]`, by character code. */
+function isWordCode(k: number): boolean {
+  return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95 || k === 36;
+}
+
 interface TokenLike {
   type: string;
   value: string;
@@ -312,6 +320,17 @@ export function thisAssignmentsIn(
   const [start, end] = root.range;
   let from = 0;
   for (let at = text.indexOf("this", start); at >= 0 && at < end; at = text.indexOf("this", at + 4)) {
+    // A look at the text first, which only skips what the tokens below would skip too: part of a
+    // longer word (`thisArg`, `isthis`), or `this.name` followed (after spaces) by a character that
+    // no assignment operator starts with (`this.ctx.storage`, `this.run(`, `this.x;`).
+    if (isWordCode(text.charCodeAt(at + 4)) || (at > 0 && isWordCode(text.charCodeAt(at - 1)))) continue;
+    if (text.charCodeAt(at + 4) === 46 /* . */) {
+      let k = at + 5;
+      while (k < end && (isWordCode(text.charCodeAt(k)) || text.charCodeAt(k) === 35) /* # */) k++;
+      const named = k > at + 5;
+      while (k < end && (text[k] === " " || text[k] === "\t")) k++;
+      if (named && NOT_ASSIGNED_AFTER.has(text[k])) continue;
+    }
     // The keyword's token (not `thisArg`, a string or a comment): the token that starts here.
     const i = tokenStartingAt(tokens, at, from);
     from = i < 0 ? -1 - i : i;

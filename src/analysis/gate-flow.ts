@@ -48,6 +48,9 @@ interface FunctionFrame {
   flows: (Map<string, State> | undefined)[];
 }
 
+/** The frame of every function where no handle can be: nothing is kept in it (every use checks `active` first). */
+const INACTIVE: FunctionFrame = Object.freeze({ active: false, current: Object.freeze([]) as unknown as string[], flows: Object.freeze([]) as unknown as [] });
+
 /**
  * The code path bookkeeping of one file, kept once for all the flows on it (one per flow rule):
  * ESLint calls the segment listeners of one rule only (see `SharedListeners`), however many flow
@@ -75,7 +78,7 @@ class SegmentTracker {
 
   private readonly listeners = {
     onCodePathStart: (_codePath: unknown, node: TSESTree.Node) => {
-      this.stack.push({ active: this.gate.model.mayHoldHandles(node), current: [], flows: [] });
+      this.stack.push(this.gate.model.mayHoldHandles(node) ? { active: true, current: [], flows: [] } : INACTIVE);
     },
     onCodePathEnd: () => {
       this.stack.pop();

@@ -42,6 +42,13 @@ import { type StaticSql, staticSql } from "./sql-text.js";
 /** What a Durable Object value is. */
 export type HandleKind = "state" | "storage" | "sql" | "txn" | "kv";
 
+/** A call `recv.method(…)` on a Durable Object handle (shared between the rules that ask: do not change it). */
+export interface HandleCall {
+  readonly kind: HandleKind;
+  readonly method: string;
+  readonly receiver: TSESTree.Expression;
+}
+
 /** `this` (or an alias of it) inside a Durable Object class. */
 export interface InstanceOf {
   instance: ClassFacts;
@@ -211,6 +218,8 @@ export class DurableObjectModel {
   private readonly classFacts = new Map<ClassNode, ClassFacts>();
   private readonly exprKinds = new Map<Node, Resolved | null>();
   private readonly variableKinds = new Map<TSESLint.Scope.Variable, Resolved | null>();
+  /** `handleCall` of each call asked about (null: not a handle call). */
+  private readonly callKinds = new Map<TSESTree.CallExpression, HandleCall | null>();
   private depth = 0;
   /** Roots of the regions where a handle can exist (see `mayHoldHandles`); "all" for the whole file. */
   private regionRoots: ReadonlySet<Node> | "all" | undefined;
@@ -292,13 +301,18 @@ export class DurableObjectModel {
   handleCall(
     node: TSESTree.CallExpression,
     only: ReadonlySet<string> = HANDLE_METHODS,
-  ): { kind: HandleKind; method: string; receiver: TSESTree.Expression } | undefined {
+  ): HandleCall | undefined {
     if (!this.mayContainStorage) return undefined;
     const name = calledMethod(node);
     if (name === undefined || !only.has(name) || !HANDLE_METHODS.has(name)) return undefined;
+    // Several rules ask about the same calls: the answer is kept per call (not while class facts are partial).
+    const known = this.callKinds.get(node);
+    if (known !== undefined) return known ?? undefined;
     const mc = methodCall(node)!;
     const kind = this.kindOf(mc.receiver);
-    return kind ? { kind, method: mc.method, receiver: mc.receiver } : undefined;
+    const call = kind ? { kind, method: mc.method, receiver: mc.receiver } : undefined;
+    if (this.computing === 0) this.callKinds.set(node, call ?? null);
+    return call;
   }
 
   /** The static SQL of `sql.exec(query, …)` on a Durable Object SQL handle; undefined for any other call, or SQL built at run time. */

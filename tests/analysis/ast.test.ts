@@ -85,6 +85,13 @@ const cases: { name: string; code: string; expected: string[][]; tsOnly?: boolea
     expected: [["this.e"]],
   },
   {
+    name: "spaces, tabs, line breaks and comments between the member and its operator; calls, deeper members and other words",
+    code:
+      "class A { m(o) { this.a\t= 1; this.b /* c */ = 2; this.c\n  = 3; this .d = 4; this.#e ??= 5; " +
+      "this.f(o); this.g.h = 6; this.i[0] = 7; o.this = 8; $this = 9; this.j\t; this.k, this.l; } #e; }",
+    expected: [["this.a", "this.b", "this.c", "this .d", "this.#e"]],
+  },
+  {
     name: "parameter defaults and field initialisers are part of the member",
     code: `class A { m(a = (this.x = 1)) {} f = (this.y = 2); }`,
     expected: [["this.x"], ["this.y"]],
