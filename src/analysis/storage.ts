@@ -373,12 +373,7 @@ export class DurableObjectModel {
       );
       facts = f;
       this.classFacts.set(node, f);
-      this.computing++;
-      try {
-        this.computeClassHead(f);
-      } finally {
-        this.computing--;
-      }
+      this.whileComputing(() => this.computeClassHead(f));
     }
     return facts;
   }

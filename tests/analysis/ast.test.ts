@@ -1,5 +1,5 @@
 /**
- * `thisAssignmentsIn`: the `this.x = …` assignments of a class member, found from the tokens. Each
+ * `thisAssignmentsIn`: the `this.x = …` assignments of a class member, found from the text and the tokens. Each
  * case is checked against the expected list and against a plain walk of the tree (the fallback
  * when a parser gives no tokens), with espree and with @typescript-eslint/parser.
  */
