@@ -42,7 +42,7 @@ export default createRule({
   },
   create(context) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    if (!model.hasRegions) return {};
     const sourceCode = context.sourceCode;
     const findings: Finding[] = [];
     /** Each Durable Object class has its own database: where the migrations table is created, by class (or `null` outside classes). */

@@ -46,7 +46,7 @@ export default createRule<[], MessageIds>({
   },
   create(context) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    if (!model.hasRegions) return {};
     const sourceCode = context.sourceCode;
     const found: Found[] = [];
 

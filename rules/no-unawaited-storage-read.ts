@@ -78,7 +78,7 @@ export default createRule<[], MessageIds>({
   },
   create(context) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    if (!model.hasRegions) return {};
     const sourceCode = context.sourceCode;
 
     /** Whether `name` is the built-in global here (not shadowed by an import, parameter or declaration). */

@@ -51,7 +51,7 @@ export default createRule<[], "unbounded" | "rangeOnly">({
   },
   create(context) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    if (!model.hasRegions) return {};
     const calls = model.calls(["list"]);
     return mergeListeners(calls.listeners, {
       "Program:exit"() {

@@ -50,7 +50,7 @@ export default createRule<[], MessageIds>({
   },
   create(context) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    if (!model.hasRegions) return {};
     const sourceCode = context.sourceCode;
     const gate = getGateModel(model);
     const loads = new Map<FunctionNode, MethodLoad | null>();

@@ -77,7 +77,7 @@ export default createRule({
   },
   create(context) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    if (!model.hasRegions) return {};
     const sourceCode = context.sourceCode;
 
     function check(node: TSESTree.CallExpression): void {

@@ -53,7 +53,7 @@ export default createRule<[], MessageIds>({
   },
   create(context) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    if (!model.hasRegions) return {};
     const sourceCode = context.sourceCode;
     const reported = new WeakSet<Node>();
 

@@ -65,7 +65,7 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
   },
   create(context, [options]) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    if (!model.hasRegions) return {};
     const sourceCode = context.sourceCode;
     const candidates: Candidate[] = [];
     /** Per method of a class with a `deleteAll()` to judge: its other calls, and the same-class methods it calls. */

@@ -54,7 +54,7 @@ export default createRule<[], MessageIds>({
   },
   create(context) {
     const model = getModel(context);
-    if (!model.mayContainStorage) return {};
+    if (!model.hasRegions) return {};
     const sourceCode = context.sourceCode;
 
     function checkExec(node: TSESTree.CallExpression): void {

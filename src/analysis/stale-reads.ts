@@ -64,7 +64,7 @@ export function staleReadListeners(
   onStale: (stale: StaleWrite) => void,
 ): TSESLint.RuleListener {
   const model = getModel(context);
-  if (!model.mayContainStorage) return {};
+  if (!model.hasRegions) return {};
   const sourceCode = context.sourceCode;
   const flow = new GateFlow(getGateModel(model));
   const readsByNode = new Map<Node, ReadSite>();

@@ -249,6 +249,17 @@ export class DurableObjectModel {
       text.includes("Transaction");
   }
 
+  /**
+   * False when no code of the file can see a handle: no region (see `mayHoldHandles`), which the
+   * text check `mayContainStorage` decides for most files without looking at the tree. A rule
+   * then returns no listeners, so ESLint spends nothing on it for the file: every rule reports
+   * only on handles or on Durable Object classes, and each Durable Object class is a region.
+   */
+  get hasRegions(): boolean {
+    const roots = this.regions();
+    return roots === "all" || roots.size > 0;
+  }
+
   /** Whether type information is available for this file. */
   get hasTypes(): boolean {
     return this.types !== undefined;
@@ -263,7 +274,7 @@ export class DurableObjectModel {
    * module level.
    */
   mayHoldHandles(node: Node): boolean {
-    const roots = (this.regionRoots ??= this.findRegionRoots());
+    const roots = this.regions();
     if (roots === "all") return true;
     if (roots.size === 0) return false;
     // Roots are functions and classes: climb through them, remembering each one's verdict.
@@ -417,6 +428,10 @@ export class DurableObjectModel {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  private regions(): ReadonlySet<Node> | "all" {
+    return (this.regionRoots ??= this.findRegionRoots());
+  }
 
   /**
    * The region roots of `mayHoldHandles`, found without walking the file: the handle type names in

@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { calledMethod } from "../../src/analysis/ast.js";
 import { mergeListeners } from "../../src/analysis/listeners.js";
 import { getModel } from "../../src/analysis/storage.js";
+import { rules } from "../../src/rules.js";
 
 type Seen = { indexed: string[]; visited: string[] };
 
@@ -123,5 +124,50 @@ describe("call index", () => {
       },
     };
     expect(() => lint(new Linter({ configType: "flat" }), "a.fetch();", config("espree", { a: rule }))).toThrow(/was not asked for/);
+  });
+});
+
+/**
+ * A file where no handle can be (no region, see `DurableObjectModel#hasRegions`) costs ESLint
+ * nothing per node: every rule returns no listeners for it. The file below mentions `storage`,
+ * `alarm` and `transactionSync`, which pass the rules' text checks, yet holds no Durable Object.
+ */
+describe("rules listen to nothing where no handle can be", () => {
+  function listenerKeys(code: string): Record<string, string[]> {
+    const keys: Record<string, string[]> = {};
+    const spied = Object.fromEntries(
+      Object.entries(rules).map(([name, rule]) => [
+        name,
+        {
+          meta: rule.meta,
+          create(context: TSESLint.RuleContext<string, []>) {
+            const listeners = (rule.create as (c: typeof context) => TSESLint.RuleListener)(context);
+            keys[name] = Object.keys(listeners);
+            return listeners;
+          },
+        },
+      ]),
+    );
+    lint(new Linter({ configType: "flat" }), code, config("ts", spied));
+    return keys;
+  }
+
+  it("a file with a storage look-alike and no Durable Object: no rule listens", () => {
+    const keys = listenerKeys(`const storage = new Map<string, number>();
+export class Cache {
+  storage = storage;
+  async alarm() { this.storage.transactionSync?.(); await this.storage.get("a"); this.storage.put("a", 1); }
+}`);
+    expect(Object.keys(keys)).toEqual(Object.keys(rules));
+    expect(Object.entries(keys).filter(([, k]) => k.length > 0)).toEqual([]);
+  });
+
+  it("the same code in a Durable Object: every rule listens", () => {
+    const keys = listenerKeys(`import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async alarm() { this.ctx.storage.transactionSync(() => {}); await this.ctx.storage.get("a"); this.ctx.storage.put("a", 1); }
+}`);
+    expect(Object.keys(keys)).toEqual(Object.keys(rules));
+    expect(Object.entries(keys).filter(([, k]) => k.length === 0)).toEqual([]);
   });
 });
