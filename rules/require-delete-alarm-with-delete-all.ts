@@ -65,7 +65,8 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
   },
   create(context, [options]) {
     const model = getModel(context);
-    if (!model.hasRegions) return {};
+    // Only a `deleteAll()` call is reported: without the word, there is none.
+    if (!context.sourceCode.text.includes("deleteAll") || !model.hasRegions) return {};
     const sourceCode = context.sourceCode;
     const candidates: Candidate[] = [];
     /** Per method of a class with a `deleteAll()` to judge: its other calls, and the same-class methods it calls. */

@@ -21,6 +21,12 @@ runRuleTests("require-delete-alarm-with-delete-all", rule, {
     ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
     { name: "deleteAlarm first (the pattern docs' Cleanup)", code: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();") },
     { name: "deleteAlarm after deleteAll also clears it", code: withAlarm("await this.ctx.storage.deleteAll();\n    await this.ctx.storage.deleteAlarm();") },
+    {
+      // A limit the docs state: the rule looks for the word in the text first.
+      name: "deleteAll written with a Unicode escape is not seen",
+      code: withAlarm("await this.ctx.storage.delete\\u0041ll();"),
+      options: [{ compatibilityDate: "2025-01-01" }],
+    },
     { name: "a class that never uses alarms", code: `${DO}export class Room extends DurableObject { async reset() { await this.ctx.storage.deleteAll(); } }` },
     {
       name: "inside alarm() itself, the firing alarm is consumed",
