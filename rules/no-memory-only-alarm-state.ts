@@ -83,7 +83,11 @@ export default createRule<[], MessageIds>({
     const alarmClasses = model.classes().filter((c) => declaresAlarm(c) && model.classOf(c).isDurableObject && model.classOf(c).methods.has("alarm"));
     if (alarmClasses.length === 0) return {};
     /** Whether `node` is in a Durable Object class with its own `alarm()`: nothing elsewhere can be reported (a range test, no climb). */
-    const inAlarmClass = (node: Node): boolean => alarmClasses.some((c) => within(c, node));
+    const inAlarmClass = (node: Node): boolean => {
+      // A loop, not `some` with a closure: this runs for every `this` and many calls of the file.
+      for (const c of alarmClasses) if (within(c, node)) return true;
+      return false;
+    };
     const sourceCode = context.sourceCode;
     /** Per class: its data, or null for a class that is not a Durable Object. */
     const classes = new Map<ClassNode, ClassData | null>();

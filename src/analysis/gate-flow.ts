@@ -35,12 +35,20 @@ interface State {
  */
 export const MAX_LIVE_SITES = 64;
 
-/** A function being visited, as every flow of the file shares it. */
+/**
+ * A function being visited, as every flow of the file shares it. Frames are reused from one
+ * function to the next at the same depth, and their arrays never shrink: V8 frees the storage of
+ * an array emptied by `length = 0` or `pop()`, and the next push allocates it again, which on every
+ * segment of every function was most of what the flow rules allocated.
+ */
 interface FunctionFrame {
+  /** The function (or Program, or class field initializer) whose code path this is. */
+  node: TSESTree.Node | undefined;
   /** False for a function where no handle can be (see `mayHoldHandles`): no site can happen there, nothing is kept. */
   active: boolean;
-  /** The segments being visited (usually one or two: a small array beats a Set here). */
+  /** The segments being visited: the first `count` entries (usually one or two: a small array beats a Set here). */
   current: string[];
+  count: number;
   /**
    * Per flow (by its index): its segment states, created with its first site in the function
    * (before it, every state is empty). Undefined while the flow has no site here.
@@ -48,16 +56,15 @@ interface FunctionFrame {
   flows: (Map<string, State> | undefined)[];
 }
 
-/** The frame of every function where no handle can be: nothing is kept in it (every use checks `active` first). */
-const INACTIVE: FunctionFrame = Object.freeze({ active: false, current: Object.freeze([]) as unknown as string[], flows: Object.freeze([]) as unknown as [] });
-
 /**
  * The code path bookkeeping of one file, kept once for all the flows on it (one per flow rule):
  * ESLint calls the segment listeners of one rule only (see `SharedListeners`), however many flow
  * rules are on, and each flow keeps its own states in the frames.
  */
 class SegmentTracker {
-  readonly stack: FunctionFrame[] = [];
+  /** The functions being visited: the first `depth` frames (the rest are kept for reuse). */
+  private readonly frames: FunctionFrame[] = [];
+  private depth = 0;
   private readonly gate: GateModel;
   private flowCount = 0;
   private readonly shared: SharedListeners;
@@ -66,7 +73,7 @@ class SegmentTracker {
     this.gate = gate;
     this.shared = new SharedListeners(this.listeners, () => {
       this.flowCount = 0;
-      this.stack.length = 0;
+      this.depth = 0;
     });
   }
 
@@ -76,17 +83,32 @@ class SegmentTracker {
     return { index: this.flowCount++, listeners };
   }
 
+  /** The function being visited (its frame), if any. */
+  top(): FunctionFrame | undefined {
+    return this.depth > 0 ? this.frames[this.depth - 1] : undefined;
+  }
+
   private readonly listeners = {
     onCodePathStart: (_codePath: unknown, node: TSESTree.Node) => {
-      this.stack.push(this.gate.model.mayHoldHandles(node) ? { active: true, current: [], flows: [] } : INACTIVE);
+      const outer = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
+      let frame = this.frames[this.depth];
+      if (!frame) this.frames[this.depth] = frame = { node: undefined, active: false, current: [], count: 0, flows: [] };
+      this.depth++;
+      frame.node = node;
+      // `mayHoldHandles(node)`, from the enclosing code path's answer: regions are lexical, so only
+      // the functions and classes between the two can add one (a short climb, nothing cached).
+      frame.active = outer?.active === true || this.gate.model.regionRootBetween(node, outer?.node);
+      frame.count = 0;
+      const flows = frame.flows;
+      for (let i = 0; i < flows.length; i++) flows[i] = undefined;
     },
     onCodePathEnd: () => {
-      this.stack.pop();
+      this.depth--;
     },
     onCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
-      const frame = this.stack[this.stack.length - 1];
+      const frame = this.frames[this.depth - 1];
       if (!frame.active) return;
-      frame.current.push(segment.id);
+      frame.current[frame.count++] = segment.id;
       const flows = frame.flows;
       for (let i = 0; i < flows.length; i++) {
         // Until a flow's first site every state is empty: none is kept (see `flows`).
@@ -102,18 +124,19 @@ class SegmentTracker {
       }
     },
     onCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
-      const frame = this.stack[this.stack.length - 1];
-      if (frame.active) remove(frame.current, segment.id);
+      const frame = this.frames[this.depth - 1];
+      if (frame.active) removeCurrent(frame, segment.id);
     },
     onUnreachableCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
-      const frame = this.stack[this.stack.length - 1];
+      const frame = this.frames[this.depth - 1];
       if (!frame.active) return;
-      frame.current.push(segment.id);
-      for (const states of frame.flows) states?.set(segment.id, emptyState());
+      frame.current[frame.count++] = segment.id;
+      const flows = frame.flows;
+      for (let i = 0; i < flows.length; i++) flows[i]?.set(segment.id, emptyState());
     },
     onUnreachableCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
-      const frame = this.stack[this.stack.length - 1];
-      if (frame.active) remove(frame.current, segment.id);
+      const frame = this.frames[this.depth - 1];
+      if (frame.active) removeCurrent(frame, segment.id);
     },
   } as unknown as TSESLint.RuleListener;
 }
@@ -217,7 +240,7 @@ export class GateFlow {
   }
 
   private top(): FunctionFrame | undefined {
-    return this.tracker.stack[this.tracker.stack.length - 1];
+    return this.tracker.top();
   }
 
   /**
@@ -230,7 +253,8 @@ export class GateFlow {
     const frame = this.top();
     const states = frame?.flows[this.index];
     if (!frame || !states) return;
-    for (const id of frame.current) {
+    for (let i = 0; i < frame.count; i++) {
+      const id = frame.current[i];
       let state = states.get(id);
       if (!state) states.set(id, (state = emptyState()));
       yield state;
@@ -244,12 +268,14 @@ function allStarted(segments: readonly TSESLint.CodePathSegment[], states: Reado
   return true;
 }
 
-/** Removes `id` from `list` in place (no `splice`, which allocates the array of what it removed). */
-function remove(list: string[], id: string): void {
-  const i = list.lastIndexOf(id);
+/** Removes segment `id` from the frame's current segments, in place (the array keeps its length, see `FunctionFrame`). */
+function removeCurrent(frame: FunctionFrame, id: string): void {
+  const list = frame.current;
+  let i = frame.count - 1;
+  while (i >= 0 && list[i] !== id) i--;
   if (i < 0) return;
-  for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j];
-  list.length--;
+  for (let j = i + 1; j < frame.count; j++) list[j - 1] = list[j];
+  frame.count--;
 }
 
 function emptyState(): State {

@@ -59,7 +59,10 @@ export function mergeListeners(...parts: TSESLint.RuleListener[]): TSESLint.Rule
   type Listener = (a?: unknown, b?: unknown, c?: unknown) => void;
   const out: Record<string, Listener> = {};
   for (const part of parts) {
-    for (const [key, fn] of Object.entries(part) as [string, Listener][]) {
+    // `for…in` over own keys, not `Object.entries`: every rule merges its listeners on every file.
+    for (const key in part) {
+      if (!Object.hasOwn(part, key)) continue;
+      const fn = (part as Record<string, Listener>)[key];
       const prev = out[key];
       // Listeners take at most three arguments (`onCodePathSegmentLoop`): no rest parameters, which allocate per call.
       out[key] = prev

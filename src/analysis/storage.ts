@@ -277,24 +277,45 @@ export class DurableObjectModel {
     const roots = this.regions();
     if (roots === "all") return true;
     if (roots.size === 0) return false;
-    // Roots are functions and classes: climb through them, remembering each one's verdict.
-    const seen: Node[] = [];
+    // Roots are functions and classes: climb through them to a root or a known verdict, then climb
+    // again to remember the verdict for each one passed (twice the climb, but no array per call:
+    // every function of the file asks).
     let verdict = false;
+    let known: Node | undefined;
     for (let n: Node | undefined = node; n; n = n.parent) {
       if (!isFunction(n) && !isClass(n)) continue;
-      const known = this.scopeVerdicts.get(n);
-      if (known !== undefined) {
-        verdict = known;
+      const v = this.scopeVerdicts.get(n);
+      if (v !== undefined) {
+        verdict = v;
+        known = n;
         break;
       }
-      seen.push(n);
       if (roots.has(n)) {
         verdict = true;
+        this.scopeVerdicts.set(n, true);
+        known = n;
         break;
       }
     }
-    for (const n of seen) this.scopeVerdicts.set(n, verdict);
+    for (let n: Node | undefined = node; n && n !== known; n = n.parent) {
+      if (isFunction(n) || isClass(n)) this.scopeVerdicts.set(n, verdict);
+    }
     return verdict;
+  }
+
+  /**
+   * Whether a region root (see `mayHoldHandles`) lies on the way from `node` (included) up to
+   * `outer` (excluded; the top of the file when undefined). With `mayHoldHandles(outer)` false, this
+   * is `mayHoldHandles(node)`, found without caching a verdict per function.
+   */
+  regionRootBetween(node: Node, outer: Node | undefined): boolean {
+    const roots = this.regions();
+    if (roots === "all") return true;
+    if (roots.size === 0) return false;
+    for (let n: Node | undefined = node; n && n !== outer; n = n.parent) {
+      if ((isFunction(n) || isClass(n)) && roots.has(n)) return true;
+    }
+    return false;
   }
 
   /** What Durable Object handle `expr` evaluates to, if provably one. */

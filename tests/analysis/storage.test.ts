@@ -340,3 +340,55 @@ export function helper(storage: Map<string, number>) { return storage.get("a"); 
     ).toEqual(["2:storage.get"]);
   });
 });
+
+/**
+ * The code path tracker of the flow rules asks `regionRootBetween(fn, outer)` instead of
+ * `mayHoldHandles(fn)`, from the answer for the enclosing function: the two must agree on every
+ * function, whatever kind of region holds it.
+ */
+describe("regionRootBetween agrees with mayHoldHandles", () => {
+  it("for every function, nested or not, in and out of regions", () => {
+    const code = `import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  handler = () => { const inner = function () { return () => 1; }; return inner; };
+  async fetch() { return [1].map((x) => x + 1); }
+  static make() { return class Nested { m() { return () => 2; } }; }
+}
+class Plain { m() { return () => 3; } }
+export function typed(s: DurableObjectStorage) { return function () { return () => s.get("a"); }; }
+export function plain() { return () => { class Local extends Room { n() { return () => 4; } } return Local; }; }
+const expr = function () { return { o() { return () => 5; } }; };`;
+    const seen: string[] = [];
+    const check = createRule({
+      name: "check",
+      meta: { type: "problem", docs: { description: "check", recommended: false }, schema: [], messages: { differ: "differ" } },
+      defaultOptions: [],
+      create(context) {
+        const model = getModel(context);
+        const stack: TSESTree.Node[] = [];
+        const enter = (fn: TSESTree.Node) => {
+          const outer = stack[stack.length - 1];
+          const fast = (outer !== undefined && model.mayHoldHandles(outer)) || model.regionRootBetween(fn, outer);
+          seen.push(`${fn.loc.start.line}:${fn.loc.start.column}:${fast}`);
+          if (fast !== model.mayHoldHandles(fn)) context.report({ node: fn, messageId: "differ" });
+          stack.push(fn);
+        };
+        const exit = () => void stack.pop();
+        return {
+          ":function": enter,
+          ":function:exit": exit,
+        };
+      },
+    });
+    const linter = new Linter({ configType: "flat" });
+    const messages = linter.verify(
+      code,
+      [{ files: ["**/*.ts"], languageOptions: { parser: tsParser as Linter.Parser }, plugins: { t: { rules: { check: check as never } } }, rules: { "t/check": "error" } }],
+      "file.ts",
+    );
+    expect(messages).toEqual([]);
+    // Both answers occur: functions in the Durable Object class, the typed function and the subclass are in regions; the rest are not.
+    expect(seen.filter((s) => s.endsWith("true")).length).toBeGreaterThan(5);
+    expect(seen.filter((s) => s.endsWith("false")).length).toBeGreaterThan(3);
+  });
+});
