@@ -340,9 +340,10 @@ export class DurableObjectModel {
     // Several rules ask about the same calls: the answer is kept per call (not while class facts are partial).
     const known = this.callKinds.get(node);
     if (known !== undefined) return known ?? undefined;
-    const mc = methodCall(node)!;
-    const kind = this.kindOf(mc.receiver);
-    const call = kind ? { kind, method: mc.method, receiver: mc.receiver } : undefined;
+    // `calledMethod` found a member callee: its object is the receiver (no `methodCall` object per call).
+    const receiver = (unwrap(node.callee) as TSESTree.MemberExpression).object as TSESTree.Expression;
+    const kind = this.kindOf(receiver);
+    const call = kind ? { kind, method: name, receiver } : undefined;
     if (this.computing === 0) this.callKinds.set(node, call ?? null);
     return call;
   }
