@@ -55,7 +55,7 @@ export default createRule<[], MessageIds>({
     const model = getModel(context);
     const sourceCode = context.sourceCode;
     // Cheap bail-out: unless the method name is written in the file, there is nothing to report.
-    if (!sourceCode.text.includes("transactionSync") || !model.hasRegions) return {};
+    if (!model.hasRegions || !sourceCode.text.includes("transactionSync")) return {};
 
     /** The first `await` / `for await` of each function, in source order (nested functions count for themselves). */
     const firstAwait = new Map<FunctionNode, Node>();

@@ -78,7 +78,7 @@ export default createRule<[], MessageIds>({
   create(context) {
     const model = getModel(context);
     // Only a class with its own `alarm()` method is reported: without the word, there is none.
-    if (!context.sourceCode.text.includes("alarm") || !model.hasRegions) return {};
+    if (!model.hasRegions || !context.sourceCode.text.includes("alarm")) return {};
     // Only a Durable Object class with its own `alarm()` can be reported (looked for by name first: most classes have none).
     const alarmClasses = model.classes().filter((c) => declaresAlarm(c) && model.classOf(c).isDurableObject && model.classOf(c).methods.has("alarm"));
     if (alarmClasses.length === 0) return {};

@@ -66,7 +66,7 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
   create(context, [options]) {
     const model = getModel(context);
     // Only a `deleteAll()` call is reported: without the word, there is none.
-    if (!context.sourceCode.text.includes("deleteAll") || !model.hasRegions) return {};
+    if (!model.hasRegions || !context.sourceCode.text.includes("deleteAll")) return {};
     const sourceCode = context.sourceCode;
     const candidates: Candidate[] = [];
     /** Per method of a class with a `deleteAll()` to judge: its other calls, and the same-class methods it calls. */
