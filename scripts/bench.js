@@ -9,9 +9,9 @@
  * machine speed and load cancel out as far as they can.
  *
  * Environment knobs (all optional): BENCH_ROUNDS (rounds of the main comparison, default and
- * minimum 7), BENCH_BASE_METHODS (methods of the 1× scaling file, default 10), BENCH_CLOCK=process
- * or wall (CPU time of the whole process, or the wall clock, instead of the main thread's CPU
- * time), BENCH_QUICK=1 (fewer files and rounds everywhere, for
+ * minimum 7), BENCH_BASE_METHODS (methods of the 1× scaling file, default 10), BENCH_CLOCK=wall
+ * (wall clock instead of process CPU time), BENCH_THREADS=v8 (leave V8's helper threads on; by
+ * default the script runs itself again under `node --single-threaded`), BENCH_QUICK=1 (fewer files and rounds everywhere, for
  * trying the script out; below the documented minimums), BENCH_ONLY=overhead (stop after the
  * overhead section: for checking a change against the target).
  */
@@ -21,6 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Linter } from "eslint";
@@ -30,6 +31,15 @@ import { generateLongMethodFile, generateWithManifest } from "./bench-corpus.js"
 import { PACKAGES, candidates, configWith, fallbackWith, pkgDirOf } from "./smoke-corpus.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+// V8 on one thread: the process's CPU time is then exactly the work of linting (see `now`).
+if (!process.execArgv.includes("--single-threaded") && process.env.BENCH_THREADS !== "v8") {
+  const run = spawnSync(process.execPath, ["--single-threaded", ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: "inherit",
+  });
+  process.exit(run.status ?? 1);
+}
+const SINGLE_THREADED = process.execArgv.includes("--single-threaded");
 const require = createRequire(import.meta.url);
 const QUICK = process.env.BENCH_QUICK === "1";
 const ONLY_OVERHEAD = process.env.BENCH_ONLY === "overhead";
@@ -58,37 +68,21 @@ try {
 }
 
 /**
- * The clock. By default, where Linux reports it, the CPU time of the main thread (from
- * /proc/self/task/<pid>/schedstat, in nanoseconds): the thread that parses and runs the rules, the
- * time a user waits for. The process's CPU time also counts V8's helper threads (concurrent
- * compilation and garbage collection, a third of the process's time here), whose work lands on
- * whichever verify runs when it happens; other processes on a shared machine disturb both less
- * than a wall clock. BENCH_CLOCK=process or wall switches.
+ * The clock: CPU time of this process (`process.cpuUsage()`, microseconds), with V8 kept on this
+ * one thread (see the re-run under `--single-threaded` above): then it is the time of all the work
+ * linting does, garbage collection and compilation included, and nothing else. With V8's helper
+ * threads on, a third of the process's CPU time here is theirs, and it lands on whichever file is
+ * being linted when it happens; Linux's per-thread counter (`/proc/…/schedstat`) only moves at
+ * scheduler ticks, 4 ms apart here, too coarse for one file. BENCH_CLOCK=wall uses the wall clock.
  */
-function mainThreadClock() {
-  try {
-    const fd = fs.openSync(`/proc/self/task/${process.pid}/schedstat`, "r");
-    const buf = Buffer.alloc(64);
-    const read = () => {
-      const n = fs.readSync(fd, buf, 0, buf.length, 0);
-      return Number(buf.toString("latin1", 0, n).split(" ", 1)[0]) / 1e6;
-    };
-    return Number.isFinite(read()) ? read : undefined;
-  } catch {
-    return undefined;
-  }
-}
-const threadClock = process.env.BENCH_CLOCK === "wall" || process.env.BENCH_CLOCK === "process" ? undefined : mainThreadClock();
-const CLOCK = process.env.BENCH_CLOCK === "wall" ? "wall" : threadClock ? "thread" : "process";
+const CLOCK = process.env.BENCH_CLOCK === "wall" ? "wall" : "cpu";
 const now =
   CLOCK === "wall"
     ? () => performance.now()
-    : CLOCK === "thread"
-      ? threadClock
-      : () => {
-          const u = process.cpuUsage();
-          return (u.user + u.system) / 1000;
-        };
+    : () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1000;
+      };
 
 /**
  * Known work: a loop whose cost is measured alone, run as a rule in one more configuration of the
@@ -468,13 +462,9 @@ print(`- machine: ${meta.cpu}; load average at start ${meta.loadavg}; ${meta.gc}
 print(`- config: ${meta.config}`);
 print("- in-process `Linter#verify`, which parses on every call: \"no rules\" is parse + scope analysis + traversal (with code path analysis); \"all rules\" adds our rules on top");
 print(
-  {
-    thread:
-      "- clock: CPU time of the main thread (Linux `/proc/self/task/<pid>/schedstat`), the thread that parses and runs the rules; V8's helper threads (concurrent compilation and GC) are not counted (`BENCH_CLOCK=process` counts them, `BENCH_CLOCK=wall` uses the wall clock); ratios compare configs measured alternately in the same run",
-    process:
-      "- clock: CPU time of this process (user + system, `process.cpuUsage()`), V8's helper threads included (`BENCH_CLOCK=wall` uses the wall clock); ratios compare configs measured alternately in the same run",
-    wall: "- clock: wall-clock (`performance.now()`); ratios compare configs measured alternately in the same run",
-  }[CLOCK],
+  CLOCK === "wall"
+    ? "- clock: wall-clock (`performance.now()`); ratios compare configs measured alternately in the same run"
+    : `- clock: CPU time of this process (user + system, \`process.cpuUsage()\`)${SINGLE_THREADED ? ", under `node --single-threaded`: V8 compiles and collects garbage on the main thread, so the clock counts all the work of linting and only that" : ", V8's helper threads included (BENCH_THREADS=v8)"}; ratios compare configs measured alternately in the same run`,
 );
 
 const json = { meta, corpus: {}, overhead: {}, perRule: {}, stats: {}, scaling: {}, perRuleScaling: {}, longMethod: {}, typed: {}, anomalies: [] };
