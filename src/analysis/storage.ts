@@ -278,8 +278,7 @@ export class DurableObjectModel {
     if (roots === "all") return true;
     if (roots.size === 0) return false;
     // Roots are functions and classes: climb through them to a root or a known verdict, then climb
-    // again to remember the verdict for each one passed (twice the climb, but no array per call:
-    // every function of the file asks).
+    // again to remember the verdict for each one passed (twice the climb, but no array per call).
     let verdict = false;
     let known: Node | undefined;
     for (let n: Node | undefined = node; n; n = n.parent) {
