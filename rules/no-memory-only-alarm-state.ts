@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
-import { type ClassNode, type FunctionNode, type Node, calledMethod, isClass, isFunction, keyName, memberName, methodCall, thisClass, unwrap, walk, within } from "../src/analysis/ast.js";
+import { type ClassNode, type FunctionNode, type Node, calledMethod, isClass, isFunction, keyName, memberName, methodCall, thisClass, unwrap, walk, within, withinAny } from "../src/analysis/ast.js";
 import { mainVerb } from "../src/analysis/sql.js";
 import { staticSql } from "../src/analysis/sql-text.js";
 import { type ClassFacts, type DurableObjectModel, type HandleKind, getModel } from "../src/analysis/storage.js";
@@ -83,11 +83,7 @@ export default createRule<[], MessageIds>({
     const alarmClasses = model.classes().filter((c) => declaresAlarm(c) && model.classOf(c).isDurableObject && model.classOf(c).methods.has("alarm"));
     if (alarmClasses.length === 0) return {};
     /** Whether `node` is in a Durable Object class with its own `alarm()`: nothing elsewhere can be reported (a range test, no climb). */
-    const inAlarmClass = (node: Node): boolean => {
-      // A loop, not `some` with a closure: this runs for every `this` and many calls of the file.
-      for (const c of alarmClasses) if (within(c, node)) return true;
-      return false;
-    };
+    const inAlarmClass = (node: Node): boolean => withinAny(alarmClasses, node);
     const sourceCode = context.sourceCode;
     /** Per class: its data, or null for a class that is not a Durable Object. */
     const classes = new Map<ClassNode, ClassData | null>();

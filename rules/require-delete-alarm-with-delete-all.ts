@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { type ClassNode, type FunctionNode, classMemberOf, enclosingFunction, isClass, isFunction, keyName, memberName, methodCall, unwrap, within } from "../src/analysis/ast.js";
+import { type ClassNode, type FunctionNode, classMemberOf, enclosingFunction, isClass, isFunction, keyName, memberName, methodCall, unwrap, withinAny } from "../src/analysis/ast.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
 import { getModel } from "../src/analysis/storage.js";
 import { compatibilityFor, isOnOrAfter } from "../src/analysis/wrangler.js";
@@ -159,10 +159,7 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
         if (judged.length === 0) return;
         const candidateClasses = new Set(judged.map((c) => c.cls));
         // A range test first: most calls of a file are outside the few classes judged.
-        const inCandidate = (node: TSESTree.Node): boolean => {
-          for (const cls of candidateClasses) if (within(cls, node)) return true;
-          return false;
-        };
+        const inCandidate = (node: TSESTree.Node): boolean => withinAny(candidateClasses, node);
         for (const node of thisAssignments) {
           if (!inCandidate(node)) continue;
           const owner = ownerMethod(node);

@@ -223,6 +223,12 @@ export function within(outer: Node | null | undefined, inner: Node): boolean {
   return !!outer && outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
 }
 
+/** Whether `inner` lies in any of `outers` (a loop, no closure: rules call this per node on hot paths). */
+export function withinAny(outers: Iterable<Node>, inner: Node): boolean {
+  for (const outer of outers) if (within(outer, inner)) return true;
+  return false;
+}
+
 /** Leading whitespace of the line `node` starts on. */
 export function indentOf(sourceText: string, node: Node): string {
   const start = node.range[0];
