@@ -90,7 +90,7 @@ class SegmentTracker {
 
   private readonly listeners = {
     onCodePathStart: (_codePath: unknown, node: TSESTree.Node) => {
-      const outer = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
+      const outer = this.top();
       let frame = this.frames[this.depth];
       if (!frame) this.frames[this.depth] = frame = { node: undefined, active: false, current: [], count: 0, flows: [] };
       this.depth++;
