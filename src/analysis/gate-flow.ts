@@ -16,7 +16,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import type { GateModel } from "./gate.js";
-import { SharedListeners } from "./listeners.js";
+import { SharedListeners, methodListeners } from "./listeners.js";
 
 type Variable = TSESLint.Scope.Variable;
 export type Opener = TSESTree.AwaitExpression | TSESTree.ForOfStatement;
@@ -71,7 +71,15 @@ class SegmentTracker {
 
   constructor(gate: GateModel) {
     this.gate = gate;
-    this.shared = new SharedListeners(this.listeners, () => {
+    const listeners = methodListeners(this, [
+      "onCodePathStart",
+      "onCodePathEnd",
+      "onCodePathSegmentStart",
+      "onCodePathSegmentEnd",
+      "onUnreachableCodePathSegmentStart",
+      "onUnreachableCodePathSegmentEnd",
+    ]);
+    this.shared = new SharedListeners(listeners, () => {
       this.flowCount = 0;
       this.depth = 0;
     });
@@ -88,57 +96,60 @@ class SegmentTracker {
     return this.depth > 0 ? this.frames[this.depth - 1] : undefined;
   }
 
-  private readonly listeners = {
-    onCodePathStart: (_codePath: unknown, node: TSESTree.Node) => {
-      const outer = this.top();
-      let frame = this.frames[this.depth];
-      if (!frame) this.frames[this.depth] = frame = { node: undefined, active: false, current: [], count: 0, flows: [] };
-      this.depth++;
-      frame.node = node;
-      // `mayHoldHandles(node)`, from the enclosing code path's answer: regions are lexical, so only
-      // the functions and classes between the two can add one (a short climb, nothing cached).
-      frame.active = outer?.active === true || this.gate.model.regionRootBetween(node, outer?.node);
-      frame.count = 0;
-      const flows = frame.flows;
-      for (let i = 0; i < flows.length; i++) flows[i] = undefined;
-    },
-    onCodePathEnd: () => {
-      this.depth--;
-    },
-    onCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
-      const frame = this.frames[this.depth - 1];
-      if (!frame.active) return;
-      frame.current[frame.count++] = segment.id;
-      const flows = frame.flows;
-      for (let i = 0; i < flows.length; i++) {
-        // Until a flow's first site every state is empty: none is kept (see `flows`).
-        const states = flows[i];
-        if (!states) continue;
-        const prev = segment.prevSegments;
-        // A straight-line continuation takes its predecessor's state over (nobody else reads it); forks and joins copy.
-        const only = prev.length === 1 && prev[0].nextSegments.length === 1 ? states.get(prev[0].id) : undefined;
-        states.set(segment.id, only ?? merge(prev.map((s) => states.get(s.id))));
-        // A predecessor whose successors have all started is read by no one again: its state goes, so a
-        // long function keeps the states of its open forks only, not one per segment it ever had.
-        for (const p of prev) if (allStarted(p.nextSegments, states)) states.delete(p.id);
-      }
-    },
-    onCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
-      const frame = this.frames[this.depth - 1];
-      if (frame.active) removeCurrent(frame, segment.id);
-    },
-    onUnreachableCodePathSegmentStart: (segment: TSESLint.CodePathSegment) => {
-      const frame = this.frames[this.depth - 1];
-      if (!frame.active) return;
-      frame.current[frame.count++] = segment.id;
-      const flows = frame.flows;
-      for (let i = 0; i < flows.length; i++) flows[i]?.set(segment.id, emptyState());
-    },
-    onUnreachableCodePathSegmentEnd: (segment: TSESLint.CodePathSegment) => {
-      const frame = this.frames[this.depth - 1];
-      if (frame.active) removeCurrent(frame, segment.id);
-    },
-  } as unknown as TSESLint.RuleListener;
+  onCodePathStart(_codePath: unknown, node: TSESTree.Node): void {
+    const outer = this.top();
+    let frame = this.frames[this.depth];
+    if (!frame) this.frames[this.depth] = frame = { node: undefined, active: false, current: [], count: 0, flows: [] };
+    this.depth++;
+    frame.node = node;
+    // `mayHoldHandles(node)`, from the enclosing code path's answer: regions are lexical, so only
+    // the functions and classes between the two can add one (a short climb, nothing cached).
+    frame.active = outer?.active === true || this.gate.model.regionRootBetween(node, outer?.node);
+    frame.count = 0;
+    const flows = frame.flows;
+    for (let i = 0; i < flows.length; i++) flows[i] = undefined;
+  }
+
+  onCodePathEnd(): void {
+    this.depth--;
+  }
+
+  onCodePathSegmentStart(segment: TSESLint.CodePathSegment): void {
+    const frame = this.frames[this.depth - 1];
+    if (!frame.active) return;
+    frame.current[frame.count++] = segment.id;
+    const flows = frame.flows;
+    for (let i = 0; i < flows.length; i++) {
+      // Until a flow's first site every state is empty: none is kept (see `flows`).
+      const states = flows[i];
+      if (!states) continue;
+      const prev = segment.prevSegments;
+      // A straight-line continuation takes its predecessor's state over (nobody else reads it); forks and joins copy.
+      const only = prev.length === 1 && prev[0].nextSegments.length === 1 ? states.get(prev[0].id) : undefined;
+      states.set(segment.id, only ?? merge(prev.map((s) => states.get(s.id))));
+      // A predecessor whose successors have all started is read by no one again: its state goes, so a
+      // long function keeps the states of its open forks only, not one per segment it ever had.
+      for (const p of prev) if (allStarted(p.nextSegments, states)) states.delete(p.id);
+    }
+  }
+
+  onCodePathSegmentEnd(segment: TSESLint.CodePathSegment): void {
+    const frame = this.frames[this.depth - 1];
+    if (frame.active) removeCurrent(frame, segment.id);
+  }
+
+  onUnreachableCodePathSegmentStart(segment: TSESLint.CodePathSegment): void {
+    const frame = this.frames[this.depth - 1];
+    if (!frame.active) return;
+    frame.current[frame.count++] = segment.id;
+    const flows = frame.flows;
+    for (let i = 0; i < flows.length; i++) flows[i]?.set(segment.id, emptyState());
+  }
+
+  onUnreachableCodePathSegmentEnd(segment: TSESLint.CodePathSegment): void {
+    const frame = this.frames[this.depth - 1];
+    if (frame.active) removeCurrent(frame, segment.id);
+  }
 }
 
 const trackers = new WeakMap<GateModel, SegmentTracker>();
@@ -159,13 +170,17 @@ export class GateFlow {
     this.tracker = tracker;
     const { index, listeners } = tracker.attach();
     this.index = index;
-    this.listeners = {
-      ...listeners,
-      "AwaitExpression:exit": (node: TSESTree.AwaitExpression) => this.gateMayOpen(node),
-      ForOfStatement: (node: TSESTree.ForOfStatement) => {
-        if (node.await) this.gateMayOpen(node);
-      },
-    } as unknown as TSESLint.RuleListener;
+    this.listeners = { ...listeners, ...methodListeners(this, ["AwaitExpression:exit", "ForOfStatement"]) };
+  }
+
+  /** Listener: an `await` may open the gate. */
+  "AwaitExpression:exit"(node: TSESTree.AwaitExpression): void {
+    this.gateMayOpen(node);
+  }
+
+  /** Listener: a `for await` may open the gate. */
+  ForOfStatement(node: TSESTree.ForOfStatement): void {
+    if (node.await) this.gateMayOpen(node);
   }
 
   /** Whether the current function has registered any site (a cheap early exit for callers). */

@@ -116,28 +116,36 @@ function scanQuoted(text: string, i: number, close: string, doubled: boolean): [
   return [text.length, content];
 }
 
-/** Splits SQLite text into tokens, dropping whitespace and comments. Never throws. */
+/** The code point of `text` at `j` as a string ("" past the end). */
+function codePointAt(text: string, j: number): string {
+  if (j >= text.length) return "";
+  const k = text.charCodeAt(j);
+  // Outside the surrogate range a code point is one UTF-16 unit: no `fromCodePoint`.
+  return k < 0xd800 || k > 0xdfff ? text[j] : String.fromCodePoint(text.codePointAt(j) ?? 0);
+}
+
+/** The end of the word that starts at `j`. */
+function wordEnd(text: string, j: number): number {
+  for (let c = codePointAt(text, j); isWordPart(c); c = codePointAt(text, j)) j += c.length;
+  return j;
+}
+
+/** Adds the token [start, end) of `text` to `tokens` and returns `end`. */
+function pushToken(tokens: SqlToken[], text: string, type: SqlTokenType, start: number, end: number, value?: string): number {
+  const raw = text.slice(start, end);
+  tokens.push({ type, text: raw, value: value ?? raw, start, end });
+  return end;
+}
+
+/**
+ * Splits SQLite text into tokens, dropping whitespace and comments. Never throws. (Its helpers
+ * are module functions, not closures: see `methodListeners` in listeners.ts.)
+ */
 export function tokenizeSql(text: string): SqlToken[] {
   const tokens: SqlToken[] = [];
   const n = text.length;
-  /** The code point at `j` as a string ("" past the end). */
-  const at = (j: number): string => {
-    if (j >= n) return "";
-    const k = text.charCodeAt(j);
-    // Outside the surrogate range a code point is one UTF-16 unit: no `fromCodePoint`.
-    return k < 0xd800 || k > 0xdfff ? text[j] : String.fromCodePoint(text.codePointAt(j) ?? 0);
-  };
-  const wordEnd = (j: number): number => {
-    for (let c = at(j); isWordPart(c); c = at(j)) j += c.length;
-    return j;
-  };
-  /** Adds the token [start, end) and returns `end`. */
-  const push = (type: SqlTokenType, start: number, end: number, value = text.slice(start, end)): number => {
-    tokens.push({ type, text: text.slice(start, end), value, start, end });
-    return end;
-  };
   for (let i = 0; i < n; ) {
-    const ch = at(i);
+    const ch = codePointAt(text, i);
     const next = text[i + 1];
     if (isSpace(ch)) {
       i += ch.length;
@@ -146,23 +154,23 @@ export function tokenizeSql(text: string): SqlToken[] {
       const end = text.indexOf(close, i + 2);
       i = end === -1 ? n : end + close.length;
     } else if (ch === DYNAMIC) {
-      i = push("dynamic", i, i + 1);
+      i = pushToken(tokens, text, "dynamic", i, i + 1);
     } else if ((ch === "x" || ch === "X") && next === "'") {
-      i = push("blob", i, scanQuoted(text, i + 1, "'", false)[0]);
+      i = pushToken(tokens, text, "blob", i, scanQuoted(text, i + 1, "'", false)[0]);
     } else if (ch === "'" || ch === '"' || ch === "`" || ch === "[") {
       const [end, value] = scanQuoted(text, i, ch === "[" ? "]" : ch, ch !== "[");
-      i = push(ch === "'" ? "string" : "quoted-identifier", i, end, value);
+      i = pushToken(tokens, text, ch === "'" ? "string" : "quoted-identifier", i, end, value);
     } else if (isDigit(ch) || (ch === "." && isDigit(next))) {
-      i = push("number", i, numberEnd(text, i));
+      i = pushToken(tokens, text, "number", i, numberEnd(text, i));
     } else if (isWordStart(ch)) {
-      const end = wordEnd(i);
-      i = push("word", i, end, text.slice(i, end).toUpperCase());
+      const end = wordEnd(text, i);
+      i = pushToken(tokens, text, "word", i, end, text.slice(i, end).toUpperCase());
     } else if (ch === "?") {
-      i = push("param", i, digitsEnd(text, i + 1));
-    } else if ((ch === ":" || ch === "@" || ch === "$") && isWordPart(at(i + 1))) {
-      i = push("param", i, wordEnd(i + 1));
+      i = pushToken(tokens, text, "param", i, digitsEnd(text, i + 1));
+    } else if ((ch === ":" || ch === "@" || ch === "$") && isWordPart(codePointAt(text, i + 1))) {
+      i = pushToken(tokens, text, "param", i, wordEnd(text, i + 1));
     } else {
-      i = push("punct", i, i + (MULTI_PUNCT.find((op) => text.startsWith(op, i)) ?? ch).length);
+      i = pushToken(tokens, text, "punct", i, i + (MULTI_PUNCT.find((op) => text.startsWith(op, i)) ?? ch).length);
     }
   }
   return tokens;

@@ -20,7 +20,7 @@ import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type Node, isClass, isFunction, unwrap, walk } from "./ast.js";
 import { getGateModel } from "./gate.js";
 import { GateFlow, NO_SITES, type Opener, union } from "./gate-flow.js";
-import { mergeListeners } from "./listeners.js";
+import { mergeListeners, methodListeners } from "./listeners.js";
 import { atomicRegionOf } from "./regions.js";
 import { isUpsertOrReplace, mainVerb, readTables, writtenTable } from "./sql.js";
 import { staticSql } from "./sql-text.js";
@@ -65,23 +65,52 @@ export function staleReadListeners(
 ): TSESLint.RuleListener {
   const model = getModel(context);
   if (!model.hasRegions) return {};
-  const sourceCode = context.sourceCode;
-  const flow = new GateFlow(getGateModel(model));
-  const readsByNode = new Map<Node, ReadSite>();
-  const readById = new Map<number, ReadSite>();
-  const reportedReads = new Set<number>();
+  const tracker = new StaleReadTracker(model, context.sourceCode, onStale);
+  return mergeListeners(
+    tracker.flow.listeners,
+    methodListeners(tracker, ["CallExpression:exit", "VariableDeclarator:exit", "AssignmentExpression:exit"]),
+  );
+}
+
+/** The reads of one file and the values that carry them (its listeners are methods: see `methodListeners`). */
+class StaleReadTracker {
+  readonly flow: GateFlow;
+  private readonly readsByNode = new Map<Node, ReadSite>();
+  private readonly readById = new Map<number, ReadSite>();
+  private readonly reportedReads = new Set<number>();
+
+  constructor(
+    private readonly model: DurableObjectModel,
+    private readonly sourceCode: Readonly<TSESLint.SourceCode>,
+    private readonly onStale: (stale: StaleWrite) => void,
+  ) {
+    this.flow = new GateFlow(getGateModel(model));
+  }
+
+  "CallExpression:exit"(node: TSESTree.CallExpression): void {
+    this.checkWrite(node);
+    this.registerRead(node);
+  }
+
+  "VariableDeclarator:exit"(node: TSESTree.VariableDeclarator): void {
+    if (this.flow.active && node.init) this.assignIn(node.id, this.readsIn(node.init), false);
+  }
+
+  "AssignmentExpression:exit"(node: TSESTree.AssignmentExpression): void {
+    if (this.flow.active) this.assignIn(node.left, this.readsIn(node.right), node.operator !== "=");
+  }
 
   /** The reads whose values `expr` may carry: read calls inside it and variables tainted by reads. */
-  function readsIn(expr: Node): ReadonlySet<number> {
+  private readsIn(expr: Node): ReadonlySet<number> {
     let out: ReadonlySet<number> = NO_SITES;
-    walk(expr, sourceCode.visitorKeys, (n) => {
+    walk(expr, this.sourceCode.visitorKeys, (n) => {
       if (isClass(n)) return false;
       if (n.type === AST_NODE_TYPES.CallExpression) {
-        const read = readsByNode.get(n);
+        const read = this.readsByNode.get(n);
         if (read) out = union(out, new Set([read.id]));
       } else if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
-        const v = findVariable(sourceCode.getScope(n), n.name);
-        if (v) out = union(out, flow.taintOf(v));
+        const v = findVariable(this.sourceCode.getScope(n), n.name);
+        if (v) out = union(out, this.flow.taintOf(v));
       }
       return true;
     });
@@ -89,74 +118,61 @@ export function staleReadListeners(
   }
 
   /** Binds every variable in `target` (an identifier or a pattern) to `value`. */
-  function assignIn(target: Node, value: ReadonlySet<number>, compound: boolean): void {
-    walk(target, sourceCode.visitorKeys, (n) => {
+  private assignIn(target: Node, value: ReadonlySet<number>, compound: boolean): void {
+    walk(target, this.sourceCode.visitorKeys, (n) => {
       if (n.type === AST_NODE_TYPES.MemberExpression) return false; // `o.x = …` does not rebind `o`
       if (n.type === AST_NODE_TYPES.AssignmentPattern) {
         // `{ a = fallback }`: the default is a value too.
-        assignIn(n.left, union(value, readsIn(n.right)), compound);
+        this.assignIn(n.left, union(value, this.readsIn(n.right)), compound);
         return false;
       }
       if (n.type === AST_NODE_TYPES.Property) {
         if (n.computed) return true;
-        assignIn(n.value, value, compound);
+        this.assignIn(n.value, value, compound);
         return false;
       }
       if (n.type !== AST_NODE_TYPES.Identifier) return true;
-      const v = findVariable(sourceCode.getScope(n), n.name);
-      if (v) flow.setTaint(v, value, compound);
+      const v = findVariable(this.sourceCode.getScope(n), n.name);
+      if (v) this.flow.setTaint(v, value, compound);
       return false;
     });
   }
 
-  function registerRead(node: TSESTree.CallExpression): void {
-    const site = readSite(model, node, sourceCode);
-    if (!site || atomicRegionOf(model, node)) return;
-    let read = readsByNode.get(node);
+  private registerRead(node: TSESTree.CallExpression): void {
+    const site = readSite(this.model, node, this.sourceCode);
+    if (!site || atomicRegionOf(this.model, node)) return;
+    let read = this.readsByNode.get(node);
     if (!read) {
-      read = { ...site, id: readById.size };
-      readsByNode.set(node, read);
-      readById.set(read.id, read);
+      read = { ...site, id: this.readById.size };
+      this.readsByNode.set(node, read);
+      this.readById.set(read.id, read);
     }
     const fresh = read;
     // A fresh read of the same key makes earlier reads of it irrelevant: what is written next comes from here.
-    flow.addSite(fresh.id, (other) => {
-      const o = readById.get(other);
+    this.flow.addSite(fresh.id, (other) => {
+      const o = this.readById.get(other);
       return o !== undefined && sameTarget(o, fresh);
     });
   }
 
-  function checkWrite(node: TSESTree.CallExpression): void {
-    if (!flow.active) return;
-    const targets = writeTargets(model, node, sourceCode);
+  private checkWrite(node: TSESTree.CallExpression): void {
+    if (!this.flow.active) return;
+    const targets = writeTargets(this.model, node, this.sourceCode);
     if (!targets) return;
     for (const t of targets) {
-      for (const id of readsIn(t.value)) {
-        const read = readById.get(id);
-        const opener = flow.openerSince(id);
-        if (!opener || !read || reportedReads.has(id)) continue;
+      for (const id of this.readsIn(t.value)) {
+        const read = this.readById.get(id);
+        const opener = this.flow.openerSince(id);
+        if (!opener || !read || this.reportedReads.has(id)) continue;
         const matches = t.key
           ? read.key !== undefined && sameKey(read.key, t.key)
           : t.table !== undefined && read.tables?.includes(t.table) === true;
         if (!matches) continue;
-        reportedReads.add(id);
-        onStale({ read, write: node, opener });
+        this.reportedReads.add(id);
+        this.onStale({ read, write: node, opener });
       }
     }
   }
-
-  return mergeListeners(flow.listeners, {
-    "CallExpression:exit"(node: TSESTree.CallExpression) {
-      checkWrite(node);
-      registerRead(node);
-    },
-    "VariableDeclarator:exit"(node: TSESTree.VariableDeclarator) {
-      if (flow.active && node.init) assignIn(node.id, readsIn(node.init), false);
-    },
-    "AssignmentExpression:exit"(node: TSESTree.AssignmentExpression) {
-      if (flow.active) assignIn(node.left, readsIn(node.right), node.operator !== "=");
-    },
-  } as TSESLint.RuleListener);
 }
 
 function isReference(id: TSESTree.Identifier): boolean {

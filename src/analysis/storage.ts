@@ -36,7 +36,7 @@ import {
   unwrap,
   walk,
 } from "./ast.js";
-import { SharedListeners } from "./listeners.js";
+import { SharedListeners, methodListeners } from "./listeners.js";
 import { type StaticSql, staticSql } from "./sql-text.js";
 
 /** What a Durable Object value is. */
@@ -183,19 +183,16 @@ class CallIndex {
   readonly shared: SharedListeners;
 
   constructor() {
-    const { byName, wanted } = this;
-    this.shared = new SharedListeners(
-      {
-        CallExpression: (node: TSESTree.CallExpression) => {
-          const name = calledMethod(node);
-          if (name === undefined || !wanted.has(name)) return;
-          const list = byName.get(name);
-          if (list) list.push(node);
-          else byName.set(name, [node]);
-        },
-      } as TSESLint.RuleListener,
-      () => byName.clear(),
-    );
+    this.shared = new SharedListeners(methodListeners(this, ["CallExpression"]), () => this.byName.clear());
+  }
+
+  /** Listener: indexes a call by its method name, if a rule asked for it. */
+  CallExpression(node: TSESTree.CallExpression): void {
+    const name = calledMethod(node);
+    if (name === undefined || !this.wanted.has(name)) return;
+    const list = this.byName.get(name);
+    if (list) list.push(node);
+    else this.byName.set(name, [node]);
   }
 
   want(names: readonly string[]): void {
