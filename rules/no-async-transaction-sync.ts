@@ -13,7 +13,8 @@ import {
   thisClass,
   unwrap,
 } from "../src/analysis/ast.js";
-import { getModel } from "../src/analysis/storage.js";
+import { methodListeners } from "../src/analysis/listeners.js";
+import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
 const TRANSACTION_SYNC: ReadonlySet<string> = new Set(["transactionSync"]);
 
@@ -56,204 +57,232 @@ export default createRule<[], MessageIds>({
     const sourceCode = context.sourceCode;
     // Cheap bail-out: unless the method name is written in the file, there is nothing to report.
     if (!model.hasRegions || !sourceCode.text.includes("transactionSync")) return {};
-
-    /** The first `await` / `for await` of each function, in source order (nested functions count for themselves). */
-    const firstAwait = new Map<FunctionNode, Node>();
-    /** Member names written through `this.x` anywhere in a class (`this.x = …`, destructuring, `delete`): such a member may not be the declared method. */
-    const assigned = new Map<ClassNode, Set<string>>();
-    const classes: ClassNode[] = [];
-    const calls: TSESTree.CallExpression[] = [];
-
-    function noteAwait(node: Node): void {
-      const fn = enclosingFunction(node);
-      if (fn && !firstAwait.has(fn)) firstAwait.set(fn, node);
-    }
-
-    /** The function `expr` refers to, when it certainly is that function: a same-class method or a local function. */
-    function resolveFunction(expr: Node): FunctionNode | undefined {
-      let e = unwrap(expr);
-      // `f.bind(this)` is as async as `f`.
-      if (e.type === AST_NODE_TYPES.CallExpression && !e.optional) {
-        const callee = unwrap(e.callee);
-        if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.optional && memberName(callee) === "bind") {
-          e = unwrap(callee.object);
-        }
-      }
-      if (e.type === AST_NODE_TYPES.MemberExpression && e.object.type === AST_NODE_TYPES.ThisExpression) {
-        return thisMethod(e);
-      }
-      if (e.type === AST_NODE_TYPES.Identifier) return localFunction(e);
-      return undefined;
-    }
-
-    function thisMethod(e: TSESTree.MemberExpression): FunctionNode | undefined {
-      const name = memberName(e);
-      const cls = thisClass(e.object);
-      if (name === undefined || !cls) return undefined;
-      const names = assigned.get(cls);
-      if (names && (names.has(name) || names.has(ANY_MEMBER))) return undefined;
-      const fn = model.classOf(cls).methods.get(name);
-      if (!fn || overriddenBelow(cls, name)) return undefined;
-      return fn;
-    }
-
-    function localFunction(id: TSESTree.Identifier): FunctionNode | undefined {
-      const variable = findVariable(sourceCode.getScope(id), id.name);
-      if (!variable || variable.defs.length !== 1) return undefined;
-      if (variable.references.some((ref) => ref.isWrite() && !ref.init)) return undefined;
-      const def = variable.defs[0];
-      if (def.type === "FunctionName") {
-        const node = def.node as Node;
-        return node.type === AST_NODE_TYPES.FunctionDeclaration && node.body ? node : undefined;
-      }
-      if (def.type === "Variable") {
-        const decl = def.node as TSESTree.VariableDeclarator;
-        if (decl.id !== def.name || !decl.init) return undefined;
-        const init = unwrap(decl.init);
-        return isFunction(init) ? init : undefined;
-      }
-      return undefined;
-    }
-
-    /** Whether a class of this file that extends `cls` (directly or not) declares its own member `name` or writes `this.name`. */
-    function overriddenBelow(cls: ClassNode, name: string): boolean {
-      const below = new Set<ClassNode>([cls]);
-      let grew = true;
-      while (grew) {
-        grew = false;
-        for (const c of classes) {
-          if (below.has(c) || !c.superClass) continue;
-          const base = classNamed(c.superClass);
-          if (base && below.has(base)) {
-            const names = assigned.get(c);
-            if (declaresMember(c, name) || names?.has(name) || names?.has(ANY_MEMBER)) return true;
-            below.add(c);
-            grew = true;
-          }
-        }
-      }
-      return false;
-    }
-
-    function classNamed(expr: Node): ClassNode | undefined {
-      const e = unwrap(expr);
-      if (e.type !== AST_NODE_TYPES.Identifier) return undefined;
-      const variable = findVariable(sourceCode.getScope(e), e.name);
-      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-      if (!def) return undefined;
-      const node = def.node as Node;
-      if (def.type === "ClassName" && isClass(node)) return node;
-      if (def.type === "Variable" && node.type === AST_NODE_TYPES.VariableDeclarator && node.init) {
-        const init = unwrap(node.init);
-        return isClass(init) ? init : undefined;
-      }
-      return undefined;
-    }
-
-    function report(call: TSESTree.CallExpression): void {
-      const raw = call.arguments[0];
-      if (!raw || raw.type === AST_NODE_TYPES.SpreadElement) return;
-      const arg = unwrap(raw);
-      if (isFunction(arg)) {
-        if (arg.generator) return;
-        if (arg.async) {
-          reportInline(call, raw, arg);
-          return;
-        }
-        // `transactionSync(() => this.apply())`: the callback hands back the Promise of an async function.
-        const inner = singleCall(arg);
-        if (inner) reportReference(inner, inner.callee);
-        return;
-      }
-      reportReference(raw, raw);
-    }
-
-    function reportInline(call: TSESTree.CallExpression, raw: Node, fn: FunctionNode): void {
-      const loc = headLoc(fn);
-      const awaited = firstAwait.get(fn);
-      if (awaited) {
-        context.report({ loc, messageId: "awaits", data: { line: String(awaited.loc.start.line) } });
-        return;
-      }
-      const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-      const fix = raw === fn && resultKeepsMeaning(call) ? dropAsync(fn) : undefined;
-      if (fix) suggest.push({ messageId: "suggestDropAsync", data: { returnType: fix.returnType }, fix: fix.fix });
-      context.report({ loc, messageId: "asyncNoAwait", suggest });
-    }
-
-    function reportReference(at: Node, ref: Node): void {
-      const fn = resolveFunction(ref);
-      if (!fn || !fn.async || fn.generator) return;
-      const name = sourceCode.getText(refName(ref));
-      const awaited = firstAwait.get(fn);
-      if (awaited) {
-        context.report({ node: at, messageId: "refAwaits", data: { name, line: String(awaited.loc.start.line) } });
-      } else {
-        context.report({ node: at, messageId: "refAsync", data: { name } });
-      }
-    }
-
-    /** The head of a function, from `async` to `=>` (arrows) or to the end of the parameters / return type. */
-    function headLoc(fn: FunctionNode): TSESTree.SourceLocation {
-      const end =
-        fn.type === AST_NODE_TYPES.ArrowFunctionExpression
-          ? sourceCode.getTokenBefore(fn.body, { filter: (t) => t.type === "Punctuator" && t.value === "=>" })
-          : sourceCode.getTokenBefore(fn.body);
-      return { start: fn.loc.start, end: (end ?? sourceCode.getFirstToken(fn)!).loc.end };
-    }
-
-    /** Removing `async`: the keyword (comments after it stay), and `Promise<T>` → `T` in a return type. */
-    function dropAsync(fn: FunctionNode): { fix: TSESLint.ReportFixFunction; returnType: string } | undefined {
-      if (fn.typeParameters) return undefined; // `async <T,>() =>` in .tsx: leave generic callbacks alone
-      const asyncToken = sourceCode.getFirstToken(fn);
-      if (!asyncToken || asyncToken.value !== "async") return undefined;
-      const next = sourceCode.getTokenAfter(asyncToken, { includeComments: true });
-      if (!next) return undefined;
-      let typeRange: [number, number] | undefined;
-      let typeText = "";
-      if (fn.returnType) {
-        const t = fn.returnType.typeAnnotation;
-        const inner = promiseArgument(t);
-        if (!inner) return undefined;
-        typeRange = t.range;
-        typeText = sourceCode.getText(inner);
-      }
-      const removeRange: [number, number] = [asyncToken.range[0], next.range[0]];
-      return {
-        returnType: typeRange ? ` and change the return type to \`${typeText}\`` : "",
-        fix: (fixer) => {
-          const fixes = [fixer.removeRange(removeRange)];
-          if (typeRange) fixes.push(fixer.replaceTextRange(typeRange, typeText));
-          return fixes;
-        },
-      };
-    }
-
-    return {
-      AwaitExpression: noteAwait,
-      "ForOfStatement[await=true]": noteAwait,
-      "ClassDeclaration, ClassExpression"(node: ClassNode) {
-        classes.push(node);
-      },
-      MemberExpression(node) {
-        const object = unwrap(node.object);
-        if (object.type !== AST_NODE_TYPES.ThisExpression || !isWriteTarget(node)) return;
-        const cls = thisClass(object);
-        if (!cls) return;
-        let names = assigned.get(cls);
-        if (!names) assigned.set(cls, (names = new Set()));
-        names.add(memberName(node) ?? ANY_MEMBER);
-      },
-      CallExpression(node) {
-        const h = model.handleCall(node, TRANSACTION_SYNC);
-        if (h?.kind === "storage" && h.method === "transactionSync") calls.push(node);
-      },
-      "Program:exit"() {
-        for (const call of calls) report(call);
-      },
-    };
+    return methodListeners(new TransactionSyncChecker(context, model), [
+      "AwaitExpression",
+      "ForOfStatement[await=true]",
+      "ClassDeclaration, ClassExpression",
+      "MemberExpression",
+      "CallExpression",
+      "Program:exit",
+    ]);
   },
 });
+
+/** One file's state for `no-async-transaction-sync` (its listeners are methods: see `methodListeners`). */
+class TransactionSyncChecker {
+  /** The first `await` / `for await` of each function, in source order (nested functions count for themselves). */
+  private readonly firstAwait = new Map<FunctionNode, Node>();
+  /** Member names written through `this.x` anywhere in a class (`this.x = …`, destructuring, `delete`): such a member may not be the declared method. */
+  private readonly assigned = new Map<ClassNode, Set<string>>();
+  private readonly classes: ClassNode[] = [];
+  private readonly calls: TSESTree.CallExpression[] = [];
+  private readonly sourceCode: Readonly<TSESLint.SourceCode>;
+
+  constructor(
+    private readonly context: Readonly<TSESLint.RuleContext<MessageIds, []>>,
+    private readonly model: DurableObjectModel,
+  ) {
+    this.sourceCode = context.sourceCode;
+  }
+
+  AwaitExpression(node: TSESTree.AwaitExpression): void {
+    this.noteAwait(node);
+  }
+
+  "ForOfStatement[await=true]"(node: TSESTree.ForOfStatement): void {
+    this.noteAwait(node);
+  }
+
+  "ClassDeclaration, ClassExpression"(node: ClassNode): void {
+    this.classes.push(node);
+  }
+
+  MemberExpression(node: TSESTree.MemberExpression): void {
+    const object = unwrap(node.object);
+    if (object.type !== AST_NODE_TYPES.ThisExpression || !isWriteTarget(node)) return;
+    const cls = thisClass(object);
+    if (!cls) return;
+    let names = this.assigned.get(cls);
+    if (!names) this.assigned.set(cls, (names = new Set()));
+    names.add(memberName(node) ?? ANY_MEMBER);
+  }
+
+  CallExpression(node: TSESTree.CallExpression): void {
+    const h = this.model.handleCall(node, TRANSACTION_SYNC);
+    if (h?.kind === "storage" && h.method === "transactionSync") this.calls.push(node);
+  }
+
+  "Program:exit"(): void {
+    for (const call of this.calls) this.report(call);
+  }
+
+  private noteAwait(node: Node): void {
+    const fn = enclosingFunction(node);
+    if (fn && !this.firstAwait.has(fn)) this.firstAwait.set(fn, node);
+  }
+
+  /** The function `expr` refers to, when it certainly is that function: a same-class method or a local function. */
+  private resolveFunction(expr: Node): FunctionNode | undefined {
+    let e = unwrap(expr);
+    // `f.bind(this)` is as async as `f`.
+    if (e.type === AST_NODE_TYPES.CallExpression && !e.optional) {
+      const callee = unwrap(e.callee);
+      if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.optional && memberName(callee) === "bind") {
+        e = unwrap(callee.object);
+      }
+    }
+    if (e.type === AST_NODE_TYPES.MemberExpression && e.object.type === AST_NODE_TYPES.ThisExpression) {
+      return this.thisMethod(e);
+    }
+    if (e.type === AST_NODE_TYPES.Identifier) return this.localFunction(e);
+    return undefined;
+  }
+
+  private thisMethod(e: TSESTree.MemberExpression): FunctionNode | undefined {
+    const name = memberName(e);
+    const cls = thisClass(e.object);
+    if (name === undefined || !cls) return undefined;
+    const names = this.assigned.get(cls);
+    if (names && (names.has(name) || names.has(ANY_MEMBER))) return undefined;
+    const fn = this.model.classOf(cls).methods.get(name);
+    if (!fn || this.overriddenBelow(cls, name)) return undefined;
+    return fn;
+  }
+
+  private localFunction(id: TSESTree.Identifier): FunctionNode | undefined {
+    const variable = findVariable(this.sourceCode.getScope(id), id.name);
+    if (!variable || variable.defs.length !== 1) return undefined;
+    if (variable.references.some((ref) => ref.isWrite() && !ref.init)) return undefined;
+    const def = variable.defs[0];
+    if (def.type === "FunctionName") {
+      const node = def.node as Node;
+      return node.type === AST_NODE_TYPES.FunctionDeclaration && node.body ? node : undefined;
+    }
+    if (def.type === "Variable") {
+      const decl = def.node as TSESTree.VariableDeclarator;
+      if (decl.id !== def.name || !decl.init) return undefined;
+      const init = unwrap(decl.init);
+      return isFunction(init) ? init : undefined;
+    }
+    return undefined;
+  }
+
+  /** Whether a class of this file that extends `cls` (directly or not) declares its own member `name` or writes `this.name`. */
+  private overriddenBelow(cls: ClassNode, name: string): boolean {
+    const below = new Set<ClassNode>([cls]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const c of this.classes) {
+        if (below.has(c) || !c.superClass) continue;
+        const base = this.classNamed(c.superClass);
+        if (base && below.has(base)) {
+          const names = this.assigned.get(c);
+          if (declaresMember(c, name) || names?.has(name) || names?.has(ANY_MEMBER)) return true;
+          below.add(c);
+          grew = true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private classNamed(expr: Node): ClassNode | undefined {
+    const e = unwrap(expr);
+    if (e.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const variable = findVariable(this.sourceCode.getScope(e), e.name);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    if (!def) return undefined;
+    const node = def.node as Node;
+    if (def.type === "ClassName" && isClass(node)) return node;
+    if (def.type === "Variable" && node.type === AST_NODE_TYPES.VariableDeclarator && node.init) {
+      const init = unwrap(node.init);
+      return isClass(init) ? init : undefined;
+    }
+    return undefined;
+  }
+
+  private report(call: TSESTree.CallExpression): void {
+    const raw = call.arguments[0];
+    if (!raw || raw.type === AST_NODE_TYPES.SpreadElement) return;
+    const arg = unwrap(raw);
+    if (isFunction(arg)) {
+      if (arg.generator) return;
+      if (arg.async) {
+        this.reportInline(call, raw, arg);
+        return;
+      }
+      // `transactionSync(() => this.apply())`: the callback hands back the Promise of an async function.
+      const inner = singleCall(arg);
+      if (inner) this.reportReference(inner, inner.callee);
+      return;
+    }
+    this.reportReference(raw, raw);
+  }
+
+  private reportInline(call: TSESTree.CallExpression, raw: Node, fn: FunctionNode): void {
+    const loc = this.headLoc(fn);
+    const awaited = this.firstAwait.get(fn);
+    if (awaited) {
+      this.context.report({ loc, messageId: "awaits", data: { line: String(awaited.loc.start.line) } });
+      return;
+    }
+    const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
+    const fix = raw === fn && resultKeepsMeaning(call) ? this.dropAsync(fn) : undefined;
+    if (fix) suggest.push({ messageId: "suggestDropAsync", data: { returnType: fix.returnType }, fix: fix.fix });
+    this.context.report({ loc, messageId: "asyncNoAwait", suggest });
+  }
+
+  private reportReference(at: Node, ref: Node): void {
+    const fn = this.resolveFunction(ref);
+    if (!fn || !fn.async || fn.generator) return;
+    const name = this.sourceCode.getText(refName(ref));
+    const awaited = this.firstAwait.get(fn);
+    if (awaited) {
+      this.context.report({ node: at, messageId: "refAwaits", data: { name, line: String(awaited.loc.start.line) } });
+    } else {
+      this.context.report({ node: at, messageId: "refAsync", data: { name } });
+    }
+  }
+
+  /** The head of a function, from `async` to `=>` (arrows) or to the end of the parameters / return type. */
+  private headLoc(fn: FunctionNode): TSESTree.SourceLocation {
+    const sourceCode = this.sourceCode;
+    const end =
+      fn.type === AST_NODE_TYPES.ArrowFunctionExpression
+        ? sourceCode.getTokenBefore(fn.body, { filter: (t) => t.type === "Punctuator" && t.value === "=>" })
+        : sourceCode.getTokenBefore(fn.body);
+    return { start: fn.loc.start, end: (end ?? sourceCode.getFirstToken(fn)!).loc.end };
+  }
+
+  /** Removing `async`: the keyword (comments after it stay), and `Promise<T>` → `T` in a return type. */
+  private dropAsync(fn: FunctionNode): { fix: TSESLint.ReportFixFunction; returnType: string } | undefined {
+    if (fn.typeParameters) return undefined; // `async <T,>() =>` in .tsx: leave generic callbacks alone
+    const sourceCode = this.sourceCode;
+    const asyncToken = sourceCode.getFirstToken(fn);
+    if (!asyncToken || asyncToken.value !== "async") return undefined;
+    const next = sourceCode.getTokenAfter(asyncToken, { includeComments: true });
+    if (!next) return undefined;
+    let typeRange: [number, number] | undefined;
+    let typeText = "";
+    if (fn.returnType) {
+      const t = fn.returnType.typeAnnotation;
+      const inner = promiseArgument(t);
+      if (!inner) return undefined;
+      typeRange = t.range;
+      typeText = sourceCode.getText(inner);
+    }
+    const removeRange: [number, number] = [asyncToken.range[0], next.range[0]];
+    return {
+      returnType: typeRange ? ` and change the return type to \`${typeText}\`` : "",
+      fix: (fixer) => {
+        const fixes = [fixer.removeRange(removeRange)];
+        if (typeRange) fixes.push(fixer.replaceTextRange(typeRange, typeText));
+        return fixes;
+      },
+    };
+  }
+}
 
 /**
  * Whether a member expression is written to: `x = …`, `x += …`, `x++`, `delete x`, a

@@ -4,7 +4,7 @@ import { createRule } from "../src/create-rule.js";
 import { type Node, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
 import { describeAwait, getGateModel } from "../src/analysis/gate.js";
 import { GateFlow, type Opener } from "../src/analysis/gate-flow.js";
-import { mergeListeners } from "../src/analysis/listeners.js";
+import { mergeListeners, methodListeners } from "../src/analysis/listeners.js";
 import { CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "afterAwait" | "loopAwaits" | "suggestToArray";
@@ -39,99 +39,120 @@ export default createRule<[], MessageIds>({
   create(context) {
     const model = getModel(context);
     if (!model.hasRegions) return {};
-    const sourceCode = context.sourceCode;
-    const gate = getGateModel(model);
-    const flow = new GateFlow(gate);
-    const sites = new Map<TSESLint.Scope.Variable, CursorSite>();
-    const reported = new Set<number>();
-
-    /** The `exec(...)` call if `expr` evaluates to its cursor, or undefined. */
-    const cursorOf = (expr: Node | null | undefined): TSESTree.CallExpression | undefined => {
-      if (!expr) return undefined;
-      const e = unwrap(expr);
-      return e.type === AST_NODE_TYPES.CallExpression && isExec(model, e) ? e : undefined;
-    };
-
-    /** The tracked cursor a reference (an identifier) names. */
-    const siteOf = (expr: Node): CursorSite | undefined => {
-      const e = unwrap(expr);
-      if (e.type !== AST_NODE_TYPES.Identifier || sites.size === 0) return undefined;
-      const v = findVariable(sourceCode.getScope(e), e.name);
-      return v ? sites.get(v) : undefined;
-    };
-
-    const data = (opener: Opener) => ({
-      awaited: opener.type === AST_NODE_TYPES.AwaitExpression ? `await ${describeAwait(sourceCode.text, opener)}` : "for await (…)",
-      awaitLine: String(opener.loc.start.line),
-    });
-
-    function checkRead(site: CursorSite, at: Node): void {
-      if (reported.has(site.id)) return;
-      const opener = flow.openerSince(site.id);
-      if (!opener) return;
-      reported.add(site.id);
-      const fix = materialise(site.exec, site.variable);
-      context.report({
-        node: at,
-        messageId: "afterAwait",
-        data: data(opener),
-        suggest: fix ? [{ messageId: "suggestToArray", fix }] : [],
-      });
-    }
-
-    return mergeListeners(flow.listeners, {
-      "VariableDeclarator:exit"(node: TSESTree.VariableDeclarator) {
-        const exec = cursorOf(node.init);
-        if (!exec || node.id.type !== AST_NODE_TYPES.Identifier) return;
-        const variable = findVariable(sourceCode.getScope(node.id), node.id.name);
-        if (!variable || variable.references.some((r) => r.isWrite() && !r.init)) return;
-        const site = { id: sites.size, variable, exec };
-        sites.set(variable, site);
-        flow.addSite(site.id);
-      },
-      CallExpression(node: TSESTree.CallExpression) {
-        if (!flow.active) return;
-        const mc = methodCall(node);
-        if (mc && CURSOR_READ_METHODS.has(mc.method)) {
-          const site = siteOf(mc.receiver);
-          if (site) checkRead(site, node);
-        }
-        // `Array.from(cursor)`
-        const callee = unwrap(node.callee);
-        if (
-          callee.type === AST_NODE_TYPES.MemberExpression &&
-          callee.object.type === AST_NODE_TYPES.Identifier &&
-          callee.object.name === "Array" &&
-          memberName(callee) === "from" &&
-          node.arguments[0]
-        ) {
-          const site = siteOf(node.arguments[0]);
-          if (site) checkRead(site, node);
-        }
-      },
-      SpreadElement(node: TSESTree.SpreadElement) {
-        const site = flow.active ? siteOf(node.argument) : undefined;
-        if (site) checkRead(site, node);
-      },
-      ForOfStatement(node: TSESTree.ForOfStatement) {
-        const site = flow.active ? siteOf(node.right) : undefined;
-        if (site) checkRead(site, node.right);
-        const exec = site?.exec ?? cursorOf(node.right);
-        if (!exec || (site && reported.has(site.id))) return;
-        const opener = firstOpeningAwait(node.body, gate, sourceCode);
-        if (!opener) return;
-        if (site) reported.add(site.id);
-        const fix = site ? materialise(site.exec, site.variable) : (fixer: TSESLint.RuleFixer) => fixer.insertTextAfter(exec, ".toArray()");
-        context.report({
-          node: node.right,
-          messageId: "loopAwaits",
-          data: data(opener),
-          suggest: fix ? [{ messageId: "suggestToArray", fix }] : [],
-        });
-      },
-    } as TSESLint.RuleListener);
+    const checker = new CursorChecker(context, model);
+    return mergeListeners(
+      checker.flow.listeners,
+      methodListeners(checker, ["VariableDeclarator:exit", "CallExpression", "SpreadElement", "ForOfStatement"]),
+    );
   },
 });
+
+/** One file's cursors and what was reported (its listeners are methods: see `methodListeners`). */
+class CursorChecker {
+  readonly flow: GateFlow;
+  private readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  private readonly gate: ReturnType<typeof getGateModel>;
+  private readonly sites = new Map<TSESLint.Scope.Variable, CursorSite>();
+  private readonly reported = new Set<number>();
+
+  constructor(
+    private readonly context: Readonly<TSESLint.RuleContext<MessageIds, []>>,
+    private readonly model: DurableObjectModel,
+  ) {
+    this.sourceCode = context.sourceCode;
+    this.gate = getGateModel(model);
+    this.flow = new GateFlow(this.gate);
+  }
+
+  "VariableDeclarator:exit"(node: TSESTree.VariableDeclarator): void {
+    const exec = this.cursorOf(node.init);
+    if (!exec || node.id.type !== AST_NODE_TYPES.Identifier) return;
+    const variable = findVariable(this.sourceCode.getScope(node.id), node.id.name);
+    if (!variable || variable.references.some((r) => r.isWrite() && !r.init)) return;
+    const site = { id: this.sites.size, variable, exec };
+    this.sites.set(variable, site);
+    this.flow.addSite(site.id);
+  }
+
+  CallExpression(node: TSESTree.CallExpression): void {
+    if (!this.flow.active) return;
+    const mc = methodCall(node);
+    if (mc && CURSOR_READ_METHODS.has(mc.method)) {
+      const site = this.siteOf(mc.receiver);
+      if (site) this.checkRead(site, node);
+    }
+    // `Array.from(cursor)`
+    const callee = unwrap(node.callee);
+    if (
+      callee.type === AST_NODE_TYPES.MemberExpression &&
+      callee.object.type === AST_NODE_TYPES.Identifier &&
+      callee.object.name === "Array" &&
+      memberName(callee) === "from" &&
+      node.arguments[0]
+    ) {
+      const site = this.siteOf(node.arguments[0]);
+      if (site) this.checkRead(site, node);
+    }
+  }
+
+  SpreadElement(node: TSESTree.SpreadElement): void {
+    const site = this.flow.active ? this.siteOf(node.argument) : undefined;
+    if (site) this.checkRead(site, node);
+  }
+
+  ForOfStatement(node: TSESTree.ForOfStatement): void {
+    const site = this.flow.active ? this.siteOf(node.right) : undefined;
+    if (site) this.checkRead(site, node.right);
+    const exec = site?.exec ?? this.cursorOf(node.right);
+    if (!exec || (site && this.reported.has(site.id))) return;
+    const opener = firstOpeningAwait(node.body, this.gate, this.sourceCode);
+    if (!opener) return;
+    if (site) this.reported.add(site.id);
+    const fix = site ? materialise(site.exec, site.variable) : (fixer: TSESLint.RuleFixer) => fixer.insertTextAfter(exec, ".toArray()");
+    this.context.report({
+      node: node.right,
+      messageId: "loopAwaits",
+      data: this.data(opener),
+      suggest: fix ? [{ messageId: "suggestToArray", fix }] : [],
+    });
+  }
+
+  /** The `exec(...)` call if `expr` evaluates to its cursor, or undefined. */
+  private cursorOf(expr: Node | null | undefined): TSESTree.CallExpression | undefined {
+    if (!expr) return undefined;
+    const e = unwrap(expr);
+    return e.type === AST_NODE_TYPES.CallExpression && isExec(this.model, e) ? e : undefined;
+  }
+
+  /** The tracked cursor a reference (an identifier) names. */
+  private siteOf(expr: Node): CursorSite | undefined {
+    const e = unwrap(expr);
+    if (e.type !== AST_NODE_TYPES.Identifier || this.sites.size === 0) return undefined;
+    const v = findVariable(this.sourceCode.getScope(e), e.name);
+    return v ? this.sites.get(v) : undefined;
+  }
+
+  private data(opener: Opener): { awaited: string; awaitLine: string } {
+    return {
+      awaited: opener.type === AST_NODE_TYPES.AwaitExpression ? `await ${describeAwait(this.sourceCode.text, opener)}` : "for await (…)",
+      awaitLine: String(opener.loc.start.line),
+    };
+  }
+
+  private checkRead(site: CursorSite, at: Node): void {
+    if (this.reported.has(site.id)) return;
+    const opener = this.flow.openerSince(site.id);
+    if (!opener) return;
+    this.reported.add(site.id);
+    const fix = materialise(site.exec, site.variable);
+    this.context.report({
+      node: at,
+      messageId: "afterAwait",
+      data: this.data(opener),
+      suggest: fix ? [{ messageId: "suggestToArray", fix }] : [],
+    });
+  }
+}
 
 function isExec(model: DurableObjectModel, call: TSESTree.CallExpression): boolean {
   const h = model.handleCall(call, EXEC_METHOD);

@@ -5,6 +5,7 @@ import { type ClassNode, type FunctionNode, type Node, calledMethod, isClass, is
 import { mainVerb } from "../src/analysis/sql.js";
 import { staticSql } from "../src/analysis/sql-text.js";
 import { type ClassFacts, type DurableObjectModel, type HandleKind, getModel } from "../src/analysis/storage.js";
+import { methodListeners } from "../src/analysis/listeners.js";
 
 type MessageIds = "memoryOnly";
 
@@ -82,332 +83,352 @@ export default createRule<[], MessageIds>({
     // Only a Durable Object class with its own `alarm()` can be reported (looked for by name first: most classes have none).
     const alarmClasses = model.classes().filter((c) => declaresAlarm(c) && model.classOf(c).isDurableObject && model.classOf(c).methods.has("alarm"));
     if (alarmClasses.length === 0) return {};
-    /** Whether `node` is in a Durable Object class with its own `alarm()`: nothing elsewhere can be reported (a range test, no climb). */
-    const inAlarmClass = (node: Node): boolean => withinAny(alarmClasses, node);
-    const sourceCode = context.sourceCode;
-    /** Per class: its data, or null for a class that is not a Durable Object. */
-    const classes = new Map<ClassNode, ClassData | null>();
-    /** Variables initialised from a storage read (one step). */
-    const storageVars = new Set<TSESLint.Scope.Variable>();
+    return methodListeners(new AlarmStateChecker(context, model, alarmClasses), ["ThisExpression", "CallExpression", "Program:exit"]);
+  },
+});
 
-    const dataFor = (cls: ClassNode): ClassData | undefined => {
-      let data = classes.get(cls);
-      if (data === null) return undefined;
-      if (!data) {
-        const facts = model.classOf(cls);
-        // Only a Durable Object class with its own `alarm()` can be reported: nothing else is collected.
-        if (!facts.isDurableObject || !facts.methods.has("alarm")) {
-          classes.set(cls, null);
-          return undefined;
-        }
-        data = {
-          facts,
-          uses: new Map(),
-          calls: new Map(),
-          refs: new Map(),
-          schedulers: new Set(),
-          writers: new Set(),
-          storageBacked: new Set(),
-          ctorAssign: new Map(),
-        };
-        classes.set(cls, data);
+/** One file's state for this rule (its listeners are methods: see `methodListeners`). */
+class AlarmStateChecker {
+  private readonly context: Readonly<TSESLint.RuleContext<MessageIds, []>>;
+  private readonly model: DurableObjectModel;
+  /** The Durable Object classes with their own `alarm()`. */
+  private readonly alarmClasses: readonly ClassNode[];
+  private readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  /** Per class: its data, or null for a class that is not a Durable Object. */
+  private readonly classes = new Map<ClassNode, ClassData | null>();
+  /** Variables initialised from a storage read (one step). */
+  private readonly storageVars = new Set<TSESLint.Scope.Variable>();
+
+  constructor(context: Readonly<TSESLint.RuleContext<MessageIds, []>>, model: DurableObjectModel, alarmClasses: readonly ClassNode[]) {
+    this.context = context;
+    this.model = model;
+    this.alarmClasses = alarmClasses;
+    this.sourceCode = context.sourceCode;
+  }
+
+  /** Whether `node` is in a Durable Object class with its own `alarm()`: nothing elsewhere can be reported (a range test, no climb). */
+  private inAlarmClass(node: Node): boolean {
+    return withinAny(this.alarmClasses, node);
+  }
+
+  private dataFor(cls: ClassNode): ClassData | undefined {
+    let data = this.classes.get(cls);
+    if (data === null) return undefined;
+    if (!data) {
+      const facts = this.model.classOf(cls);
+      // Only a Durable Object class with its own `alarm()` can be reported: nothing else is collected.
+      if (!facts.isDurableObject || !facts.methods.has("alarm")) {
+        this.classes.set(cls, null);
+        return undefined;
       }
-      return data;
-    };
-
-    /** `this.f` (in a Durable Object class): its class data and field name. */
-    const thisField = (expr: Node): { data: ClassData; name: string } | undefined => {
-      const e = unwrap(expr);
-      if (e.type !== AST_NODE_TYPES.MemberExpression || e.object.type !== AST_NODE_TYPES.ThisExpression) return undefined;
-      const name = memberName(e);
-      const cls = name === undefined ? undefined : thisClass(e);
-      const data = cls ? dataFor(cls) : undefined;
-      return data && name !== undefined ? { data, name } : undefined;
-    };
-
-    /**
-     * Marks what a storage read flows into: a field it is assigned to or added to (that field is a
-     * cache of storage), or a variable it initialises (followed one step at Program:exit).
-     */
-    function markStorageSource(start: Node, followVariables: boolean): void {
-      let n: Node = start;
-      for (let p = n.parent; p; n = p, p = p.parent) {
-        if (isFunction(p) || isClass(p)) return;
-        switch (p.type) {
-          case AST_NODE_TYPES.AssignmentExpression: {
-            if (p.right !== n) return;
-            const target = unwrap(p.left);
-            const f =
-              thisField(target) ??
-              (target.type === AST_NODE_TYPES.MemberExpression ? thisField(target.object) : undefined);
-            if (f) {
-              f.data.storageBacked.add(f.name);
-              return;
-            }
-            break;
-          }
-          case AST_NODE_TYPES.CallExpression: {
-            if (!p.arguments.includes(n as TSESTree.CallExpressionArgument)) break;
-            const mc = methodCall(p);
-            const f = mc ? thisField(mc.receiver) : undefined;
-            if (f) {
-              f.data.storageBacked.add(f.name);
-              return;
-            }
-            break;
-          }
-          case AST_NODE_TYPES.PropertyDefinition: {
-            if (p.value === n && !p.static && isClass(p.parent.parent)) {
-              const name = keyName(p.key, p.computed);
-              const data = dataFor(p.parent.parent);
-              if (name !== undefined && data) data.storageBacked.add(name);
-            }
-            return;
-          }
-          case AST_NODE_TYPES.VariableDeclarator:
-            if (p.init === n && followVariables) for (const v of sourceCode.getDeclaredVariables(p)) storageVars.add(v);
-            return;
-          case AST_NODE_TYPES.ForOfStatement:
-            if (p.right === n && followVariables) for (const v of sourceCode.getDeclaredVariables(p.left)) storageVars.add(v);
-            return;
-          default:
-            if (isStatementLike(p)) return;
-        }
-      }
+      data = {
+        facts,
+        uses: new Map(),
+        calls: new Map(),
+        refs: new Map(),
+        schedulers: new Set(),
+        writers: new Set(),
+        storageBacked: new Set(),
+        ctorAssign: new Map(),
+      };
+      this.classes.set(cls, data);
     }
+    return data;
+  }
 
-    return {
-      // `this` is far rarer than member expressions; its `this.x` member is entered just before it.
-      ThisExpression(thisExpr) {
-        if (!inAlarmClass(thisExpr)) return;
-        const node = thisExpr.parent;
-        if (node.type !== AST_NODE_TYPES.MemberExpression || node.object !== thisExpr) return;
-        const name = memberName(node);
-        if (name === undefined) return;
-        const cls = thisClass(node);
-        const data = cls && dataFor(cls);
-        if (!data) return;
-        const owner = ownerOf(node);
-        if (!owner || owner.cls !== cls) return;
-        const { facts } = data;
-        if (facts.methods.has(name)) {
-          let ref = data.refs.get(name);
-          if (!ref) data.refs.set(name, (ref = { callers: new Set(), escaped: false }));
-          const parent = node.parent;
-          if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === node) {
-            ref.callers.add(owner.key);
-            let callees = data.calls.get(owner.key);
-            if (!callees) data.calls.set(owner.key, (callees = new Set()));
-            callees.add(name);
-          } else {
-            ref.escaped = true;
+  /** `this.f` (in a Durable Object class): its class data and field name. */
+  private thisField(expr: Node): { data: ClassData; name: string } | undefined {
+    const e = unwrap(expr);
+    if (e.type !== AST_NODE_TYPES.MemberExpression || e.object.type !== AST_NODE_TYPES.ThisExpression) return undefined;
+    const name = memberName(e);
+    const cls = name === undefined ? undefined : thisClass(e);
+    const data = cls ? this.dataFor(cls) : undefined;
+    return data && name !== undefined ? { data, name } : undefined;
+  }
+
+  /**
+   * Marks what a storage read flows into: a field it is assigned to or added to (that field is a
+   * cache of storage), or a variable it initialises (followed one step at Program:exit).
+   */
+  private markStorageSource(start: Node, followVariables: boolean): void {
+    let n: Node = start;
+    for (let p = n.parent; p; n = p, p = p.parent) {
+      if (isFunction(p) || isClass(p)) return;
+      switch (p.type) {
+        case AST_NODE_TYPES.AssignmentExpression: {
+          if (p.right !== n) return;
+          const target = unwrap(p.left);
+          const f =
+            this.thisField(target) ??
+            (target.type === AST_NODE_TYPES.MemberExpression ? this.thisField(target.object) : undefined);
+          if (f) {
+            f.data.storageBacked.add(f.name);
+            return;
+          }
+          break;
+        }
+        case AST_NODE_TYPES.CallExpression: {
+          if (!p.arguments.includes(n as TSESTree.CallExpressionArgument)) break;
+          const mc = methodCall(p);
+          const f = mc ? this.thisField(mc.receiver) : undefined;
+          if (f) {
+            f.data.storageBacked.add(f.name);
+            return;
+          }
+          break;
+        }
+        case AST_NODE_TYPES.PropertyDefinition: {
+          if (p.value === n && !p.static && isClass(p.parent.parent)) {
+            const name = keyName(p.key, p.computed);
+            const data = this.dataFor(p.parent.parent);
+            if (name !== undefined && data) data.storageBacked.add(name);
           }
           return;
         }
-        if (facts.fields.has(name)) return;
-        const use = classify(node, name);
-        let uses = data.uses.get(name);
-        if (!uses) data.uses.set(name, (uses = []));
-        uses.push({ node, owner, kind: use.kind, items: use.items });
-        if (owner.key === CTOR && !data.ctorAssign.has(name)) {
-          const p = node.parent;
-          if (p.type === AST_NODE_TYPES.AssignmentExpression && p.left === node) data.ctorAssign.set(name, node);
-        }
-      },
-      CallExpression(node) {
-        // Only calls in a Durable Object class can fill, cache, schedule or write its fields.
-        const name = calledMethod(node);
-        if (name === undefined || !WATCHED_METHODS.has(name) || !inAlarmClass(node)) return;
-        const cls = enclosingClass(node);
-        if (!cls || !dataFor(cls)) return;
-        const h = model.handleCall(node, WATCHED_METHODS);
-        if (!h) return;
-        const storageLike = h.kind === "storage" || h.kind === "txn";
-        if ((storageLike || h.kind === "kv") && (h.method === "get" || h.method === "list")) markStorageSource(node, true);
-        else if (h.kind === "sql" && h.method === "exec") markStorageSource(node, true);
-        const schedules = storageLike && h.method === "setAlarm";
-        const writes = isStorageWrite(h, node, sourceCode);
-        if (!schedules && !writes) return;
-        const owner = ownerOf(node, true);
-        const data = owner ? dataFor(owner.cls) : undefined;
-        if (!owner || !data) return;
-        if (schedules) data.schedulers.add(owner.key);
-        if (writes) data.writers.add(owner.key);
-      },
-      "Program:exit"() {
-        for (const v of storageVars) {
-          for (const ref of v.references) if (ref.isRead()) markStorageSource(ref.identifier, false);
-        }
-        for (const [cls, data] of classes) {
-          if (data && data.uses.size > 0) checkClass(cls, data);
-        }
-      },
-    };
-
-    function checkClass(cls: ClassNode, data: ClassData): void {
-      const { facts } = data;
-      const callees = (m: OwnerKey): Iterable<string> => data.calls.get(m) ?? [];
-
-      // Code that runs when the alarm fires: alarm() and the methods it calls.
-      const alarmReach = closure(["alarm"], callees);
-      // Methods that run only when the alarm fires: called only from such methods, never referenced otherwise.
-      const alarmOnly = new Set<string>(["alarm"]);
-      const outside = new Map<string, number>(); // callers not (yet) known to run only from alarm()
-      for (const [name, ref] of data.refs) outside.set(name, ref.escaped || ref.callers.size === 0 ? Infinity : ref.callers.size);
-      for (const work = ["alarm"]; work.length > 0; ) {
-        for (const callee of callees(work.pop()!)) {
-          const left = (outside.get(callee) ?? Infinity) - 1;
-          outside.set(callee, left);
-          if (left === 0 && !alarmOnly.has(callee)) {
-            alarmOnly.add(callee);
-            work.push(callee);
-          }
-        }
-      }
-      const isAlarmOnly = (o: OwnerKey): boolean => typeof o === "string" && alarmOnly.has(o);
-
-      const callers = new Map<string, string[]>();
-      for (const [caller, set] of data.calls) {
-        if (typeof caller !== "string") continue;
-        for (const callee of set) {
-          let list = callers.get(callee);
-          if (!list) callers.set(callee, (list = []));
-          list.push(caller);
-        }
-      }
-      const callersOf = (m: string): string[] => callers.get(m) ?? [];
-      const named = (keys: Set<OwnerKey>): string[] => [...keys].filter((k): k is string => typeof k === "string");
-      // Methods that set an alarm or write storage, themselves or through a method they call.
-      const reachScheduler = closure(named(data.schedulers), callersOf);
-      const reachWriter = closure(named(data.writers), callersOf);
-      // Methods that set an alarm, call one that does, or are called (outside the alarm's own code) by one that does.
-      const schedulesAround = closure(
-        [...reachScheduler].filter((m) => !alarmOnly.has(m)),
-        (m) => [...callees(m)].filter((c) => !alarmOnly.has(c)),
-      );
-      const persisting = persistence(model, sourceCode, facts, (m) => reachWriter.has(m));
-      const declaredFields = declarations(cls);
-
-      for (const [name, uses] of data.uses) {
-        if (data.storageBacked.has(name) || facts.methods.has(name)) continue;
-        const declared = declaredFields.get(name);
-        if (declared === null) continue;
-        const at = declared ?? data.ctorAssign.get(name);
-        if (!at) continue;
-        // A field declared to hold callbacks, promises or sockets (`Map<string, Set<() => void>>`) is in-memory by nature.
-        if (declared && declaredInstanceBound(declared.parent)) continue;
-        if (!uses.some((u) => u.kind === "read" && typeof u.owner.key === "string" && alarmReach.has(u.owner.key))) continue;
-        const fills = uses.filter(
-          (u) =>
-            u.kind === "fill" &&
-            typeof u.owner.key === "string" &&
-            !isAlarmOnly(u.owner.key) &&
-            facts.methods.has(u.owner.key) &&
-            schedulesAround.has(u.owner.key),
-        );
-        if (fills.length === 0) continue;
-        // WebSockets, promise resolvers, callbacks: they live and die with the instance, and storage cannot hold them.
-        if (uses.some((u) => u.kind === "fill" && u.items.some((item) => instanceBound(item)))) continue;
-        // Written to storage outside the alarm's own code: the buffer may be durable after all.
-        if (uses.some((u) => !isAlarmOnly(u.owner.key) && persisting.persists(u.node, true))) continue;
-        const fill = fills.find((f) => !cachedFill(f, data, persisting));
-        if (!fill) continue;
-        context.report({
-          node: at,
-          messageId: "memoryOnly",
-          data: { field: name, method: fill.owner.key as string },
-        });
+        case AST_NODE_TYPES.VariableDeclarator:
+          if (p.init === n && followVariables) for (const v of this.sourceCode.getDeclaredVariables(p)) this.storageVars.add(v);
+          return;
+        case AST_NODE_TYPES.ForOfStatement:
+          if (p.right === n && followVariables) for (const v of this.sourceCode.getDeclaredVariables(p.left)) this.storageVars.add(v);
+          return;
+        default:
+          if (isStatementLike(p)) return;
       }
     }
+  }
 
-    /**
-     * An item that cannot be stored and does not outlive the instance: a function, a promise or its
-     * resolver, a WebSocket (by its declaration: `new WebSocketPair()`, `getWebSockets()`, a `WebSocket`
-     * annotation, a `webSocketMessage`/`webSocketClose`/`webSocketError` parameter).
-     */
-    function instanceBound(item: Node): boolean {
-      let bound = false;
-      walk(item, sourceCode.visitorKeys, (n) => {
-        if (bound) return false;
-        if (isFunction(n)) bound = true;
-        else if (n.type === AST_NODE_TYPES.NewExpression) {
-          const callee = unwrap(n.callee);
-          bound = callee.type === AST_NODE_TYPES.Identifier && (callee.name === "Promise" || callee.name === "WebSocketPair");
-        } else if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
-          const v = findVariable(sourceCode.getScope(n), n.name);
-          bound = v !== null && v.defs.length === 1 && boundDefinition(v.defs[0]);
+  // `this` is far rarer than member expressions; its `this.x` member is entered just before it.
+  ThisExpression(thisExpr: TSESTree.ThisExpression): void {
+    if (!this.inAlarmClass(thisExpr)) return;
+    const node = thisExpr.parent;
+    if (node.type !== AST_NODE_TYPES.MemberExpression || node.object !== thisExpr) return;
+    const name = memberName(node);
+    if (name === undefined) return;
+    const cls = thisClass(node);
+    const data = cls && this.dataFor(cls);
+    if (!data) return;
+    const owner = ownerOf(node);
+    if (!owner || owner.cls !== cls) return;
+    const { facts } = data;
+    if (facts.methods.has(name)) {
+      let ref = data.refs.get(name);
+      if (!ref) data.refs.set(name, (ref = { callers: new Set(), escaped: false }));
+      const parent = node.parent;
+      if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === node) {
+        ref.callers.add(owner.key);
+        let callees = data.calls.get(owner.key);
+        if (!callees) data.calls.set(owner.key, (callees = new Set()));
+        callees.add(name);
+      } else {
+        ref.escaped = true;
+      }
+      return;
+    }
+    if (facts.fields.has(name)) return;
+    const use = classify(node, name);
+    let uses = data.uses.get(name);
+    if (!uses) data.uses.set(name, (uses = []));
+    uses.push({ node, owner, kind: use.kind, items: use.items });
+    if (owner.key === CTOR && !data.ctorAssign.has(name)) {
+      const p = node.parent;
+      if (p.type === AST_NODE_TYPES.AssignmentExpression && p.left === node) data.ctorAssign.set(name, node);
+    }
+  }
+
+  CallExpression(node: TSESTree.CallExpression): void {
+    // Only calls in a Durable Object class can fill, cache, schedule or write its fields.
+    const name = calledMethod(node);
+    if (name === undefined || !WATCHED_METHODS.has(name) || !this.inAlarmClass(node)) return;
+    const cls = enclosingClass(node);
+    if (!cls || !this.dataFor(cls)) return;
+    const h = this.model.handleCall(node, WATCHED_METHODS);
+    if (!h) return;
+    const storageLike = h.kind === "storage" || h.kind === "txn";
+    if ((storageLike || h.kind === "kv") && (h.method === "get" || h.method === "list")) this.markStorageSource(node, true);
+    else if (h.kind === "sql" && h.method === "exec") this.markStorageSource(node, true);
+    const schedules = storageLike && h.method === "setAlarm";
+    const writes = isStorageWrite(h, node, this.sourceCode);
+    if (!schedules && !writes) return;
+    const owner = ownerOf(node, true);
+    const data = owner ? this.dataFor(owner.cls) : undefined;
+    if (!owner || !data) return;
+    if (schedules) data.schedulers.add(owner.key);
+    if (writes) data.writers.add(owner.key);
+  }
+
+  "Program:exit"(): void {
+    for (const v of this.storageVars) {
+      for (const ref of v.references) if (ref.isRead()) this.markStorageSource(ref.identifier, false);
+    }
+    for (const [cls, data] of this.classes) {
+      if (data && data.uses.size > 0) this.checkClass(cls, data);
+    }
+  }
+
+  private checkClass(cls: ClassNode, data: ClassData): void {
+    const { facts } = data;
+    const callees = (m: OwnerKey): Iterable<string> => data.calls.get(m) ?? [];
+
+    // Code that runs when the alarm fires: alarm() and the methods it calls.
+    const alarmReach = closure(["alarm"], callees);
+    // Methods that run only when the alarm fires: called only from such methods, never referenced otherwise.
+    const alarmOnly = new Set<string>(["alarm"]);
+    const outside = new Map<string, number>(); // callers not (yet) known to run only from alarm()
+    for (const [name, ref] of data.refs) outside.set(name, ref.escaped || ref.callers.size === 0 ? Infinity : ref.callers.size);
+    for (const work = ["alarm"]; work.length > 0; ) {
+      for (const callee of callees(work.pop()!)) {
+        const left = (outside.get(callee) ?? Infinity) - 1;
+        outside.set(callee, left);
+        if (left === 0 && !alarmOnly.has(callee)) {
+          alarmOnly.add(callee);
+          work.push(callee);
+        }
+      }
+    }
+    const isAlarmOnly = (o: OwnerKey): boolean => typeof o === "string" && alarmOnly.has(o);
+
+    const callers = new Map<string, string[]>();
+    for (const [caller, set] of data.calls) {
+      if (typeof caller !== "string") continue;
+      for (const callee of set) {
+        let list = callers.get(callee);
+        if (!list) callers.set(callee, (list = []));
+        list.push(caller);
+      }
+    }
+    const callersOf = (m: string): string[] => callers.get(m) ?? [];
+    const named = (keys: Set<OwnerKey>): string[] => [...keys].filter((k): k is string => typeof k === "string");
+    // Methods that set an alarm or write storage, themselves or through a method they call.
+    const reachScheduler = closure(named(data.schedulers), callersOf);
+    const reachWriter = closure(named(data.writers), callersOf);
+    // Methods that set an alarm, call one that does, or are called (outside the alarm's own code) by one that does.
+    const schedulesAround = closure(
+      [...reachScheduler].filter((m) => !alarmOnly.has(m)),
+      (m) => [...callees(m)].filter((c) => !alarmOnly.has(c)),
+    );
+    const persisting = persistence(this.model, this.sourceCode, facts, (m) => reachWriter.has(m));
+    const declaredFields = declarations(cls);
+
+    for (const [name, uses] of data.uses) {
+      if (data.storageBacked.has(name) || facts.methods.has(name)) continue;
+      const declared = declaredFields.get(name);
+      if (declared === null) continue;
+      const at = declared ?? data.ctorAssign.get(name);
+      if (!at) continue;
+      // A field declared to hold callbacks, promises or sockets (`Map<string, Set<() => void>>`) is in-memory by nature.
+      if (declared && this.declaredInstanceBound(declared.parent)) continue;
+      if (!uses.some((u) => u.kind === "read" && typeof u.owner.key === "string" && alarmReach.has(u.owner.key))) continue;
+      const fills = uses.filter(
+        (u) =>
+          u.kind === "fill" &&
+          typeof u.owner.key === "string" &&
+          !isAlarmOnly(u.owner.key) &&
+          facts.methods.has(u.owner.key) &&
+          schedulesAround.has(u.owner.key),
+      );
+      if (fills.length === 0) continue;
+      // WebSockets, promise resolvers, callbacks: they live and die with the instance, and storage cannot hold them.
+      if (uses.some((u) => u.kind === "fill" && u.items.some((item) => this.instanceBound(item)))) continue;
+      // Written to storage outside the alarm's own code: the buffer may be durable after all.
+      if (uses.some((u) => !isAlarmOnly(u.owner.key) && persisting.persists(u.node, true))) continue;
+      const fill = fills.find((f) => !this.cachedFill(f, data, persisting));
+      if (!fill) continue;
+      this.context.report({
+        node: at,
+        messageId: "memoryOnly",
+        data: { field: name, method: fill.owner.key as string },
+      });
+    }
+  }
+
+  /**
+   * An item that cannot be stored and does not outlive the instance: a function, a promise or its
+   * resolver, a WebSocket (by its declaration: `new WebSocketPair()`, `getWebSockets()`, a `WebSocket`
+   * annotation, a `webSocketMessage`/`webSocketClose`/`webSocketError` parameter).
+   */
+  private instanceBound(item: Node): boolean {
+    let bound = false;
+    walk(item, this.sourceCode.visitorKeys, (n) => {
+      if (bound) return false;
+      if (isFunction(n)) bound = true;
+      else if (n.type === AST_NODE_TYPES.NewExpression) {
+        const callee = unwrap(n.callee);
+        bound = callee.type === AST_NODE_TYPES.Identifier && (callee.name === "Promise" || callee.name === "WebSocketPair");
+      } else if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
+        const v = findVariable(this.sourceCode.getScope(n), n.name);
+        bound = v !== null && v.defs.length === 1 && this.boundDefinition(v.defs[0]);
+        return false;
+      }
+      return !bound;
+    });
+    return bound;
+  }
+
+  private boundDefinition(def: TSESLint.Scope.Definition): boolean {
+    if (def.type === "FunctionName" || def.type === "ClassName") return true;
+    const id = def.name as TSESTree.Identifier;
+    if (id.typeAnnotation && typeHoldsInstanceBound(id.typeAnnotation.typeAnnotation, this.sourceCode)) return true;
+    if (def.type === "Parameter") {
+      const fn = def.node as Node;
+      if (fn.parent?.type === AST_NODE_TYPES.NewExpression && fn.parent.arguments[0] === fn) {
+        const callee = unwrap(fn.parent.callee);
+        return callee.type === AST_NODE_TYPES.Identifier && callee.name === "Promise";
+      }
+      const m = isFunction(fn) ? fn.parent : undefined;
+      const name = m?.type === AST_NODE_TYPES.MethodDefinition ? keyName(m.key, m.computed) : undefined;
+      // webSocketMessage(ws, message): only the first parameter is the socket.
+      return name !== undefined && WEBSOCKET_HANDLERS.has(name) && isFunction(fn) && fn.params[0] === id;
+    }
+    if (def.type === "Variable") {
+      const init = (def.node as TSESTree.VariableDeclarator).init;
+      return init !== null && /WebSocket|withResolvers|new Promise/.test(this.sourceCode.getText(init));
+    }
+    return false;
+  }
+
+  /** A field whose declared type (annotation, or `new Map<…>()` type arguments) holds values storage cannot. */
+  private declaredInstanceBound(decl: Node | undefined): boolean {
+    if (decl?.type !== AST_NODE_TYPES.PropertyDefinition) return false;
+    if (decl.typeAnnotation && typeHoldsInstanceBound(decl.typeAnnotation.typeAnnotation, this.sourceCode)) return true;
+    const init = decl.value && unwrap(decl.value);
+    return (
+      init?.type === AST_NODE_TYPES.NewExpression &&
+      (init.typeArguments?.params ?? []).some((t) => typeHoldsInstanceBound(t, this.sourceCode))
+    );
+  }
+
+  /** The filling method also writes the same item to storage: the field is only a cache of it. */
+  private cachedFill(fill: Use, data: ClassData, persisting: Persistence): boolean {
+    const fn = fill.owner.fn;
+    if (!fn) return false;
+    const inMethod = (n: Node): boolean => n.range[0] >= fn.range[0] && n.range[1] <= fn.range[1];
+    let cached = false;
+    for (const item of fill.items) {
+      walk(item, this.sourceCode.visitorKeys, (n) => {
+        if (cached) return false;
+        if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
+          const v = findVariable(this.sourceCode.getScope(n), n.name);
+          if (v && v.defs.length > 0) {
+            cached = v.references.some(
+              (r) => r.isRead() && inMethod(r.identifier) && persisting.persists(r.identifier, true),
+            );
+          }
           return false;
         }
-        return !bound;
-      });
-      return bound;
-    }
-
-    function boundDefinition(def: TSESLint.Scope.Definition): boolean {
-      if (def.type === "FunctionName" || def.type === "ClassName") return true;
-      const id = def.name as TSESTree.Identifier;
-      if (id.typeAnnotation && typeHoldsInstanceBound(id.typeAnnotation.typeAnnotation, sourceCode)) return true;
-      if (def.type === "Parameter") {
-        const fn = def.node as Node;
-        if (fn.parent?.type === AST_NODE_TYPES.NewExpression && fn.parent.arguments[0] === fn) {
-          const callee = unwrap(fn.parent.callee);
-          return callee.type === AST_NODE_TYPES.Identifier && callee.name === "Promise";
+        if (n.type === AST_NODE_TYPES.MemberExpression && n.object.type === AST_NODE_TYPES.ThisExpression) {
+          const name = memberName(n);
+          const uses = name === undefined ? undefined : data.uses.get(name);
+          cached = uses?.some((u) => u.owner.key === fill.owner.key && persisting.persists(u.node, true)) ?? false;
+          return false;
         }
-        const m = isFunction(fn) ? fn.parent : undefined;
-        const name = m?.type === AST_NODE_TYPES.MethodDefinition ? keyName(m.key, m.computed) : undefined;
-        // webSocketMessage(ws, message): only the first parameter is the socket.
-        return name !== undefined && WEBSOCKET_HANDLERS.has(name) && isFunction(fn) && fn.params[0] === id;
-      }
-      if (def.type === "Variable") {
-        const init = (def.node as TSESTree.VariableDeclarator).init;
-        return init !== null && /WebSocket|withResolvers|new Promise/.test(sourceCode.getText(init));
-      }
-      return false;
+        return true;
+      });
+      if (cached) return true;
     }
+    return false;
+  }
+}
 
-    /** A field whose declared type (annotation, or `new Map<…>()` type arguments) holds values storage cannot. */
-    function declaredInstanceBound(decl: Node | undefined): boolean {
-      if (decl?.type !== AST_NODE_TYPES.PropertyDefinition) return false;
-      if (decl.typeAnnotation && typeHoldsInstanceBound(decl.typeAnnotation.typeAnnotation, sourceCode)) return true;
-      const init = decl.value && unwrap(decl.value);
-      return (
-        init?.type === AST_NODE_TYPES.NewExpression &&
-        (init.typeArguments?.params ?? []).some((t) => typeHoldsInstanceBound(t, sourceCode))
-      );
-    }
-
-    /** The filling method also writes the same item to storage: the field is only a cache of it. */
-    function cachedFill(fill: Use, data: ClassData, persisting: Persistence): boolean {
-      const fn = fill.owner.fn;
-      if (!fn) return false;
-      const inMethod = (n: Node): boolean => n.range[0] >= fn.range[0] && n.range[1] <= fn.range[1];
-      let cached = false;
-      for (const item of fill.items) {
-        walk(item, sourceCode.visitorKeys, (n) => {
-          if (cached) return false;
-          if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
-            const v = findVariable(sourceCode.getScope(n), n.name);
-            if (v && v.defs.length > 0) {
-              cached = v.references.some(
-                (r) => r.isRead() && inMethod(r.identifier) && persisting.persists(r.identifier, true),
-              );
-            }
-            return false;
-          }
-          if (n.type === AST_NODE_TYPES.MemberExpression && n.object.type === AST_NODE_TYPES.ThisExpression) {
-            const name = memberName(n);
-            const uses = name === undefined ? undefined : data.uses.get(name);
-            cached = uses?.some((u) => u.owner.key === fill.owner.key && persisting.persists(u.node, true)) ?? false;
-            return false;
-          }
-          return true;
-        });
-        if (cached) return true;
-      }
-      return false;
-    }
-  },
-});
 
 interface Persistence {
   /** Whether the value at `start` flows (within its statement, or through one variable) into a call that may store it. */

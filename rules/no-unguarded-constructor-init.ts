@@ -2,7 +2,8 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
 import { type FunctionNode, type Node, indentOf, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
-import { describeExpression, getGateModel } from "../src/analysis/gate.js";
+import { type GateModel, describeExpression, getGateModel } from "../src/analysis/gate.js";
+import { methodListeners } from "../src/analysis/listeners.js";
 import { type DurableObjectModel, getModel, STORAGE_READ_METHODS } from "../src/analysis/storage.js";
 
 type MessageIds = "opensGate" | "suggestBlockConcurrency";
@@ -51,173 +52,189 @@ export default createRule<[], MessageIds>({
   create(context) {
     const model = getModel(context);
     if (!model.hasRegions) return {};
-    const sourceCode = context.sourceCode;
-    const gate = getGateModel(model);
-    const loads = new Map<FunctionNode, MethodLoad | null>();
-
-    /**
-     * The first `await` (or `for await`) in `fn`, before source offset `before`, that opens the input
-     * gate. Only explicit waits: a promise a callback returns (`.then((c) => fetch(c.url))`) is not
-     * judged, since a returned call may as well be a plain value.
-     */
-    function firstOpener(fn: FunctionNode, before: number): Opener | undefined {
-      let found: Opener | undefined;
-      walk(fn.body, sourceCode.visitorKeys, (n) => {
-        if (found || n.range[0] >= before || (n !== fn.body && (isFunction(n) || isClass(n)))) return false;
-        if (n.type === AST_NODE_TYPES.AwaitExpression && gate.awaitOpensGate(n)) {
-          found = { node: n, text: describeExpression(sourceCode.text, n.argument) };
-        } else if (n.type === AST_NODE_TYPES.ForOfStatement && n.await) {
-          found = { node: n, text: "for await (…)" };
-        }
-        return !found;
-      });
-      return found;
-    }
-
-    /** What a same-class async method loads: it awaits a storage read, then assigns `this.*`. */
-    function methodLoad(fn: FunctionNode): MethodLoad | undefined {
-      const memo = loads.get(fn);
-      if (memo !== undefined) return memo ?? undefined;
-      let result: MethodLoad | undefined;
-      if (fn.async && !fn.generator && fn.body.type === AST_NODE_TYPES.BlockStatement) {
-        let read: Node | undefined;
-        const assignments: Node[] = [];
-        walk(fn.body, sourceCode.visitorKeys, (n) => {
-          if (n !== fn.body && (isFunction(n) || isClass(n))) return false;
-          if (n.type === AST_NODE_TYPES.AwaitExpression && !read && awaitsStorageRead(model, n.argument)) read = n;
-          const target = thisTarget(n);
-          if (target) assignments.push(n);
-          return true;
-        });
-        const after = read ? assignments.filter((a) => a.range[1] >= read!.range[1]) : [];
-        if (after.length > 0) {
-          const last = Math.max(...after.map((a) => a.range[1]));
-          result = { targets: after.map((a) => thisTarget(a)!), opener: firstOpener(fn, last) };
-        }
-      }
-      loads.set(fn, result ?? null);
-      return result;
-    }
-
-    /** The text of the `DurableObjectState` the constructor can call `blockConcurrencyWhile` on at `stmt`. */
-    function stateText(ctor: FunctionNode, stmt: Node, receiver: Node): string | undefined {
-      const cls = (ctor.parent as TSESTree.MethodDefinition).parent.parent;
-      const first = ctor.params[0];
-      if (model.classOf(cls).ctorParams[0] === "state" && first?.type === AST_NODE_TYPES.Identifier) {
-        const variable = findVariable(sourceCode.getScope(stmt), first.name);
-        if (
-          variable?.defs.length === 1 &&
-          variable.defs[0].type === "Parameter" &&
-          variable.defs[0].node === ctor &&
-          !variable.references.some((r) => r.isWrite() && !r.init)
-        ) {
-          return first.name;
-        }
-      }
-      return model.stateTextFor(receiver, stmt);
-    }
-
-    function report(
-      ctor: FunctionNode,
-      node: TSESTree.CallExpression,
-      receiver: Node,
-      chain: { links: Link[]; top: Node },
-      targets: Node[],
-      opener: Opener | undefined,
-      callback: (stmt: TSESTree.ExpressionStatement) => string | undefined,
-    ): void {
-      // Measured on workerd: a constructor load that waits only on this object's storage finishes
-      // before the first request is delivered (the input gate holds it). Only a load that waits on
-      // something else lets requests see the state unset.
-      if (!opener) return;
-      const stmt = discardedStatement(chain.top);
-      if (!stmt) return;
-      const data = {
-        call: describeChain(sourceCode.text, node, chain.links),
-        target: describeTargets(sourceCode, targets),
-        awaited: opener.text,
-        line: String(opener.node.loc.start.line),
-      };
-      const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-      const state = stateText(ctor, stmt, receiver);
-      if (state) {
-        const cb = callback(stmt) ?? `() => ${sourceCode.getText(chain.top)}`;
-        suggest.push({
-          messageId: "suggestBlockConcurrency",
-          data: { state },
-          fix: (fixer) => fixer.replaceText(stmt, `${state}.blockConcurrencyWhile(${cb});`),
-        });
-      }
-      context.report({ node, messageId: "opensGate", data, suggest });
-    }
-
-    /** `storage.get(k).then((v) => { this.v = v; })` directly in a Durable Object constructor. */
-    function checkStorageRead(ctor: FunctionNode, node: TSESTree.CallExpression, receiver: Node): void {
-      const chain = chainOf(node);
-      const { links } = chain;
-      let setter: TSESTree.ArrowFunctionExpression | undefined;
-      let index = 0;
-      for (; index < links.length && !setter; index++) if (links[index].method === "then") setter = thenSetter(sourceCode, links[index].call);
-      if (!setter) return;
-      const { targets, end } = thisTargets(sourceCode, setter);
-      let opener: Opener | undefined;
-      for (const link of links.slice(0, index)) {
-        for (const arg of link.call.arguments) {
-          // In the setter, only waits before its last assignment matter.
-          if (!opener && isFunction(arg)) opener = firstOpener(arg, arg === setter ? end : Infinity);
-        }
-      }
-      const exact = links.length === 1;
-      report(ctor, node, receiver, chain, targets, opener, (stmt) =>
-        exact ? awaitForm(sourceCode, stmt, node, links[0].call) : undefined,
-      );
-    }
-
-    /** `this.load();` / `void this.load();` / `this.load().catch(…)` directly in a Durable Object constructor. */
-    function checkMethodCall(ctor: FunctionNode, node: TSESTree.CallExpression, callee: TSESTree.MemberExpression): void {
-      const name = memberName(callee);
-      if (name === undefined) return;
-      const cls = (ctor.parent as TSESTree.MethodDefinition).parent.parent;
-      const method = model.classOf(cls).methods.get(name);
-      const load = method && methodLoad(method);
-      if (!load) return;
-      const chain = chainOf(node);
-      const plain = chain.links.length === 0;
-      report(ctor, node, callee.object, chain, load.targets, load.opener, () =>
-        plain ? `async () => { await ${sourceCode.getText(node)}; }` : undefined,
-      );
-    }
-
-    /** A call directly in the Durable Object constructor `fn` (not in a function or class nested in it). */
-    function checkCall(fn: FunctionNode, node: TSESTree.CallExpression): void {
-      const h = model.handleCall(node);
-      if (h) {
-        if (h.kind === "storage" && STORAGE_READ_METHODS.has(h.method)) checkStorageRead(fn, node, h.receiver);
-        return;
-      }
-      const callee = unwrap(node.callee);
-      if (callee.type === AST_NODE_TYPES.MemberExpression && unwrap(callee.object).type === AST_NODE_TYPES.ThisExpression) {
-        checkMethodCall(fn, node, callee);
-      }
-    }
-
-    return {
-      // One walk of each Durable Object constructor's body, instead of listeners on every function and call.
-      MethodDefinition(node) {
-        if (node.kind !== "constructor" || node.value.type !== AST_NODE_TYPES.FunctionExpression) return;
-        const fn = node.value;
-        const cls = node.parent.parent;
-        if (!fn.body || !isClass(cls) || !model.classOf(cls).isDurableObject) return;
-        walk(fn.body, sourceCode.visitorKeys, (n) => {
-          // Code in a nested function runs later; code in a nested class runs for that class.
-          if (isFunction(n) || isClass(n)) return false;
-          if (n.type === AST_NODE_TYPES.CallExpression) checkCall(fn, n);
-          return true;
-        });
-      },
-    };
+    return methodListeners(new ConstructorInitChecker(context, model), ["MethodDefinition"]);
   },
 });
+
+/** One file's state for `no-unguarded-constructor-init` (its listeners are methods: see `methodListeners`). */
+class ConstructorInitChecker {
+  private readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  private readonly gate: GateModel;
+  private readonly loads = new Map<FunctionNode, MethodLoad | null>();
+
+  constructor(
+    private readonly context: Readonly<TSESLint.RuleContext<MessageIds, []>>,
+    private readonly model: DurableObjectModel,
+  ) {
+    this.sourceCode = context.sourceCode;
+    this.gate = getGateModel(model);
+  }
+
+  // One walk of each Durable Object constructor's body, instead of listeners on every function and call.
+  MethodDefinition(node: TSESTree.MethodDefinition): void {
+    if (node.kind !== "constructor" || node.value.type !== AST_NODE_TYPES.FunctionExpression) return;
+    const fn = node.value;
+    const cls = node.parent.parent;
+    if (!fn.body || !isClass(cls) || !this.model.classOf(cls).isDurableObject) return;
+    walk(fn.body, this.sourceCode.visitorKeys, (n) => {
+      // Code in a nested function runs later; code in a nested class runs for that class.
+      if (isFunction(n) || isClass(n)) return false;
+      if (n.type === AST_NODE_TYPES.CallExpression) this.checkCall(fn, n);
+      return true;
+    });
+  }
+
+  /**
+   * The first `await` (or `for await`) in `fn`, before source offset `before`, that opens the input
+   * gate. Only explicit waits: a promise a callback returns (`.then((c) => fetch(c.url))`) is not
+   * judged, since a returned call may as well be a plain value.
+   */
+  private firstOpener(fn: FunctionNode, before: number): Opener | undefined {
+    const { sourceCode, gate } = this;
+    let found: Opener | undefined;
+    walk(fn.body, sourceCode.visitorKeys, (n) => {
+      if (found || n.range[0] >= before || (n !== fn.body && (isFunction(n) || isClass(n)))) return false;
+      if (n.type === AST_NODE_TYPES.AwaitExpression && gate.awaitOpensGate(n)) {
+        found = { node: n, text: describeExpression(sourceCode.text, n.argument) };
+      } else if (n.type === AST_NODE_TYPES.ForOfStatement && n.await) {
+        found = { node: n, text: "for await (…)" };
+      }
+      return !found;
+    });
+    return found;
+  }
+
+  /** What a same-class async method loads: it awaits a storage read, then assigns `this.*`. */
+  private methodLoad(fn: FunctionNode): MethodLoad | undefined {
+    const memo = this.loads.get(fn);
+    if (memo !== undefined) return memo ?? undefined;
+    const model = this.model;
+    let result: MethodLoad | undefined;
+    if (fn.async && !fn.generator && fn.body.type === AST_NODE_TYPES.BlockStatement) {
+      let read: Node | undefined;
+      const assignments: Node[] = [];
+      walk(fn.body, this.sourceCode.visitorKeys, (n) => {
+        if (n !== fn.body && (isFunction(n) || isClass(n))) return false;
+        if (n.type === AST_NODE_TYPES.AwaitExpression && !read && awaitsStorageRead(model, n.argument)) read = n;
+        const target = thisTarget(n);
+        if (target) assignments.push(n);
+        return true;
+      });
+      const after = read ? assignments.filter((a) => a.range[1] >= read!.range[1]) : [];
+      if (after.length > 0) {
+        const last = Math.max(...after.map((a) => a.range[1]));
+        result = { targets: after.map((a) => thisTarget(a)!), opener: this.firstOpener(fn, last) };
+      }
+    }
+    this.loads.set(fn, result ?? null);
+    return result;
+  }
+
+  /** The text of the `DurableObjectState` the constructor can call `blockConcurrencyWhile` on at `stmt`. */
+  private stateText(ctor: FunctionNode, stmt: Node, receiver: Node): string | undefined {
+    const cls = (ctor.parent as TSESTree.MethodDefinition).parent.parent;
+    const first = ctor.params[0];
+    if (this.model.classOf(cls).ctorParams[0] === "state" && first?.type === AST_NODE_TYPES.Identifier) {
+      const variable = findVariable(this.sourceCode.getScope(stmt), first.name);
+      if (
+        variable?.defs.length === 1 &&
+        variable.defs[0].type === "Parameter" &&
+        variable.defs[0].node === ctor &&
+        !variable.references.some((r) => r.isWrite() && !r.init)
+      ) {
+        return first.name;
+      }
+    }
+    return this.model.stateTextFor(receiver, stmt);
+  }
+
+  private report(
+    ctor: FunctionNode,
+    node: TSESTree.CallExpression,
+    receiver: Node,
+    chain: { links: Link[]; top: Node },
+    targets: Node[],
+    opener: Opener | undefined,
+    callback: (stmt: TSESTree.ExpressionStatement) => string | undefined,
+  ): void {
+    // Measured on workerd: a constructor load that waits only on this object's storage finishes
+    // before the first request is delivered (the input gate holds it). Only a load that waits on
+    // something else lets requests see the state unset.
+    if (!opener) return;
+    const stmt = discardedStatement(chain.top);
+    if (!stmt) return;
+    const sourceCode = this.sourceCode;
+    const data = {
+      call: describeChain(sourceCode.text, node, chain.links),
+      target: describeTargets(sourceCode, targets),
+      awaited: opener.text,
+      line: String(opener.node.loc.start.line),
+    };
+    const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
+    const state = this.stateText(ctor, stmt, receiver);
+    if (state) {
+      const cb = callback(stmt) ?? `() => ${sourceCode.getText(chain.top)}`;
+      suggest.push({
+        messageId: "suggestBlockConcurrency",
+        data: { state },
+        fix: (fixer) => fixer.replaceText(stmt, `${state}.blockConcurrencyWhile(${cb});`),
+      });
+    }
+    this.context.report({ node, messageId: "opensGate", data, suggest });
+  }
+
+  /** `storage.get(k).then((v) => { this.v = v; })` directly in a Durable Object constructor. */
+  private checkStorageRead(ctor: FunctionNode, node: TSESTree.CallExpression, receiver: Node): void {
+    const sourceCode = this.sourceCode;
+    const chain = chainOf(node);
+    const { links } = chain;
+    let setter: TSESTree.ArrowFunctionExpression | undefined;
+    let index = 0;
+    for (; index < links.length && !setter; index++) if (links[index].method === "then") setter = thenSetter(sourceCode, links[index].call);
+    if (!setter) return;
+    const { targets, end } = thisTargets(sourceCode, setter);
+    let opener: Opener | undefined;
+    for (const link of links.slice(0, index)) {
+      for (const arg of link.call.arguments) {
+        // In the setter, only waits before its last assignment matter.
+        if (!opener && isFunction(arg)) opener = this.firstOpener(arg, arg === setter ? end : Infinity);
+      }
+    }
+    const exact = links.length === 1;
+    this.report(ctor, node, receiver, chain, targets, opener, (stmt) =>
+      exact ? awaitForm(sourceCode, stmt, node, links[0].call) : undefined,
+    );
+  }
+
+  /** `this.load();` / `void this.load();` / `this.load().catch(…)` directly in a Durable Object constructor. */
+  private checkMethodCall(ctor: FunctionNode, node: TSESTree.CallExpression, callee: TSESTree.MemberExpression): void {
+    const name = memberName(callee);
+    if (name === undefined) return;
+    const cls = (ctor.parent as TSESTree.MethodDefinition).parent.parent;
+    const method = this.model.classOf(cls).methods.get(name);
+    const load = method && this.methodLoad(method);
+    if (!load) return;
+    const chain = chainOf(node);
+    const plain = chain.links.length === 0;
+    const sourceCode = this.sourceCode;
+    this.report(ctor, node, callee.object, chain, load.targets, load.opener, () =>
+      plain ? `async () => { await ${sourceCode.getText(node)}; }` : undefined,
+    );
+  }
+
+  /** A call directly in the Durable Object constructor `fn` (not in a function or class nested in it). */
+  private checkCall(fn: FunctionNode, node: TSESTree.CallExpression): void {
+    const h = this.model.handleCall(node);
+    if (h) {
+      if (h.kind === "storage" && STORAGE_READ_METHODS.has(h.method)) this.checkStorageRead(fn, node, h.receiver);
+      return;
+    }
+    const callee = unwrap(node.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && unwrap(callee.object).type === AST_NODE_TYPES.ThisExpression) {
+      this.checkMethodCall(fn, node, callee);
+    }
+  }
+}
 
 /** Skips wrappers that do not change a value: `x!`, `x?.y` chains, `x as T`. */
 function outerOf(node: Node): Node {

@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
 import { type Node, commentsIn, containsAwait, isClass, isFunction, statementList, unwrap, within } from "../src/analysis/ast.js";
+import { methodListeners } from "../src/analysis/listeners.js";
 import { atomicRegionOf } from "../src/analysis/regions.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
@@ -54,141 +55,154 @@ export default createRule<[], MessageIds>({
   create(context) {
     const model = getModel(context);
     if (!model.hasRegions) return {};
-    const sourceCode = context.sourceCode;
-    const reported = new WeakSet<Node>();
-
-    /**
-     * Reports each run of two or more awaited writes in a statement list (allocates nothing for a
-     * list without one). `known` is a write of the list already analysed, not to analyse again.
-     */
-    function scanList(statements: Node[], known?: AwaitedWrite): void {
-      let run: AwaitedWrite[] | undefined;
-      let contiguous = true;
-      for (const stmt of statements) {
-        const write =
-          stmt === known?.stmt ? known : stmt.type === AST_NODE_TYPES.ExpressionStatement ? awaitedWrite(model, stmt) : undefined;
-        if (write) {
-          (run ??= []).push(write);
-        } else if (run && isNeutral(stmt, sourceCode)) {
-          contiguous = false;
-        } else if (run) {
-          if (run.length >= 2) reportSequence(run, contiguous);
-          run = undefined;
-          contiguous = true;
-        }
-      }
-      if (run && run.length >= 2) reportSequence(run, contiguous);
-    }
-
-    function reportSequence(run: AwaitedWrite[], contiguous: boolean): void {
-      for (const w of run) reported.add(w.call);
-      const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-      const heads = run.slice(0, -1);
-      if (heads.every((w) => startsSafely(w.call, sourceCode))) {
-        suggest.push({
-          messageId: "suggestAwaitLast",
-          fix: (fixer) => heads.map((w) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]])),
-        });
-      }
-      const batch = contiguous ? batchText(run, sourceCode) : undefined;
-      if (batch) {
-        const range: [number, number] = [run[0].stmt.range[0], run[run.length - 1].stmt.range[1]];
-        if (commentsIn(sourceCode, range[0], range[1]).length === 0) {
-          suggest.push({
-            messageId: batch.method === "put" ? "suggestBatchPut" : "suggestBatchDelete",
-            fix: (fixer) => fixer.replaceTextRange(range, batch.text),
-          });
-        }
-      }
-      context.report({ node: run[0].awaitNode, messageId: "sequence", data: { count: String(run.length) }, suggest });
-    }
-
-    /** Per loop: the awaited writes and other awaits of its own iterations. Created when an await is seen in it. */
-    let loops: Map<LoopNode, LoopFrame> | undefined;
-    /** The statement lists already scanned for sequences (keyed by their parent node). */
-    let scanned: Set<Node> | undefined;
-
-    function frameOf(loop: LoopNode): LoopFrame {
-      loops ??= new Map();
-      let frame = loops.get(loop);
-      if (!frame) {
-        frame = { loop, writes: [], otherAwaits: 0 };
-        loops.set(loop, frame);
-      }
-      return frame;
-    }
-
-    /**
-     * An await that is not one of the counted writes: it splits the batch of every loop it runs in
-     * per iteration, up to the nearest function or class (an inner loop's `fetch` runs in each outer
-     * iteration too, and so does an await in an inner loop's head).
-     */
-    function otherAwait(node: Node): void {
-      for (let p = node.parent; p && !isFunction(p) && !isClass(p); p = p.parent) {
-        if (isLoop(p) && perIteration(p, node)) frameOf(p).otherAwaits++;
-      }
-    }
-
-    /** An awaited write statement: scans its statement list once, and counts it for its innermost loop. */
-    function awaitedWriteStatement(write: AwaitedWrite): void {
-      const stmt = write.stmt;
-      const container = stmt.parent;
-      const list = statementList(stmt);
-      if (list && !scanned?.has(container)) {
-        (scanned ??= new Set()).add(container);
-        scanList(list, write);
-      }
-      for (let p: Node | undefined = container; p && !isFunction(p) && !isClass(p); p = p.parent) {
-        if (!isLoop(p)) continue;
-        // A statement inside a loop (with no function or class between) is always in its body.
-        if (perIteration(p, stmt)) frameOf(p).writes.push(write);
-        else otherAwait(write.awaitNode);
-        return;
-      }
-    }
-
-    function checkLoop({ loop, writes, otherAwaits }: LoopFrame): void {
-      if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await) return;
-      // Any other await in the body closes the write batch each iteration, so the writes would not
-      // coalesce into one even without their own awaits: then the rule has nothing true to say.
-      if (otherAwaits > 0 || writes.length === 0 || writes.some((w) => reported.has(w.call))) return;
-      for (const w of writes) {
-        const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-        if (startsSafely(w.call, sourceCode)) {
-          suggest.push({ messageId: "suggestDropAwait", fix: (fixer) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]]) });
-        }
-        const collected = writes.length === 1 ? collectText(loop, w, sourceCode) : undefined;
-        if (collected) {
-          suggest.push({
-            messageId: w.method === "put" ? "suggestCollectPut" : "suggestCollectDelete",
-            fix: (fixer) => fixer.replaceText(loop, collected),
-          });
-        }
-        context.report({ node: w.awaitNode, messageId: "loop", suggest });
-      }
-    }
-
     // Only awaits matter: a sequence or a loop is reported for an awaited write, and is spoilt by
     // another await. Everything else is found from the await's ancestors, so no listener runs on
     // the frequent node types (blocks, statements, functions, loops).
-    return {
-      AwaitExpression(node) {
-        const stmt = node.parent;
-        const write = stmt.type === AST_NODE_TYPES.ExpressionStatement && stmt.expression === node ? awaitedWrite(model, stmt) : undefined;
-        if (write) awaitedWriteStatement(write);
-        else otherAwait(node);
-      },
-      ForOfStatement(node) {
-        // `for await` awaits once per iteration of every loop it runs in.
-        if (node.await) otherAwait(node);
-      },
-      "Program:exit"() {
-        if (!loops) return;
-        for (const frame of loops.values()) checkLoop(frame);
-      },
-    };
+    return methodListeners(new CoalescedWrites(context, model), ["AwaitExpression", "ForOfStatement", "Program:exit"]);
   },
 });
+
+/** One file's awaited writes and the loops they run in (its listeners are methods: see `methodListeners`). */
+class CoalescedWrites {
+  private readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  private readonly reported = new WeakSet<Node>();
+  /** Per loop: the awaited writes and other awaits of its own iterations. Created when an await is seen in it. */
+  private loops: Map<LoopNode, LoopFrame> | undefined;
+  /** The statement lists already scanned for sequences (keyed by their parent node). */
+  private scanned: Set<Node> | undefined;
+
+  constructor(
+    private readonly context: Readonly<TSESLint.RuleContext<MessageIds, []>>,
+    private readonly model: DurableObjectModel,
+  ) {
+    this.sourceCode = context.sourceCode;
+  }
+
+  AwaitExpression(node: TSESTree.AwaitExpression): void {
+    const stmt = node.parent;
+    const write = stmt.type === AST_NODE_TYPES.ExpressionStatement && stmt.expression === node ? awaitedWrite(this.model, stmt) : undefined;
+    if (write) this.awaitedWriteStatement(write);
+    else this.otherAwait(node);
+  }
+
+  ForOfStatement(node: TSESTree.ForOfStatement): void {
+    // `for await` awaits once per iteration of every loop it runs in.
+    if (node.await) this.otherAwait(node);
+  }
+
+  "Program:exit"(): void {
+    if (!this.loops) return;
+    for (const frame of this.loops.values()) this.checkLoop(frame);
+  }
+
+  /**
+   * Reports each run of two or more awaited writes in a statement list (allocates nothing for a
+   * list without one). `known` is a write of the list already analysed, not to analyse again.
+   */
+  private scanList(statements: Node[], known?: AwaitedWrite): void {
+    let run: AwaitedWrite[] | undefined;
+    let contiguous = true;
+    for (const stmt of statements) {
+      const write =
+        stmt === known?.stmt ? known : stmt.type === AST_NODE_TYPES.ExpressionStatement ? awaitedWrite(this.model, stmt) : undefined;
+      if (write) {
+        (run ??= []).push(write);
+      } else if (run && isNeutral(stmt, this.sourceCode)) {
+        contiguous = false;
+      } else if (run) {
+        if (run.length >= 2) this.reportSequence(run, contiguous);
+        run = undefined;
+        contiguous = true;
+      }
+    }
+    if (run && run.length >= 2) this.reportSequence(run, contiguous);
+  }
+
+  private reportSequence(run: AwaitedWrite[], contiguous: boolean): void {
+    const sourceCode = this.sourceCode;
+    for (const w of run) this.reported.add(w.call);
+    const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
+    const heads = run.slice(0, -1);
+    if (heads.every((w) => startsSafely(w.call, sourceCode))) {
+      suggest.push({
+        messageId: "suggestAwaitLast",
+        fix: (fixer) => heads.map((w) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]])),
+      });
+    }
+    const batch = contiguous ? batchText(run, sourceCode) : undefined;
+    if (batch) {
+      const range: [number, number] = [run[0].stmt.range[0], run[run.length - 1].stmt.range[1]];
+      if (commentsIn(sourceCode, range[0], range[1]).length === 0) {
+        suggest.push({
+          messageId: batch.method === "put" ? "suggestBatchPut" : "suggestBatchDelete",
+          fix: (fixer) => fixer.replaceTextRange(range, batch.text),
+        });
+      }
+    }
+    this.context.report({ node: run[0].awaitNode, messageId: "sequence", data: { count: String(run.length) }, suggest });
+  }
+
+  private frameOf(loop: LoopNode): LoopFrame {
+    this.loops ??= new Map();
+    let frame = this.loops.get(loop);
+    if (!frame) {
+      frame = { loop, writes: [], otherAwaits: 0 };
+      this.loops.set(loop, frame);
+    }
+    return frame;
+  }
+
+  /**
+   * An await that is not one of the counted writes: it splits the batch of every loop it runs in
+   * per iteration, up to the nearest function or class (an inner loop's `fetch` runs in each outer
+   * iteration too, and so does an await in an inner loop's head).
+   */
+  private otherAwait(node: Node): void {
+    for (let p = node.parent; p && !isFunction(p) && !isClass(p); p = p.parent) {
+      if (isLoop(p) && perIteration(p, node)) this.frameOf(p).otherAwaits++;
+    }
+  }
+
+  /** An awaited write statement: scans its statement list once, and counts it for its innermost loop. */
+  private awaitedWriteStatement(write: AwaitedWrite): void {
+    const stmt = write.stmt;
+    const container = stmt.parent;
+    const list = statementList(stmt);
+    if (list && !this.scanned?.has(container)) {
+      (this.scanned ??= new Set()).add(container);
+      this.scanList(list, write);
+    }
+    for (let p: Node | undefined = container; p && !isFunction(p) && !isClass(p); p = p.parent) {
+      if (!isLoop(p)) continue;
+      // A statement inside a loop (with no function or class between) is always in its body.
+      if (perIteration(p, stmt)) this.frameOf(p).writes.push(write);
+      else this.otherAwait(write.awaitNode);
+      return;
+    }
+  }
+
+  private checkLoop({ loop, writes, otherAwaits }: LoopFrame): void {
+    const sourceCode = this.sourceCode;
+    if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await) return;
+    // Any other await in the body closes the write batch each iteration, so the writes would not
+    // coalesce into one even without their own awaits: then the rule has nothing true to say.
+    if (otherAwaits > 0 || writes.length === 0 || writes.some((w) => this.reported.has(w.call))) return;
+    for (const w of writes) {
+      const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
+      if (startsSafely(w.call, sourceCode)) {
+        suggest.push({ messageId: "suggestDropAwait", fix: (fixer) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]]) });
+      }
+      const collected = writes.length === 1 ? collectText(loop, w, sourceCode) : undefined;
+      if (collected) {
+        suggest.push({
+          messageId: w.method === "put" ? "suggestCollectPut" : "suggestCollectDelete",
+          fix: (fixer) => fixer.replaceText(loop, collected),
+        });
+      }
+      this.context.report({ node: w.awaitNode, messageId: "loop", suggest });
+    }
+  }
+}
 
 type LoopNode =
   | TSESTree.ForStatement

@@ -1,8 +1,9 @@
-import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
 import { type ClassNode, type FunctionNode, classMemberOf, enclosingFunction, isClass, isFunction, keyName, memberName, methodCall, unwrap, withinAny } from "../src/analysis/ast.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
-import { getModel } from "../src/analysis/storage.js";
+import { methodListeners } from "../src/analysis/listeners.js";
+import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 import { compatibilityFor, isOnOrAfter } from "../src/analysis/wrangler.js";
 
 /** From this compatibility date on, `deleteAll()` deletes the alarm too (measured on workerd). */
@@ -13,6 +14,8 @@ const ALARM_METHODS: ReadonlySet<string> = new Set(["deleteAll", "setAlarm", "de
 
 type Options = [{ compatibilityDate?: string; compatibilityFlags?: string[] }];
 
+type MessageIds = "oldDate" | "unknownDate" | "preservesFlag" | "suggestDeleteAlarm";
+
 interface Candidate {
   call: TSESTree.CallExpression;
   receiver: TSESTree.Expression;
@@ -20,7 +23,7 @@ interface Candidate {
   method: FunctionNode;
 }
 
-export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" | "suggestDeleteAlarm">({
+export default createRule<Options, MessageIds>({
   name: "require-delete-alarm-with-delete-all",
   meta: {
     defaultOptions: [{}],
@@ -67,165 +70,182 @@ export default createRule<Options, "oldDate" | "unknownDate" | "preservesFlag" |
     const model = getModel(context);
     // Only a `deleteAll()` call is reported: without the word, there is none.
     if (!model.hasRegions || !context.sourceCode.text.includes("deleteAll")) return {};
-    const sourceCode = context.sourceCode;
-    const candidates: Candidate[] = [];
-    /** Per method of a class with a `deleteAll()` to judge: its other calls, and the same-class methods it calls. */
-    const callsIn = new Map<FunctionNode, TSESTree.CallExpression[]>();
-    const calls = new Map<FunctionNode, Set<string>>();
-    /** Per method: whether it hands the object or its storage to other code (computed when asked). */
-    const handsOffCache = new Map<FunctionNode, boolean>();
-
-    /** Whether `fn` hands the object or a handle to other code: as an argument, or through `this.field.m()` of a field built from them. */
-    function handsOff(fn: FunctionNode, cls: ClassNode): boolean {
-      let r = handsOffCache.get(fn);
-      if (r !== undefined) return r;
-      r = false;
-      for (const node of callsIn.get(fn) ?? []) {
-        if (model.handleCall(node)) continue;
-        const mc = methodCall(node);
-        const receiver = mc && unwrap(mc.receiver);
-        if (receiver?.type === AST_NODE_TYPES.MemberExpression && unwrap(receiver.object).type === AST_NODE_TYPES.ThisExpression) {
-          const field = memberName(receiver);
-          if (field !== undefined && delegateFields(cls).has(field)) r = true;
-        }
-        if (!r && node.arguments.some((a) => a.type !== AST_NODE_TYPES.SpreadElement && givesAway(a))) r = true;
-        if (r) break;
-      }
-      handsOffCache.set(fn, r);
-      return r;
-    }
-    /** Whether `arg` is the object itself or one of its handles: whoever gets it can delete the alarm. */
-    function givesAway(arg: TSESTree.Node): boolean {
-      const a = unwrap(arg);
-      if (a.type === AST_NODE_TYPES.ThisExpression) return true;
-      const k = model.kindOf(a);
-      return k === "state" || k === "storage" || k === "txn";
-    }
-    const classesWithAlarms = new Set<ClassNode>();
-    const methodsDeletingAlarm = new Set<FunctionNode>();
-
-    /** Fields initialised from a call or `new` that was handed the object or a handle (`lifecycle = Lifecycle.install(this)`). */
-    const delegates = new WeakMap<ClassNode, Set<string>>();
-    const delegateFields = (cls: ClassNode): Set<string> => {
-      let out = delegates.get(cls);
-      if (out) return out;
-      out = new Set();
-      const made = (v: TSESTree.Node | null | undefined): boolean => {
-        const e = v && unwrap(v);
-        return (e?.type === AST_NODE_TYPES.CallExpression || e?.type === AST_NODE_TYPES.NewExpression) && e.arguments.some(givesAway);
-      };
-      for (const el of cls.body.body) {
-        if (el.type === AST_NODE_TYPES.PropertyDefinition && !el.static && made(el.value)) {
-          const name = keyName(el.key, el.computed);
-          if (name !== undefined) out.add(name);
-        }
-      }
-      for (const a of fieldAssignments) {
-        if (a.cls === cls && made(a.value)) out.add(a.name);
-      }
-      delegates.set(cls, out);
-      return out;
-    };
-    const fieldAssignments: { cls: ClassNode; name: string; value: TSESTree.Node }[] = [];
-
-    /** `this.f = …` assignments and the other calls: only looked at when the file calls `deleteAll()`. */
-    const thisAssignments: TSESTree.AssignmentExpression[] = [];
-    const otherCalls: TSESTree.CallExpression[] = [];
-
-    return {
-      AssignmentExpression(node) {
-        if (node.left.type === AST_NODE_TYPES.MemberExpression && node.left.object.type === AST_NODE_TYPES.ThisExpression) {
-          thisAssignments.push(node);
-        }
-      },
-      CallExpression(node) {
-        const call = model.handleCall(node, ALARM_METHODS);
-        if (!call) {
-          otherCalls.push(node);
-          return;
-        }
-        if (call.kind !== "storage" && call.kind !== "txn") return;
-        const owner = ownerMethod(node);
-        if (!owner) return;
-        if (call.method === "setAlarm") classesWithAlarms.add(owner.cls);
-        else if (call.method === "deleteAlarm") methodsDeletingAlarm.add(owner.method);
-        else if (call.kind === "storage" && owner.name !== "alarm") {
-          candidates.push({ call: node, receiver: call.receiver, cls: owner.cls, method: owner.method });
-        }
-      },
-      "Program:exit"() {
-        // Only classes that use alarms can leave one behind.
-        const judged = candidates.filter((c) => classesWithAlarms.has(c.cls) || model.classOf(c.cls).methods.has("alarm"));
-        if (judged.length === 0) return;
-        const candidateClasses = new Set(judged.map((c) => c.cls));
-        // A range test first: most calls of a file are outside the few classes judged.
-        const inCandidate = (node: TSESTree.Node): boolean => withinAny(candidateClasses, node);
-        for (const node of thisAssignments) {
-          if (!inCandidate(node)) continue;
-          const owner = ownerMethod(node);
-          const name = memberName(node.left as TSESTree.MemberExpression);
-          if (owner && candidateClasses.has(owner.cls) && name !== undefined) fieldAssignments.push({ cls: owner.cls, name, value: node.right });
-        }
-        for (const node of otherCalls) {
-          if (!inCandidate(node)) continue;
-          const owner = ownerMethod(node);
-          if (!owner || !candidateClasses.has(owner.cls)) continue;
-          let list = callsIn.get(owner.method);
-          if (!list) callsIn.set(owner.method, (list = []));
-          list.push(node);
-          const mc = methodCall(node);
-          if (mc && unwrap(mc.receiver).type === AST_NODE_TYPES.ThisExpression) {
-            let set = calls.get(owner.method);
-            if (!set) calls.set(owner.method, (set = new Set()));
-            set.add(mc.method);
-          }
-        }
-        // A method may delete the alarm if it calls deleteAlarm(), hands the object or its storage to other code,
-        // calls a method of a field built from them, or calls a same-class method that may. Only the
-        // methods a judged `deleteAll()` reaches are looked at.
-        const mayDelete = (fn: FunctionNode, cls: ClassNode, seen: Set<FunctionNode>): boolean => {
-          if (methodsDeletingAlarm.has(fn)) return true;
-          if (seen.has(fn)) return false;
-          seen.add(fn);
-          if (handsOff(fn, cls)) return true;
-          const methods = model.classOf(cls).methods;
-          for (const name of calls.get(fn) ?? []) {
-            const callee = methods.get(name);
-            if (callee && mayDelete(callee, cls, seen)) return true;
-          }
-          return false;
-        };
-        const pending = judged.filter((c) => !mayDelete(c.method, c.cls, new Set()));
-        if (pending.length === 0) return;
-        const settings =
-          options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined
-            ? undefined
-            : compatibilityFor(context.filename);
-        const date = options.compatibilityDate ?? settings?.date;
-        const flags = options.compatibilityFlags ?? settings?.flags ?? [];
-        if (flags.includes("delete_all_deletes_alarm")) return;
-        const preserves = flags.includes("delete_all_preserves_alarm");
-        if (date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE) && !preserves) return;
-        const messageId = preserves && date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE)
-          ? "preservesFlag"
-          : date === undefined
-            ? "unknownDate"
-            : "oldDate";
-        for (const c of pending) {
-          const receiver = sourceCode.getText(c.receiver);
-          const awaitPrefix = enclosingFunction(c.call)?.async ? "await " : "";
-          const fix = insertBeforeStatement(sourceCode, c.call, `${awaitPrefix}${receiver}.deleteAlarm();`);
-          context.report({
-            node: c.call,
-            messageId,
-            data: { date: date ?? "" },
-            suggest: fix ? [{ messageId: "suggestDeleteAlarm", data: { receiver }, fix }] : [],
-          });
-        }
-      },
-    };
+    return methodListeners(new DeleteAllChecker(context, options, model), ["AssignmentExpression", "CallExpression", "Program:exit"]);
   },
 });
+
+/** One file's `deleteAll()` calls and what decides them (its listeners are methods: see `methodListeners`). */
+class DeleteAllChecker {
+  private readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  private readonly candidates: Candidate[] = [];
+  /** Per method of a class with a `deleteAll()` to judge: its other calls, and the same-class methods it calls. */
+  private readonly callsIn = new Map<FunctionNode, TSESTree.CallExpression[]>();
+  private readonly calls = new Map<FunctionNode, Set<string>>();
+  /** Per method: whether it hands the object or its storage to other code (computed when asked). */
+  private readonly handsOffCache = new Map<FunctionNode, boolean>();
+  private readonly classesWithAlarms = new Set<ClassNode>();
+  private readonly methodsDeletingAlarm = new Set<FunctionNode>();
+  /** Per class: its `delegateFields` (computed when asked). */
+  private readonly delegates = new WeakMap<ClassNode, Set<string>>();
+  private readonly fieldAssignments: { cls: ClassNode; name: string; value: TSESTree.Node }[] = [];
+  /** `this.f = …` assignments and the other calls: only looked at when the file calls `deleteAll()`. */
+  private readonly thisAssignments: TSESTree.AssignmentExpression[] = [];
+  private readonly otherCalls: TSESTree.CallExpression[] = [];
+
+  constructor(
+    private readonly context: Readonly<TSESLint.RuleContext<MessageIds, Options>>,
+    private readonly options: Options[0],
+    private readonly model: DurableObjectModel,
+  ) {
+    this.sourceCode = context.sourceCode;
+  }
+
+  AssignmentExpression(node: TSESTree.AssignmentExpression): void {
+    if (node.left.type === AST_NODE_TYPES.MemberExpression && node.left.object.type === AST_NODE_TYPES.ThisExpression) {
+      this.thisAssignments.push(node);
+    }
+  }
+
+  CallExpression(node: TSESTree.CallExpression): void {
+    const call = this.model.handleCall(node, ALARM_METHODS);
+    if (!call) {
+      this.otherCalls.push(node);
+      return;
+    }
+    if (call.kind !== "storage" && call.kind !== "txn") return;
+    const owner = ownerMethod(node);
+    if (!owner) return;
+    if (call.method === "setAlarm") this.classesWithAlarms.add(owner.cls);
+    else if (call.method === "deleteAlarm") this.methodsDeletingAlarm.add(owner.method);
+    else if (call.kind === "storage" && owner.name !== "alarm") {
+      this.candidates.push({ call: node, receiver: call.receiver, cls: owner.cls, method: owner.method });
+    }
+  }
+
+  "Program:exit"(): void {
+    const { model, options, context, sourceCode, callsIn, calls } = this;
+    // Only classes that use alarms can leave one behind.
+    const judged = this.candidates.filter((c) => this.classesWithAlarms.has(c.cls) || model.classOf(c.cls).methods.has("alarm"));
+    if (judged.length === 0) return;
+    const candidateClasses = new Set(judged.map((c) => c.cls));
+    // A range test first: most calls of a file are outside the few classes judged.
+    for (const node of this.thisAssignments) {
+      if (!withinAny(candidateClasses, node)) continue;
+      const owner = ownerMethod(node);
+      const name = memberName(node.left as TSESTree.MemberExpression);
+      if (owner && candidateClasses.has(owner.cls) && name !== undefined) this.fieldAssignments.push({ cls: owner.cls, name, value: node.right });
+    }
+    for (const node of this.otherCalls) {
+      if (!withinAny(candidateClasses, node)) continue;
+      const owner = ownerMethod(node);
+      if (!owner || !candidateClasses.has(owner.cls)) continue;
+      let list = callsIn.get(owner.method);
+      if (!list) callsIn.set(owner.method, (list = []));
+      list.push(node);
+      const mc = methodCall(node);
+      if (mc && unwrap(mc.receiver).type === AST_NODE_TYPES.ThisExpression) {
+        let set = calls.get(owner.method);
+        if (!set) calls.set(owner.method, (set = new Set()));
+        set.add(mc.method);
+      }
+    }
+    const pending = judged.filter((c) => !this.mayDelete(c.method, c.cls, new Set()));
+    if (pending.length === 0) return;
+    const settings =
+      options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined
+        ? undefined
+        : compatibilityFor(context.filename);
+    const date = options.compatibilityDate ?? settings?.date;
+    const flags = options.compatibilityFlags ?? settings?.flags ?? [];
+    if (flags.includes("delete_all_deletes_alarm")) return;
+    const preserves = flags.includes("delete_all_preserves_alarm");
+    if (date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE) && !preserves) return;
+    const messageId = preserves && date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE)
+      ? "preservesFlag"
+      : date === undefined
+        ? "unknownDate"
+        : "oldDate";
+    for (const c of pending) {
+      const receiver = sourceCode.getText(c.receiver);
+      const awaitPrefix = enclosingFunction(c.call)?.async ? "await " : "";
+      const fix = insertBeforeStatement(sourceCode, c.call, `${awaitPrefix}${receiver}.deleteAlarm();`);
+      context.report({
+        node: c.call,
+        messageId,
+        data: { date: date ?? "" },
+        suggest: fix ? [{ messageId: "suggestDeleteAlarm", data: { receiver }, fix }] : [],
+      });
+    }
+  }
+
+  /**
+   * A method may delete the alarm if it calls deleteAlarm(), hands the object or its storage to other code,
+   * calls a method of a field built from them, or calls a same-class method that may. Only the
+   * methods a judged `deleteAll()` reaches are looked at.
+   */
+  private mayDelete(fn: FunctionNode, cls: ClassNode, seen: Set<FunctionNode>): boolean {
+    if (this.methodsDeletingAlarm.has(fn)) return true;
+    if (seen.has(fn)) return false;
+    seen.add(fn);
+    if (this.handsOff(fn, cls)) return true;
+    const methods = this.model.classOf(cls).methods;
+    for (const name of this.calls.get(fn) ?? []) {
+      const callee = methods.get(name);
+      if (callee && this.mayDelete(callee, cls, seen)) return true;
+    }
+    return false;
+  }
+
+  /** Whether `fn` hands the object or a handle to other code: as an argument, or through `this.field.m()` of a field built from them. */
+  private handsOff(fn: FunctionNode, cls: ClassNode): boolean {
+    let r = this.handsOffCache.get(fn);
+    if (r !== undefined) return r;
+    r = false;
+    for (const node of this.callsIn.get(fn) ?? []) {
+      if (this.model.handleCall(node)) continue;
+      const mc = methodCall(node);
+      const receiver = mc && unwrap(mc.receiver);
+      if (receiver?.type === AST_NODE_TYPES.MemberExpression && unwrap(receiver.object).type === AST_NODE_TYPES.ThisExpression) {
+        const field = memberName(receiver);
+        if (field !== undefined && this.delegateFields(cls).has(field)) r = true;
+      }
+      if (!r && node.arguments.some((a) => a.type !== AST_NODE_TYPES.SpreadElement && this.givesAway(a))) r = true;
+      if (r) break;
+    }
+    this.handsOffCache.set(fn, r);
+    return r;
+  }
+
+  /** Whether `arg` is the object itself or one of its handles: whoever gets it can delete the alarm. */
+  private givesAway(arg: TSESTree.Node): boolean {
+    const a = unwrap(arg);
+    if (a.type === AST_NODE_TYPES.ThisExpression) return true;
+    const k = this.model.kindOf(a);
+    return k === "state" || k === "storage" || k === "txn";
+  }
+
+  /** Fields initialised from a call or `new` that was handed the object or a handle (`lifecycle = Lifecycle.install(this)`). */
+  private delegateFields(cls: ClassNode): Set<string> {
+    let out = this.delegates.get(cls);
+    if (out) return out;
+    out = new Set();
+    const made = (v: TSESTree.Node | null | undefined): boolean => {
+      const e = v && unwrap(v);
+      return (e?.type === AST_NODE_TYPES.CallExpression || e?.type === AST_NODE_TYPES.NewExpression) && e.arguments.some((a) => this.givesAway(a));
+    };
+    for (const el of cls.body.body) {
+      if (el.type === AST_NODE_TYPES.PropertyDefinition && !el.static && made(el.value)) {
+        const name = keyName(el.key, el.computed);
+        if (name !== undefined) out.add(name);
+      }
+    }
+    for (const a of this.fieldAssignments) {
+      if (a.cls === cls && made(a.value)) out.add(a.name);
+    }
+    this.delegates.set(cls, out);
+    return out;
+  }
+}
 
 /** The class method (or field function) a call sits in, through nested callbacks. */
 function ownerMethod(node: TSESTree.Node): { cls: ClassNode; method: FunctionNode; name: string | undefined } | undefined {

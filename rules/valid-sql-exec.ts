@@ -1,11 +1,11 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable, isParenthesized } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
-import { mergeListeners } from "../src/analysis/listeners.js";
+import { mergeListeners, methodListeners } from "../src/analysis/listeners.js";
 import { type Node, calledMethod, methodCall, unwrap } from "../src/analysis/ast.js";
 import { DYNAMIC, type SqlStatement, alwaysOneRow, parameterInfo, tokenizeSql } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
-import { CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } from "../src/analysis/storage.js";
+import { type CallIndexClaim, CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } from "../src/analysis/storage.js";
 
 type MessageIds =
   | "bindingCount"
@@ -55,109 +55,122 @@ export default createRule<[], MessageIds>({
   create(context) {
     const model = getModel(context);
     if (!model.hasRegions) return {};
-    const sourceCode = context.sourceCode;
-
-    function checkExec(node: TSESTree.CallExpression): void {
-      const [query, ...bindings] = node.arguments;
-      if (!query || query.type === AST_NODE_TYPES.SpreadElement) return;
-      const sql = staticSql(query, sourceCode);
-      if (!sql || sql.statements.length === 0 || !splitsLikeWorkerd(sql)) return;
-      const statements = sql.statements;
-      const last = statements[statements.length - 1];
-
-      // 2. A parameter before the last statement: workerd throws when it reaches that statement.
-      for (let i = 0; i + 1 < statements.length; i++) {
-        const stmt = statements[i];
-        // A statement that is only `${…}` may be empty at run time: a real statement must follow.
-        const followed = statements.slice(i + 1).some((s) => s.tokens.some((t) => t.type !== "dynamic"));
-        if (followed && stmt.tokens.some((t) => t.type === "param")) {
-          const range = sourceRange(sql, stmt.start, stmt.end);
-          context.report({
-            loc: range ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) } : query.loc,
-            messageId: "paramsBeforeLast",
-          });
-          return;
-        }
-      }
-
-      // 1. The last statement's parameter slots against the bound values.
-      if (bindings.some((b) => b.type === AST_NODE_TYPES.SpreadElement)) return;
-      const slots = parameterSlots(last);
-      if (slots === undefined) return;
-      // A `${…}` can add parameters (and statements), never remove them: with one, only "too few" is certain.
-      const exact = !sql.text.includes(DYNAMIC);
-      const count = bindings.length;
-      if (exact ? slots === count : count >= slots) return;
-      context.report({
-        node: query,
-        messageId: "bindingCount",
-        data: {
-          subject: statements.length > 1 ? "The last statement" : "This SQL",
-          params: `${exact ? "" : "at least "}${slots} parameter${slots === 1 ? "" : "s"}`,
-          values: `${count} value${count === 1 ? " is" : "s are"}`,
-        },
-      });
-    }
-
-    function checkOne(node: TSESTree.CallExpression): void {
-      if (calledMethod(node) !== "one" || node.arguments.length > 0) return;
-      const mc = methodCall(node)!;
-      const exec = execBehind(model, mc.receiver, 0);
-      if (!exec) return;
-      // A query that always yields exactly one row (`SELECT COUNT(*) …`, `INSERT … RETURNING`) cannot make
-      // `.one()` throw: a fallback after it is dead code, not a bug.
-      const sql = exec.arguments[0] && staticSql(exec.arguments[0], sourceCode);
-      const last = sql?.statements[sql.statements.length - 1];
-      if (last && alwaysOneRow(last)) return;
-      const value = valueOf(node);
-      let finding = checkOn(value, sourceCode);
-      let where = "";
-      if (!finding) {
-        const variable = rowVariable(value, sourceCode);
-        if (!variable) return;
-        for (const ref of variable.references) {
-          if (ref.init) continue;
-          finding = checkOn(ref.identifier, sourceCode);
-          if (finding) {
-            where = ` on line ${finding.node.loc.start.line}`;
-            break;
-          }
-        }
-        if (!finding) return;
-      }
-      const callee = mc.callee;
-      const canFix =
-        !callee.computed &&
-        !node.typeArguments &&
-        sourceCode.getCommentsInside(node).every((c) => c.range[1] <= callee.property.range[0]);
-      context.report({
-        loc: { start: callee.property.loc.start, end: node.loc.end },
-        messageId: "oneNeverUndefined",
-        data: { check: finding.text + where },
-        suggest: canFix
-          ? [{ messageId: "suggestToArray", fix: (fixer) => fixer.replaceTextRange([callee.property.range[0], node.range[1]], "toArray()[0]") }]
-          : [],
-      });
-    }
-
     const calls = model.calls(["exec", "one"]);
-    return mergeListeners(calls.listeners, {
-      "Program:exit"() {
-        for (const node of calls.of("exec")) if (model.handleCall(node, EXEC_METHOD)?.kind === "sql") checkExec(node);
-        for (const node of calls.of("one")) checkOne(node);
-      },
-      AwaitExpression(node) {
-        if (!isCursorValue(model, node.argument)) return;
-        const fix = removeAwait(node, sourceCode);
-        context.report({
-          node,
-          messageId: "awaitCursor",
-          suggest: fix ? [{ messageId: "suggestRemoveAwait", fix }] : [],
-        });
-      },
-    });
+    const checker = new ExecChecker(context, model, calls);
+    return mergeListeners(calls.listeners, methodListeners(checker, ["Program:exit", "AwaitExpression"]));
   },
 });
+
+/** One file's `exec()` and `.one()` checks (its listeners are methods: see `methodListeners`). */
+class ExecChecker {
+  private readonly sourceCode: Readonly<TSESLint.SourceCode>;
+
+  constructor(
+    private readonly context: Readonly<TSESLint.RuleContext<MessageIds, []>>,
+    private readonly model: DurableObjectModel,
+    private readonly calls: CallIndexClaim,
+  ) {
+    this.sourceCode = context.sourceCode;
+  }
+
+  "Program:exit"(): void {
+    for (const node of this.calls.of("exec")) if (this.model.handleCall(node, EXEC_METHOD)?.kind === "sql") this.checkExec(node);
+    for (const node of this.calls.of("one")) this.checkOne(node);
+  }
+
+  AwaitExpression(node: TSESTree.AwaitExpression): void {
+    if (!isCursorValue(this.model, node.argument)) return;
+    const fix = removeAwait(node, this.sourceCode);
+    this.context.report({
+      node,
+      messageId: "awaitCursor",
+      suggest: fix ? [{ messageId: "suggestRemoveAwait", fix }] : [],
+    });
+  }
+
+  private checkExec(node: TSESTree.CallExpression): void {
+    const [query, ...bindings] = node.arguments;
+    if (!query || query.type === AST_NODE_TYPES.SpreadElement) return;
+    const sql = staticSql(query, this.sourceCode);
+    if (!sql || sql.statements.length === 0 || !splitsLikeWorkerd(sql)) return;
+    const statements = sql.statements;
+    const last = statements[statements.length - 1];
+
+    // 2. A parameter before the last statement: workerd throws when it reaches that statement.
+    for (let i = 0; i + 1 < statements.length; i++) {
+      const stmt = statements[i];
+      // A statement that is only `${…}` may be empty at run time: a real statement must follow.
+      const followed = statements.slice(i + 1).some((s) => s.tokens.some((t) => t.type !== "dynamic"));
+      if (followed && stmt.tokens.some((t) => t.type === "param")) {
+        const range = sourceRange(sql, stmt.start, stmt.end);
+        this.context.report({
+          loc: range ? { start: this.sourceCode.getLocFromIndex(range[0]), end: this.sourceCode.getLocFromIndex(range[1]) } : query.loc,
+          messageId: "paramsBeforeLast",
+        });
+        return;
+      }
+    }
+
+    // 1. The last statement's parameter slots against the bound values.
+    if (bindings.some((b) => b.type === AST_NODE_TYPES.SpreadElement)) return;
+    const slots = parameterSlots(last);
+    if (slots === undefined) return;
+    // A `${…}` can add parameters (and statements), never remove them: with one, only "too few" is certain.
+    const exact = !sql.text.includes(DYNAMIC);
+    const count = bindings.length;
+    if (exact ? slots === count : count >= slots) return;
+    this.context.report({
+      node: query,
+      messageId: "bindingCount",
+      data: {
+        subject: statements.length > 1 ? "The last statement" : "This SQL",
+        params: `${exact ? "" : "at least "}${slots} parameter${slots === 1 ? "" : "s"}`,
+        values: `${count} value${count === 1 ? " is" : "s are"}`,
+      },
+    });
+  }
+
+  private checkOne(node: TSESTree.CallExpression): void {
+    if (calledMethod(node) !== "one" || node.arguments.length > 0) return;
+    const mc = methodCall(node)!;
+    const exec = execBehind(this.model, mc.receiver, 0);
+    if (!exec) return;
+    // A query that always yields exactly one row (`SELECT COUNT(*) …`, `INSERT … RETURNING`) cannot make
+    // `.one()` throw: a fallback after it is dead code, not a bug.
+    const sql = exec.arguments[0] && staticSql(exec.arguments[0], this.sourceCode);
+    const last = sql?.statements[sql.statements.length - 1];
+    if (last && alwaysOneRow(last)) return;
+    const value = valueOf(node);
+    let finding = checkOn(value, this.sourceCode);
+    let where = "";
+    if (!finding) {
+      const variable = rowVariable(value, this.sourceCode);
+      if (!variable) return;
+      for (const ref of variable.references) {
+        if (ref.init) continue;
+        finding = checkOn(ref.identifier, this.sourceCode);
+        if (finding) {
+          where = ` on line ${finding.node.loc.start.line}`;
+          break;
+        }
+      }
+      if (!finding) return;
+    }
+    const callee = mc.callee;
+    const canFix =
+      !callee.computed &&
+      !node.typeArguments &&
+      this.sourceCode.getCommentsInside(node).every((c) => c.range[1] <= callee.property.range[0]);
+    this.context.report({
+      loc: { start: callee.property.loc.start, end: node.loc.end },
+      messageId: "oneNeverUndefined",
+      data: { check: finding.text + where },
+      suggest: canFix
+        ? [{ messageId: "suggestToArray", fix: (fixer) => fixer.replaceTextRange([callee.property.range[0], node.range[1]], "toArray()[0]") }]
+        : [],
+    });
+  }
+}
 
 /**
  * Whether the statements found in the text are the ones workerd runs. workerd prepares one
