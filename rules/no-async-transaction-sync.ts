@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { createRule } from "../src/create-rule.js";
+import { type RuleContext, createRule } from "../src/create-rule.js";
 import {
   type ClassNode,
   type FunctionNode,
@@ -79,7 +79,7 @@ class TransactionSyncChecker {
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;
 
   constructor(
-    private readonly context: Readonly<TSESLint.RuleContext<MessageIds, []>>,
+    private readonly context: RuleContext<MessageIds>,
     private readonly model: DurableObjectModel,
   ) {
     this.sourceCode = context.sourceCode;

@@ -1,8 +1,8 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { createRule } from "../src/create-rule.js";
+import { type RuleContext, createRule } from "../src/create-rule.js";
 import { type Node, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
-import { describeAwait, getGateModel } from "../src/analysis/gate.js";
+import { type GateModel, describeAwait, getGateModel } from "../src/analysis/gate.js";
 import { GateFlow, type Opener } from "../src/analysis/gate-flow.js";
 import { mergeListeners, methodListeners } from "../src/analysis/listeners.js";
 import { CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } from "../src/analysis/storage.js";
@@ -51,12 +51,12 @@ export default createRule<[], MessageIds>({
 class CursorChecker {
   readonly flow: GateFlow;
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;
-  private readonly gate: ReturnType<typeof getGateModel>;
+  private readonly gate: GateModel;
   private readonly sites = new Map<TSESLint.Scope.Variable, CursorSite>();
   private readonly reported = new Set<number>();
 
   constructor(
-    private readonly context: Readonly<TSESLint.RuleContext<MessageIds, []>>,
+    private readonly context: RuleContext<MessageIds>,
     private readonly model: DurableObjectModel,
   ) {
     this.sourceCode = context.sourceCode;

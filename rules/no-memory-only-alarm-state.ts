@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { createRule } from "../src/create-rule.js";
+import { type RuleContext, createRule } from "../src/create-rule.js";
 import { type ClassNode, type FunctionNode, type Node, calledMethod, isClass, isFunction, keyName, memberName, methodCall, thisClass, unwrap, walk, within, withinAny } from "../src/analysis/ast.js";
 import { mainVerb } from "../src/analysis/sql.js";
 import { staticSql } from "../src/analysis/sql-text.js";
@@ -89,7 +89,7 @@ export default createRule<[], MessageIds>({
 
 /** One file's state for this rule (its listeners are methods: see `methodListeners`). */
 class AlarmStateChecker {
-  private readonly context: Readonly<TSESLint.RuleContext<MessageIds, []>>;
+  private readonly context: RuleContext<MessageIds>;
   private readonly model: DurableObjectModel;
   /** The Durable Object classes with their own `alarm()`. */
   private readonly alarmClasses: readonly ClassNode[];
@@ -99,7 +99,7 @@ class AlarmStateChecker {
   /** Variables initialised from a storage read (one step). */
   private readonly storageVars = new Set<TSESLint.Scope.Variable>();
 
-  constructor(context: Readonly<TSESLint.RuleContext<MessageIds, []>>, model: DurableObjectModel, alarmClasses: readonly ClassNode[]) {
+  constructor(context: RuleContext<MessageIds>, model: DurableObjectModel, alarmClasses: readonly ClassNode[]) {
     this.context = context;
     this.model = model;
     this.alarmClasses = alarmClasses;

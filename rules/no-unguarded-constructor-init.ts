@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { createRule } from "../src/create-rule.js";
+import { type RuleContext, createRule } from "../src/create-rule.js";
 import { type FunctionNode, type Node, indentOf, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
 import { type GateModel, describeExpression, getGateModel } from "../src/analysis/gate.js";
 import { methodListeners } from "../src/analysis/listeners.js";
@@ -63,7 +63,7 @@ class ConstructorInitChecker {
   private readonly loads = new Map<FunctionNode, MethodLoad | null>();
 
   constructor(
-    private readonly context: Readonly<TSESLint.RuleContext<MessageIds, []>>,
+    private readonly context: RuleContext<MessageIds>,
     private readonly model: DurableObjectModel,
   ) {
     this.sourceCode = context.sourceCode;

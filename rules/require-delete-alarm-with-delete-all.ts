@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
+import { type RuleContext, createRule } from "../src/create-rule.js";
 import { type ClassNode, type FunctionNode, classMemberOf, enclosingFunction, isClass, isFunction, keyName, memberName, methodCall, unwrap, withinAny } from "../src/analysis/ast.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
 import { methodListeners } from "../src/analysis/listeners.js";
@@ -93,7 +93,7 @@ class DeleteAllChecker {
   private readonly otherCalls: TSESTree.CallExpression[] = [];
 
   constructor(
-    private readonly context: Readonly<TSESLint.RuleContext<MessageIds, Options>>,
+    private readonly context: RuleContext<MessageIds, Options>,
     private readonly options: Options[0],
     private readonly model: DurableObjectModel,
   ) {

@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable, isParenthesized } from "@typescript-eslint/utils/ast-utils";
-import { createRule } from "../src/create-rule.js";
+import { type RuleContext, createRule } from "../src/create-rule.js";
 import { mergeListeners, methodListeners } from "../src/analysis/listeners.js";
 import { type Node, calledMethod, methodCall, unwrap } from "../src/analysis/ast.js";
 import { DYNAMIC, type SqlStatement, alwaysOneRow, parameterInfo, tokenizeSql } from "../src/analysis/sql.js";
@@ -66,7 +66,7 @@ class ExecChecker {
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;
 
   constructor(
-    private readonly context: Readonly<TSESLint.RuleContext<MessageIds, []>>,
+    private readonly context: RuleContext<MessageIds>,
     private readonly model: DurableObjectModel,
     private readonly calls: CallIndexClaim,
   ) {

@@ -1,4 +1,4 @@
-import { ESLintUtils } from "@typescript-eslint/utils";
+import { ESLintUtils, type TSESLint } from "@typescript-eslint/utils";
 
 /** Extra `meta.docs` fields every rule of this plugin declares; configs are generated from them. */
 export interface DurableObjectsRuleDocs {
@@ -16,3 +16,8 @@ export const REPO_URL = "https://github.com/eslint-plugin-durable-objects/eslint
 export const docsUrl = (name: string): string => `${REPO_URL}/blob/main/docs/rules/${name}.md`;
 
 export const createRule = ESLintUtils.RuleCreator<DurableObjectsRuleDocs>(docsUrl);
+
+/** The context a rule's `create` gets: the type a rule's per-file class keeps it as. */
+export type RuleContext<MessageIds extends string, Options extends readonly unknown[] = []> = Readonly<
+  TSESLint.RuleContext<MessageIds, Options>
+>;
