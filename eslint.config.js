@@ -20,7 +20,9 @@ export default [
   },
   {
     files: ["**/*.js"],
-    languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly", performance: "readonly", setTimeout: "readonly" } },
+    languageOptions: {
+      globals: { console: "readonly", process: "readonly", URL: "readonly", performance: "readonly", setTimeout: "readonly" },
+    },
   },
   durableObjects.configs.recommended,
   // eslint-plugin-eslint-plugin's checks on our own rules and rule tests.

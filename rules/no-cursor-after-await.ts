@@ -9,7 +9,6 @@ import { CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } f
 
 type MessageIds = "afterAwait" | "loopAwaits" | "suggestToArray";
 
-
 interface CursorSite {
   id: number;
   variable: TSESLint.Scope.Variable;
@@ -179,10 +178,7 @@ function firstOpeningAwait(
  * `const rows = sql.exec(q)` → `const rows = sql.exec(q).toArray()`, when every use of `rows` works
  * the same on an array: `for…of`, spread, `Array.from(rows)`, and `rows.toArray()` (which becomes `rows`).
  */
-function materialise(
-  exec: TSESTree.CallExpression,
-  variable: TSESLint.Scope.Variable,
-): TSESLint.ReportFixFunction | undefined {
+function materialise(exec: TSESTree.CallExpression, variable: TSESLint.Scope.Variable): TSESLint.ReportFixFunction | undefined {
   const toArrayCalls: TSESTree.CallExpression[] = [];
   for (const ref of variable.references) {
     if (ref.init) continue;

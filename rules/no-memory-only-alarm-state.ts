@@ -1,7 +1,22 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type RuleContext, createRule } from "../src/create-rule.js";
-import { type ClassNode, type FunctionNode, type Node, calledMethod, isClass, isFunction, keyName, memberName, methodCall, thisClass, unwrap, walk, within, withinAny } from "../src/analysis/ast.js";
+import {
+  type ClassNode,
+  type FunctionNode,
+  type Node,
+  calledMethod,
+  isClass,
+  isFunction,
+  keyName,
+  memberName,
+  methodCall,
+  thisClass,
+  unwrap,
+  walk,
+  within,
+  withinAny,
+} from "../src/analysis/ast.js";
 import { mainVerb } from "../src/analysis/sql.js";
 import { staticSql } from "../src/analysis/sql-text.js";
 import { type ClassFacts, type DurableObjectModel, type HandleKind, getModel } from "../src/analysis/storage.js";
@@ -73,7 +88,7 @@ export default createRule<[], MessageIds>({
       memoryOnly:
         "`this.{{field}}` is filled in `{{method}}()` and read when `alarm()` runs, but it lives only in memory. Alarms are durable, in-memory fields are not: " +
         "if the object is evicted, or restarted by a deploy or a crash, before the alarm fires, `alarm()` runs on a fresh instance where `this.{{field}}` is empty, and the items are silently lost. " +
-        "Write each item to storage in `{{method}}()` (e.g. `sql.exec(\"INSERT INTO pending …\", …)` or `storage.put(\"pending:\" + id, item)`), and in `alarm()` read, process and delete the stored items inside `storage.transactionSync(() => { … })`.",
+        'Write each item to storage in `{{method}}()` (e.g. `sql.exec("INSERT INTO pending …", …)` or `storage.put("pending:" + id, item)`), and in `alarm()` read, process and delete the stored items inside `storage.transactionSync(() => { … })`.',
     },
   },
   create(context) {
@@ -81,7 +96,9 @@ export default createRule<[], MessageIds>({
     // Only a class with its own `alarm()` method is reported: without the word, there is none.
     if (!model.hasRegions || !context.sourceCode.text.includes("alarm")) return {};
     // Only a Durable Object class with its own `alarm()` can be reported (looked for by name first: most classes have none).
-    const alarmClasses = model.classes().filter((c) => declaresAlarm(c) && model.classOf(c).isDurableObject && model.classOf(c).methods.has("alarm"));
+    const alarmClasses = model
+      .classes()
+      .filter((c) => declaresAlarm(c) && model.classOf(c).isDurableObject && model.classOf(c).methods.has("alarm"));
     if (alarmClasses.length === 0) return {};
     return methodListeners(new AlarmStateChecker(context, model, alarmClasses), ["ThisExpression", "CallExpression", "Program:exit"]);
   },
@@ -158,9 +175,7 @@ class AlarmStateChecker {
         case AST_NODE_TYPES.AssignmentExpression: {
           if (p.right !== n) return;
           const target = unwrap(p.left);
-          const f =
-            this.thisField(target) ??
-            (target.type === AST_NODE_TYPES.MemberExpression ? this.thisField(target.object) : undefined);
+          const f = this.thisField(target) ?? (target.type === AST_NODE_TYPES.MemberExpression ? this.thisField(target.object) : undefined);
           if (f) {
             f.data.storageBacked.add(f.name);
             return;
@@ -275,7 +290,7 @@ class AlarmStateChecker {
     const alarmOnly = new Set<string>(["alarm"]);
     const outside = new Map<string, number>(); // callers not (yet) known to run only from alarm()
     for (const [name, ref] of data.refs) outside.set(name, ref.escaped || ref.callers.size === 0 ? Infinity : ref.callers.size);
-    for (const work = ["alarm"]; work.length > 0; ) {
+    for (const work = ["alarm"]; work.length > 0;) {
       for (const callee of callees(work.pop()!)) {
         const left = (outside.get(callee) ?? Infinity) - 1;
         outside.set(callee, left);
@@ -409,9 +424,7 @@ class AlarmStateChecker {
         if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
           const v = findVariable(this.sourceCode.getScope(n), n.name);
           if (v && v.defs.length > 0) {
-            cached = v.references.some(
-              (r) => r.isRead() && inMethod(r.identifier) && persisting.persists(r.identifier, true),
-            );
+            cached = v.references.some((r) => r.isRead() && inMethod(r.identifier) && persisting.persists(r.identifier, true));
           }
           return false;
         }
@@ -428,7 +441,6 @@ class AlarmStateChecker {
     return false;
   }
 }
-
 
 interface Persistence {
   /** Whether the value at `start` flows (within its statement, or through one variable) into a call that may store it. */
@@ -607,7 +619,13 @@ function isSelfAppendOperand(base: Node, name: string): boolean {
   const p = base.parent;
   let value: Node | undefined;
   if (p?.type === AST_NODE_TYPES.SpreadElement && p.parent?.type === AST_NODE_TYPES.ArrayExpression) value = p.parent;
-  else if (p?.type === AST_NODE_TYPES.MemberExpression && p.object === base && p.parent?.type === AST_NODE_TYPES.CallExpression && p.parent.callee === p) value = p.parent;
+  else if (
+    p?.type === AST_NODE_TYPES.MemberExpression &&
+    p.object === base &&
+    p.parent?.type === AST_NODE_TYPES.CallExpression &&
+    p.parent.callee === p
+  )
+    value = p.parent;
   if (!value) return false;
   let top: Node = value;
   while (
@@ -629,7 +647,10 @@ function isSelfAppendOperand(base: Node, name: string): boolean {
 /** Whether a class body declares an instance member named `alarm`, a method or a field (a cheap test before the class's facts). */
 function declaresAlarm(cls: ClassNode): boolean {
   return cls.body.body.some(
-    (m) => (m.type === AST_NODE_TYPES.MethodDefinition || m.type === AST_NODE_TYPES.PropertyDefinition) && !m.static && keyName(m.key, m.computed) === "alarm",
+    (m) =>
+      (m.type === AST_NODE_TYPES.MethodDefinition || m.type === AST_NODE_TYPES.PropertyDefinition) &&
+      !m.static &&
+      keyName(m.key, m.computed) === "alarm",
   );
 }
 
@@ -741,7 +762,15 @@ function closure<T>(start: T[], next: (t: T) => Iterable<T>): Set<T> {
 }
 
 /** Type names whose values live and die with the instance: storage cannot hold them. */
-const INSTANCE_BOUND_TYPES = new Set(["Promise", "PromiseLike", "WebSocket", "Function", "AbortController", "ReadableStream", "WritableStream"]);
+const INSTANCE_BOUND_TYPES = new Set([
+  "Promise",
+  "PromiseLike",
+  "WebSocket",
+  "Function",
+  "AbortController",
+  "ReadableStream",
+  "WritableStream",
+]);
 
 /** Whether a type mentions, anywhere, a function type or one of the instance-bound types. */
 function typeHoldsInstanceBound(type: TSESTree.TypeNode, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
@@ -749,7 +778,12 @@ function typeHoldsInstanceBound(type: TSESTree.TypeNode, sourceCode: Readonly<TS
   walk(type, sourceCode.visitorKeys, (n) => {
     if (found) return false;
     if (n.type === AST_NODE_TYPES.TSFunctionType || n.type === AST_NODE_TYPES.TSConstructorType) found = true;
-    else if (n.type === AST_NODE_TYPES.TSTypeReference && n.typeName.type === AST_NODE_TYPES.Identifier && INSTANCE_BOUND_TYPES.has(n.typeName.name)) found = true;
+    else if (
+      n.type === AST_NODE_TYPES.TSTypeReference &&
+      n.typeName.type === AST_NODE_TYPES.Identifier &&
+      INSTANCE_BOUND_TYPES.has(n.typeName.name)
+    )
+      found = true;
     return !found;
   });
   return found;

@@ -8,8 +8,7 @@ import { getModel } from "../src/analysis/storage.js";
 
 export const MIGRATIONS_TABLE = "_sql_schema_migrations";
 /** Quote-free, so it can go into any kind of string literal unescaped. */
-export const CREATE_MIGRATIONS =
-  `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`;
+export const CREATE_MIGRATIONS = `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`;
 export const READ_VERSION = `SELECT COALESCE(MAX(id), 0) AS user_version FROM ${MIGRATIONS_TABLE}`;
 
 interface Finding {
@@ -96,8 +95,7 @@ export default createRule({
                     {
                       messageId: "suggestWrite",
                       data: { version: value, creating },
-                      fix: (f) =>
-                        f.replaceTextRange(range, `${prefix}INSERT INTO ${MIGRATIONS_TABLE} (id) VALUES (${value})`),
+                      fix: (f) => f.replaceTextRange(range, `${prefix}INSERT INTO ${MIGRATIONS_TABLE} (id) VALUES (${value})`),
                     },
                   ]
                 : [],

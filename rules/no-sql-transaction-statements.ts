@@ -35,11 +35,11 @@ export default createRule<[], MessageIds>({
     messages: {
       pair:
         "`{{statement}}` … `{{closing}}` (line {{closingLine}}) throws on Durable Object SQLite, which allows no SQL transaction statements: " +
-        "\"To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs…\". " +
+        '"To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs…". ' +
         "Run the statements in between inside `storage.transactionSync(() => { … })`: it commits when the callback returns and rolls every write back if it throws (it is synchronous: do any `await` before or after it).",
       statement:
         "`{{statement}}` throws on Durable Object SQLite, which allows no SQL transaction statements: " +
-        "\"To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs…\". " +
+        '"To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs…". ' +
         "Put the writes in `storage.transactionSync(() => { … })` (or `storage.transaction(async (txn) => { … })`): it commits when the callback returns and rolls back if it throws.",
       suggestTransactionSync: "Run the statements in `{{storage}}.transactionSync(() => { … })`",
     },
@@ -50,9 +50,14 @@ export default createRule<[], MessageIds>({
     const sourceCode = context.sourceCode;
     const found: Found[] = [];
 
-    function report(f: Found, extra?: { messageId: "pair"; closing: Found; suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] }): void {
+    function report(
+      f: Found,
+      extra?: { messageId: "pair"; closing: Found; suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] },
+    ): void {
       const range = sourceRange(f.sql, f.stmt.start, f.stmt.end);
-      const loc = range ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) } : f.call.arguments[0].loc;
+      const loc = range
+        ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) }
+        : f.call.arguments[0].loc;
       context.report({
         loc,
         messageId: extra?.messageId ?? "statement",
@@ -161,7 +166,9 @@ function findClosing(begin: Found, lone: Map<Node, Found>): Closing | undefined 
 function rethrows(handler: TSESTree.CatchClause, rest: Node[]): boolean {
   if (rest.length !== 1 || rest[0].type !== AST_NODE_TYPES.ThrowStatement) return false;
   const thrown = rest[0].argument;
-  return handler.param?.type === AST_NODE_TYPES.Identifier && thrown.type === AST_NODE_TYPES.Identifier && thrown.name === handler.param.name;
+  return (
+    handler.param?.type === AST_NODE_TYPES.Identifier && thrown.type === AST_NODE_TYPES.Identifier && thrown.name === handler.param.name
+  );
 }
 
 function transactionSyncFix(
@@ -176,6 +183,12 @@ function transactionSyncFix(
   const bodyRange: [number, number] = [closing.body[0].range[0], closing.body[closing.body.length - 1].range[1]];
   const comments = commentsIn(sourceCode, range[0], range[1]);
   if (comments.some((c) => c.range[0] < bodyRange[0] || c.range[1] > bodyRange[1])) return undefined;
-  const built = wrapStatements(sourceCode, closing.body, `${storage}.transactionSync(() => {`, range, indentOf(sourceCode.text, begin.alone!));
+  const built = wrapStatements(
+    sourceCode,
+    closing.body,
+    `${storage}.transactionSync(() => {`,
+    range,
+    indentOf(sourceCode.text, begin.alone!),
+  );
   return built && ((fixer) => fixer.replaceTextRange(built.range, built.text));
 }

@@ -45,8 +45,7 @@ export default createRule<[], MessageIds>({
   meta: {
     type: "problem",
     docs: {
-      description:
-        "Disallow using the Promise of a Durable Object storage read (`get`, `getAlarm`, `list`) as if it were the stored value",
+      description: "Disallow using the Promise of a Durable Object storage read (`get`, `getAlarm`, `list`) as if it were the stored value",
       recommended: "error",
     },
     hasSuggestions: true,
@@ -54,8 +53,7 @@ export default createRule<[], MessageIds>({
     messages: {
       truthy:
         "`{{method}}()` returns a Promise, and a Promise is always truthy: this test comes out the same whatever is stored. {{advice}}.",
-      nullish:
-        "`{{method}}()` returns a Promise, which is never `null` or `undefined`: this `??` fallback is never used. {{advice}}.",
+      nullish: "`{{method}}()` returns a Promise, which is never `null` or `undefined`: this `??` fallback is never used. {{advice}}.",
       compare:
         "`{{method}}()` returns a Promise, so this {{operator}} checks the Promise itself, not the stored value: its result is the same whatever is stored. {{advice}}.",
       nan: "`{{method}}()` returns a Promise, and {{operator}} converts it to the number `NaN`, not the stored value. {{advice}}.",
@@ -241,10 +239,7 @@ export default createRule<[], MessageIds>({
           if (p.body !== child) return "elsewhere"; // a parameter default
           return p.async ? "async" : "sync";
         }
-        if (
-          (p.type === AST_NODE_TYPES.PropertyDefinition || p.type === AST_NODE_TYPES.AccessorProperty) &&
-          p.value === child
-        ) {
+        if ((p.type === AST_NODE_TYPES.PropertyDefinition || p.type === AST_NODE_TYPES.AccessorProperty) && p.value === child) {
           return "elsewhere"; // a class field initialiser
         }
         if (p.type === AST_NODE_TYPES.StaticBlock) return "elsewhere";
@@ -262,10 +257,7 @@ export default createRule<[], MessageIds>({
       const closed = sourceCode.getNodeByRangeIndex(prev.range[0]);
       if (!closed || closed.range[1] !== prev.range[1]) return false;
       if (closed.type === AST_NODE_TYPES.BlockStatement) {
-        return (
-          closed.parent?.type !== AST_NODE_TYPES.FunctionExpression &&
-          closed.parent?.type !== AST_NODE_TYPES.ArrowFunctionExpression
-        );
+        return closed.parent?.type !== AST_NODE_TYPES.FunctionExpression && closed.parent?.type !== AST_NODE_TYPES.ArrowFunctionExpression;
       }
       return (
         closed.type === AST_NODE_TYPES.StaticBlock ||
@@ -336,14 +328,18 @@ export default createRule<[], MessageIds>({
 
     /** Inserts `await` before the call (or its own `?.` chain), with parentheses where needed. */
     function awaitFix(call: TSESTree.CallExpression): TSESLint.ReportFixFunction | undefined {
-      const target: Node =
-        call.parent?.type === AST_NODE_TYPES.ChainExpression && call.parent.expression === call ? call.parent : call;
+      const target: Node = call.parent?.type === AST_NODE_TYPES.ChainExpression && call.parent.expression === call ? call.parent : call;
       if (target === call && hasOptionalLink(call) && call.parent?.type !== AST_NODE_TYPES.ChainExpression) {
         // `s?.get(k).x`: `(await s?.get(k)).x` would no longer short-circuit `.x`.
         let inChain = false;
         for (let n: Node | undefined = call.parent; n; n = n.parent) {
           if (n.type === AST_NODE_TYPES.ChainExpression) inChain = true;
-          if (n.type !== AST_NODE_TYPES.MemberExpression && n.type !== AST_NODE_TYPES.CallExpression && n.type !== AST_NODE_TYPES.TSNonNullExpression) break;
+          if (
+            n.type !== AST_NODE_TYPES.MemberExpression &&
+            n.type !== AST_NODE_TYPES.CallExpression &&
+            n.type !== AST_NODE_TYPES.TSNonNullExpression
+          )
+            break;
         }
         if (inChain) return undefined;
       }
@@ -377,10 +373,7 @@ export default createRule<[], MessageIds>({
       return undefined;
     }
 
-    function moveAwaitFix(
-      awaitNode: TSESTree.AwaitExpression,
-      call: TSESTree.CallExpression,
-    ): TSESLint.ReportFixFunction | undefined {
+    function moveAwaitFix(awaitNode: TSESTree.AwaitExpression, call: TSESTree.CallExpression): TSESLint.ReportFixFunction | undefined {
       const keyword = sourceCode.getFirstToken(awaitNode);
       const next = keyword && sourceCode.getTokenAfter(keyword, { includeComments: true });
       if (!keyword || !next || next.range[0] !== awaitNode.argument.range[0]) return undefined; // `await (…)` or a comment

@@ -36,8 +36,7 @@ export default createRule<[], MessageIds>({
   meta: {
     type: "problem",
     docs: {
-      description:
-        "Disallow loading Durable Object state from storage in the constructor without `blockConcurrencyWhile`",
+      description: "Disallow loading Durable Object state from storage in the constructor without `blockConcurrencyWhile`",
       recommended: "error",
     },
     hasSuggestions: true,
@@ -291,10 +290,7 @@ function thenSetter(
 }
 
 /** The `this.*` targets an arrow callback assigns, outside nested functions, and where the last assignment ends. */
-function thisTargets(
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  fn: TSESTree.ArrowFunctionExpression,
-): { targets: Node[]; end: number } {
+function thisTargets(sourceCode: Readonly<TSESLint.SourceCode>, fn: TSESTree.ArrowFunctionExpression): { targets: Node[]; end: number } {
   const targets: Node[] = [];
   let end = 0;
   walk(fn.body, sourceCode.visitorKeys, (n) => {
@@ -394,9 +390,7 @@ function awaitForm(
   });
   if (usesName) return undefined;
   const body = cb.body;
-  const outside = sourceCode
-    .getCommentsInside(stmt)
-    .some((c) => !within(c.range, read.range) && !within(c.range, body.range));
+  const outside = sourceCode.getCommentsInside(stmt).some((c) => !within(c.range, read.range) && !within(c.range, body.range));
   if (outside) return undefined;
   let statements: string;
   if (body.type === AST_NODE_TYPES.BlockStatement) {
@@ -416,7 +410,6 @@ function awaitForm(
 function within(inner: readonly [number, number] | TSESTree.Range, outer: TSESTree.Range): boolean {
   return inner[0] >= outer[0] && inner[1] <= outer[1];
 }
-
 
 /** `this.ctx.storage.get(…).then(…)`, `this.load()`. */
 function describeChain(text: string, call: TSESTree.CallExpression, links: Link[]): string {

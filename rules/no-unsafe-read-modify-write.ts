@@ -12,8 +12,7 @@ export default createRule<[], MessageIds>({
   meta: {
     type: "problem",
     docs: {
-      description:
-        "Disallow writing back a value read from Durable Object storage after an `await` that lets other requests in",
+      description: "Disallow writing back a value read from Durable Object storage after an `await` that lets other requests in",
       recommended: "error",
     },
     hasSuggestions: true,
@@ -28,16 +27,14 @@ export default createRule<[], MessageIds>({
         "Other requests run during that await, and their changes to those rows are overwritten. " +
         "Let SQL compute the new value in one statement (`UPDATE … SET n = n + 1`), or read after the await.",
       suggestMoveAwait: "Move `{{awaited}}` before the read",
-      suggestBlockConcurrency:
-        "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
+      suggestBlockConcurrency: "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
     },
   },
   create(context) {
     const model = getModel(context);
     const sourceCode = context.sourceCode;
     return staleReadListeners(context, ({ read, write, opener }: StaleWrite) => {
-      const awaited =
-        opener.type === AST_NODE_TYPES.AwaitExpression ? `await ${describeAwait(sourceCode.text, opener)}` : "for await (…)";
+      const awaited = opener.type === AST_NODE_TYPES.AwaitExpression ? `await ${describeAwait(sourceCode.text, opener)}` : "for await (…)";
       const data = {
         key: read.key ? sourceCode.getText(read.node.arguments[0]) : "",
         table: read.tables?.join("`, `") ?? "",

@@ -59,8 +59,7 @@ export default createRule({
   meta: {
     type: "problem",
     docs: {
-      description:
-        "Disallow PRAGMAs, `ATTACH`/`DETACH` and `_cf_` names in Durable Object SQL, which throw `SQLITE_AUTH`",
+      description: "Disallow PRAGMAs, `ATTACH`/`DETACH` and `_cf_` names in Durable Object SQL, which throw `SQLITE_AUTH`",
       recommended: "error",
     },
     schema: [],
@@ -89,9 +88,7 @@ export default createRule({
         // `PRAGMA user_version` is `no-pragma-user-version`'s, which also offers the replacement.
         if (!denial || (denial.kind === "pragma" && denial.pragma.name === "user_version")) continue;
         const range = sourceRange(sql, stmt.start, stmt.end);
-        const loc = range
-          ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) }
-          : arg.loc;
+        const loc = range ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) } : arg.loc;
         context.report({ loc, ...message(denial) });
       }
     }

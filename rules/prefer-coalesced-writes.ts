@@ -205,11 +205,7 @@ class CoalescedWrites {
 }
 
 type LoopNode =
-  | TSESTree.ForStatement
-  | TSESTree.ForInStatement
-  | TSESTree.ForOfStatement
-  | TSESTree.WhileStatement
-  | TSESTree.DoWhileStatement;
+  TSESTree.ForStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement;
 
 interface LoopFrame {
   loop: LoopNode;
@@ -260,11 +256,15 @@ function isKeyArray(arg: Node): boolean {
   if (a.type === AST_NODE_TYPES.ArrayExpression) return true;
   if (a.type !== AST_NODE_TYPES.CallExpression) return false;
   const callee = unwrap(a.callee);
-  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) return false;
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier)
+    return false;
   const name = callee.property.name;
   if (ARRAY_RESULT_METHODS.has(name)) return true;
   // `Array.from(…)`, `Array.of(…)`, `Object.keys(…)`
-  return callee.object.type === AST_NODE_TYPES.Identifier && ((callee.object.name === "Array" && (name === "from" || name === "of")) || (callee.object.name === "Object" && name === "keys"));
+  return (
+    callee.object.type === AST_NODE_TYPES.Identifier &&
+    ((callee.object.name === "Array" && (name === "from" || name === "of")) || (callee.object.name === "Object" && name === "keys"))
+  );
 }
 
 /** A statement that can sit between writes without needing them finished: no await, no control flow. */
@@ -303,11 +303,7 @@ function batchText(run: AwaitedWrite[], sourceCode: Readonly<TSESLint.SourceCode
  * `for (const x of xs) await s.put(k(x), v(x))` → `await s.put(Object.fromEntries(Array.from(xs, (x) => [k(x), v(x)])));`
  * Only for a `for…of` whose body is that one write.
  */
-function collectText(
-  loop: Node,
-  w: AwaitedWrite,
-  sourceCode: Readonly<TSESLint.SourceCode>,
-): string | undefined {
+function collectText(loop: Node, w: AwaitedWrite, sourceCode: Readonly<TSESLint.SourceCode>): string | undefined {
   if (loop.type !== AST_NODE_TYPES.ForOfStatement || loop.left.type !== AST_NODE_TYPES.VariableDeclaration) return undefined;
   if (loop.left.declarations.length !== 1) return undefined;
   const body = loop.body;
@@ -323,4 +319,3 @@ function collectText(
   }
   return `await ${receiver}.delete(Array.from(${iter}, (${param}) => ${sourceCode.getText(k)}));`;
 }
-

@@ -1,6 +1,18 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { type RuleContext, createRule } from "../src/create-rule.js";
-import { type ClassNode, type FunctionNode, classMemberOf, enclosingFunction, isClass, isFunction, keyName, memberName, methodCall, unwrap, withinAny } from "../src/analysis/ast.js";
+import {
+  type ClassNode,
+  type FunctionNode,
+  classMemberOf,
+  enclosingFunction,
+  isClass,
+  isFunction,
+  keyName,
+  memberName,
+  methodCall,
+  unwrap,
+  withinAny,
+} from "../src/analysis/ast.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
 import { methodListeners } from "../src/analysis/listeners.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
@@ -133,7 +145,8 @@ class DeleteAllChecker {
       if (!withinAny(candidateClasses, node)) continue;
       const owner = ownerMethod(node);
       const name = memberName(node.left as TSESTree.MemberExpression);
-      if (owner && candidateClasses.has(owner.cls) && name !== undefined) this.fieldAssignments.push({ cls: owner.cls, name, value: node.right });
+      if (owner && candidateClasses.has(owner.cls) && name !== undefined)
+        this.fieldAssignments.push({ cls: owner.cls, name, value: node.right });
     }
     for (const node of this.otherCalls) {
       if (!withinAny(candidateClasses, node)) continue;
@@ -152,19 +165,18 @@ class DeleteAllChecker {
     const pending = judged.filter((c) => !this.mayDelete(c.method, c.cls, new Set()));
     if (pending.length === 0) return;
     const settings =
-      options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined
-        ? undefined
-        : compatibilityFor(context.filename);
+      options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined ? undefined : compatibilityFor(context.filename);
     const date = options.compatibilityDate ?? settings?.date;
     const flags = options.compatibilityFlags ?? settings?.flags ?? [];
     if (flags.includes("delete_all_deletes_alarm")) return;
     const preserves = flags.includes("delete_all_preserves_alarm");
     if (date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE) && !preserves) return;
-    const messageId = preserves && date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE)
-      ? "preservesFlag"
-      : date === undefined
-        ? "unknownDate"
-        : "oldDate";
+    const messageId =
+      preserves && date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE)
+        ? "preservesFlag"
+        : date === undefined
+          ? "unknownDate"
+          : "oldDate";
     for (const c of pending) {
       const receiver = sourceCode.getText(c.receiver);
       const awaitPrefix = enclosingFunction(c.call)?.async ? "await " : "";
@@ -231,7 +243,10 @@ class DeleteAllChecker {
     out = new Set();
     const made = (v: TSESTree.Node | null | undefined): boolean => {
       const e = v && unwrap(v);
-      return (e?.type === AST_NODE_TYPES.CallExpression || e?.type === AST_NODE_TYPES.NewExpression) && e.arguments.some((a) => this.givesAway(a));
+      return (
+        (e?.type === AST_NODE_TYPES.CallExpression || e?.type === AST_NODE_TYPES.NewExpression) &&
+        e.arguments.some((a) => this.givesAway(a))
+      );
     };
     for (const el of cls.body.body) {
       if (el.type === AST_NODE_TYPES.PropertyDefinition && !el.static && made(el.value)) {

@@ -7,13 +7,7 @@ import { DYNAMIC, type SqlStatement, alwaysOneRow, parameterInfo, tokenizeSql } 
 import { type StaticSql, sourceRange, staticSql } from "../src/analysis/sql-text.js";
 import { type CallIndexClaim, CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } from "../src/analysis/storage.js";
 
-type MessageIds =
-  | "bindingCount"
-  | "paramsBeforeLast"
-  | "oneNeverUndefined"
-  | "awaitCursor"
-  | "suggestToArray"
-  | "suggestRemoveAwait";
+type MessageIds = "bindingCount" | "paramsBeforeLast" | "oneNeverUndefined" | "awaitCursor" | "suggestToArray" | "suggestRemoveAwait";
 
 /** SQLite's default `SQLITE_MAX_VARIABLE_NUMBER`: `?NNN` outside 1…32766 does not prepare. */
 const MAX_PARAMETER_INDEX = 32766;
@@ -166,7 +160,12 @@ class ExecChecker {
       messageId: "oneNeverUndefined",
       data: { check: finding.text + where },
       suggest: canFix
-        ? [{ messageId: "suggestToArray", fix: (fixer) => fixer.replaceTextRange([callee.property.range[0], node.range[1]], "toArray()[0]") }]
+        ? [
+            {
+              messageId: "suggestToArray",
+              fix: (fixer) => fixer.replaceTextRange([callee.property.range[0], node.range[1]], "toArray()[0]"),
+            },
+          ]
         : [],
     });
   }
@@ -212,7 +211,6 @@ function parameterSlots(stmt: SqlStatement): number | undefined {
   }
   return parameterInfo(stmt).slots;
 }
-
 
 /** The `exec(…)` call whose cursor `expr` is (directly, or through a `const`). */
 function execBehind(model: DurableObjectModel, expr: Node, depth: number): TSESTree.CallExpression | undefined {
@@ -281,7 +279,8 @@ function valueOf(node: Node): Node {
 /** `const row = sql.exec(…).one()` (also through `as`, `!`, `await`): the variable, when it is never reassigned. */
 function rowVariable(value: Node, sourceCode: Readonly<TSESLint.SourceCode>): TSESLint.Scope.Variable | undefined {
   const decl = value.parent;
-  if (decl?.type !== AST_NODE_TYPES.VariableDeclarator || decl.init !== value || decl.id.type !== AST_NODE_TYPES.Identifier) return undefined;
+  if (decl?.type !== AST_NODE_TYPES.VariableDeclarator || decl.init !== value || decl.id.type !== AST_NODE_TYPES.Identifier)
+    return undefined;
   if (decl.parent.kind === "var") return undefined;
   const variable = findVariable(sourceCode.getScope(decl.id), decl.id.name);
   if (!variable || variable.defs.length !== 1 || variable.references.some((r) => r.isWrite() && !r.init)) return undefined;
@@ -355,10 +354,7 @@ function isNullish(node: Node, sourceCode: Readonly<TSESLint.SourceCode>): boole
  * Undefined where the rest of the text would then start with `(`, `[` or a backtick, which could
  * join it to the line before.
  */
-function removeAwait(
-  node: TSESTree.AwaitExpression,
-  sourceCode: Readonly<TSESLint.SourceCode>,
-): TSESLint.ReportFixFunction | undefined {
+function removeAwait(node: TSESTree.AwaitExpression, sourceCode: Readonly<TSESLint.SourceCode>): TSESLint.ReportFixFunction | undefined {
   const awaitToken = sourceCode.getFirstToken(node);
   const next = awaitToken && sourceCode.getTokenAfter(awaitToken, { includeComments: true });
   if (!awaitToken || awaitToken.value !== "await" || !next) return undefined;
@@ -366,8 +362,7 @@ function removeAwait(
   if (first === "(" || first === "[" || first === "`") return undefined;
   const p = node.parent;
   const usedAsCallee =
-    (p.type === AST_NODE_TYPES.MemberExpression && p.object === node) ||
-    (p.type === AST_NODE_TYPES.CallExpression && p.callee === node);
+    (p.type === AST_NODE_TYPES.MemberExpression && p.object === node) || (p.type === AST_NODE_TYPES.CallExpression && p.callee === node);
   let layers = 0;
   if (usedAsCallee && node.argument.type !== AST_NODE_TYPES.ChainExpression) {
     while (isParenthesized(layers + 1, node, sourceCode)) layers++;

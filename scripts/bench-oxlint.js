@@ -29,7 +29,8 @@ fs.mkdirSync(path.join(work, "src"), { recursive: true });
 const sizes = [40, 60, 80, 100, 120];
 sizes.forEach((methods, i) => fs.writeFileSync(path.join(work, "src", `generated-${i}.ts`), generateDurableObjectFile(methods, 1000 + i)));
 const example = path.join(root, "examples/worker/src");
-for (const f of fs.readdirSync(example)) if (f.endsWith(".ts")) fs.copyFileSync(path.join(example, f), path.join(work, "src", `example-${f}`));
+for (const f of fs.readdirSync(example))
+  if (f.endsWith(".ts")) fs.copyFileSync(path.join(example, f), path.join(work, "src", `example-${f}`));
 const files = fs.readdirSync(path.join(work, "src"));
 const lines = files.reduce((n, f) => n + fs.readFileSync(path.join(work, "src", f), "utf8").split("\n").length, 0);
 
@@ -47,12 +48,21 @@ fs.writeFileSync(
 
 const tools = {
   "ESLint 10 + plugin": () =>
-    spawnSync(process.execPath, [path.join(root, "node_modules/eslint/bin/eslint.js"), "-c", "eslint.config.mjs", "--format", "json", "src"], { cwd: work, encoding: "utf8", maxBuffer: 64 << 20 }),
+    spawnSync(
+      process.execPath,
+      [path.join(root, "node_modules/eslint/bin/eslint.js"), "-c", "eslint.config.mjs", "--format", "json", "src"],
+      { cwd: work, encoding: "utf8", maxBuffer: 64 << 20 },
+    ),
   "oxlint + plugin (JS plugin)": () =>
-    spawnSync(path.join(root, "node_modules/.bin/oxlint"), ["-c", ".oxlintrc.json", "--format", "json", "src"], { cwd: work, encoding: "utf8", maxBuffer: 64 << 20 }),
+    spawnSync(path.join(root, "node_modules/.bin/oxlint"), ["-c", ".oxlintrc.json", "--format", "json", "src"], {
+      cwd: work,
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    }),
 };
 const findings = {
-  "ESLint 10 + plugin": (out) => JSON.parse(out).reduce((n, r) => n + r.messages.filter((m) => m.ruleId?.startsWith("durable-objects/")).length, 0),
+  "ESLint 10 + plugin": (out) =>
+    JSON.parse(out).reduce((n, r) => n + r.messages.filter((m) => m.ruleId?.startsWith("durable-objects/")).length, 0),
   "oxlint + plugin (JS plugin)": (out) => JSON.parse(out).diagnostics.filter((d) => d.code?.startsWith("durable-objects(")).length,
 };
 
@@ -74,15 +84,22 @@ for (let round = -1; round < ROUNDS; round++) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const eslintMedian = median(samples["ESLint 10 + plugin"]);
-console.log(`\n## oxlint vs ESLint, both with this plugin (${files.length} files, ${lines} lines; ${ROUNDS} alternating rounds after a warm-up; wall clock, process start-up included)\n`);
+console.log(
+  `\n## oxlint vs ESLint, both with this plugin (${files.length} files, ${lines} lines; ${ROUNDS} alternating rounds after a warm-up; wall clock, process start-up included)\n`,
+);
 console.log("| tool | median ms | min–max ms | vs ESLint | findings |");
 console.log("| :-- | --: | --: | --: | --: |");
 for (const [name, xs] of Object.entries(samples)) {
   const m = median(xs);
-  console.log(`| ${name} | ${m.toFixed(0)} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} | ${(m / eslintMedian).toFixed(2)}× | ${counts[name]} |`);
+  console.log(
+    `| ${name} | ${m.toFixed(0)} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} | ${(m / eslintMedian).toFixed(2)}× | ${counts[name]} |`,
+  );
 }
 if (counts["ESLint 10 + plugin"] !== counts["oxlint + plugin (JS plugin)"]) {
   console.log("\nThe two found a different number of findings: the times above are not of the same work.");
 }
 fs.mkdirSync(path.join(root, ".cache"), { recursive: true });
-fs.writeFileSync(path.join(root, ".cache/bench-oxlint.json"), JSON.stringify({ files: files.length, lines, rounds: ROUNDS, samples, counts }, null, 2));
+fs.writeFileSync(
+  path.join(root, ".cache/bench-oxlint.json"),
+  JSON.stringify({ files: files.length, lines, rounds: ROUNDS, samples, counts }, null, 2),
+);

@@ -34,9 +34,13 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 // V8 on one thread: the process's CPU time is then exactly the work of linting (see `now`).
 if (!process.execArgv.includes("--single-threaded") && process.env.BENCH_THREADS !== "v8") {
-  const run = spawnSync(process.execPath, ["--single-threaded", ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: "inherit",
-  });
+  const run = spawnSync(
+    process.execPath,
+    ["--single-threaded", ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: "inherit",
+    },
+  );
   process.exit(run.status ?? 1);
 }
 const SINGLE_THREADED = process.execArgv.includes("--single-threaded");
@@ -253,7 +257,12 @@ for (const p of PACKAGES) {
   const { files } = candidates(p);
   if (files.length === 0) continue;
   smokePackages.push(p);
-  for (const f of files) smokeFiles.push({ filename: path.join(VIRTUAL, "smoke", `${p.name.replace("/", "+")}@${p.version}`, f.rel), text: f.text, smoke: true });
+  for (const f of files)
+    smokeFiles.push({
+      filename: path.join(VIRTUAL, "smoke", `${p.name.replace("/", "+")}@${p.version}`, f.rel),
+      text: f.text,
+      smoke: true,
+    });
 }
 const SMOKE_NAME = `smoke corpus (${smokePackages.length} packages)`;
 
@@ -279,7 +288,16 @@ const BASE_METHODS = Number(process.env.BENCH_BASE_METHODS) || 10;
 function scalingCase(shape, factor, classes) {
   const methods = BASE_METHODS * factor;
   const g = generateWithManifest(methods, 4242, { classes });
-  return { shape, factor, size: methods, methods, classes, text: g.text, lines: lineCount(g.text), filename: path.join(VIRTUAL, `scale-${classes}-${methods}.ts`) };
+  return {
+    shape,
+    factor,
+    size: methods,
+    methods,
+    classes,
+    text: g.text,
+    lines: lineCount(g.text),
+    filename: path.join(VIRTUAL, `scale-${classes}-${methods}.ts`),
+  };
 }
 const scaleCases = [
   scalingCase("one class", 1, 1),
@@ -292,7 +310,15 @@ const LONG = QUICK ? [60, 600] : [100, 1000];
 const LONG_CONFIRM = QUICK ? 1200 : 1500; // suspects only: a quadratic term needs size to stand out
 function longCase(blocks) {
   const text = generateLongMethodFile(blocks, 77);
-  return { shape: "one method", size: blocks, methods: 1, classes: 1, text, lines: lineCount(text), filename: path.join(VIRTUAL, `long-${blocks}.ts`) };
+  return {
+    shape: "one method",
+    size: blocks,
+    methods: 1,
+    classes: 1,
+    text,
+    lines: lineCount(text),
+    filename: path.join(VIRTUAL, `long-${blocks}.ts`),
+  };
 }
 const longCases = LONG.map(longCase);
 
@@ -367,7 +393,11 @@ const ALL = makeConfig(ALL_RULES);
 const pluginWith = (rules) => ({ plugins: { [PLUGIN_NAME]: plugin }, rules });
 /** No rules of ours, and the known work of `knownPlugin` instead. */
 const KNOWN = { plugins: { [PLUGIN_NAME]: plugin, "bench-known": knownPlugin }, rules: { "bench-known/work": "error" } };
-const SMOKE = { none: normalise(configWith(pluginWith({}))), all: normalise(configWith(pluginWith(ALL_RULES))), known: normalise(configWith(KNOWN)) };
+const SMOKE = {
+  none: normalise(configWith(pluginWith({}))),
+  all: normalise(configWith(pluginWith(ALL_RULES))),
+  known: normalise(configWith(KNOWN)),
+};
 const SMOKE_FALLBACK = {
   none: normalise(fallbackWith(pluginWith({}))),
   all: normalise(fallbackWith(pluginWith(ALL_RULES))),
@@ -397,7 +427,7 @@ function lintFiles(config, files, counts) {
     n += messages.length;
     if (counts) {
       for (const m of messages) {
-        const key = m.fatal ? "fatal" : m.ruleId ?? "other";
+        const key = m.fatal ? "fatal" : (m.ruleId ?? "other");
         counts[key] = (counts[key] ?? 0) + 1;
       }
     }
@@ -445,7 +475,10 @@ const meta = {
   rules: RULE_IDS,
   excludedRules: broken,
   cpu: `${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}`,
-  loadavg: os.loadavg().map((x) => x.toFixed(2)).join(" "),
+  loadavg: os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" "),
   gc: gcAvailable ? "explicit GC before every sample" : "no explicit GC",
   clock: CLOCK,
   config: configMode,
@@ -460,15 +493,29 @@ print(`- plugin: ${meta.plugin}, ${RULE_IDS.length} rules in \`configs.all\`: ${
 for (const [id, why] of Object.entries(broken)) print(`- **left out: ${shortName(id)}** — it throws: ${why}`);
 print(`- machine: ${meta.cpu}; load average at start ${meta.loadavg}; ${meta.gc}`);
 print(`- config: ${meta.config}`);
-print("- in-process `Linter#verify`, which parses on every call: \"no rules\" is parse + scope analysis + traversal (with code path analysis); \"all rules\" adds our rules on top");
+print(
+  '- in-process `Linter#verify`, which parses on every call: "no rules" is parse + scope analysis + traversal (with code path analysis); "all rules" adds our rules on top',
+);
 print(
   CLOCK === "wall"
     ? "- clock: wall-clock (`performance.now()`); ratios compare configs measured alternately in the same run"
     : `- clock: CPU time of this process (user + system, \`process.cpuUsage()\`)${SINGLE_THREADED ? ", under `node --single-threaded`: V8 compiles and collects garbage on the main thread, so the clock counts all the work of linting and only that" : ", V8's helper threads included (BENCH_THREADS=v8)"}; ratios compare configs measured alternately in the same run`,
 );
 
-const json = { meta, corpus: {}, overhead: {}, perRule: {}, stats: {}, scaling: {}, perRuleScaling: {}, longMethod: {}, typed: {}, anomalies: [] };
-for (const [id, why] of Object.entries(broken)) json.anomalies.push(`${shortName(id)} throws and was left out of every measurement: ${why}`);
+const json = {
+  meta,
+  corpus: {},
+  overhead: {},
+  perRule: {},
+  stats: {},
+  scaling: {},
+  perRuleScaling: {},
+  longMethod: {},
+  typed: {},
+  anomalies: [],
+};
+for (const [id, why] of Object.entries(broken))
+  json.anomalies.push(`${shortName(id)} throws and was left out of every measurement: ${why}`);
 
 // ---------------------------------------------------------------------------------------------
 // 1. Corpus, with a sanity check of what the rules find
@@ -487,7 +534,10 @@ for (const s of SETS) {
   json.corpus[s.name] = { files: s.files.length, lines, bytes, findings: counts };
 }
 if (exampleFiles.length === 0) print("examples/worker/src is absent (or has no .ts files): that part of the corpus is skipped.\n");
-if (smokeFiles.length === 0) print("The smoke corpus is not downloaded: run `npm run smoke` once (it caches the packages in .cache/smoke), then this again. The overhead target is defined on that corpus.\n");
+if (smokeFiles.length === 0)
+  print(
+    "The smoke corpus is not downloaded: run `npm run smoke` once (it caches the packages in .cache/smoke), then this again. The overhead target is defined on that corpus.\n",
+  );
 print(table(["set", "files", "lines", "KiB", "findings (all rules)", "parse errors"], corpusRows));
 print();
 const plantedHere = RULE_IDS.reduce((a, id) => a + (planted[shortName(id)] ?? 0), 0);
@@ -497,19 +547,25 @@ print(
 );
 print();
 const corpusNotes = [];
-print(table(
-  ["rule", "planted", ...SETS.map((s) => s.name)],
-  RULE_IDS.map((id) => {
-    const p = planted[shortName(id)] ?? 0;
-    const got = findings["generated DO code"]?.[id] ?? 0;
-    if (p > 0 && got === 0) corpusNotes.push(`generated corpus: ${shortName(id)} reports none of the ${p} method(s) planted for it`);
-    if (p === 0 && got > 0) corpusNotes.push(`generated corpus: ${shortName(id)} reports ${got} time(s) with no pattern planted for it (a clean look-alike reported?)`);
-    return [shortName(id), p, ...SETS.map((s) => findings[s.name]?.[id] ?? 0)];
-  }),
-));
+print(
+  table(
+    ["rule", "planted", ...SETS.map((s) => s.name)],
+    RULE_IDS.map((id) => {
+      const p = planted[shortName(id)] ?? 0;
+      const got = findings["generated DO code"]?.[id] ?? 0;
+      if (p > 0 && got === 0) corpusNotes.push(`generated corpus: ${shortName(id)} reports none of the ${p} method(s) planted for it`);
+      if (p === 0 && got > 0)
+        corpusNotes.push(
+          `generated corpus: ${shortName(id)} reports ${got} time(s) with no pattern planted for it (a clean look-alike reported?)`,
+        );
+      return [shortName(id), p, ...SETS.map((s) => findings[s.name]?.[id] ?? 0)];
+    }),
+  ),
+);
 for (const [rule, n] of Object.entries(planted)) {
   const id = `${PLUGIN_NAME}/${rule}`;
-  if (!RULE_IDS.includes(id) && !broken[id]) corpusNotes.push(`generated corpus: ${n} method(s) planted for ${rule}, which this build does not register`);
+  if (!RULE_IDS.includes(id) && !broken[id])
+    corpusNotes.push(`generated corpus: ${n} method(s) planted for ${rule}, which this build does not register`);
 }
 const fatal = Object.values(findings).reduce((a, c) => a + (c.fatal ?? 0), 0);
 if (fatal > 0) corpusNotes.push(`${fatal} file(s) of the corpus do not parse`);
@@ -530,15 +586,21 @@ section(`Overhead: all rules vs no rules (each set interleaved file by file, ${W
     const configs = { none: "none", none2: "none", all: "all", ...(set.name === SMOKE_NAME ? { known: "known" } : {}) };
     perSet[set.name] = interleave(configs, set.files, { warmup: WARMUP, rounds: MAIN_ROUNDS });
   }
-  const sumRounds = (key) => Array.from({ length: MAIN_ROUNDS }, (_, r) => SETS.reduce((a, set) => a + perSet[set.name].samples[key][r], 0));
+  const sumRounds = (key) =>
+    Array.from({ length: MAIN_ROUNDS }, (_, r) => SETS.reduce((a, set) => a + perSet[set.name].samples[key][r], 0));
   const none = summary(sumRounds("none"));
   const all = summary(sumRounds("all"));
   const overhead = all.median / none.median - 1;
   const paired = SETS.reduce((a, set) => a + perSet[set.name].added("all", "none"), 0);
-  print(table(["config", "median ms", "min–max ms", "vs no rules"], [
-    ["(a) parser only, no rules", ms(none.median), range(none), ""],
-    ["(b) parser + all our rules", ms(all.median), range(all), pct(overhead)],
-  ]));
+  print(
+    table(
+      ["config", "median ms", "min–max ms", "vs no rules"],
+      [
+        ["(a) parser only, no rules", ms(none.median), range(none), ""],
+        ["(b) parser + all our rules", ms(all.median), range(all), pct(overhead)],
+      ],
+    ),
+  );
   print();
   print(
     `Whole corpus: median(all rules) / median(no rules) − 1 = **${pct(overhead)}**; summed per file (median over rounds of all − none, file by file): ${ms(paired)} ms, ${pct(paired / none.median)}.`,
@@ -568,7 +630,12 @@ section(`Overhead: all rules vs no rules (each set interleaved file by file, ${W
     const knownAdded = perSet[SMOKE_NAME].added("known", "none");
     // A verdict only where this run's noise cannot flip it.
     const margin = Math.abs(noise / n);
-    const verdict = d / n + margin <= 0.05 ? "met" : d / n - margin > 0.05 ? "not met" : `not settled by this run (within its noise of ±${(margin * 100).toFixed(1)} points)`;
+    const verdict =
+      d / n + margin <= 0.05
+        ? "met"
+        : d / n - margin > 0.05
+          ? "not met"
+          : `not settled by this run (within its noise of ±${(margin * 100).toFixed(1)} points)`;
     print();
     print(
       `**Target: all rules add at most 5 % to the lint time of the smoke corpus** (${smokeFiles.length} files that mention Durable Objects, from ${smokePackages.length} packages, linted as \`npm run smoke\` lints them): ` +
@@ -600,7 +667,16 @@ section(`Overhead: all rules vs no rules (each set interleaved file by file, ${W
     all,
     overheadRatio: overhead,
     pairedDiffMs: paired,
-    perSet: Object.fromEntries(SETS.map((set) => [set.name, { none: summary(perSet[set.name].samples.none), all: summary(perSet[set.name].samples.all), addedMs: perSet[set.name].added("all", "none") }])),
+    perSet: Object.fromEntries(
+      SETS.map((set) => [
+        set.name,
+        {
+          none: summary(perSet[set.name].samples.none),
+          all: summary(perSet[set.name].samples.all),
+          addedMs: perSet[set.name].added("all", "none"),
+        },
+      ]),
+    ),
     smoke: smokeOverhead,
   };
 }
@@ -616,7 +692,9 @@ if (ONLY_OVERHEAD) {
 
 const PER_RULE_ROUNDS = QUICK ? 2 : 3;
 const STATS_ROUNDS = QUICK ? 2 : 3;
-section(`Per-rule share (each rule alone vs no rules, ${PER_RULE_ROUNDS} rounds, interleaved file by file; the code is warm from the overhead runs)`);
+section(
+  `Per-rule share (each rule alone vs no rules, ${PER_RULE_ROUNDS} rounds, interleaved file by file; the code is warm from the overhead runs)`,
+);
 {
   const doLines = DO_CORPUS.reduce((a, f) => a + lineCount(f.text), 0);
   // `none2` is the same config as `none` again: its "added" time is a measurement of the noise.
@@ -657,10 +735,10 @@ section(`Per-rule share (each rule alone vs no rules, ${PER_RULE_ROUNDS} rounds,
   print(
     `Rule alone = parser + that one rule, on the Durable Object part of the corpus (generated + examples/worker: ${DO_CORPUS.length} files, ${doLines} lines); ` +
       `no rules there: median ${ms(none.median)} ms (min–max ${range(none)}). Each file is linted with no rules and with every rule alone in turn (rotating the order) before the next file; ` +
-      "\"added ms\" = the sum over files of the median over rounds of (rule alone − no rules) for that file. " +
+      '"added ms" = the sum over files of the median over rounds of (rule alone − no rules) for that file. ' +
       "ESLint's `TIMING` env var only works in the CLI, hence one rule at a time. Each rule alone also pays for the per-file Durable Object model (storage resolution, class facts) " +
       "that the rules share when run together, so the sum exceeds what all rules add together. " +
-      "\"No rules again\" measures the same no-rules config a second time: its \"added ms\" is pure noise, and differences of that size mean nothing.",
+      '"No rules again" measures the same no-rules config a second time: its "added ms" is pure noise, and differences of that size mean nothing.',
   );
   print();
   print(
@@ -673,7 +751,12 @@ section(`Per-rule share (each rule alone vs no rules, ${PER_RULE_ROUNDS} rounds,
   json.perRule.all = { samples: samples.all, addedMs: allAdded };
   json.perRule.noiseMs = nullAdded;
   json.perRule.corpus = { files: DO_CORPUS.length, lines: doLines };
-  json.stats = { total: statsTotal, parse: statsParse, rounds: STATS_ROUNDS, rules: Object.fromEntries(RULE_IDS.map((id) => [id, json.perRule[id].statsMs])) };
+  json.stats = {
+    total: statsTotal,
+    parse: statsParse,
+    rounds: STATS_ROUNDS,
+    rules: Object.fromEntries(RULE_IDS.map((id) => [id, json.perRule[id].statsMs])),
+  };
 }
 print();
 print(`_elapsed: ${elapsed()}_`);
@@ -788,10 +871,20 @@ function perRuleGrowth(results, cases, unit, confirm = cases.at(-1)) {
               : "linear",
     ]);
   }
-  print(table(
-    ["rule", ...results.map((r) => `ms @ ${r.size}`), `${s.size} → ${l.size}`, "k", `alone: ms ${cs.size} → ${cl.size}`, "k (alone)", "verdict"],
-    rows,
-  ));
+  print(
+    table(
+      [
+        "rule",
+        ...results.map((r) => `ms @ ${r.size}`),
+        `${s.size} → ${l.size}`,
+        "k",
+        `alone: ms ${cs.size} → ${cl.size}`,
+        "k (alone)",
+        "verdict",
+      ],
+      rows,
+    ),
+  );
   print();
   print(
     `Per file, ${unit}; ms = the rule's ESLint \`stats\` time (all rules on, minimum of ${STATS_PASSES} pass(es) over the samples above). ` +
@@ -802,7 +895,9 @@ function perRuleGrowth(results, cases, unit, confirm = cases.at(-1)) {
   return verdicts;
 }
 
-section(`Scaling with file size (all rules vs no rules, alternating; ${SCALE_ROUNDS} rounds after a warm-up; the 100× files ${Math.max(2, SCALE_ROUNDS - 1)} and 2 rounds, code already warm)`);
+section(
+  `Scaling with file size (all rules vs no rules, alternating; ${SCALE_ROUNDS} rounds after a warm-up; the 100× files ${Math.max(2, SCALE_ROUNDS - 1)} and 2 rounds, code already warm)`,
+);
 const scaling = [];
 {
   const target = scaleCases[1].lines; // small files are repeated up to about the 10× file's size
@@ -814,7 +909,10 @@ const scaling = [];
   const base = scaling[0];
   const rows = [];
   for (const e of scaling) {
-    const prev = e.classes > 1 ? scaling.find((x) => x.shape === "one class" && x.methods === e.methods) : scaling.filter((x) => x.shape === e.shape && x.methods < e.methods).at(-1);
+    const prev =
+      e.classes > 1
+        ? scaling.find((x) => x.shape === "one class" && x.methods === e.methods)
+        : scaling.filter((x) => x.shape === e.shape && x.methods < e.methods).at(-1);
     e.ruleRatioVs1x = e.ruleMs / base.ruleMs;
     e.ruleRatioVsPrev = prev ? e.ruleMs / prev.ruleMs : undefined;
     e.sizeRatioVsPrev = prev ? e.methods / prev.methods : undefined;
@@ -831,20 +929,40 @@ const scaling = [];
       e.statsSum === undefined ? "" : ratio(e.statsSum / base.statsSum),
     ]);
   }
-  print(table(
-    ["shape", "methods", "lines", "reps", "no rules ms", "min–max", "all rules ms", "min–max", "rule time ms", "overhead", "rule time vs 1×", "step", "rule µs/method", "stats: rules ms", "stats vs 1×"],
-    rows,
-  ));
+  print(
+    table(
+      [
+        "shape",
+        "methods",
+        "lines",
+        "reps",
+        "no rules ms",
+        "min–max",
+        "all rules ms",
+        "min–max",
+        "rule time ms",
+        "overhead",
+        "rule time vs 1×",
+        "step",
+        "rule µs/method",
+        "stats: rules ms",
+        "stats vs 1×",
+      ],
+      rows,
+    ),
+  );
   print();
   print(
     `Per file (a sample lints the file \`reps\` times and divides). 1× = ${BASE_METHODS} generated methods in one class (BENCH_BASE_METHODS changes it); the last row spreads the 100× methods over 10 classes. ` +
-      "Rule time = median of per-round (all − none); \"stats: rules ms\" = the sum of the rules' ESLint `stats` times in the same files (minimum of the passes), a second estimate that parse noise does not reach. " +
+      'Rule time = median of per-round (all − none); "stats: rules ms" = the sum of the rules\' ESLint `stats` times in the same files (minimum of the passes), a second estimate that parse noise does not reach. ' +
       "Linear: ≈ 10× per 10× step (target ≤ ~11×), a flat µs/method; the 1× file also carries a fixed part (imports, constructor, `fetch`, `alarm`, helpers, plain code) that does not grow with the method count.",
   );
   print();
   for (const e of scaling) {
     if (e.classes === 1 && e.ruleRatioVsPrev !== undefined && e.ruleRatioVsPrev > e.sizeRatioVsPrev * 1.1 + 0.5) {
-      json.anomalies.push(`${e.shape}: all-rules time grows ${ratio(e.ruleRatioVsPrev)} for ${e.sizeRatioVsPrev}× the methods (→ ${e.methods} methods, ${ms(e.ruleMs)} ms per file)`);
+      json.anomalies.push(
+        `${e.shape}: all-rules time grows ${ratio(e.ruleRatioVsPrev)} for ${e.sizeRatioVsPrev}× the methods (→ ${e.methods} methods, ${ms(e.ruleMs)} ms per file)`,
+      );
     }
   }
   print(`**Per rule, ${scaleCases[0].size}, ${scaleCases[1].size} and ${scaleCases[2].size} methods in one class:**`);
@@ -879,14 +997,37 @@ section(`Scaling with the length of one function (${LONG.join(" → ")} blocks i
     ms(e.statsSum),
     i > 0 ? `${ratio(e.statsSum / results[i - 1].statsSum)} for ${e.size / results[i - 1].size}×` : "",
   ]);
-  print(table(["method body", "lines", "reps", "no rules ms", "min–max", "all rules ms", "min–max", "rule time ms", "overhead", "step", "rule µs/block", "stats: rules ms", "stats step"], rows));
+  print(
+    table(
+      [
+        "method body",
+        "lines",
+        "reps",
+        "no rules ms",
+        "min–max",
+        "all rules ms",
+        "min–max",
+        "rule time ms",
+        "overhead",
+        "step",
+        "rule µs/block",
+        "stats: rules ms",
+        "stats step",
+      ],
+      rows,
+    ),
+  );
   print();
-  print("Each block, picked at random (seeded): read → await fetch → write back; a branch that reads; a SQL update; an awaited fetch; two awaited puts in a row.");
+  print(
+    "Each block, picked at random (seeded): read → await fetch → write back; a branch that reads; a SQL update; an awaited fetch; two awaited puts in a row.",
+  );
   print();
   const grow = results.at(-1).ruleMs / results[0].ruleMs;
   const sizeStep = LONG.at(-1) / LONG[0];
   if (grow > sizeStep * 1.1 + 0.5) {
-    json.anomalies.push(`one long function: all-rules time grows ${ratio(grow)} for ${sizeStep}× the blocks (${ms(results[0].ruleMs)} → ${ms(results.at(-1).ruleMs)} ms per file)`);
+    json.anomalies.push(
+      `one long function: all-rules time grows ${ratio(grow)} for ${sizeStep}× the blocks (${ms(results[0].ruleMs)} → ${ms(results.at(-1).ruleMs)} ms per file)`,
+    );
   }
   print(`**Per rule, ${LONG[0]} → ${LONG.at(-1)} blocks in one method:**`);
   print();
@@ -960,21 +1101,25 @@ section(`Type information (untyped vs typed, all rules and none, 1 warm-up + ${T
     print(`**Typed parsing failed** for ${typedCounts.fatal} file(s); the typed numbers below are not meaningful.`);
     json.anomalies.push(`typed linting: ${typedCounts.fatal} parse error(s) in ${source}`);
   }
-  const { samples, added: addedOf } = interleave(
-    { untypedNone: NONE, untyped: ALL, typedNone: TYPED_NONE, typed: TYPED_ALL },
-    files,
-    { warmup: 1, rounds: TYPED_ROUNDS },
-  );
+  const { samples, added: addedOf } = interleave({ untypedNone: NONE, untyped: ALL, typedNone: TYPED_NONE, typed: TYPED_ALL }, files, {
+    warmup: 1,
+    rounds: TYPED_ROUNDS,
+  });
   const un = summary(samples.untypedNone);
   const u = summary(samples.untyped);
   const tn = summary(samples.typedNone);
   const t = summary(samples.typed);
-  print(table(["config", "median ms", "min–max ms", "vs all rules, untyped"], [
-    ["no rules, untyped", ms(un.median), range(un), ratio(un.median / u.median)],
-    ["all rules, untyped", ms(u.median), range(u), ratio(1)],
-    ["no rules, typed", ms(tn.median), range(tn), ratio(tn.median / u.median)],
-    ["all rules, typed", ms(t.median), range(t), ratio(t.median / u.median)],
-  ]));
+  print(
+    table(
+      ["config", "median ms", "min–max ms", "vs all rules, untyped"],
+      [
+        ["no rules, untyped", ms(un.median), range(un), ratio(un.median / u.median)],
+        ["all rules, untyped", ms(u.median), range(u), ratio(1)],
+        ["no rules, typed", ms(tn.median), range(tn), ratio(tn.median / u.median)],
+        ["all rules, typed", ms(t.median), range(t), ratio(t.median / u.median)],
+      ],
+    ),
+  );
   print();
   const untypedRule = addedOf("untyped", "untypedNone");
   const typedRule = addedOf("typed", "typedNone");
@@ -1029,7 +1174,12 @@ function finish() {
   json.cpuMs = (cpu.user + cpu.system) / 1000;
   json.elapsedMs = performance.now() - started;
   print();
-  print(`Total: ${elapsed()} wall-clock, ${(json.cpuMs / 1000).toFixed(1)} s CPU (load average now ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}). JSON: .cache/bench.json`);
+  print(
+    `Total: ${elapsed()} wall-clock, ${(json.cpuMs / 1000).toFixed(1)} s CPU (load average now ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}). JSON: .cache/bench.json`,
+  );
   json.markdown = out.join("\n");
   fs.mkdirSync(path.join(ROOT, ".cache"), { recursive: true });
   fs.writeFileSync(path.join(ROOT, ".cache", "bench.json"), `${JSON.stringify(json, null, 2)}\n`);

@@ -63,11 +63,12 @@ async function main() {
       problems.push(`${f.file}:${f.line}:${f.column} could not be linted: ${f.message}`);
       continue;
     }
-    const owner = spans
-      .filter((s) => s.file === f.file && s.start <= f.line && f.line <= s.end)
-      .sort((a, b) => b.start - a.start)[0];
+    const owner = spans.filter((s) => s.file === f.file && s.start <= f.line && f.line <= s.end).sort((a, b) => b.start - a.start)[0];
     if (owner?.mark === "bad") flagged.add(owner);
-    else problems.push(`${f.file}:${f.line}:${f.column} ${f.ruleId} is outside every ❌ twin (${owner ? `in ✅ ${owner.name}` : "unmarked code"})`);
+    else
+      problems.push(
+        `${f.file}:${f.line}:${f.column} ${f.ruleId} is outside every ❌ twin (${owner ? `in ✅ ${owner.name}` : "unmarked code"})`,
+      );
   }
   const bad = spans.filter((s) => s.mark === "bad");
   const good = spans.filter((s) => s.mark === "good");

@@ -72,7 +72,9 @@ function buildOutputs() {
 function checkTarball() {
   const r = run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"]);
   if (r.status !== 0) return { problems: [`npm pack failed: ${r.stderr.trim()}`], files: [] };
-  const files = JSON.parse(r.stdout)[0].files.map((f) => f.path).sort();
+  const files = JSON.parse(r.stdout)[0]
+    .files.map((f) => f.path)
+    .sort();
   const problems = [];
   for (const required of ["package.json", "README.md", "LICENSE", "dist/src/index.js", "dist/src/index.d.ts"]) {
     if (!files.includes(required)) problems.push(`missing ${required}`);
@@ -110,7 +112,8 @@ async function main() {
   if (json) {
     console.log(JSON.stringify({ ok: !failed, ...report }, null, 2));
   } else {
-    const section = (name, problems) => console.log(problems.length === 0 ? `${name}: ok` : `${name}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    const section = (name, problems) =>
+      console.log(problems.length === 0 ? `${name}: ok` : `${name}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     section("publint", report.publint);
     section("attw (esm-only)", report.attw);
     section(`tarball (${tarball.files.length} files)`, report.tarball);

@@ -98,7 +98,11 @@ export const configWith = (rules) => [
   rules,
 ];
 /** For JS files espree cannot parse (JSX or TypeScript in a .js file, or a script-only construct). */
-export const fallbackWith = (rules) => [...common, { files: [SOURCE_FILES], languageOptions: { parser: tsParser, sourceType: "module" } }, rules];
+export const fallbackWith = (rules) => [
+  ...common,
+  { files: [SOURCE_FILES], languageOptions: { parser: tsParser, sourceType: "module" } },
+  rules,
+];
 
 export const CONFIG = configWith(plugin.configs.all);
 export const FALLBACK = fallbackWith(plugin.configs.all);

@@ -131,7 +131,15 @@ async function unpack(p) {
   fs.rmSync(srcRoot, { recursive: true, force: true });
   fs.mkdirSync(pkgRoot, { recursive: true });
   // Every npm tarball has a single top-level folder (usually `package/`, not always).
-  await run("tar", ["-xzf", path.join(dir, "package.tgz"), "-C", pkgRoot, "--strip-components=1", "--no-same-owner", "--no-same-permissions"]);
+  await run("tar", [
+    "-xzf",
+    path.join(dir, "package.tgz"),
+    "-C",
+    pkgRoot,
+    "--strip-components=1",
+    "--no-same-owner",
+    "--no-same-permissions",
+  ]);
 
   const stats = { maps: 0, badMaps: 0, sources: 0, outside: 0, noContent: 0, conflicts: 0 };
   const written = new Map();
@@ -225,7 +233,9 @@ function lintPackage(p) {
         if (fatal && parser === "espree") {
           messages = linter.verify(text, FALLBACK, rel);
           parser = "typescript-eslint (fallback)";
-          notes.push(`${p.name}: ${rel}: espree could not parse it (${fatal.message}, line ${fatal.line}); linted with @typescript-eslint/parser`);
+          notes.push(
+            `${p.name}: ${rel}: espree could not parse it (${fatal.message}, line ${fatal.line}); linted with @typescript-eslint/parser`,
+          );
         }
       } catch (err) {
         errors.push({ kind: "crash", file: rel, detail: err.stack ?? String(err) });
@@ -315,7 +325,9 @@ const reviewedLine = (f, verdict = "", reason = "") =>
 async function main() {
   const started = performance.now();
   fs.mkdirSync(CACHE, { recursive: true });
-  console.log(`eslint-plugin-durable-objects smoke run: ${selected.length} packages, ${Object.keys(plugin.configs.all.rules).length} rules, ESLint ${Linter.version}`);
+  console.log(
+    `eslint-plugin-durable-objects smoke run: ${selected.length} packages, ${Object.keys(plugin.configs.all.rules).length} rules, ESLint ${Linter.version}`,
+  );
 
   // 1. Download and unpack (in parallel; npm does the network part).
   const fetchErrors = [];
@@ -368,12 +380,27 @@ async function main() {
   const reportHeader = ["package", "version", "file", "line", "column", "rule", "context", "occurrence", "verdict", "message", "source"];
   const reportRows = findings.map((f) => {
     const r = reviewed.get(keyOf(f));
-    return [f.package, f.version, f.file, f.line, f.column, f.rule, f.context, f.occurrence, r?.verdict ?? "UNREVIEWED", f.message, f.source.slice(0, 240)]
+    return [
+      f.package,
+      f.version,
+      f.file,
+      f.line,
+      f.column,
+      f.rule,
+      f.context,
+      f.occurrence,
+      r?.verdict ?? "UNREVIEWED",
+      f.message,
+      f.source.slice(0, 240),
+    ]
       .map(clean)
       .join("\t");
   });
   fs.writeFileSync(REPORT, `${reportHeader.join("\t")}\n${reportRows.join("\n")}${reportRows.length ? "\n" : ""}`);
-  fs.writeFileSync(UNREVIEWED, `${REVIEWED_COLUMNS.join("\t")}\n${unreviewed.map((f) => reviewedLine(f)).join("\n")}${unreviewed.length ? "\n" : ""}`);
+  fs.writeFileSync(
+    UNREVIEWED,
+    `${REVIEWED_COLUMNS.join("\t")}\n${unreviewed.map((f) => reviewedLine(f)).join("\n")}${unreviewed.length ? "\n" : ""}`,
+  );
 
   // Print: packages.
   const sec = (ms) => `${(ms / 1000).toFixed(1)}s`;
@@ -424,16 +451,27 @@ async function main() {
     "rules that threw",
     errors.filter((e) => e.kind === "crash").map((e) => `${e.package} ${e.file}\n    ${e.detail.split("\n").join("\n    ")}`),
   );
-  fail("files that could not be parsed", errors.filter((e) => e.kind === "parse").map((e) => `${e.package} ${e.file}: ${e.detail}`));
-  fail("files with a configuration problem", errors.filter((e) => e.kind === "config").map((e) => `${e.package} ${e.file}: ${e.detail}`));
+  fail(
+    "files that could not be parsed",
+    errors.filter((e) => e.kind === "parse").map((e) => `${e.package} ${e.file}: ${e.detail}`),
+  );
+  fail(
+    "files with a configuration problem",
+    errors.filter((e) => e.kind === "config").map((e) => `${e.package} ${e.file}: ${e.detail}`),
+  );
   fail(`problems in ${path.relative(ROOT, REVIEWED)}`, problems);
   fail(
     `findings not in ${path.relative(ROOT, REVIEWED)}: review them (read the code), then add their rows from ${path.relative(ROOT, UNREVIEWED)} with a verdict and a reason`,
-    unreviewed.map((f) => `${f.package}@${f.version} ${f.file}:${f.line}:${f.column} ${f.rule}  [${f.context} #${f.occurrence}]\n    ${f.message}`),
+    unreviewed.map(
+      (f) => `${f.package}@${f.version} ${f.file}:${f.line}:${f.column} ${f.rule}  [${f.context} #${f.occurrence}]\n    ${f.message}`,
+    ),
   );
   fail(
     `reviewed findings that are gone: remove their rows from ${path.relative(ROOT, REVIEWED)} (or find out why the rule stopped reporting them)`,
-    gone.map((r) => `${r.package}@${r.version} ${r.file}:${r.line} ${r.rule} [${r.context} #${r.occurrence}] was ${r.verdict} (reviewed.tsv line ${r.lineNo})`),
+    gone.map(
+      (r) =>
+        `${r.package}@${r.version} ${r.file}:${r.line} ${r.rule} [${r.context} #${r.occurrence}] was ${r.verdict} (reviewed.tsv line ${r.lineNo})`,
+    ),
   );
   fail(`reviewed rows of packages no longer pinned`, stalePackages);
   console.log(failed ? "\nsmoke: FAILED" : "\nsmoke: OK — every finding is reviewed and nothing crashed");

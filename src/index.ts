@@ -54,15 +54,24 @@ function config(configName: string, ruleSet: Record<string, Severity>): TSESLint
   };
 }
 
-plugin.configs.recommended = config("recommended", select((d) => d.recommended));
+plugin.configs.recommended = config(
+  "recommended",
+  select((d) => d.recommended),
+);
 // The same rules with type information on for TypeScript files: storage is then also recognised by
 // its type (`DurableObjectStorage`, `SqlStorage`, …) where the code does not show where it came from.
 plugin.configs["recommended-type-checked"] = {
-  ...config("recommended-type-checked", select((d) => d.recommended)),
+  ...config(
+    "recommended-type-checked",
+    select((d) => d.recommended),
+  ),
   files: ["**/*.{ts,mts,cts,tsx}"],
   languageOptions: { parserOptions: { projectService: true } },
 };
-plugin.configs.strict = config("strict", select((d) => d.strict ?? d.recommended));
+plugin.configs.strict = config(
+  "strict",
+  select((d) => d.strict ?? d.recommended),
+);
 plugin.configs.all = config(
   "all",
   select((d) => d.strict ?? (d.recommended || "warn")),

@@ -36,11 +36,9 @@ export async function save(a: number, b: number) {
 `;
     const lint = (config: Linter.Config) =>
       new Linter({ configType: "flat" })
-        .verify(
-          code,
-          [{ languageOptions: { parser: tsParser as Linter.Parser, parserOptions: { tsconfigRootDir: typedDir } } }, config],
-          { filename: path.join(typedDir, "file.ts") },
-        )
+        .verify(code, [{ languageOptions: { parser: tsParser as Linter.Parser, parserOptions: { tsconfigRootDir: typedDir } } }, config], {
+          filename: path.join(typedDir, "file.ts"),
+        })
         .map((m) => `${m.line}:${m.ruleId ?? m.message}`);
     expect(lint(plugin.configs.recommended as Linter.Config)).toEqual([]);
     expect(lint(plugin.configs["recommended-type-checked"] as Linter.Config)).toEqual(["4:durable-objects/prefer-coalesced-writes"]);

@@ -82,8 +82,13 @@ describe("no rule throws, without type information", () => {
 describe("no rule throws, with type information", () => {
   it("lints this repo's sources and the odd fixture through the TypeScript program", () => {
     const typed = [
-      ...files(path.join(root, "src"), [".ts"], 100).map((f) => [f, { project: path.join(root, "tsconfig.json"), tsconfigRootDir: root }] as const),
-      [path.join(root, "tests/fixtures/typed/odd.ts"), { projectService: true, tsconfigRootDir: path.join(root, "tests/fixtures/typed") }] as const,
+      ...files(path.join(root, "src"), [".ts"], 100).map(
+        (f) => [f, { project: path.join(root, "tsconfig.json"), tsconfigRootDir: root }] as const,
+      ),
+      [
+        path.join(root, "tests/fixtures/typed/odd.ts"),
+        { projectService: true, tsconfigRootDir: path.join(root, "tests/fixtures/typed") },
+      ] as const,
     ];
     const problems = typed.flatMap(([f, opts]) => crashes(lint(f, opts)).map((m) => `${path.relative(root, f)}: ${m.message}`));
     expect(problems).toEqual([]);

@@ -123,18 +123,30 @@ describe("rule docs", () => {
     it("has examples that really pass and fail the rule", () => {
       const { found, markers } = examples(read());
       expect(found.length, "every example marker is followed by a ```ts block").toBe(markers);
-      expect(found.some((e) => e.kind === "incorrect"), "at least one incorrect example").toBe(true);
-      expect(found.some((e) => e.kind === "correct"), "at least one correct example").toBe(true);
+      expect(
+        found.some((e) => e.kind === "incorrect"),
+        "at least one incorrect example",
+      ).toBe(true);
+      expect(
+        found.some((e) => e.kind === "correct"),
+        "at least one correct example",
+      ).toBe(true);
       for (const example of found) {
         const messages = lint(name, example.code);
         const where = `${example.kind} example at docs/rules/${name}.md:${example.line}`;
         const fatal = messages.filter((m) => m.fatal);
-        expect(fatal.map((m) => `${m.line}:${m.column} ${m.message}`), `${where} parses`).toEqual([]);
+        expect(
+          fatal.map((m) => `${m.line}:${m.column} ${m.message}`),
+          `${where} parses`,
+        ).toEqual([]);
         const reports = messages.filter((m) => m.ruleId === `durable-objects/${name}`);
         if (example.kind === "incorrect") {
           expect(reports.length, `${where} is reported`).toBeGreaterThan(0);
         } else {
-          expect(reports.map((m) => `${m.line}:${m.column} ${m.message}`), `${where} is not reported`).toEqual([]);
+          expect(
+            reports.map((m) => `${m.line}:${m.column} ${m.message}`),
+            `${where} is not reported`,
+          ).toEqual([]);
         }
       }
     });

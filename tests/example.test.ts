@@ -31,8 +31,7 @@ function findings(results: ESLint.LintResult[]): Finding[] {
       r.messages.map((m) => ({ file: rel(r.filePath), line: m.line, column: m.column, ruleId: m.ruleId, message: m.message })),
     )
     .sort(
-      (a, b) =>
-        a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || String(a.ruleId).localeCompare(String(b.ruleId)),
+      (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || String(a.ruleId).localeCompare(String(b.ruleId)),
     );
 }
 
@@ -213,8 +212,14 @@ describe("examples/worker", () => {
         for (const s of m.suggestions ?? []) {
           const fixed = text.slice(0, s.fix.range[0]) + s.fix.text + text.slice(s.fix.range[1]);
           const [after] = await eslint.lintText(fixed, { filePath: r.filePath });
-          expect(after.messages.filter((x) => x.fatal), `${where} ${s.desc}`).toEqual([]);
-          expect(after.messages.filter((x) => x.ruleId === m.ruleId), `${where} ${s.desc}`).toHaveLength(before - 1);
+          expect(
+            after.messages.filter((x) => x.fatal),
+            `${where} ${s.desc}`,
+          ).toEqual([]);
+          expect(
+            after.messages.filter((x) => x.ruleId === m.ruleId),
+            `${where} ${s.desc}`,
+          ).toHaveLength(before - 1);
         }
       }
     }

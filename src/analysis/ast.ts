@@ -5,10 +5,7 @@
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 
 export type Node = TSESTree.Node;
-export type FunctionNode =
-  | TSESTree.ArrowFunctionExpression
-  | TSESTree.FunctionDeclaration
-  | TSESTree.FunctionExpression;
+export type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
 export type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
 
 export function isFunction(node: Node | null | undefined): node is FunctionNode {
@@ -161,10 +158,7 @@ export function typeAnnotationName(annotation: TSESTree.TypeNode | undefined): s
   if (annotation.type === AST_NODE_TYPES.TSUnionType) {
     let found: string | undefined;
     for (const t of annotation.types) {
-      if (
-        t.type === AST_NODE_TYPES.TSNullKeyword ||
-        t.type === AST_NODE_TYPES.TSUndefinedKeyword
-      ) {
+      if (t.type === AST_NODE_TYPES.TSNullKeyword || t.type === AST_NODE_TYPES.TSUndefinedKeyword) {
         continue;
       }
       const name = typeAnnotationName(t);
@@ -239,10 +233,7 @@ export function indentOf(sourceText: string, node: Node): string {
 }
 
 /** Whether `node` awaits or yields, not counting nested functions and classes. */
-export function containsAwait(
-  node: Node,
-  visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
-): boolean {
+export function containsAwait(node: Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>): boolean {
   let found = false;
   walk(node, visitorKeys, (n) => {
     if (found || (n !== node && (isFunction(n) || isClass(n)))) return false;
@@ -280,7 +271,22 @@ export function commentsIn(
 
 /** Operators of an assignment expression. */
 const ASSIGNMENT_OPERATORS: ReadonlySet<string> = new Set([
-  "=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=", "&&=", "||=", "??=",
+  "=",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "%=",
+  "**=",
+  "<<=",
+  ">>=",
+  ">>>=",
+  "&=",
+  "|=",
+  "^=",
+  "&&=",
+  "||=",
+  "??=",
 ]);
 
 /** Characters that start a token after `this.name` that is not an assignment operator (`(`, `.`, `;`, …). */
@@ -317,7 +323,8 @@ export function thisAssignmentsIn(
   const out: TSESTree.AssignmentExpression[] = [];
   if (!tokens || text === undefined) {
     walk(root, sourceCode.visitorKeys, (n) => {
-      if (n !== root && (isClass(n) || n.type === AST_NODE_TYPES.FunctionDeclaration || n.type === AST_NODE_TYPES.FunctionExpression)) return false;
+      if (n !== root && (isClass(n) || n.type === AST_NODE_TYPES.FunctionDeclaration || n.type === AST_NODE_TYPES.FunctionExpression))
+        return false;
       if (isThisAssignment(n)) out.push(n);
       return true;
     });
@@ -409,11 +416,7 @@ function assignmentAt(
 }
 
 /** The child of `node` whose source range holds offset `pos`, if any. */
-function childHolding(
-  node: Node,
-  pos: number,
-  visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
-): Node | undefined {
+function childHolding(node: Node, pos: number, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>): Node | undefined {
   const keys = visitorKeys[node.type];
   if (!keys) return undefined;
   for (const key of keys) {

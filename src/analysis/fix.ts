@@ -31,11 +31,7 @@ export function statementOf(node: Node): Node | undefined {
  * `node`: inserted on its own line in a block, or wrapping a braceless `if`/loop body in braces.
  * Undefined where that would change when `code` runs (the call sits in a loop's head) or there is no statement.
  */
-export function insertBeforeStatement(
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  node: Node,
-  code: string,
-): Fix | undefined {
+export function insertBeforeStatement(sourceCode: Readonly<TSESLint.SourceCode>, node: Node, code: string): Fix | undefined {
   const stmt = statementOf(node);
   if (!stmt || LOOPS.has(stmt.type)) return undefined;
   if (statementList(stmt)) {
@@ -43,12 +39,7 @@ export function insertBeforeStatement(
     return (fixer) => fixer.insertTextBefore(stmt as TSESTree.Node, `${code}\n${indent}`);
   }
   const p = stmt.parent;
-  if (
-    p &&
-    (p.type === AST_NODE_TYPES.IfStatement ||
-      p.type === AST_NODE_TYPES.LabeledStatement ||
-      LOOPS.has(p.type))
-  ) {
+  if (p && (p.type === AST_NODE_TYPES.IfStatement || p.type === AST_NODE_TYPES.LabeledStatement || LOOPS.has(p.type))) {
     return (fixer) => fixer.replaceText(stmt as TSESTree.Node, `{ ${code} ${sourceCode.getText(stmt)} }`);
   }
   return undefined;
@@ -60,11 +51,7 @@ export function listed(node: Node): { stmt: Node; list: Node[]; index: number } 
   return stmt && list ? { stmt, list, index: list.indexOf(stmt) } : undefined;
 }
 
-function referencesAny(
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  root: Node,
-  variables: ReadonlySet<TSESLint.Scope.Variable>,
-): boolean {
+function referencesAny(sourceCode: Readonly<TSESLint.SourceCode>, root: Node, variables: ReadonlySet<TSESLint.Scope.Variable>): boolean {
   if (variables.size === 0) return false;
   let found = false;
   walk(root, sourceCode.visitorKeys, (n) => {
@@ -102,10 +89,7 @@ export function moveAwaitBefore(
   const s = a.stmt;
   const holdsOnlyAwait =
     (s.type === AST_NODE_TYPES.ExpressionStatement && s.expression === opener) ||
-    (s.type === AST_NODE_TYPES.VariableDeclaration &&
-      s.kind !== "var" &&
-      s.declarations.length === 1 &&
-      s.declarations[0].init === opener);
+    (s.type === AST_NODE_TYPES.VariableDeclaration && s.kind !== "var" && s.declarations.length === 1 && s.declarations[0].init === opener);
   if (!holdsOnlyAwait) return undefined;
   for (let i = r.index + 1; i < w.index; i++) {
     if (i !== a.index && containsAwait(r.list[i], sourceCode.visitorKeys)) return undefined;
@@ -119,10 +103,7 @@ export function moveAwaitBefore(
   if (commentsIn(sourceCode, prevEnd, s.range[1]).length > 0) return undefined;
   const text = sourceCode.getText(s as TSESTree.Node);
   const indent = indentOf(sourceCode.text, r.stmt);
-  return (fixer) => [
-    fixer.removeRange([prevEnd, s.range[1]]),
-    fixer.insertTextBefore(r.stmt as TSESTree.Node, `${text}\n${indent}`),
-  ];
+  return (fixer) => [fixer.removeRange([prevEnd, s.range[1]]), fixer.insertTextBefore(r.stmt as TSESTree.Node, `${text}\n${indent}`)];
 }
 
 function unwrapAwait(n: Node): Node {
@@ -200,7 +181,8 @@ export function wrapStatements(
   }
   const names = escaping.map((v) => v.name);
   const ret = names.length === 0 ? "" : `\n${inner}return ${names.length === 1 ? names[0] : `{ ${names.join(", ")} }`};`;
-  const decl = names.length === 0 ? "" : `${reassignedLater ? "let" : "const"} ${names.length === 1 ? names[0] : `{ ${names.join(", ")} }`} = `;
+  const decl =
+    names.length === 0 ? "" : `${reassignedLater ? "let" : "const"} ${names.length === 1 ? names[0] : `{ ${names.join(", ")} }`} = `;
   return { range, text: `${decl}${opening}\n${inner}${body}${ret}\n${indent}});` };
 }
 

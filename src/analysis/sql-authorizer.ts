@@ -84,9 +84,7 @@ export function deniedStatement(stmt: SqlStatement): Denial | undefined {
     }
     case "ATTACH":
       // ATTACH [DATABASE] expr AS name: refused whatever the file and name.
-      return stmt.tokens.some((t, i) => i > 1 && isWord(t, "AS") && i < stmt.tokens.length - 1)
-        ? { kind: "attach" }
-        : undefined;
+      return stmt.tokens.some((t, i) => i > 1 && isWord(t, "AS") && i < stmt.tokens.length - 1) ? { kind: "attach" } : undefined;
     case "DETACH":
       // DETACH [DATABASE] name
       return stmt.tokens.length > (isWord(stmt.tokens[1], "DATABASE") ? 2 : 1) ? { kind: "detach" } : undefined;

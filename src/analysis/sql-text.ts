@@ -35,8 +35,7 @@ export function staticSql(node: Node, sourceCode: Readonly<TSESLint.SourceCode>)
     ? {
         text: pieces.text,
         statements: splitStatements(pieces.text),
-        literal:
-          node.type === AST_NODE_TYPES.Literal || node.type === AST_NODE_TYPES.TemplateLiteral ? node : undefined,
+        literal: node.type === AST_NODE_TYPES.Literal || node.type === AST_NODE_TYPES.TemplateLiteral ? node : undefined,
         segments: pieces.segments ?? [],
       }
     : undefined;

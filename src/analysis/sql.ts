@@ -32,8 +32,29 @@ export interface SqlStatement {
 }
 
 const KIND_NAMES = [
-  "select", "insert", "replace", "update", "delete", "pragma", "begin", "commit", "end", "rollback", "savepoint",
-  "release", "create", "drop", "alter", "attach", "detach", "with", "values", "explain", "vacuum", "analyze", "reindex",
+  "select",
+  "insert",
+  "replace",
+  "update",
+  "delete",
+  "pragma",
+  "begin",
+  "commit",
+  "end",
+  "rollback",
+  "savepoint",
+  "release",
+  "create",
+  "drop",
+  "alter",
+  "attach",
+  "detach",
+  "with",
+  "values",
+  "explain",
+  "vacuum",
+  "analyze",
+  "reindex",
 ] as const;
 export type StatementKind = (typeof KIND_NAMES)[number] | "other";
 
@@ -92,7 +113,7 @@ function digitsEnd(text: string, i: number): number {
 /** Offset just after a numeric literal starting at `i` (decimal, `.5`, `1e10`, `0x1F`). */
 function numberEnd(text: string, i: number): number {
   if (text[i] === "0" && (text[i + 1] === "x" || text[i + 1] === "X") && isHex(text[i + 2])) {
-    for (i += 2; isHex(text[i]); ) i++;
+    for (i += 2; isHex(text[i]);) i++;
     return i;
   }
   i = digitsEnd(text, i);
@@ -144,7 +165,7 @@ function pushToken(tokens: SqlToken[], text: string, type: SqlTokenType, start: 
 export function tokenizeSql(text: string): SqlToken[] {
   const tokens: SqlToken[] = [];
   const n = text.length;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const ch = codePointAt(text, i);
     const next = text[i + 1];
     if (isSpace(ch)) {
@@ -336,7 +357,16 @@ export function writtenTable(stmt: SqlStatement): string | undefined {
 
 /** Words that end a FROM clause at depth 0. */
 const FROM_END: ReadonlySet<string> = new Set([
-  "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "UNION", "INTERSECT", "EXCEPT", "RETURNING",
+  "WHERE",
+  "GROUP",
+  "HAVING",
+  "WINDOW",
+  "ORDER",
+  "LIMIT",
+  "UNION",
+  "INTERSECT",
+  "EXCEPT",
+  "RETURNING",
 ]);
 
 /**
@@ -409,7 +439,18 @@ export function parameterInfo(stmt: SqlStatement): ParameterInfo {
 }
 
 /** Aggregate functions: without GROUP BY, a SELECT of only these yields exactly one row. */
-const AGGREGATES = new Set(["COUNT", "SUM", "TOTAL", "MIN", "MAX", "AVG", "GROUP_CONCAT", "STRING_AGG", "JSON_GROUP_ARRAY", "JSON_GROUP_OBJECT"]);
+const AGGREGATES = new Set([
+  "COUNT",
+  "SUM",
+  "TOTAL",
+  "MIN",
+  "MAX",
+  "AVG",
+  "GROUP_CONCAT",
+  "STRING_AGG",
+  "JSON_GROUP_ARRAY",
+  "JSON_GROUP_OBJECT",
+]);
 /** Clauses after which a SELECT may yield zero rows or more than one. */
 const ROW_CHANGING = new Set(["GROUP", "HAVING", "LIMIT", "OFFSET", "UNION", "INTERSECT", "EXCEPT", "WINDOW", "VALUES"]);
 
@@ -426,7 +467,8 @@ export function alwaysOneRow(stmt: SqlStatement): boolean {
   if (verb !== 0) return false; // no WITH: a CTE could hide anything
   const kind = kindOf(t[0]);
   if (kind === "insert") {
-    if (isWord(t[1], "OR") && !isWord(t[2], "ABORT") && !isWord(t[2], "FAIL") && !isWord(t[2], "ROLLBACK") && !isWord(t[2], "REPLACE")) return false;
+    if (isWord(t[1], "OR") && !isWord(t[2], "ABORT") && !isWord(t[2], "FAIL") && !isWord(t[2], "ROLLBACK") && !isWord(t[2], "REPLACE"))
+      return false;
     let tuples = 0;
     let values = false;
     let returning = false;

@@ -224,12 +224,11 @@ function writeTargets(
       const out: { key: KeyRep; value: Node }[] = [];
       for (const p of first.properties) {
         if (p.type !== AST_NODE_TYPES.Property) continue;
-        const key =
-          p.computed
-            ? keyRep(p.key, sourceCode)
-            : p.key.type === AST_NODE_TYPES.Identifier
-              ? { text: JSON.stringify(p.key.name), variables: [] }
-              : keyRep(p.key, sourceCode);
+        const key = p.computed
+          ? keyRep(p.key, sourceCode)
+          : p.key.type === AST_NODE_TYPES.Identifier
+            ? { text: JSON.stringify(p.key.name), variables: [] }
+            : keyRep(p.key, sourceCode);
         if (key) out.push({ key, value: p.value });
       }
       return out;
@@ -258,7 +257,9 @@ function writeTargets(
 export function keyRep(expr: Node, sourceCode: Readonly<TSESLint.SourceCode>): KeyRep | undefined {
   const e = unwrap(expr);
   if (e.type === AST_NODE_TYPES.Literal) {
-    return typeof e.value === "string" || typeof e.value === "number" ? { text: JSON.stringify(String(e.value)), variables: [] } : undefined;
+    return typeof e.value === "string" || typeof e.value === "number"
+      ? { text: JSON.stringify(String(e.value)), variables: [] }
+      : undefined;
   }
   if (e.type === AST_NODE_TYPES.TemplateLiteral && e.expressions.length === 0) {
     return { text: JSON.stringify(e.quasis[0].value.cooked ?? ""), variables: [] };

@@ -99,14 +99,37 @@ export const CURSOR_READ_METHODS: ReadonlySet<string> = new Set(["next", "toArra
  */
 const HANDLE_METHODS: ReadonlySet<string> = new Set([
   // DurableObjectState
-  "waitUntil", "blockConcurrencyWhile", "acceptWebSocket", "getWebSockets", "setWebSocketAutoResponse",
-  "getWebSocketAutoResponse", "getWebSocketAutoResponseTimestamp", "setHibernatableWebSocketEventTimeout",
-  "getHibernatableWebSocketEventTimeout", "getTags", "abort",
+  "waitUntil",
+  "blockConcurrencyWhile",
+  "acceptWebSocket",
+  "getWebSockets",
+  "setWebSocketAutoResponse",
+  "getWebSocketAutoResponse",
+  "getWebSocketAutoResponseTimestamp",
+  "setHibernatableWebSocketEventTimeout",
+  "getHibernatableWebSocketEventTimeout",
+  "getTags",
+  "abort",
   // DurableObjectStorage, DurableObjectTransaction, SyncKvStorage
-  "get", "list", "put", "delete", "deleteAll", "transaction", "transactionSync", "rollback", "getAlarm", "setAlarm",
-  "deleteAlarm", "sync", "getCurrentBookmark", "getBookmarkForTime", "onNextSessionRestoreBookmark",
+  "get",
+  "list",
+  "put",
+  "delete",
+  "deleteAll",
+  "transaction",
+  "transactionSync",
+  "rollback",
+  "getAlarm",
+  "setAlarm",
+  "deleteAlarm",
+  "sync",
+  "getCurrentBookmark",
+  "getBookmarkForTime",
+  "onNextSessionRestoreBookmark",
   // SqlStorage (`prepare` and `ingest` existed in early runtimes)
-  "exec", "prepare", "ingest",
+  "exec",
+  "prepare",
+  "ingest",
 ]);
 
 /** Methods the runtime calls on a Durable Object class: evidence for the old module style. */
@@ -232,8 +255,7 @@ export class DurableObjectModel {
     this.sourceCode = sourceCode;
     this.bases = mergeBases(settings);
     const services = sourceCode.parserServices as
-      | { program?: { getTypeChecker(): TypeServices["checker"] } | null; esTreeNodeToTSNodeMap?: TypeServices["map"] }
-      | undefined;
+      { program?: { getTypeChecker(): TypeServices["checker"] } | null; esTreeNodeToTSNodeMap?: TypeServices["map"] } | undefined;
     if (services?.program && services.esTreeNodeToTSNodeMap) {
       this.types = { checker: services.program.getTypeChecker(), map: services.esTreeNodeToTSNodeMap };
     }
@@ -326,10 +348,7 @@ export class DurableObjectModel {
    * `env.NS.get(id).deleteAll()` (an RPC stub), a KV namespace or a `Map` give undefined.
    * With `only`, calls of other methods give undefined before their receiver is resolved.
    */
-  handleCall(
-    node: TSESTree.CallExpression,
-    only: ReadonlySet<string> = HANDLE_METHODS,
-  ): HandleCall | undefined {
+  handleCall(node: TSESTree.CallExpression, only: ReadonlySet<string> = HANDLE_METHODS): HandleCall | undefined {
     if (!this.mayContainStorage) return undefined;
     const name = calledMethod(node);
     if (name === undefined || !only.has(name) || !HANDLE_METHODS.has(name)) return undefined;
@@ -369,7 +388,8 @@ export class DurableObjectModel {
       const classes: ClassNode[] = [];
       const scopeManager = this.sourceCode.scopeManager;
       if (scopeManager) {
-        for (const scope of scopeManager.scopes) if (scope.type === "class" && isClass(scope.block as Node)) classes.push(scope.block as ClassNode);
+        for (const scope of scopeManager.scopes)
+          if (scope.type === "class" && isClass(scope.block as Node)) classes.push(scope.block as ClassNode);
       } else {
         walk(this.sourceCode.ast, this.sourceCode.visitorKeys, (n) => {
           if (isClass(n)) classes.push(n);
@@ -496,7 +516,12 @@ export class DurableObjectModel {
     // 4. Subclasses of root classes inherit their fields.
     for (let i = 0; i < classes.length; i++) {
       const cls = classes[i];
-      const holder = cls.type === AST_NODE_TYPES.ClassDeclaration ? cls : cls.parent?.type === AST_NODE_TYPES.VariableDeclarator ? cls.parent : undefined;
+      const holder =
+        cls.type === AST_NODE_TYPES.ClassDeclaration
+          ? cls
+          : cls.parent?.type === AST_NODE_TYPES.VariableDeclarator
+            ? cls.parent
+            : undefined;
       if (!holder) continue;
       for (const variable of this.sourceCode.getDeclaredVariables(holder)) {
         for (const ref of variable.references) {
@@ -641,9 +666,7 @@ export class DurableObjectModel {
         const param = p.type === AST_NODE_TYPES.TSParameterProperty ? p.parameter : p;
         const id = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
         let kind =
-          id.type === AST_NODE_TYPES.Identifier
-            ? kindOfTypeName(typeAnnotationName(id.typeAnnotation?.typeAnnotation))
-            : undefined;
+          id.type === AST_NODE_TYPES.Identifier ? kindOfTypeName(typeAnnotationName(id.typeAnnotation?.typeAnnotation)) : undefined;
         if (kind === undefined && i === 0 && base === "durable-object") kind = "state";
         if (kind === "state" && i === 0) facts.isDurableObject = true;
         facts.ctorParams[i] = kind;
@@ -895,10 +918,7 @@ function sameKind(a: Resolved, b: Resolved): Resolved {
 /** `null`/`undefined` assigned to a field (a reset) does not tell what the field holds. */
 function isNeutral(value: Node): boolean {
   const v = unwrap(value);
-  return (
-    (v.type === AST_NODE_TYPES.Literal && v.value === null) ||
-    (v.type === AST_NODE_TYPES.Identifier && v.name === "undefined")
-  );
+  return (v.type === AST_NODE_TYPES.Literal && v.value === null) || (v.type === AST_NODE_TYPES.Identifier && v.name === "undefined");
 }
 
 function rank(node: Node, ctor: Node | undefined): number {
@@ -961,7 +981,10 @@ function mergeBases(settings: Readonly<Record<string, unknown>> | undefined): Re
 class FieldTable implements FieldKinds {
   private readonly facts: MutableFacts;
   private readonly findSources: () => Map<string, FieldSource[]>;
-  private readonly resolveKind: (sources: readonly FieldSource[], partial: (kind: HandleKind | undefined) => void) => HandleKind | undefined;
+  private readonly resolveKind: (
+    sources: readonly FieldSource[],
+    partial: (kind: HandleKind | undefined) => void,
+  ) => HandleKind | undefined;
   /** Each field's own sources, found on the first read of any field (one scan of the class). */
   private sources: Map<string, FieldSource[]> | undefined;
   private readonly kinds = new Map<string, HandleKind | undefined>();

@@ -89,9 +89,7 @@ export function parseCompatibility(text: string, kind: "toml" | "json"): Parsed 
     if (dates.every((d) => d !== undefined)) {
       date = (dates as string[]).reduce((oldest, d) => (d < oldest ? d : oldest));
     }
-    const flags = [...new Set(topFlags)]
-      .filter((flag) => flagSets.every((set) => set.includes(flag)))
-      .sort();
+    const flags = [...new Set(topFlags)].filter((flag) => flagSets.every((set) => set.includes(flag))).sort();
     return { date, flags };
   } catch {
     return undefined;

@@ -60,7 +60,7 @@ const cases: { name: string; code: string; expected: string[][]; tsOnly?: boolea
   {
     name: "every assignment operator, computed and private members, in source order",
     code: `class A { #p; m(k) { this.a = 1; this.b ??= 2; this.c += 3; this["d"] = 4; this[k] ||= 5; this.#p = 6; } }`,
-    expected: [['this.a', 'this.b', 'this.c', 'this["d"]', "this[k]", "this.#p"]],
+    expected: [["this.a", "this.b", "this.c", 'this["d"]', "this[k]", "this.#p"]],
   },
   {
     name: "chained and parenthesised",

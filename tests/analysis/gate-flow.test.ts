@@ -101,8 +101,7 @@ ${branches}    await this.ctx.storage.put("first", n + 1);
 }
 `;
   };
-  const stale = (reads: number): string[] =>
-    summary(linter.verify(code(reads), config(["no-unsafe-read-modify-write"]), "counter.ts"));
+  const stale = (reads: number): string[] => summary(linter.verify(code(reads), config(["no-unsafe-read-modify-write"]), "counter.ts"));
 
   it(`follows a read past ${MAX_LIVE_SITES - 1} later reads in branches`, () => {
     expect(stale(MAX_LIVE_SITES - 1)).toEqual(["d/no-unsafe-read-modify-write 4:22 staleKey"]);

@@ -94,7 +94,11 @@ describe("call index", () => {
   it("every rule of a traversal sees the whole index, though only the first collects it", () => {
     const seen: Seen[] = [];
     const code = "s.exec(1); s.list(); s.exec(2);";
-    lint(new Linter({ configType: "flat" }), code, config("espree", { a: probeRule("exec", seen), b: probeRule("exec", seen), c: probeRule("list", seen) }));
+    lint(
+      new Linter({ configType: "flat" }),
+      code,
+      config("espree", { a: probeRule("exec", seen), b: probeRule("exec", seen), c: probeRule("list", seen) }),
+    );
     const exec = ["s.exec(1)", "s.exec(2)"];
     expect(seen).toEqual([
       { indexed: exec, visited: exec },

@@ -94,18 +94,14 @@ describe("deniedStatement: CREATE with a _cf_ name", () => {
     expect(denial("create table if not exists main._CF_x(a)")).toBe("CREATE TABLE _CF_x @32");
     expect(denial('CREATE VIEW "_cf_v" AS SELECT 1')).toBe("CREATE VIEW _cf_v @12");
     expect(denial("CREATE UNIQUE INDEX [_Cf_i] ON t(a)")).toBe("CREATE INDEX _Cf_i @20");
-    expect(denial("CREATE TRIGGER IF NOT EXISTS _cf_t AFTER INSERT ON t BEGIN SELECT 1; END")).toBe(
-      "CREATE TRIGGER _cf_t @29",
-    );
+    expect(denial("CREATE TRIGGER IF NOT EXISTS _cf_t AFTER INSERT ON t BEGIN SELECT 1; END")).toBe("CREATE TRIGGER _cf_t @29");
     expect(denial("CREATE VIRTUAL TABLE _cf_search USING fts5(body)")).toBe("CREATE VIRTUAL TABLE _cf_search @21");
     expect(denial("CREATE TABLE '_cf_x' (a)")).toBe("CREATE TABLE _cf_x @13");
   });
 
   it("the table of an index or trigger", () => {
     expect(denial("CREATE INDEX kv_key ON _cf_KV(key)")).toBe("CREATE INDEX _cf_KV @23");
-    expect(denial("CREATE TRIGGER log BEFORE UPDATE OF a, b ON main._cf_KV BEGIN SELECT 1; END")).toBe(
-      "CREATE TRIGGER _cf_KV @49",
-    );
+    expect(denial("CREATE TRIGGER log BEFORE UPDATE OF a, b ON main._cf_KV BEGIN SELECT 1; END")).toBe("CREATE TRIGGER _cf_KV @49");
   });
 
   it("a `${…}` after the prefix is still reserved; before it or inside it, unknown", () => {

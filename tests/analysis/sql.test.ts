@@ -114,9 +114,7 @@ describe("tokenizeSql", () => {
 
   it("tokenizes multi-character operators as one token", () => {
     expect(tv("a||b<=c>=d<>e!=f==g<<h>>i->j->>k<l=m.n,(o)*p-q/r").filter(([t]) => t === "punct")).toEqual(
-      ["||", "<=", ">=", "<>", "!=", "==", "<<", ">>", "->", "->>", "<", "=", ".", ",", "(", ")", "*", "-", "/"].map(
-        (p) => ["punct", p],
-      ),
+      ["||", "<=", ">=", "<>", "!=", "==", "<<", ">>", "->", "->>", "<", "=", ".", ",", "(", ")", "*", "-", "/"].map((p) => ["punct", p]),
     );
   });
 
@@ -166,11 +164,7 @@ describe("tokenizeSql", () => {
 describe("splitStatements", () => {
   it("splits on top-level semicolons only", () => {
     const text = "INSERT INTO t VALUES ('a;b'); SELECT \"x;y\" -- ;\n FROM t /* ; */;  ;UPDATE t SET a = 1";
-    expect(texts(text)).toEqual([
-      "INSERT INTO t VALUES ('a;b')",
-      "SELECT \"x;y\" -- ;\n FROM t",
-      "UPDATE t SET a = 1",
-    ]);
+    expect(texts(text)).toEqual(["INSERT INTO t VALUES ('a;b')", 'SELECT "x;y" -- ;\n FROM t', "UPDATE t SET a = 1"]);
     expect(kinds(text)).toEqual(["insert", "select", "update"]);
   });
 
@@ -196,10 +190,7 @@ describe("splitStatements", () => {
       "create temp trigger if not exists tr before delete on t when case when old.a then 1 end " +
       "begin select 'end;'; delete from u; end;COMMIT";
     expect(kinds(text)).toEqual(["create", "commit"]);
-    expect(kinds("CREATE TEMPORARY TRIGGER tr AFTER UPDATE ON t BEGIN SELECT 1; END; BEGIN")).toEqual([
-      "create",
-      "begin",
-    ]);
+    expect(kinds("CREATE TEMPORARY TRIGGER tr AFTER UPDATE ON t BEGIN SELECT 1; END; BEGIN")).toEqual(["create", "begin"]);
   });
 
   it("does not treat non-trigger CREATE statements as having a body", () => {
@@ -418,8 +409,41 @@ describe("parameterInfo", () => {
 
 describe("robustness", () => {
   it("tokenizes any text without throwing, with ordered in-range offsets", () => {
-    const alphabet = ["a", "Z", "_", "$", "1", ".", "e", "x", "'", '"', "`", "[", "]", "-", "/", "*", ";", "?", ":", "@",
-      "(", ")", " ", "\n", "<", ">", "=", "|", "é", "😀", "\u00a0", DYNAMIC, "\\"];
+    const alphabet = [
+      "a",
+      "Z",
+      "_",
+      "$",
+      "1",
+      ".",
+      "e",
+      "x",
+      "'",
+      '"',
+      "`",
+      "[",
+      "]",
+      "-",
+      "/",
+      "*",
+      ";",
+      "?",
+      ":",
+      "@",
+      "(",
+      ")",
+      " ",
+      "\n",
+      "<",
+      ">",
+      "=",
+      "|",
+      "é",
+      "😀",
+      "\u00a0",
+      DYNAMIC,
+      "\\",
+    ];
     let seed = 42;
     const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let round = 0; round < 500; round++) {

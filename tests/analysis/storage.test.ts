@@ -383,7 +383,14 @@ const expr = function () { return { o() { return () => 5; } }; };`;
     const linter = new Linter({ configType: "flat" });
     const messages = linter.verify(
       code,
-      [{ files: ["**/*.ts"], languageOptions: { parser: tsParser as Linter.Parser }, plugins: { t: { rules: { check: check as never } } }, rules: { "t/check": "error" } }],
+      [
+        {
+          files: ["**/*.ts"],
+          languageOptions: { parser: tsParser as Linter.Parser },
+          plugins: { t: { rules: { check: check as never } } },
+          rules: { "t/check": "error" },
+        },
+      ],
       "file.ts",
     );
     expect(messages).toEqual([]);

@@ -2,13 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  clearWranglerCache,
-  compatibilityFor,
-  isOnOrAfter,
-  parseCompatibility,
-  wranglerCacheSize,
-} from "../../src/analysis/wrangler.js";
+import { clearWranglerCache, compatibilityFor, isOnOrAfter, parseCompatibility, wranglerCacheSize } from "../../src/analysis/wrangler.js";
 
 const UNKNOWN = { date: undefined, flags: [], configPath: undefined };
 
@@ -54,11 +48,11 @@ describe("parseCompatibility", () => {
 
   it("returns undefined for malformed or non-object input", () => {
     expect(parseCompatibility("compatibility_date = ", "toml")).toBeUndefined();
-    expect(parseCompatibility("{ \"compatibility_date\": ", "json")).toBeUndefined();
+    expect(parseCompatibility('{ "compatibility_date": ', "json")).toBeUndefined();
     expect(parseCompatibility("", "json")).toBeUndefined();
     expect(parseCompatibility("null", "json")).toBeUndefined();
     expect(parseCompatibility("[1, 2]", "json")).toBeUndefined();
-    expect(parseCompatibility("\"2024-01-01\"", "json")).toBeUndefined();
+    expect(parseCompatibility('"2024-01-01"', "json")).toBeUndefined();
     expect(parseCompatibility("\u0000\u00ff\u0001binary", "toml")).toBeUndefined();
   });
 

@@ -25,8 +25,9 @@ import { removeScratch } from "./helpers/scratch.js";
 // The declaration file and the rule options of docs/no-floating-promises.md, as written there.
 const evaluate = (js: string): unknown => new Function(`return (${js});`)() as unknown;
 const MARKER = testedBlock("no-floating-promises.md", "marker-file");
-const MARKER_OPTIONS = (evaluate(testedBlock("no-floating-promises.md", "marker-options")) as { rules: Record<string, [string, Record<string, unknown>]> })
-  .rules["@typescript-eslint/no-floating-promises"][1];
+const MARKER_OPTIONS = (
+  evaluate(testedBlock("no-floating-promises.md", "marker-options")) as { rules: Record<string, [string, Record<string, unknown>]> }
+).rules["@typescript-eslint/no-floating-promises"][1];
 const PACKAGE_OPTIONS = evaluate(`{${testedBlock("no-floating-promises.md", "package-options")}}`) as Record<string, unknown>;
 const MARKER_FILE = "do-storage-writes.d.ts";
 
@@ -146,7 +147,11 @@ beforeAll(() => {
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(root, "node_modules"), "dir");
   for (const [name, variant] of Object.entries(VARIANTS) as [VariantName, Variant][]) project(name, variant);
   const names = Object.keys(VARIANTS) as VariantName[];
-  const run = eslintCli(bin("eslint"), names.map((n) => `${n}/src`), root);
+  const run = eslintCli(
+    bin("eslint"),
+    names.map((n) => `${n}/src`),
+    root,
+  );
   for (const name of names) floating.set(name, []);
   for (const r of run.results) {
     expect(r.messages.filter((m) => m.fatal || m.ruleId === null)).toEqual([]);

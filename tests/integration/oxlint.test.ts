@@ -98,7 +98,10 @@ describe("oxlint on examples/worker, configured as docs/oxlint.md says", () => {
     const mjs = ts
       .replace('from "oxlint";', `from ${JSON.stringify(pathToFileURL(path.join(repoRoot, "node_modules/oxlint/dist/index.js")).href)};`)
       .replace('from "eslint-plugin-durable-objects";', `from ${JSON.stringify(distEntryUrl)};`)
-      .replace('jsPlugins: ["eslint-plugin-durable-objects"],', `plugins: [], categories: { correctness: "off" }, jsPlugins: [${JSON.stringify(distEntry)}],`);
+      .replace(
+        'jsPlugins: ["eslint-plugin-durable-objects"],',
+        `plugins: [], categories: { correctness: "off" }, jsPlugins: [${JSON.stringify(distEntry)}],`,
+      );
     expect(mjs).not.toContain('"eslint-plugin-durable-objects"');
     fs.writeFileSync(path.join(tmp, "oxlint.config.mjs"), mjs);
     fromTs = oxFindings(exampleDir, oxlint(path.join(tmp, "oxlint.config.mjs"), ["src"], exampleDir).diagnostics);
@@ -229,7 +232,11 @@ export default [
     );
     // ESLint on the cases and on this repo's code; third-party code only under oxlint (its inline
     // directives name rules that ESLint would need the plugins of).
-    eslintResults = eslintCli(bin("eslint"), ["--no-warn-ignored", "cases", "foreign/src", "foreign/rules", "foreign/tests"], corpus).results;
+    eslintResults = eslintCli(
+      bin("eslint"),
+      ["--no-warn-ignored", "cases", "foreign/src", "foreign/rules", "foreign/tests"],
+      corpus,
+    ).results;
     es = findings(corpus, eslintResults);
   }, 120_000);
 
@@ -289,7 +296,9 @@ describe("oxlint settings and suggestions", () => {
     const settings = { "durable-objects": { baseClasses: { "@acme/do-kit": ["BaseObject"] } } };
     const rules = { "durable-objects/prefer-coalesced-writes": "warn" };
     const lint = (extra: Record<string, unknown>) =>
-      oxFindings(dir, oxlint(writeConfig(dir, oxlintConfig(rules, extra)), ["kit.ts"], dir).diagnostics).map((f) => `${f.line}:${f.column} ${f.ruleId}`);
+      oxFindings(dir, oxlint(writeConfig(dir, oxlintConfig(rules, extra)), ["kit.ts"], dir).diagnostics).map(
+        (f) => `${f.line}:${f.column} ${f.ruleId}`,
+      );
     expect(lint({ settings })).toEqual(["4:5 durable-objects/prefer-coalesced-writes"]);
     expect(lint({})).toEqual([]);
   });

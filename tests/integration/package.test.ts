@@ -36,7 +36,9 @@ describe("the published package", () => {
   it("packs the build, the docs, README.md, LICENSE and package.json, and nothing else", () => {
     expect(report.tarball).toEqual([]);
     expect(report.ok).toBe(true);
-    const top = [...new Set(report.files.map((f) => (f.startsWith("dist/") ? f.split("/").slice(0, 2).join("/") : f.split("/")[0])))].sort();
+    const top = [
+      ...new Set(report.files.map((f) => (f.startsWith("dist/") ? f.split("/").slice(0, 2).join("/") : f.split("/")[0]))),
+    ].sort();
     expect(top).toEqual(["LICENSE", "README.md", "dist/rules", "dist/src", "docs", "package.json"]);
     expect(report.files).toContain("dist/src/index.js");
     expect(report.files).toContain("dist/src/index.d.ts");

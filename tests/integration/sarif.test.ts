@@ -29,7 +29,11 @@ interface SarifResult {
 interface Sarif {
   version: string;
   $schema: string;
-  runs: { tool: { driver: { name: string; version: string; rules: SarifRule[] } }; artifacts: { location: { uri: string } }[]; results: SarifResult[] }[];
+  runs: {
+    tool: { driver: { name: string; version: string; rules: SarifRule[] } };
+    artifacts: { location: { uri: string } }[];
+    results: SarifResult[];
+  }[];
 }
 interface RuleMeta {
   meta: { docs: { url: string; description: string } };
@@ -72,7 +76,9 @@ describe("SARIF from @microsoft/eslint-formatter-sarif", () => {
       expect(r.id).toMatch(/^durable-objects\//);
       const meta = rules[r.id.slice("durable-objects/".length)].meta;
       expect(r.helpUri, r.id).toBe(meta.docs.url);
-      expect(r.helpUri).toBe(`https://github.com/eslint-plugin-durable-objects/eslint-plugin-durable-objects/blob/main/docs/rules/${r.id.slice("durable-objects/".length)}.md`);
+      expect(r.helpUri).toBe(
+        `https://github.com/eslint-plugin-durable-objects/eslint-plugin-durable-objects/blob/main/docs/rules/${r.id.slice("durable-objects/".length)}.md`,
+      );
       expect(r.shortDescription?.text).toBe(meta.docs.description);
     }
   });

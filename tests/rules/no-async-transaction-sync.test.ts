@@ -38,39 +38,83 @@ runRuleTests("no-async-transaction-sync", rule, {
     ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
     {
       name: "a synchronous callback (SQL and synchronous KV)",
-      code: m(`this.ctx.storage.transactionSync(() => {\n      this.ctx.storage.sql.exec("INSERT INTO t VALUES (1)");\n      this.ctx.storage.kv.put("n", 1);\n    });`),
+      code: m(
+        `this.ctx.storage.transactionSync(() => {\n      this.ctx.storage.sql.exec("INSERT INTO t VALUES (1)");\n      this.ctx.storage.kv.put("n", 1);\n    });`,
+      ),
     },
     { name: "a synchronous function declaration", code: m(`this.ctx.storage.transactionSync(function () { return 1; });`) },
     {
       name: "the async transaction API",
-      code: m(`await this.ctx.storage.transaction(async (txn) => {\n      const n = (await txn.get<number>("n")) ?? 0;\n      await txn.put("n", n + 1);\n    });`),
+      code: m(
+        `await this.ctx.storage.transaction(async (txn) => {\n      const n = (await txn.get<number>("n")) ?? 0;\n      await txn.put("n", n + 1);\n    });`,
+      ),
     },
-    { name: "blockConcurrencyWhile takes an async callback", code: m(`await this.ctx.blockConcurrencyWhile(async () => { await this.ctx.storage.get("n"); });`) },
+    {
+      name: "blockConcurrencyWhile takes an async callback",
+      code: m(`await this.ctx.blockConcurrencyWhile(async () => { await this.ctx.storage.get("n"); });`),
+    },
     {
       name: "an async function inside a synchronous callback is the callback's own business",
-      code: m(`this.ctx.storage.transactionSync(() => {\n      this.ctx.storage.kv.put("a", 1);\n      queueMicrotask(async () => { await fetch("https://example.com"); });\n    });`),
+      code: m(
+        `this.ctx.storage.transactionSync(() => {\n      this.ctx.storage.kv.put("a", 1);\n      queueMicrotask(async () => { await fetch("https://example.com"); });\n    });`,
+      ),
     },
-    { name: "a synchronous callback returning a storage Promise (not measured: not reported)", code: m(`this.ctx.storage.transactionSync(() => this.ctx.storage.put("a", 1));`) },
-    { name: "generators are not reported", code: m(`this.ctx.storage.transactionSync(function* () { yield 1; });\n    this.ctx.storage.transactionSync(async function* () { yield 1; });`) },
-    { name: "no callback, or a spread", code: m(`(this.ctx.storage as any).transactionSync();\n    this.ctx.storage.transactionSync(...(args as [() => void]));`) },
+    {
+      name: "a synchronous callback returning a storage Promise (not measured: not reported)",
+      code: m(`this.ctx.storage.transactionSync(() => this.ctx.storage.put("a", 1));`),
+    },
+    {
+      name: "generators are not reported",
+      code: m(
+        `this.ctx.storage.transactionSync(function* () { yield 1; });\n    this.ctx.storage.transactionSync(async function* () { yield 1; });`,
+      ),
+    },
+    {
+      name: "no callback, or a spread",
+      code: m(`(this.ctx.storage as any).transactionSync();\n    this.ctx.storage.transactionSync(...(args as [() => void]));`),
+    },
     // Not Durable Object storage.
     { name: "an unknown object", code: `async function f(db: any) { db.transactionSync(async () => { await db.x(); }); }` },
-    { name: "an object with a same-named method", code: `const store = { transactionSync<T>(cb: () => T) { return cb(); } };\nstore.transactionSync(async () => { await fetch("https://example.com"); });` },
-    { name: "Workers KV binding", code: m(`await (this.env.KV as any).transactionSync(async () => { await this.env.KV.put("a", "1"); });`) },
+    {
+      name: "an object with a same-named method",
+      code: `const store = { transactionSync<T>(cb: () => T) { return cb(); } };\nstore.transactionSync(async () => { await fetch("https://example.com"); });`,
+    },
+    {
+      name: "Workers KV binding",
+      code: m(`await (this.env.KV as any).transactionSync(async () => { await this.env.KV.put("a", "1"); });`),
+    },
     { name: "D1", code: m(`await (this.env.DB as any).transactionSync(async () => { await this.env.DB.prepare("SELECT 1").run(); });`) },
     { name: "R2", code: m(`(this.env.BUCKET as any).transactionSync(async () => { await this.env.BUCKET.put("k", "v"); });`) },
     {
       name: "a Map named storage",
       code: `${DO}export class C extends DurableObject<Env> {\n  storage = new Map<string, number>();\n  m() { (this.storage as any).transactionSync(async () => { await 1; }); }\n}`,
     },
-    { name: "an RPC stub's method of the same name", code: m(`await this.env.ROOM.get(this.env.ROOM.idFromName("a")).transactionSync(async () => { await fetch("x"); });`) },
-    { name: "node:sqlite / better-sqlite3 transactions", code: `import Database from "better-sqlite3";\nconst db = new Database(":memory:");\ndb.transaction(async () => { await fetch("x"); })();` },
+    {
+      name: "an RPC stub's method of the same name",
+      code: m(`await this.env.ROOM.get(this.env.ROOM.idFromName("a")).transactionSync(async () => { await fetch("x"); });`),
+    },
+    {
+      name: "node:sqlite / better-sqlite3 transactions",
+      code: `import Database from "better-sqlite3";\nconst db = new Database(":memory:");\ndb.transaction(async () => { await fetch("x"); })();`,
+    },
     // References that cannot be proved to be the async function.
     { name: "a synchronous method", code: ref("this.apply", "  apply() { this.ctx.storage.kv.put('a', 1); }") },
     { name: "a wrapper calling a synchronous method", code: ref("() => this.apply()", "  apply() { this.ctx.storage.kv.put('a', 1); }") },
-    { name: "a method reassigned in the class", code: ref("this.apply", `  constructor(ctx: DurableObjectState, env: Env) { super(ctx, env); this.apply = this.apply.bind(this); }\n${APPLY_AWAITS}`) },
-    { name: "a method written by destructuring", code: ref("this.apply", `  reset(o: { apply(): void }) { ({ apply: this.apply } = o); }\n${APPLY_AWAITS}`) },
-    { name: "a computed member assignment", code: ref("this.apply", `  set(k: string, f: () => void) { (this as any)[k] = f; }\n${APPLY_AWAITS}`) },
+    {
+      name: "a method reassigned in the class",
+      code: ref(
+        "this.apply",
+        `  constructor(ctx: DurableObjectState, env: Env) { super(ctx, env); this.apply = this.apply.bind(this); }\n${APPLY_AWAITS}`,
+      ),
+    },
+    {
+      name: "a method written by destructuring",
+      code: ref("this.apply", `  reset(o: { apply(): void }) { ({ apply: this.apply } = o); }\n${APPLY_AWAITS}`),
+    },
+    {
+      name: "a computed member assignment",
+      code: ref("this.apply", `  set(k: string, f: () => void) { (this as any)[k] = f; }\n${APPLY_AWAITS}`),
+    },
     {
       name: "a method a subclass in the file overrides",
       code: `${ref("this.apply", APPLY_AWAITS)}\nclass D extends C { apply() {} }\nclass E extends D {}`,
@@ -86,7 +130,12 @@ runRuleTests("no-async-transaction-sync", rule, {
     { name: "a static method", code: ref("C.apply", `  static async apply() { await fetch("x"); }`) },
     { name: "a parameter", code: m(`const f = (cb: () => void) => this.ctx.storage.transactionSync(cb);\n    f(() => {});`) },
     { name: "an imported function", code: ref("apply", "", `import { apply } from "./apply";\n`) },
-    { name: "a reassigned local", code: m(`let step = async () => { await fetch("x"); };\n    step = () => Promise.resolve();\n    this.ctx.storage.transactionSync(step);`) },
+    {
+      name: "a reassigned local",
+      code: m(
+        `let step = async () => { await fetch("x"); };\n    step = () => Promise.resolve();\n    this.ctx.storage.transactionSync(step);`,
+      ),
+    },
     { name: "a wrapper with more than one statement", code: ref("() => { this.ctx.storage.kv.put('b', 2); this.apply(); }", APPLY_AWAITS) },
     { name: "`this` in a function expression is not the object", code: ref("function () { return this.apply(); }", APPLY_AWAITS) },
     {
@@ -113,12 +162,16 @@ runRuleTests("no-async-transaction-sync", rule, {
     },
     {
       name: "for await counts as an await",
-      code: m(`const storage = this.ctx.storage;\n    storage.transactionSync(async () => {\n      for await (const chunk of stream) storage.kv.put("c", chunk);\n    });`),
+      code: m(
+        `const storage = this.ctx.storage;\n    storage.transactionSync(async () => {\n      for await (const chunk of stream) storage.kv.put("c", chunk);\n    });`,
+      ),
       errors: [{ messageId: "awaits", data: { line: "6" }, line: 5, column: 29, endLine: 5, endColumn: 40 }],
     },
     {
       name: "async without await: drop async (an await in a nested function does not count)",
-      code: m(`this.ctx.storage.transactionSync(async () => {\n      this.ctx.storage.kv.put("a", 1);\n      queueMicrotask(async () => { await fetch("https://example.com"); });\n    });`),
+      code: m(
+        `this.ctx.storage.transactionSync(async () => {\n      this.ctx.storage.kv.put("a", 1);\n      queueMicrotask(async () => { await fetch("https://example.com"); });\n    });`,
+      ),
       errors: [
         {
           ...noAwait,
@@ -127,7 +180,11 @@ runRuleTests("no-async-transaction-sync", rule, {
           endLine: 4,
           endColumn: 49,
           suggestions: [
-            drop(m(`this.ctx.storage.transactionSync(() => {\n      this.ctx.storage.kv.put("a", 1);\n      queueMicrotask(async () => { await fetch("https://example.com"); });\n    });`)),
+            drop(
+              m(
+                `this.ctx.storage.transactionSync(() => {\n      this.ctx.storage.kv.put("a", 1);\n      queueMicrotask(async () => { await fetch("https://example.com"); });\n    });`,
+              ),
+            ),
           ],
         },
       ],
@@ -142,14 +199,19 @@ runRuleTests("no-async-transaction-sync", rule, {
           column: 44,
           endColumn: 70,
           suggestions: [
-            drop(m(`await this.ctx.storage.transactionSync((): void => {\n      this.ctx.storage.kv.put("a", 1);\n    });`), " and change the return type to `void`"),
+            drop(
+              m(`await this.ctx.storage.transactionSync((): void => {\n      this.ctx.storage.kv.put("a", 1);\n    });`),
+              " and change the return type to `void`",
+            ),
           ],
         },
       ],
     },
     {
       name: "an async function expression with a return type, awaited into a const",
-      code: m(`const n = await this.ctx.storage.transactionSync(async function (): Promise<number> {\n      return this.ctx.storage.sql.exec<{ n: number }>("SELECT 1 AS n").one().n;\n    });`),
+      code: m(
+        `const n = await this.ctx.storage.transactionSync(async function (): Promise<number> {\n      return this.ctx.storage.sql.exec<{ n: number }>("SELECT 1 AS n").one().n;\n    });`,
+      ),
       errors: [
         {
           ...noAwait,
@@ -158,7 +220,9 @@ runRuleTests("no-async-transaction-sync", rule, {
           endColumn: 88,
           suggestions: [
             drop(
-              m(`const n = await this.ctx.storage.transactionSync(function (): number {\n      return this.ctx.storage.sql.exec<{ n: number }>("SELECT 1 AS n").one().n;\n    });`),
+              m(
+                `const n = await this.ctx.storage.transactionSync(function (): number {\n      return this.ctx.storage.sql.exec<{ n: number }>("SELECT 1 AS n").one().n;\n    });`,
+              ),
               " and change the return type to `number`",
             ),
           ],
@@ -218,11 +282,49 @@ runRuleTests("no-async-transaction-sync", rule, {
     },
     {
       name: "optional call as a statement, void, and the body of an async arrow all keep the suggestion",
-      code: m(`this.ctx.storage?.transactionSync(async () => {});\n    void this.ctx.storage.transactionSync(async () => {});\n    const run = async () => this.ctx.storage.transactionSync(async () => {});`),
+      code: m(
+        `this.ctx.storage?.transactionSync(async () => {});\n    void this.ctx.storage.transactionSync(async () => {});\n    const run = async () => this.ctx.storage.transactionSync(async () => {});`,
+      ),
       errors: [
-        { ...noAwait, line: 4, column: 39, endColumn: 50, suggestions: [drop(m(`this.ctx.storage?.transactionSync(() => {});\n    void this.ctx.storage.transactionSync(async () => {});\n    const run = async () => this.ctx.storage.transactionSync(async () => {});`))] },
-        { ...noAwait, line: 5, column: 43, endColumn: 54, suggestions: [drop(m(`this.ctx.storage?.transactionSync(async () => {});\n    void this.ctx.storage.transactionSync(() => {});\n    const run = async () => this.ctx.storage.transactionSync(async () => {});`))] },
-        { ...noAwait, line: 6, column: 62, endColumn: 73, suggestions: [drop(m(`this.ctx.storage?.transactionSync(async () => {});\n    void this.ctx.storage.transactionSync(async () => {});\n    const run = async () => this.ctx.storage.transactionSync(() => {});`))] },
+        {
+          ...noAwait,
+          line: 4,
+          column: 39,
+          endColumn: 50,
+          suggestions: [
+            drop(
+              m(
+                `this.ctx.storage?.transactionSync(() => {});\n    void this.ctx.storage.transactionSync(async () => {});\n    const run = async () => this.ctx.storage.transactionSync(async () => {});`,
+              ),
+            ),
+          ],
+        },
+        {
+          ...noAwait,
+          line: 5,
+          column: 43,
+          endColumn: 54,
+          suggestions: [
+            drop(
+              m(
+                `this.ctx.storage?.transactionSync(async () => {});\n    void this.ctx.storage.transactionSync(() => {});\n    const run = async () => this.ctx.storage.transactionSync(async () => {});`,
+              ),
+            ),
+          ],
+        },
+        {
+          ...noAwait,
+          line: 6,
+          column: 62,
+          endColumn: 73,
+          suggestions: [
+            drop(
+              m(
+                `this.ctx.storage?.transactionSync(async () => {});\n    void this.ctx.storage.transactionSync(async () => {});\n    const run = async () => this.ctx.storage.transactionSync(() => {});`,
+              ),
+            ),
+          ],
+        },
       ],
     },
     {
@@ -252,7 +354,9 @@ runRuleTests("no-async-transaction-sync", rule, {
     },
     {
       name: "a block wrapper calling an async function declaration that uses for await",
-      code: m(`this.ctx.storage.transactionSync(() => {\n      return save();\n    });\n    async function save() {\n      for await (const x of source()) void x;\n    }`),
+      code: m(
+        `this.ctx.storage.transactionSync(() => {\n      return save();\n    });\n    async function save() {\n      for await (const x of source()) void x;\n    }`,
+      ),
       errors: [{ messageId: "refAwaits", data: { name: "save", line: "8" }, line: 5, column: 14, endColumn: 20 }],
     },
     {

@@ -15,13 +15,40 @@ const fetched = { awaited: "await fetch(…)", awaitLine: "6" };
 runRuleTests("no-cursor-after-await", rule, {
   valid: [
     ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
-    { name: "materialised before the await", code: m(`const rows = this.sql.exec("SELECT * FROM t").toArray();\n    await fetch(url);\n    for (const r of rows) console.log(r);`) },
-    { name: "a storage await keeps the gate closed", code: m(`const rows = this.sql.exec("SELECT * FROM t");\n    await this.ctx.storage.get("x");\n    for (const r of rows) console.log(r);`) },
-    { name: "consumed before the await", code: m(`const rows = this.sql.exec("SELECT * FROM t");\n    const all = [...rows];\n    await fetch(url);\n    return all;`) },
-    { name: "a loop that only awaits storage", code: m(`for (const r of this.sql.exec("SELECT * FROM t")) {\n      await this.ctx.storage.put(String(r.id), r);\n    }`) },
-    { name: "D1 results are not a Durable Object cursor", code: m(`const rows = await this.env.DB.prepare("SELECT 1").all();\n    await fetch(url);\n    for (const r of rows.results) console.log(r);`) },
-    { name: "an await on another path only", code: m(`const rows = this.sql.exec("SELECT * FROM t");\n    if (!url) { await fetch(url); return; }\n    for (const r of rows) console.log(r);`) },
-    { name: "awaits in a callback inside the loop are not the loop's", code: m(`for (const r of this.sql.exec("SELECT * FROM t")) {\n      setTimeout(async () => { await fetch(url + r.id); });\n    }`) },
+    {
+      name: "materialised before the await",
+      code: m(`const rows = this.sql.exec("SELECT * FROM t").toArray();\n    await fetch(url);\n    for (const r of rows) console.log(r);`),
+    },
+    {
+      name: "a storage await keeps the gate closed",
+      code: m(
+        `const rows = this.sql.exec("SELECT * FROM t");\n    await this.ctx.storage.get("x");\n    for (const r of rows) console.log(r);`,
+      ),
+    },
+    {
+      name: "consumed before the await",
+      code: m(`const rows = this.sql.exec("SELECT * FROM t");\n    const all = [...rows];\n    await fetch(url);\n    return all;`),
+    },
+    {
+      name: "a loop that only awaits storage",
+      code: m(`for (const r of this.sql.exec("SELECT * FROM t")) {\n      await this.ctx.storage.put(String(r.id), r);\n    }`),
+    },
+    {
+      name: "D1 results are not a Durable Object cursor",
+      code: m(
+        `const rows = await this.env.DB.prepare("SELECT 1").all();\n    await fetch(url);\n    for (const r of rows.results) console.log(r);`,
+      ),
+    },
+    {
+      name: "an await on another path only",
+      code: m(
+        `const rows = this.sql.exec("SELECT * FROM t");\n    if (!url) { await fetch(url); return; }\n    for (const r of rows) console.log(r);`,
+      ),
+    },
+    {
+      name: "awaits in a callback inside the loop are not the loop's",
+      code: m(`for (const r of this.sql.exec("SELECT * FROM t")) {\n      setTimeout(async () => { await fetch(url + r.id); });\n    }`),
+    },
   ],
   invalid: [
     {
@@ -37,7 +64,9 @@ runRuleTests("no-cursor-after-await", rule, {
           suggestions: [
             {
               messageId: "suggestToArray",
-              output: m(`const rows = this.sql.exec("SELECT * FROM t").toArray();\n    await fetch(url);\n    for (const r of rows) console.log(r);`),
+              output: m(
+                `const rows = this.sql.exec("SELECT * FROM t").toArray();\n    await fetch(url);\n    for (const r of rows) console.log(r);`,
+              ),
             },
           ],
         },
@@ -54,7 +83,10 @@ runRuleTests("no-cursor-after-await", rule, {
           column: 12,
           endColumn: 25,
           suggestions: [
-            { messageId: "suggestToArray", output: m(`const cur = this.sql.exec("SELECT * FROM t").toArray();\n    await fetch(url);\n    return cur;`) },
+            {
+              messageId: "suggestToArray",
+              output: m(`const cur = this.sql.exec("SELECT * FROM t").toArray();\n    await fetch(url);\n    return cur;`),
+            },
           ],
         },
       ],
@@ -73,7 +105,14 @@ runRuleTests("no-cursor-after-await", rule, {
           data: { awaited: "await new Promise(…)", awaitLine: "6" },
           line: 7,
           column: 13,
-          suggestions: [{ messageId: "suggestToArray", output: m(`const cur = this.sql.exec("SELECT n FROM t").toArray();\n    await new Promise((r) => setTimeout(r, 1));\n    return [...cur];`) }],
+          suggestions: [
+            {
+              messageId: "suggestToArray",
+              output: m(
+                `const cur = this.sql.exec("SELECT n FROM t").toArray();\n    await new Promise((r) => setTimeout(r, 1));\n    return [...cur];`,
+              ),
+            },
+          ],
         },
       ],
     },
@@ -87,7 +126,12 @@ runRuleTests("no-cursor-after-await", rule, {
           line: 5,
           column: 21,
           endColumn: 53,
-          suggestions: [{ messageId: "suggestToArray", output: m(`for (const r of this.sql.exec("SELECT * FROM t").toArray()) {\n      await fetch(url + r.id);\n    }`) }],
+          suggestions: [
+            {
+              messageId: "suggestToArray",
+              output: m(`for (const r of this.sql.exec("SELECT * FROM t").toArray()) {\n      await fetch(url + r.id);\n    }`),
+            },
+          ],
         },
       ],
     },
@@ -101,7 +145,12 @@ runRuleTests("no-cursor-after-await", rule, {
           line: 6,
           column: 21,
           suggestions: [
-            { messageId: "suggestToArray", output: m(`const rows = this.sql.exec("SELECT * FROM t").toArray();\n    for (const r of rows) {\n      await this.env.Q.send(r);\n    }`) },
+            {
+              messageId: "suggestToArray",
+              output: m(
+                `const rows = this.sql.exec("SELECT * FROM t").toArray();\n    for (const r of rows) {\n      await this.env.Q.send(r);\n    }`,
+              ),
+            },
           ],
         },
       ],

@@ -67,35 +67,63 @@ runRuleTests("no-memory-only-alarm-state", rule, {
   }
 }`,
     },
-    { name: "each item is also put: the field is a cache", code: batch(`this.pending.push(item);\n    await this.ctx.storage.put(\`pending:\${id}\`, item);\n    ${SCHEDULE}`, DRAIN) },
+    {
+      name: "each item is also put: the field is a cache",
+      code: batch(`this.pending.push(item);\n    await this.ctx.storage.put(\`pending:\${id}\`, item);\n    ${SCHEDULE}`, DRAIN),
+    },
     {
       name: "each item is also inserted with SQL",
-      code: batch(`this.pending.push(item);\n    this.ctx.storage.sql.exec("INSERT INTO pending (id, item) VALUES (?, ?)", id, item);\n    ${SCHEDULE}`, DRAIN),
+      code: batch(
+        `this.pending.push(item);\n    this.ctx.storage.sql.exec("INSERT INTO pending (id, item) VALUES (?, ?)", id, item);\n    ${SCHEDULE}`,
+        DRAIN,
+      ),
     },
     {
       name: "an item object whose parts are inserted",
-      code: batch(`const row = { id, item };\n    this.pending.push(row.item);\n    this.ctx.storage.sql.exec("INSERT INTO pending VALUES (?, ?)", row.id, row.item);\n    ${SCHEDULE}`, DRAIN),
+      code: batch(
+        `const row = { id, item };\n    this.pending.push(row.item);\n    this.ctx.storage.sql.exec("INSERT INTO pending VALUES (?, ?)", row.id, row.item);\n    ${SCHEDULE}`,
+        DRAIN,
+      ),
     },
-    { name: "the whole buffer is put after each push", code: batch(`this.pending.push(item);\n    this.ctx.storage.put("pending", this.pending);\n    ${SCHEDULE}`, DRAIN) },
+    {
+      name: "the whole buffer is put after each push",
+      code: batch(`this.pending.push(item);\n    this.ctx.storage.put("pending", this.pending);\n    ${SCHEDULE}`, DRAIN),
+    },
     {
       name: "the whole buffer is stored, serialised, through an alias",
-      code: batch(`this.pending.push(item);\n    const all = this.pending;\n    this.ctx.storage.kv.put("pending", JSON.stringify(all));\n    ${SCHEDULE}`, DRAIN),
+      code: batch(
+        `this.pending.push(item);\n    const all = this.pending;\n    this.ctx.storage.kv.put("pending", JSON.stringify(all));\n    ${SCHEDULE}`,
+        DRAIN,
+      ),
     },
     {
       name: "the buffer is written item by item in a callback",
-      code: batch(`this.pending.push(item);\n    this.pending.forEach((p, i) => this.ctx.storage.put(\`pending:\${i}\`, p));\n    ${SCHEDULE}`, DRAIN),
+      code: batch(
+        `this.pending.push(item);\n    this.pending.forEach((p, i) => this.ctx.storage.put(\`pending:\${i}\`, p));\n    ${SCHEDULE}`,
+        DRAIN,
+      ),
     },
     {
       name: "persisted through an own helper that writes storage",
-      code: batch(`this.pending.push(item);\n    await this.save(id, item);\n    ${SCHEDULE}`, DRAIN, `
-  async save(id: string, item: string) { await this.ctx.storage.put(id, item); }`),
+      code: batch(
+        `this.pending.push(item);\n    await this.save(id, item);\n    ${SCHEDULE}`,
+        DRAIN,
+        `
+  async save(id: string, item: string) { await this.ctx.storage.put(id, item); }`,
+      ),
     },
     {
       name: "persisted by a method the class does not define here (e.g. an Agent's setState)",
       code: batch(`this.pending.push(item);\n    this.setState({ pending: this.pending });\n    ${SCHEDULE}`, DRAIN),
     },
-    { name: "persisted by a helper that is handed the storage", code: batch(`this.pending.push(item);\n    await persist(this.ctx.storage, item);\n    ${SCHEDULE}`, DRAIN) },
-    { name: "sent to a binding (a queue)", code: batch(`this.pending.push(item);\n    await this.env.QUEUE.send(item);\n    ${SCHEDULE}`, DRAIN) },
+    {
+      name: "persisted by a helper that is handed the storage",
+      code: batch(`this.pending.push(item);\n    await persist(this.ctx.storage, item);\n    ${SCHEDULE}`, DRAIN),
+    },
+    {
+      name: "sent to a binding (a queue)",
+      code: batch(`this.pending.push(item);\n    await this.env.QUEUE.send(item);\n    ${SCHEDULE}`, DRAIN),
+    },
     {
       name: "loaded from storage in the constructor (blockConcurrencyWhile)",
       code: `${DO}export class Batch extends DurableObject<Env> {
@@ -135,17 +163,31 @@ runRuleTests("no-memory-only-alarm-state", rule, {
   }
 }`,
     },
-    { name: "a class without alarm()", code: batch(`this.pending.push(item);\n    ${SCHEDULE}`, DRAIN).replace("async alarm()", "async flush()") },
-    { name: "alarm() never reads the field (it only resets it)", code: batch(`this.pending.push(item);\n    ${SCHEDULE}`, `this.pending = [];\n    this.pending.length = 0;`) },
+    {
+      name: "a class without alarm()",
+      code: batch(`this.pending.push(item);\n    ${SCHEDULE}`, DRAIN).replace("async alarm()", "async flush()"),
+    },
+    {
+      name: "alarm() never reads the field (it only resets it)",
+      code: batch(`this.pending.push(item);\n    ${SCHEDULE}`, `this.pending = [];\n    this.pending.length = 0;`),
+    },
     {
       name: "the filling method sets no alarm, nor does anything it calls or anything that calls it",
-      code: batch(`this.pending.push(item);`, DRAIN, `
-  async start() { await this.ctx.storage.setAlarm(Date.now() + 5000); }`),
+      code: batch(
+        `this.pending.push(item);`,
+        DRAIN,
+        `
+  async start() { await this.ctx.storage.setAlarm(Date.now() + 5000); }`,
+      ),
     },
     {
       name: "filled only by code that runs when the alarm fires (a retry queue)",
-      code: batch(SCHEDULE, `${DRAIN}\n    this.retry("x");`, `
-  private retry(item: string) { this.pending.push(item); void this.ctx.storage.setAlarm(Date.now() + 1000); }`),
+      code: batch(
+        SCHEDULE,
+        `${DRAIN}\n    this.retry("x");`,
+        `
+  private retry(item: string) { this.pending.push(item); void this.ctx.storage.setAlarm(Date.now() + 1000); }`,
+      ),
     },
     {
       name: "not a Durable Object",
@@ -177,15 +219,22 @@ runRuleTests("no-memory-only-alarm-state", rule, {
     },
     {
       name: "this in a plain function is not the object",
-      code: batch(`function add(this: { pending: string[] }) { this.pending.push(item); }\n    add.call({ pending: [] });\n    ${SCHEDULE}`, DRAIN),
+      code: batch(
+        `function add(this: { pending: string[] }) { this.pending.push(item); }\n    add.call({ pending: [] });\n    ${SCHEDULE}`,
+        DRAIN,
+      ),
     },
     {
       name: "a drain helper that also runs outside the alarm and writes the buffer (documented silence)",
-      code: batch(`this.pending.push(item);\n    if (this.pending.length >= 100) this.flush();\n    else ${SCHEDULE}`, `this.flush();`, `
+      code: batch(
+        `this.pending.push(item);\n    if (this.pending.length >= 100) this.flush();\n    else ${SCHEDULE}`,
+        `this.flush();`,
+        `
   flush() {
     for (const item of this.pending) this.ctx.storage.sql.exec("INSERT INTO processed_items (item) VALUES (?)", item);
     this.pending = [];
-  }`),
+  }`,
+      ),
     },
     {
       name: "a checkpoint method stores the buffer entry by entry",
@@ -204,16 +253,26 @@ runRuleTests("no-memory-only-alarm-state", rule, {
   }
 }`,
     },
-    { name: "a D1 insert of the item", code: batch(`this.pending.push(item);
+    {
+      name: "a D1 insert of the item",
+      code: batch(
+        `this.pending.push(item);
     await this.env.DB.prepare("INSERT INTO pending VALUES (?)").bind(item).run();
-    ${SCHEDULE}`, DRAIN) },
+    ${SCHEDULE}`,
+        DRAIN,
+      ),
+    },
     {
       name: "with type information: a storage-typed parameter stores the item",
       ...typed,
-      code: batch(`this.pending.push(item);
+      code: batch(
+        `this.pending.push(item);
     await this.save(this.ctx.storage, item);
-    ${SCHEDULE}`, DRAIN, `
-  async save(s: DurableObjectStorage, item: string) { await s.put(item, true); }`),
+    ${SCHEDULE}`,
+        DRAIN,
+        `
+  async save(s: DurableObjectStorage, item: string) { await s.put(item, true); }`,
+      ),
     },
     {
       name: "promise resolvers live and die with the instance",
@@ -301,7 +360,9 @@ export class Pool extends DurableObject {
     },
     {
       name: "alarm() as an arrow-function field",
-      code: batch(`this.pending.push(item);\n    ${SCHEDULE}`, DRAIN).replace("async alarm() {", "alarm = async () => {").replace(/\n {2}}\n}$/, "\n  };\n}"),
+      code: batch(`this.pending.push(item);\n    ${SCHEDULE}`, DRAIN)
+        .replace("async alarm() {", "alarm = async () => {")
+        .replace(/\n {2}}\n}$/, "\n  };\n}"),
       errors: [report("pending", "addItem", 3, 3, 10)],
     },
     {
@@ -311,12 +372,16 @@ export class Pool extends DurableObject {
     },
     {
       name: "alarm() writes the drained batch to storage: that is too late",
-      code: batch(`this.pending.push(item);\n    ${SCHEDULE}`, `this.flush();`, `
+      code: batch(
+        `this.pending.push(item);\n    ${SCHEDULE}`,
+        `this.flush();`,
+        `
   private flush() {
     const batch = this.pending.splice(0);
     this.ctx.storage.sql.exec("INSERT INTO processed_items (item) VALUES (?)", JSON.stringify(batch));
     this.ctx.storage.put("last", this.pending.length);
-  }`),
+  }`,
+      ),
       errors: [report("pending", "addItem", 3, 3, 10)],
     },
     {

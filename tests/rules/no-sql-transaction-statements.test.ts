@@ -19,13 +19,24 @@ runRuleTests("no-sql-transaction-statements", rule, {
     ...docBlocks(CURRENT_DOCS)
       .filter((b) => b.heading !== "Write Coalescing Pattern")
       .map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
-    { name: "BEGIN … END of a trigger body", code: m(`this.sql.exec("CREATE TRIGGER t AFTER INSERT ON items BEGIN UPDATE c SET n = n + 1; END");`) },
+    {
+      name: "BEGIN … END of a trigger body",
+      code: m(`this.sql.exec("CREATE TRIGGER t AFTER INSERT ON items BEGIN UPDATE c SET n = n + 1; END");`),
+    },
     { name: "words inside a string literal", code: m(`this.sql.exec("INSERT INTO log VALUES ('BEGIN'), ('COMMIT')");`) },
     { name: "a comment", code: m(`this.sql.exec("-- BEGIN\\nSELECT 1");`) },
     { name: "D1 is not Durable Object SQL", code: m(`await this.env.DB.exec("BEGIN; COMMIT");`) },
-    { name: "a Postgres client", code: m(`const client = new Client();\n    await client.query("BEGIN");\n    await client.query("COMMIT");`) },
+    {
+      name: "a Postgres client",
+      code: m(`const client = new Client();\n    await client.query("BEGIN");\n    await client.query("COMMIT");`),
+    },
     { name: "an object with exec", code: m(`const db = { exec: (q: string) => q };\n    db.exec("BEGIN");`) },
-    { name: "the fix: transactionSync", code: m(`this.ctx.storage.transactionSync(() => {\n      for (const item of items) this.sql.exec("INSERT INTO items VALUES (?, ?)", item.id, item.value);\n    });`) },
+    {
+      name: "the fix: transactionSync",
+      code: m(
+        `this.ctx.storage.transactionSync(() => {\n      for (const item of items) this.sql.exec("INSERT INTO items VALUES (?, ?)", item.id, item.value);\n    });`,
+      ),
+    },
   ],
   invalid: [
     {
@@ -63,7 +74,9 @@ runRuleTests("no-sql-transaction-statements", rule, {
     },
     {
       name: "try { …; COMMIT } catch (e) { ROLLBACK; throw e }: transactionSync rolls back on throw",
-      code: m(`this.sql.exec("BEGIN TRANSACTION");\n    try {\n      for (const item of items) this.sql.exec("INSERT INTO items VALUES (?, ?)", item.id, item.value);\n      this.sql.exec("COMMIT");\n    } catch (err) {\n      this.sql.exec("ROLLBACK");\n      throw err;\n    }`),
+      code: m(
+        `this.sql.exec("BEGIN TRANSACTION");\n    try {\n      for (const item of items) this.sql.exec("INSERT INTO items VALUES (?, ?)", item.id, item.value);\n      this.sql.exec("COMMIT");\n    } catch (err) {\n      this.sql.exec("ROLLBACK");\n      throw err;\n    }`,
+      ),
       errors: [
         {
           messageId: "pair",
@@ -75,7 +88,9 @@ runRuleTests("no-sql-transaction-statements", rule, {
             {
               messageId: "suggestTransactionSync",
               data: storage,
-              output: m(`this.ctx.storage.transactionSync(() => {\n      for (const item of items) this.sql.exec("INSERT INTO items VALUES (?, ?)", item.id, item.value);\n    });`),
+              output: m(
+                `this.ctx.storage.transactionSync(() => {\n      for (const item of items) this.sql.exec("INSERT INTO items VALUES (?, ?)", item.id, item.value);\n    });`,
+              ),
             },
           ],
         },
@@ -83,7 +98,9 @@ runRuleTests("no-sql-transaction-statements", rule, {
     },
     {
       name: "a binding used after the transaction comes back out; END closes it too",
-      code: m(`const sql = this.ctx.storage.sql;\n    sql.exec("BEGIN");\n    const before = sql.exec("SELECT COUNT(*) AS n FROM items").one().n;\n    sql.exec("DELETE FROM items");\n    sql.exec("END");\n    return before;`),
+      code: m(
+        `const sql = this.ctx.storage.sql;\n    sql.exec("BEGIN");\n    const before = sql.exec("SELECT COUNT(*) AS n FROM items").one().n;\n    sql.exec("DELETE FROM items");\n    sql.exec("END");\n    return before;`,
+      ),
       errors: [
         {
           messageId: "pair",
@@ -94,7 +111,9 @@ runRuleTests("no-sql-transaction-statements", rule, {
             {
               messageId: "suggestTransactionSync",
               data: storage,
-              output: m(`const sql = this.ctx.storage.sql;\n    const before = this.ctx.storage.transactionSync(() => {\n      const before = sql.exec("SELECT COUNT(*) AS n FROM items").one().n;\n      sql.exec("DELETE FROM items");\n      return before;\n    });\n    return before;`),
+              output: m(
+                `const sql = this.ctx.storage.sql;\n    const before = this.ctx.storage.transactionSync(() => {\n      const before = sql.exec("SELECT COUNT(*) AS n FROM items").one().n;\n      sql.exec("DELETE FROM items");\n      return before;\n    });\n    return before;`,
+              ),
             },
           ],
         },
@@ -103,7 +122,9 @@ runRuleTests("no-sql-transaction-statements", rule, {
     {
       name: "an await in between: no suggestion (transactionSync is synchronous)",
       code: m(`this.sql.exec("BEGIN");\n    await fetch("https://example.com");\n    this.sql.exec("COMMIT");`),
-      errors: [{ messageId: "pair", data: { statement: "BEGIN", closing: "COMMIT", closingLine: "7" }, line: 5, column: 20, suggestions: [] }],
+      errors: [
+        { messageId: "pair", data: { statement: "BEGIN", closing: "COMMIT", closingLine: "7" }, line: 5, column: 20, suggestions: [] },
+      ],
     },
     {
       name: "BEGIN and COMMIT in one string: each statement",
@@ -125,7 +146,16 @@ runRuleTests("no-sql-transaction-statements", rule, {
     {
       name: "a typed SqlStorage parameter: reported, no suggestion (the storage is not known here)",
       code: `export function reset(sql: SqlStorage) {\n  sql.exec("BEGIN IMMEDIATE");\n  sql.exec("DELETE FROM t");\n  sql.exec("COMMIT");\n}`,
-      errors: [{ messageId: "pair", data: { statement: "BEGIN IMMEDIATE", closing: "COMMIT", closingLine: "4" }, line: 2, column: 13, endColumn: 28, suggestions: [] }],
+      errors: [
+        {
+          messageId: "pair",
+          data: { statement: "BEGIN IMMEDIATE", closing: "COMMIT", closingLine: "4" },
+          line: 2,
+          column: 13,
+          endColumn: 28,
+          suggestions: [],
+        },
+      ],
     },
   ],
 });

@@ -26,38 +26,101 @@ const ELSEWHERE = "Read it with `await` inside an `async` function (`await` is n
 runRuleTests("no-unawaited-storage-read", rule, {
   valid: [
     ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
-    { name: "awaited in a condition (the pattern docs' BatchProcessor)", code: method(`if (!(await this.ctx.storage.getAlarm())) await this.ctx.storage.setAlarm(Date.now() + 5000);`) },
+    {
+      name: "awaited in a condition (the pattern docs' BatchProcessor)",
+      code: method(`if (!(await this.ctx.storage.getAlarm())) await this.ctx.storage.setAlarm(Date.now() + 5000);`),
+    },
     { name: "`await get() + 1` awaits the call, then adds", code: method(`return await this.ctx.storage.get<number>("n") + 1;`) },
     { name: "awaited, then defaulted", code: method(`const v = (await this.ctx.storage.get<number>(k)) ?? 0;`) },
     { name: "returned", code: method(`return this.ctx.storage.get(k);`, false) },
     { name: "returned from an arrow", code: method(`return [k].map((key) => this.ctx.storage.get(key));`, false) },
-    { name: "assigned to a variable, awaited later", code: method(`const p = this.ctx.storage.get(k);\n    if (n) return;\n    return (await p) === 1;`) },
+    {
+      name: "assigned to a variable, awaited later",
+      code: method(`const p = this.ctx.storage.get(k);\n    if (n) return;\n    return (await p) === 1;`),
+    },
     { name: "assigned to a field", code: method(`this.pending = this.ctx.storage.list();`, false) },
-    { name: "passed as an argument", code: method(`this.remember(this.ctx.storage.get(k));\n    return Promise.resolve(this.ctx.storage.getAlarm());`, false) },
-    { name: "Promise.all over an array", code: method(`const [a, b] = await Promise.all([this.ctx.storage.get("a"), this.ctx.storage.get("b")]);`) },
+    {
+      name: "passed as an argument",
+      code: method(`this.remember(this.ctx.storage.get(k));\n    return Promise.resolve(this.ctx.storage.getAlarm());`, false),
+    },
+    {
+      name: "Promise.all over an array",
+      code: method(`const [a, b] = await Promise.all([this.ctx.storage.get("a"), this.ctx.storage.get("b")]);`),
+    },
     { name: "void", code: method(`void this.ctx.storage.get(k);`, false) },
-    { name: ".then / .catch / .finally use it as a Promise", code: method(`this.ctx.storage.get(k).then((v) => v);\n    this.ctx.storage.list()["catch"](() => {});\n    this.ctx.storage.getAlarm().finally(() => {});`, false) },
+    {
+      name: ".then / .catch / .finally use it as a Promise",
+      code: method(
+        `this.ctx.storage.get(k).then((v) => v);\n    this.ctx.storage.list()["catch"](() => {});\n    this.ctx.storage.getAlarm().finally(() => {});`,
+        false,
+      ),
+    },
     { name: "a ternary of reads, awaited", code: method(`return await (n ? this.ctx.storage.get("a") : this.ctx.storage.get("b"));`) },
     { name: "the right side of a logical, returned", code: method(`return n > 0 && this.ctx.storage.get(k);`, false) },
-    { name: "logical assignment keeps the Promise", code: method(`let p: unknown;\n    p ||= this.ctx.storage.get(k);\n    return p;`, false) },
+    {
+      name: "logical assignment keeps the Promise",
+      code: method(`let p: unknown;\n    p ||= this.ctx.storage.get(k);\n    return p;`, false),
+    },
     { name: "a sequence whose last element is not the read", code: method(`return (this.ctx.storage.get(k), n);`, false) },
-    { name: "`instanceof Promise` asks about the Promise on purpose", code: method(`return this.ctx.storage.get(k) instanceof Promise;`, false) },
+    {
+      name: "`instanceof Promise` asks about the Promise on purpose",
+      code: method(`return this.ctx.storage.get(k) instanceof Promise;`, false),
+    },
     { name: "typeof is not reported", code: method(`return typeof this.ctx.storage.get(k) === "object";`, false) },
     { name: "a tagged template's tag receives the Promise", code: method(`return tag\`\${this.ctx.storage.get(k)}\`;`, false) },
-    { name: "a local String() is not the built-in", code: method(`const String = (x: unknown) => x;\n    return String(this.ctx.storage.get(k));`, false) },
-    { name: "a later argument of JSON.stringify", code: method(`return JSON.stringify({ n }, null, this.ctx.storage.get(k) as never);`, false) },
-    { name: "a Promise used as a key of another object", code: method(`const m = new Map();\n    return m.get(this.ctx.storage.get(k));`, false) },
+    {
+      name: "a local String() is not the built-in",
+      code: method(`const String = (x: unknown) => x;\n    return String(this.ctx.storage.get(k));`, false),
+    },
+    {
+      name: "a later argument of JSON.stringify",
+      code: method(`return JSON.stringify({ n }, null, this.ctx.storage.get(k) as never);`, false),
+    },
+    {
+      name: "a Promise used as a key of another object",
+      code: method(`const m = new Map();\n    return m.get(this.ctx.storage.get(k));`, false),
+    },
     { name: "for…of over an array of Promises", code: method(`for (const p of [this.ctx.storage.get("a")]) await p;`) },
     { name: "destructuring `then` is Promise use", code: method(`const { then } = this.ctx.storage.get(k);\n    return then;`, false) },
     { name: "yield", code: `${DO}export class Room extends DurableObject {\n  *reads() { yield this.ctx.storage.get("a"); }\n}` },
     { name: "SQL cursors are not Promises", code: method(`if (this.ctx.storage.sql.exec("SELECT 1 AS x").one().x > 0) return;`, false) },
-    { name: "storage.kv.get is synchronous", code: method(`if (!this.ctx.storage.kv.get(k)) this.ctx.storage.kv.put(k, 1);\n    return this.ctx.storage.kv.get<number>(k)! + 1;`, false) },
-    { name: "Workers KV without await is not this rule's (a bug, but not Durable Object storage)", code: method(`if (!this.env.CACHE.get(k)) return;`) },
-    { name: "Map#get", code: method(`const storage = new Map<string, number>();\n    if (!storage.get(k)) storage.set(k, 1);\n    return storage.get(k)! + 1;`, false) },
-    { name: "an object with a synchronous get", code: method(`const storage = { get: (key: string) => key.length, list: () => [1] };\n    for (const x of storage.list()) n += x;\n    return storage.get(k) > 0;`, false) },
-    { name: "an RPC stub of another Durable Object", code: method(`const stub = this.env.ROOM.get(this.env.ROOM.idFromName(k));\n    if (!stub.get(k)) return;`) },
-    { name: "writes are not reads (a `delete()` in a condition is not this rule's)", code: method(`if (this.ctx.storage.delete(k)) return;`) },
-    { name: "a .then() result in a condition (the call reported would be `then`, not a read)", code: method(`if (this.ctx.storage.get(k).then((v) => !v)) return;`) },
+    {
+      name: "storage.kv.get is synchronous",
+      code: method(
+        `if (!this.ctx.storage.kv.get(k)) this.ctx.storage.kv.put(k, 1);\n    return this.ctx.storage.kv.get<number>(k)! + 1;`,
+        false,
+      ),
+    },
+    {
+      name: "Workers KV without await is not this rule's (a bug, but not Durable Object storage)",
+      code: method(`if (!this.env.CACHE.get(k)) return;`),
+    },
+    {
+      name: "Map#get",
+      code: method(
+        `const storage = new Map<string, number>();\n    if (!storage.get(k)) storage.set(k, 1);\n    return storage.get(k)! + 1;`,
+        false,
+      ),
+    },
+    {
+      name: "an object with a synchronous get",
+      code: method(
+        `const storage = { get: (key: string) => key.length, list: () => [1] };\n    for (const x of storage.list()) n += x;\n    return storage.get(k) > 0;`,
+        false,
+      ),
+    },
+    {
+      name: "an RPC stub of another Durable Object",
+      code: method(`const stub = this.env.ROOM.get(this.env.ROOM.idFromName(k));\n    if (!stub.get(k)) return;`),
+    },
+    {
+      name: "writes are not reads (a `delete()` in a condition is not this rule's)",
+      code: method(`if (this.ctx.storage.delete(k)) return;`),
+    },
+    {
+      name: "a .then() result in a condition (the call reported would be `then`, not a read)",
+      code: method(`if (this.ctx.storage.get(k).then((v) => !v)) return;`),
+    },
     {
       name: "a transaction callback, awaited",
       code: method(`await this.ctx.storage.transaction(async (txn) => {\n      if (!(await txn.get(k))) await txn.put(k, 1);\n    });`),
@@ -109,7 +172,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 4,
           column: 15,
           endColumn: 46,
-          suggestions: [{ messageId: "suggestAwait", output: method(`const v = (await this.ctx.storage.get<number>(k)) * 2;\n    n -= this.ctx.storage.get<number>(k);`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(`const v = (await this.ctx.storage.get<number>(k)) * 2;\n    n -= this.ctx.storage.get<number>(k);`),
+            },
+          ],
         },
         {
           messageId: "nan",
@@ -117,7 +185,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 5,
           column: 10,
           endColumn: 41,
-          suggestions: [{ messageId: "suggestAwait", output: method(`const v = this.ctx.storage.get<number>(k) * 2;\n    n -= await this.ctx.storage.get<number>(k);`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(`const v = this.ctx.storage.get<number>(k) * 2;\n    n -= await this.ctx.storage.get<number>(k);`),
+            },
+          ],
         },
       ],
     },
@@ -131,7 +204,9 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 4,
           column: 15,
           endColumn: 57,
-          suggestions: [{ messageId: "suggestAwait", output: method(`const c = (await this.ctx.storage.get<{ count: number }>(k)).count;`) }],
+          suggestions: [
+            { messageId: "suggestAwait", output: method(`const c = (await this.ctx.storage.get<{ count: number }>(k)).count;`) },
+          ],
         },
       ],
     },
@@ -145,7 +220,9 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 4,
           column: 21,
           endColumn: 44,
-          suggestions: [{ messageId: "suggestMoveAwait", data: { method: "get" }, output: method(`const c = (await this.ctx.storage.get(k)).count;`) }],
+          suggestions: [
+            { messageId: "suggestMoveAwait", data: { method: "get" }, output: method(`const c = (await this.ctx.storage.get(k)).count;`) },
+          ],
         },
       ],
     },
@@ -195,7 +272,16 @@ runRuleTests("no-unawaited-storage-read", rule, {
     {
       name: "no suggestion where a leading `(` would join the previous line (no semicolon there)",
       code: method(`let m = n\n    this.ctx.storage.list().forEach(() => m++)`),
-      errors: [{ messageId: "property", data: { method: "list", access: ".forEach", advice: AWAIT }, line: 5, column: 5, endColumn: 28, suggestions: [] }],
+      errors: [
+        {
+          messageId: "property",
+          data: { method: "list", access: ".forEach", advice: AWAIT },
+          line: 5,
+          column: 5,
+          endColumn: 28,
+          suggestions: [],
+        },
+      ],
     },
     {
       name: "a computed member, and `!` behind a non-null assertion",
@@ -234,7 +320,9 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 5,
           column: 18,
           endColumn: 26,
-          suggestions: [{ messageId: "suggestAwait", output: method(`const s = this.ctx.storage;\n    if (n > 0 && await s.get(k)) return;`) }],
+          suggestions: [
+            { messageId: "suggestAwait", output: method(`const s = this.ctx.storage;\n    if (n > 0 && await s.get(k)) return;`) },
+          ],
         },
       ],
     },
@@ -300,14 +388,24 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 4,
           column: 12,
           endColumn: 35,
-          suggestions: [{ messageId: "suggestAwait", output: method(`while (await this.ctx.storage.get(k)) break;\n    do n--; while (!this.ctx.storage.get(k));`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(`while (await this.ctx.storage.get(k)) break;\n    do n--; while (!this.ctx.storage.get(k));`),
+            },
+          ],
         },
         {
           messageId: "truthy",
           line: 5,
           column: 21,
           endColumn: 44,
-          suggestions: [{ messageId: "suggestAwait", output: method(`while (this.ctx.storage.get(k)) break;\n    do n--; while (!(await this.ctx.storage.get(k)));`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(`while (this.ctx.storage.get(k)) break;\n    do n--; while (!(await this.ctx.storage.get(k)));`),
+            },
+          ],
         },
       ],
     },
@@ -321,7 +419,14 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 4,
           column: 9,
           endColumn: 32,
-          suggestions: [{ messageId: "suggestAwait", output: method(`if ((await this.ctx.storage.get(k)) === undefined) return;\n    return this.ctx.storage.getAlarm() > Date.now();`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(
+                `if ((await this.ctx.storage.get(k)) === undefined) return;\n    return this.ctx.storage.getAlarm() > Date.now();`,
+              ),
+            },
+          ],
         },
         {
           messageId: "compare",
@@ -329,7 +434,14 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 5,
           column: 12,
           endColumn: 39,
-          suggestions: [{ messageId: "suggestAwait", output: method(`if (this.ctx.storage.get(k) === undefined) return;\n    return (await this.ctx.storage.getAlarm()) > Date.now();`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(
+                `if (this.ctx.storage.get(k) === undefined) return;\n    return (await this.ctx.storage.getAlarm()) > Date.now();`,
+              ),
+            },
+          ],
         },
       ],
     },
@@ -343,7 +455,14 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 4,
           column: 9,
           endColumn: 32,
-          suggestions: [{ messageId: "suggestAwait", output: method(`if ((await this.ctx.storage.list()) instanceof Map) return;\n    return "count" in this.ctx.storage.get<object>(k);`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(
+                `if ((await this.ctx.storage.list()) instanceof Map) return;\n    return "count" in this.ctx.storage.get<object>(k);`,
+              ),
+            },
+          ],
         },
         {
           messageId: "compare",
@@ -351,7 +470,14 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 5,
           column: 23,
           endColumn: 54,
-          suggestions: [{ messageId: "suggestAwait", output: method(`if (this.ctx.storage.list() instanceof Map) return;\n    return "count" in (await this.ctx.storage.get<object>(k));`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(
+                `if (this.ctx.storage.list() instanceof Map) return;\n    return "count" in (await this.ctx.storage.get<object>(k));`,
+              ),
+            },
+          ],
         },
       ],
     },
@@ -453,7 +579,9 @@ runRuleTests("no-unawaited-storage-read", rule, {
     },
     {
       name: "Object.entries() and Array.from() see nothing; Object.fromEntries() throws",
-      code: method(`return [Object.entries(this.ctx.storage.list()), Array.from(this.ctx.storage.list()), Object.fromEntries(this.ctx.storage.list())];`),
+      code: method(
+        `return [Object.entries(this.ctx.storage.list()), Array.from(this.ctx.storage.list()), Object.fromEntries(this.ctx.storage.list())];`,
+      ),
       errors: [
         {
           messageId: "empty",
@@ -464,7 +592,9 @@ runRuleTests("no-unawaited-storage-read", rule, {
           suggestions: [
             {
               messageId: "suggestAwait",
-              output: method(`return [Object.entries(await this.ctx.storage.list()), Array.from(this.ctx.storage.list()), Object.fromEntries(this.ctx.storage.list())];`),
+              output: method(
+                `return [Object.entries(await this.ctx.storage.list()), Array.from(this.ctx.storage.list()), Object.fromEntries(this.ctx.storage.list())];`,
+              ),
             },
           ],
         },
@@ -477,7 +607,9 @@ runRuleTests("no-unawaited-storage-read", rule, {
           suggestions: [
             {
               messageId: "suggestAwait",
-              output: method(`return [Object.entries(this.ctx.storage.list()), Array.from(await this.ctx.storage.list()), Object.fromEntries(this.ctx.storage.list())];`),
+              output: method(
+                `return [Object.entries(this.ctx.storage.list()), Array.from(await this.ctx.storage.list()), Object.fromEntries(this.ctx.storage.list())];`,
+              ),
             },
           ],
         },
@@ -490,7 +622,9 @@ runRuleTests("no-unawaited-storage-read", rule, {
           suggestions: [
             {
               messageId: "suggestAwait",
-              output: method(`return [Object.entries(this.ctx.storage.list()), Array.from(this.ctx.storage.list()), Object.fromEntries(await this.ctx.storage.list())];`),
+              output: method(
+                `return [Object.entries(this.ctx.storage.list()), Array.from(this.ctx.storage.list()), Object.fromEntries(await this.ctx.storage.list())];`,
+              ),
             },
           ],
         },
@@ -506,7 +640,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 4,
           column: 20,
           endColumn: 43,
-          suggestions: [{ messageId: "suggestAwait", output: method(`const o = { ...await this.ctx.storage.get(k), n };\n    return [...this.ctx.storage.list(), o];`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(`const o = { ...await this.ctx.storage.get(k), n };\n    return [...this.ctx.storage.list(), o];`),
+            },
+          ],
         },
         {
           messageId: "notIterable",
@@ -514,7 +653,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 5,
           column: 16,
           endColumn: 39,
-          suggestions: [{ messageId: "suggestAwait", output: method(`const o = { ...this.ctx.storage.get(k), n };\n    return [...await this.ctx.storage.list(), o];`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(`const o = { ...this.ctx.storage.get(k), n };\n    return [...await this.ctx.storage.list(), o];`),
+            },
+          ],
         },
       ],
     },
@@ -573,7 +717,9 @@ runRuleTests("no-unawaited-storage-read", rule, {
     },
     {
       name: "destructuring",
-      code: method(`const { count, ...rest } = this.ctx.storage.get<{ count: number }>(k);\n    const [first] = this.ctx.storage.get<number[]>(k);`),
+      code: method(
+        `const { count, ...rest } = this.ctx.storage.get<{ count: number }>(k);\n    const [first] = this.ctx.storage.get<number[]>(k);`,
+      ),
       errors: [
         {
           messageId: "destructure",
@@ -584,7 +730,9 @@ runRuleTests("no-unawaited-storage-read", rule, {
           suggestions: [
             {
               messageId: "suggestAwait",
-              output: method(`const { count, ...rest } = await this.ctx.storage.get<{ count: number }>(k);\n    const [first] = this.ctx.storage.get<number[]>(k);`),
+              output: method(
+                `const { count, ...rest } = await this.ctx.storage.get<{ count: number }>(k);\n    const [first] = this.ctx.storage.get<number[]>(k);`,
+              ),
             },
           ],
         },
@@ -597,7 +745,9 @@ runRuleTests("no-unawaited-storage-read", rule, {
           suggestions: [
             {
               messageId: "suggestAwait",
-              output: method(`const { count, ...rest } = this.ctx.storage.get<{ count: number }>(k);\n    const [first] = await this.ctx.storage.get<number[]>(k);`),
+              output: method(
+                `const { count, ...rest } = this.ctx.storage.get<{ count: number }>(k);\n    const [first] = await this.ctx.storage.get<number[]>(k);`,
+              ),
             },
           ],
         },
@@ -612,21 +762,40 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 4,
           column: 11,
           endColumn: 34,
-          suggestions: [{ messageId: "suggestAwait", output: method(`if (!(await this.ctx.storage.get(k) as unknown)) return;\n    return this.ctx.storage.get?.(k) + "";`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(`if (!(await this.ctx.storage.get(k) as unknown)) return;\n    return this.ctx.storage.get?.(k) + "";`),
+            },
+          ],
         },
         {
           messageId: "string",
           line: 5,
           column: 12,
           endColumn: 37,
-          suggestions: [{ messageId: "suggestAwait", output: method(`if (!(this.ctx.storage.get(k) as unknown)) return;\n    return (await this.ctx.storage.get?.(k)) + "";`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(`if (!(this.ctx.storage.get(k) as unknown)) return;\n    return (await this.ctx.storage.get?.(k)) + "";`),
+            },
+          ],
         },
       ],
     },
     {
       name: "no suggestion inside an optional chain that goes on past the call",
       code: method(`const s = this.ctx.storage;\n    return s?.get<{ count: number }>(k).count;`),
-      errors: [{ messageId: "property", data: { method: "get", access: ".count", advice: AWAIT }, line: 5, column: 12, endColumn: 40, suggestions: [] }],
+      errors: [
+        {
+          messageId: "property",
+          data: { method: "get", access: ".count", advice: AWAIT },
+          line: 5,
+          column: 12,
+          endColumn: 40,
+          suggestions: [],
+        },
+      ],
     },
     {
       name: "a non-async method: no suggestion, the message says to make it async",
@@ -655,7 +824,14 @@ runRuleTests("no-unawaited-storage-read", rule, {
 }`,
       errors: [
         { messageId: "truthy", data: { method: "get", advice: ELSEWHERE }, line: 3, column: 12, endColumn: 40, suggestions: [] },
-        { messageId: "string", data: { method: "get", operator: "`+`", advice: ELSEWHERE }, line: 4, column: 15, endColumn: 48, suggestions: [] },
+        {
+          messageId: "string",
+          data: { method: "get", operator: "`+`", advice: ELSEWHERE },
+          line: 4,
+          column: 15,
+          endColumn: 48,
+          suggestions: [],
+        },
       ],
     },
     {
@@ -667,7 +843,14 @@ runRuleTests("no-unawaited-storage-read", rule, {
           line: 5,
           column: 12,
           endColumn: 22,
-          suggestions: [{ messageId: "suggestAwait", output: method(`await this.ctx.storage.transaction(async (txn) => {\n      if (!(await txn.get(k))) await txn.put(k, 1);\n    });`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(
+                `await this.ctx.storage.transaction(async (txn) => {\n      if (!(await txn.get(k))) await txn.put(k, 1);\n    });`,
+              ),
+            },
+          ],
         },
       ],
     },

@@ -24,24 +24,68 @@ runRuleTests("no-unguarded-constructor-init", rule, {
     ...docBlocks(OLDER_DOCS).map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code })),
     { name: "the Initialization Pattern, calling a method", code: C(`ctx.blockConcurrencyWhile(() => this.load());`, LOAD) },
     { name: "inside blockConcurrencyWhile, awaited", code: C(`ctx.blockConcurrencyWhile(async () => { await this.load(); });`, LOAD) },
-    { name: "a .then chain inside blockConcurrencyWhile", code: C(`void ctx.blockConcurrencyWhile(() => ctx.storage.get("v").then((v) => { this.v = v; }));`) },
+    {
+      name: "a .then chain inside blockConcurrencyWhile",
+      code: C(`void ctx.blockConcurrencyWhile(() => ctx.storage.get("v").then((v) => { this.v = v; }));`),
+    },
     {
       name: "synchronous SQL and the synchronous KV API",
-      code: C(`ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v TEXT)");\n    this.v = ctx.storage.kv.get("v") ?? ctx.storage.sql.exec("SELECT v FROM t").toArray();`),
+      code: C(
+        `ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v TEXT)");\n    this.v = ctx.storage.kv.get("v") ?? ctx.storage.sql.exec("SELECT v FROM t").toArray();`,
+      ),
     },
-    { name: "the promise is kept (handlers await it)", code: C(`this.ready = this.load();\n    this.ready2 = ctx.storage.get("v").then((v) => { this.v = v; });`, LOAD) },
-    { name: "the promise is handed to something else", code: C(`ctx.waitUntil(this.load());\n    const p = ctx.storage.get("v").then((v) => { this.v = v; });\n    ctx.waitUntil(p);`, LOAD) },
+    {
+      name: "the promise is kept (handlers await it)",
+      code: C(`this.ready = this.load();\n    this.ready2 = ctx.storage.get("v").then((v) => { this.v = v; });`, LOAD),
+    },
+    {
+      name: "the promise is handed to something else",
+      code: C(`ctx.waitUntil(this.load());\n    const p = ctx.storage.get("v").then((v) => { this.v = v; });\n    ctx.waitUntil(p);`, LOAD),
+    },
     { name: "a .then callback that sets no instance state", code: C(`ctx.storage.get("v").then((v) => console.log(v));`) },
-    { name: "a function expression callback: its `this` is not the instance", code: C(`ctx.storage.get("v").then(function (this: any, v) { this.v = v; });`) },
-    { name: "the assignment is in a function nested in the callback", code: C(`ctx.storage.get("v").then((v) => { setTimeout(() => { this.v = v; }, 0); });`) },
-    { name: "the method sets state only before it awaits", code: C(`this.load();`, `\n  async load() { this.v = "loading"; await this.ctx.storage.get("v"); }`) },
-    { name: "the method does not read storage", code: C(`this.load();`, `\n  async load() { this.v = 1; await this.ctx.storage.put("v", 1); }`) },
-    { name: "the method is not async", code: C(`this.load();`, `\n  load() { return this.ctx.storage.get("v").then((v) => { this.v = v; }); }`) },
-    { name: "a generator method runs nothing when called", code: C(`this.load();`, `\n  async *load() { this.v = await this.ctx.storage.get("v"); yield; }`) },
+    {
+      name: "a function expression callback: its `this` is not the instance",
+      code: C(`ctx.storage.get("v").then(function (this: any, v) { this.v = v; });`),
+    },
+    {
+      name: "the assignment is in a function nested in the callback",
+      code: C(`ctx.storage.get("v").then((v) => { setTimeout(() => { this.v = v; }, 0); });`),
+    },
+    {
+      name: "the method sets state only before it awaits",
+      code: C(`this.load();`, `\n  async load() { this.v = "loading"; await this.ctx.storage.get("v"); }`),
+    },
+    {
+      name: "the method does not read storage",
+      code: C(`this.load();`, `\n  async load() { this.v = 1; await this.ctx.storage.put("v", 1); }`),
+    },
+    {
+      name: "the method is not async",
+      code: C(`this.load();`, `\n  load() { return this.ctx.storage.get("v").then((v) => { this.v = v; }); }`),
+    },
+    {
+      name: "a generator method runs nothing when called",
+      code: C(`this.load();`, `\n  async *load() { this.v = await this.ctx.storage.get("v"); yield; }`),
+    },
     { name: "an inherited or unknown method", code: C(`this.init();\n    this.helper.load();`, LOAD) },
-    { name: "the method sets state only inside its own blockConcurrencyWhile", code: C(`this.load();`, `\n  async load() { await this.ctx.blockConcurrencyWhile(async () => { this.v = await this.ctx.storage.get("v"); }); }`) },
-    { name: "outside the constructor", code: C(``, `\n  async fetch() { this.ctx.storage.get("v").then((v) => { this.v = v; }); this.load(); return new Response(); }${LOAD}`) },
-    { name: "a callback in the constructor runs later, not at construction", code: C(`const init = () => this.load();\n    setTimeout(init, 0);`, LOAD) },
+    {
+      name: "the method sets state only inside its own blockConcurrencyWhile",
+      code: C(
+        `this.load();`,
+        `\n  async load() { await this.ctx.blockConcurrencyWhile(async () => { this.v = await this.ctx.storage.get("v"); }); }`,
+      ),
+    },
+    {
+      name: "outside the constructor",
+      code: C(
+        ``,
+        `\n  async fetch() { this.ctx.storage.get("v").then((v) => { this.v = v; }); this.load(); return new Response(); }${LOAD}`,
+      ),
+    },
+    {
+      name: "a callback in the constructor runs later, not at construction",
+      code: C(`const init = () => this.load();\n    setTimeout(init, 0);`, LOAD),
+    },
     {
       name: "a class expression in the constructor: its field initialiser is not constructor code",
       code: C(`const K = class { x = this.load(); };\n    void K;`, KV_LOAD),
@@ -54,7 +98,12 @@ runRuleTests("no-unguarded-constructor-init", rule, {
       name: "a class that is not a Durable Object",
       code: `export class Cache {\n  v: unknown;\n  constructor(storage: DurableObjectStorage) {\n    storage.get("v").then((v) => { this.v = v; });\n  }\n}`,
     },
-    { name: "Workers KV, an RPC stub and a Map are not this object's storage", code: C(`env.CACHE.get("v").then((v) => { this.v = v; });\n    env.ROOM.get(ctx.id).get("v").then((v) => { this.v = v; });\n    new Map().get("v").then((v) => { this.v = v; });`) },
+    {
+      name: "Workers KV, an RPC stub and a Map are not this object's storage",
+      code: C(
+        `env.CACHE.get("v").then((v) => { this.v = v; });\n    env.ROOM.get(ctx.id).get("v").then((v) => { this.v = v; });\n    new Map().get("v").then((v) => { this.v = v; });`,
+      ),
+    },
     {
       name: `measured: a storage-only load finishes before the first request — ${"get().then((v) => { this.v = v; }): rewritten with await"}`,
       code: C(`ctx.storage.get<number>("v").then((v) => { this.v = v; });`),
@@ -105,7 +154,10 @@ runRuleTests("no-unguarded-constructor-init", rule, {
     },
     {
       name: `measured: a storage-only load finishes before the first request — ${"a private method, Promise.all of reads, destructuring into fields"}`,
-      code: C(`this.#load();`, `\n  async #load() { [this.v, this.w] = await Promise.all([this.ctx.storage.get("a"), this.ctx.storage.get("b")]); }`),
+      code: C(
+        `this.#load();`,
+        `\n  async #load() { [this.v, this.w] = await Promise.all([this.ctx.storage.get("a"), this.ctx.storage.get("b")]); }`,
+      ),
     },
     {
       name: `measured: a storage-only load finishes before the first request — ${"an async arrow in a class field, called under a braceless if"}`,
@@ -132,14 +184,19 @@ runRuleTests("no-unguarded-constructor-init", rule, {
           column: 5,
           endColumn: 35,
           suggestions: suggest(
-            C(`ctx.blockConcurrencyWhile(async () => { const url = await ctx.storage.get<string>("url"); const res = await fetch(url!); this.v = await res.json(); });`),
+            C(
+              `ctx.blockConcurrencyWhile(async () => { const url = await ctx.storage.get<string>("url"); const res = await fetch(url!); this.v = await res.json(); });`,
+            ),
           ),
         },
       ],
     },
     {
       name: "the method awaits Workers KV before it sets the state: the gate opens",
-      code: C(`this.load();`, `\n  async load() {\n    const key = await this.env.CONFIG.get("key");\n    this.v = await this.ctx.storage.get(key ?? "v");\n  }`),
+      code: C(
+        `this.load();`,
+        `\n  async load() {\n    const key = await this.env.CONFIG.get("key");\n    this.v = await this.ctx.storage.get(key ?? "v");\n  }`,
+      ),
       errors: [
         {
           messageId: "opensGate",
@@ -148,14 +205,20 @@ runRuleTests("no-unguarded-constructor-init", rule, {
           column: 5,
           endColumn: 16,
           suggestions: suggest(
-            C(`ctx.blockConcurrencyWhile(async () => { await this.load(); });`, `\n  async load() {\n    const key = await this.env.CONFIG.get("key");\n    this.v = await this.ctx.storage.get(key ?? "v");\n  }`),
+            C(
+              `ctx.blockConcurrencyWhile(async () => { await this.load(); });`,
+              `\n  async load() {\n    const key = await this.env.CONFIG.get("key");\n    this.v = await this.ctx.storage.get(key ?? "v");\n  }`,
+            ),
           ),
         },
       ],
     },
     {
       name: "a fetch after the read, before the last assignment",
-      code: C(`this.load();`, `\n  async load() {\n    const url = await this.ctx.storage.get<string>("url");\n    const res = await fetch(url!);\n    this.v = await res.json();\n  }`),
+      code: C(
+        `this.load();`,
+        `\n  async load() {\n    const url = await this.ctx.storage.get<string>("url");\n    const res = await fetch(url!);\n    this.v = await res.json();\n  }`,
+      ),
       errors: [
         {
           messageId: "opensGate",
@@ -164,7 +227,10 @@ runRuleTests("no-unguarded-constructor-init", rule, {
           column: 5,
           endColumn: 16,
           suggestions: suggest(
-            C(`ctx.blockConcurrencyWhile(async () => { await this.load(); });`, `\n  async load() {\n    const url = await this.ctx.storage.get<string>("url");\n    const res = await fetch(url!);\n    this.v = await res.json();\n  }`),
+            C(
+              `ctx.blockConcurrencyWhile(async () => { await this.load(); });`,
+              `\n  async load() {\n    const url = await this.ctx.storage.get<string>("url");\n    const res = await fetch(url!);\n    this.v = await res.json();\n  }`,
+            ),
           ),
         },
       ],

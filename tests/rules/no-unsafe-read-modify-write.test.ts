@@ -11,7 +11,8 @@ const m = (body: string) => `${DO}export class C extends DurableObject<Env> {
   async onlyStorage() { return this.ctx.storage.get("x"); }
   async sync() { await fetch("https://example.com"); }
 }`;
-const bcw = (inner: string, decl = "") => `${decl}await this.ctx.blockConcurrencyWhile(async () => {\n      ${inner.replace(/\n {4}/g, "\n      ")}\n    });`;
+const bcw = (inner: string, decl = "") =>
+  `${decl}await this.ctx.blockConcurrencyWhile(async () => {\n      ${inner.replace(/\n {4}/g, "\n      ")}\n    });`;
 
 const READ = `const n = (await this.ctx.storage.get<number>("count")) ?? 0;`;
 const WRITE = `await this.ctx.storage.put("count", n + 1);`;
@@ -26,27 +27,77 @@ const keyData = (awaited: string, awaitLine = 5, writeLine = 6, key = `"count"`)
 runRuleTests("no-unsafe-read-modify-write", rule, {
   valid: [
     ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
-    { name: "only storage awaits between (the input gate stays closed)", code: m(`${READ}\n    await this.ctx.storage.put("other", 1);\n    ${WRITE}`) },
+    {
+      name: "only storage awaits between (the input gate stays closed)",
+      code: m(`${READ}\n    await this.ctx.storage.put("other", 1);\n    ${WRITE}`),
+    },
     { name: "a same-class helper that only awaits storage", code: m(`${READ}\n    await this.onlyStorage();\n    ${WRITE}`) },
-    { name: "Promise.all of storage reads", code: m(`const [a, b] = await Promise.all([this.ctx.storage.get<number>("a"), this.ctx.storage.get<number>("b")]);\n    await this.ctx.storage.put("a", (a ?? 0) + (b ?? 0));`) },
+    {
+      name: "Promise.all of storage reads",
+      code: m(
+        `const [a, b] = await Promise.all([this.ctx.storage.get<number>("a"), this.ctx.storage.get<number>("b")]);\n    await this.ctx.storage.put("a", (a ?? 0) + (b ?? 0));`,
+      ),
+    },
     { name: "the await comes before the read", code: m(`await fetch(url);\n    ${READ}\n    ${WRITE}`) },
-    { name: "re-read after the await", code: m(`let n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    await fetch(url);\n    n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    await this.ctx.storage.put("count", n + 1);`) },
+    {
+      name: "re-read after the await",
+      code: m(
+        `let n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    await fetch(url);\n    n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    await this.ctx.storage.put("count", n + 1);`,
+      ),
+    },
     {
       name: "compare-and-set: re-reading the key clears the earlier read",
-      code: m(`const a = await this.ctx.storage.get<number>("count");\n    await fetch(url);\n    const b = await this.ctx.storage.get<number>("count");\n    if (a !== b) return;\n    await this.ctx.storage.put("count", (a ?? 0) + 1);`),
+      code: m(
+        `const a = await this.ctx.storage.get<number>("count");\n    await fetch(url);\n    const b = await this.ctx.storage.get<number>("count");\n    if (a !== b) return;\n    await this.ctx.storage.put("count", (a ?? 0) + 1);`,
+      ),
     },
-    { name: "no path has both the read and the await", code: m(`let n = 0;\n    if (id) { n = (await this.ctx.storage.get<number>("count")) ?? 0; } else { await fetch(url); }\n    ${WRITE}`) },
-    { name: "a different key", code: m(`const n = (await this.ctx.storage.get<number>("a")) ?? 0;\n    await fetch(url);\n    await this.ctx.storage.put("b", n + 1);`) },
-    { name: "the written value does not come from the read", code: m(`const n = await this.ctx.storage.get<number>("count");\n    await fetch(url);\n    await this.ctx.storage.put("count", 0);`) },
+    {
+      name: "no path has both the read and the await",
+      code: m(
+        `let n = 0;\n    if (id) { n = (await this.ctx.storage.get<number>("count")) ?? 0; } else { await fetch(url); }\n    ${WRITE}`,
+      ),
+    },
+    {
+      name: "a different key",
+      code: m(
+        `const n = (await this.ctx.storage.get<number>("a")) ?? 0;\n    await fetch(url);\n    await this.ctx.storage.put("b", n + 1);`,
+      ),
+    },
+    {
+      name: "the written value does not come from the read",
+      code: m(`const n = await this.ctx.storage.get<number>("count");\n    await fetch(url);\n    await this.ctx.storage.put("count", 0);`),
+    },
     { name: "inside blockConcurrencyWhile", code: m(bcw(`${READ}\n    await fetch(url);\n    ${WRITE}`)) },
     {
       name: "inside transactionSync and transaction",
-      code: m(`this.ctx.storage.transactionSync(() => {\n      const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n      this.ctx.storage.kv.put("n", v + 1);\n    });\n    await this.ctx.storage.transaction(async (txn) => {\n      const v = (await txn.get<number>("n")) ?? 0;\n      await fetch(url);\n      await txn.put("n", v + 1);\n    });`),
+      code: m(
+        `this.ctx.storage.transactionSync(() => {\n      const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n      this.ctx.storage.kv.put("n", v + 1);\n    });\n    await this.ctx.storage.transaction(async (txn) => {\n      const v = (await txn.get<number>("n")) ?? 0;\n      await fetch(url);\n      await txn.put("n", v + 1);\n    });`,
+      ),
     },
-    { name: "Workers KV is not Durable Object storage", code: m(`const n = Number(await this.env.CACHE.get("count"));\n    await fetch(url);\n    await this.env.CACHE.put("count", String(n + 1));`) },
-    { name: "the key variable changes: not the same key", code: m(`let k = "a";\n    const n = (await this.ctx.storage.get<number>(k)) ?? 0;\n    await fetch(url);\n    k = "b";\n    await this.ctx.storage.put(k, n + 1);`) },
-    { name: "SQL: one statement computes the new value", code: m(`this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    await fetch(url);\n    this.ctx.storage.sql.exec("UPDATE counters SET n = n + 1 WHERE id = ?", id);`) },
-    { name: "the write is in another function (not followed)", code: m(`const n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    await fetch(url);\n    setTimeout(() => this.ctx.storage.put("count", n + 1));`) },
+    {
+      name: "Workers KV is not Durable Object storage",
+      code: m(
+        `const n = Number(await this.env.CACHE.get("count"));\n    await fetch(url);\n    await this.env.CACHE.put("count", String(n + 1));`,
+      ),
+    },
+    {
+      name: "the key variable changes: not the same key",
+      code: m(
+        `let k = "a";\n    const n = (await this.ctx.storage.get<number>(k)) ?? 0;\n    await fetch(url);\n    k = "b";\n    await this.ctx.storage.put(k, n + 1);`,
+      ),
+    },
+    {
+      name: "SQL: one statement computes the new value",
+      code: m(
+        `this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    await fetch(url);\n    this.ctx.storage.sql.exec("UPDATE counters SET n = n + 1 WHERE id = ?", id);`,
+      ),
+    },
+    {
+      name: "the write is in another function (not followed)",
+      code: m(
+        `const n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    await fetch(url);\n    setTimeout(() => this.ctx.storage.put("count", n + 1));`,
+      ),
+    },
   ],
   invalid: [
     {
@@ -61,7 +112,11 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           endColumn: 59,
           suggestions: [
             { messageId: "suggestMoveAwait", data: keyData("fetch(…)"), output: m(`await fetch(url);\n    ${READ}\n    ${WRITE}`) },
-            { messageId: "suggestBlockConcurrency", data: keyData("fetch(…)"), output: m(bcw(`${READ}\n    await fetch(url);\n    ${WRITE}`)) },
+            {
+              messageId: "suggestBlockConcurrency",
+              data: keyData("fetch(…)"),
+              output: m(bcw(`${READ}\n    await fetch(url);\n    ${WRITE}`)),
+            },
           ],
         },
       ],
@@ -74,10 +129,15 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           messageId: "staleKey",
           line: 4,
           suggestions: [
-            { messageId: "suggestMoveAwait", output: m(`const res = await fetch(url);\n    ${READ}\n    ${WRITE}\n    return { n, ok: res.ok };`) },
+            {
+              messageId: "suggestMoveAwait",
+              output: m(`const res = await fetch(url);\n    ${READ}\n    ${WRITE}\n    return { n, ok: res.ok };`),
+            },
             {
               messageId: "suggestBlockConcurrency",
-              output: m(`${bcw(`${READ}\n    const res = await fetch(url);\n    ${WRITE}\n    return { n, res };`, "const { n, res } = ")}\n    return { n, ok: res.ok };`),
+              output: m(
+                `${bcw(`${READ}\n    const res = await fetch(url);\n    ${WRITE}\n    return { n, res };`, "const { n, res } = ")}\n    return { n, ok: res.ok };`,
+              ),
             },
           ],
         },
@@ -96,7 +156,9 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
     },
     {
       name: "SQL: SELECT, fetch, UPDATE with the stale value",
-      code: m(`const row = this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    await fetch(url);\n    this.ctx.storage.sql.exec("UPDATE counters SET n = ? WHERE id = ?", (row.n as number) + 1, id);`),
+      code: m(
+        `const row = this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    await fetch(url);\n    this.ctx.storage.sql.exec("UPDATE counters SET n = ? WHERE id = ?", (row.n as number) + 1, id);`,
+      ),
       errors: [
         {
           messageId: "staleRow",
@@ -107,11 +169,17 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
-              output: m(`await fetch(url);\n    const row = this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    this.ctx.storage.sql.exec("UPDATE counters SET n = ? WHERE id = ?", (row.n as number) + 1, id);`),
+              output: m(
+                `await fetch(url);\n    const row = this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    this.ctx.storage.sql.exec("UPDATE counters SET n = ? WHERE id = ?", (row.n as number) + 1, id);`,
+              ),
             },
             {
               messageId: "suggestBlockConcurrency",
-              output: m(bcw(`const row = this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    await fetch(url);\n    this.ctx.storage.sql.exec("UPDATE counters SET n = ? WHERE id = ?", (row.n as number) + 1, id);`)),
+              output: m(
+                bcw(
+                  `const row = this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    await fetch(url);\n    this.ctx.storage.sql.exec("UPDATE counters SET n = ? WHERE id = ?", (row.n as number) + 1, id);`,
+                ),
+              ),
             },
           ],
         },
@@ -119,7 +187,9 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
     },
     {
       name: "a timer, a template key, and the value changed in place",
-      code: m(`let v = await this.ctx.storage.get<number>(\`c:\${id}\`);\n    await new Promise((r) => setTimeout(r, 5));\n    v = (v ?? 0) + 1;\n    await this.ctx.storage.put(\`c:\${id}\`, v);`),
+      code: m(
+        `let v = await this.ctx.storage.get<number>(\`c:\${id}\`);\n    await new Promise((r) => setTimeout(r, 5));\n    v = (v ?? 0) + 1;\n    await this.ctx.storage.put(\`c:\${id}\`, v);`,
+      ),
       errors: [
         {
           messageId: "staleKey",
@@ -129,11 +199,17 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
-              output: m(`await new Promise((r) => setTimeout(r, 5));\n    let v = await this.ctx.storage.get<number>(\`c:\${id}\`);\n    v = (v ?? 0) + 1;\n    await this.ctx.storage.put(\`c:\${id}\`, v);`),
+              output: m(
+                `await new Promise((r) => setTimeout(r, 5));\n    let v = await this.ctx.storage.get<number>(\`c:\${id}\`);\n    v = (v ?? 0) + 1;\n    await this.ctx.storage.put(\`c:\${id}\`, v);`,
+              ),
             },
             {
               messageId: "suggestBlockConcurrency",
-              output: m(bcw(`let v = await this.ctx.storage.get<number>(\`c:\${id}\`);\n    await new Promise((r) => setTimeout(r, 5));\n    v = (v ?? 0) + 1;\n    await this.ctx.storage.put(\`c:\${id}\`, v);`)),
+              output: m(
+                bcw(
+                  `let v = await this.ctx.storage.get<number>(\`c:\${id}\`);\n    await new Promise((r) => setTimeout(r, 5));\n    v = (v ?? 0) + 1;\n    await this.ctx.storage.put(\`c:\${id}\`, v);`,
+                ),
+              ),
             },
           ],
         },
@@ -149,7 +225,10 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           line: 4,
           suggestions: [
             { messageId: "suggestMoveAwait", output: m(`await this.sync();\n    ${READ}\n    this.ctx.storage.put("count", n + 1);`) },
-            { messageId: "suggestBlockConcurrency", output: m(bcw(`${READ}\n    await this.sync();\n    this.ctx.storage.put("count", n + 1);`)) },
+            {
+              messageId: "suggestBlockConcurrency",
+              output: m(bcw(`${READ}\n    await this.sync();\n    this.ctx.storage.put("count", n + 1);`)),
+            },
           ],
         },
       ],
@@ -161,13 +240,20 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
         {
           messageId: "staleKey",
           line: 4,
-          suggestions: [{ messageId: "suggestBlockConcurrency", output: m(bcw(`${READ}\n    if (id) await fetch(url);\n    this.ctx.storage.put("count", n + 1);`)) }],
+          suggestions: [
+            {
+              messageId: "suggestBlockConcurrency",
+              output: m(bcw(`${READ}\n    if (id) await fetch(url);\n    this.ctx.storage.put("count", n + 1);`)),
+            },
+          ],
         },
       ],
     },
     {
       name: "through an alias, a derived value, an RPC to another object, and put({...})",
-      code: m(`const s = this.ctx.storage;\n    const v = await s.get<number>("n");\n    const next = (v ?? 0) + 1;\n    await this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(url);\n    await s.put({ n: next, at: Date.now() });`),
+      code: m(
+        `const s = this.ctx.storage;\n    const v = await s.get<number>("n");\n    const next = (v ?? 0) + 1;\n    await this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(url);\n    await s.put({ n: next, at: Date.now() });`,
+      ),
       errors: [
         {
           messageId: "staleKey",
@@ -177,11 +263,15 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
-              output: m(`const s = this.ctx.storage;\n    await this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(url);\n    const v = await s.get<number>("n");\n    const next = (v ?? 0) + 1;\n    await s.put({ n: next, at: Date.now() });`),
+              output: m(
+                `const s = this.ctx.storage;\n    await this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(url);\n    const v = await s.get<number>("n");\n    const next = (v ?? 0) + 1;\n    await s.put({ n: next, at: Date.now() });`,
+              ),
             },
             {
               messageId: "suggestBlockConcurrency",
-              output: m(`const s = this.ctx.storage;\n    ${bcw(`const v = await s.get<number>("n");\n    const next = (v ?? 0) + 1;\n    await this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(url);\n    await s.put({ n: next, at: Date.now() });`)}`),
+              output: m(
+                `const s = this.ctx.storage;\n    ${bcw(`const v = await s.get<number>("n");\n    const next = (v ?? 0) + 1;\n    await this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(url);\n    await s.put({ n: next, at: Date.now() });`)}`,
+              ),
             },
           ],
         },
@@ -189,7 +279,9 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
     },
     {
       name: "the synchronous KV API and scheduler.wait",
-      code: m(`const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n    await scheduler.wait(1);\n    this.ctx.storage.kv.put("n", v + 1);`),
+      code: m(
+        `const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n    await scheduler.wait(1);\n    this.ctx.storage.kv.put("n", v + 1);`,
+      ),
       errors: [
         {
           messageId: "staleKey",
@@ -197,15 +289,29 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           line: 4,
           column: 15,
           suggestions: [
-            { messageId: "suggestMoveAwait", output: m(`await scheduler.wait(1);\n    const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n    this.ctx.storage.kv.put("n", v + 1);`) },
-            { messageId: "suggestBlockConcurrency", output: m(bcw(`const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n    await scheduler.wait(1);\n    this.ctx.storage.kv.put("n", v + 1);`)) },
+            {
+              messageId: "suggestMoveAwait",
+              output: m(
+                `await scheduler.wait(1);\n    const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n    this.ctx.storage.kv.put("n", v + 1);`,
+              ),
+            },
+            {
+              messageId: "suggestBlockConcurrency",
+              output: m(
+                bcw(
+                  `const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n    await scheduler.wait(1);\n    this.ctx.storage.kv.put("n", v + 1);`,
+                ),
+              ),
+            },
           ],
         },
       ],
     },
     {
       name: "for await opens the gate too, and says so plainly",
-      code: m(`const n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    for await (const chunk of this.stream(url)) void chunk;\n    await this.ctx.storage.put("count", n + 1);`),
+      code: m(
+        `const n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    for await (const chunk of this.stream(url)) void chunk;\n    await this.ctx.storage.put("count", n + 1);`,
+      ),
       errors: [
         {
           messageId: "staleKey",
@@ -214,7 +320,11 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           suggestions: [
             {
               messageId: "suggestBlockConcurrency",
-              output: m(bcw(`const n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    for await (const chunk of this.stream(url)) void chunk;\n    await this.ctx.storage.put("count", n + 1);`)),
+              output: m(
+                bcw(
+                  `const n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    for await (const chunk of this.stream(url)) void chunk;\n    await this.ctx.storage.put("count", n + 1);`,
+                ),
+              ),
             },
           ],
         },

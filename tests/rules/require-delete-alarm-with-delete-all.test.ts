@@ -19,20 +19,33 @@ const withAlarm = (body: string, asyncReset = true) => `${DO}export class Room e
 runRuleTests("require-delete-alarm-with-delete-all", rule, {
   valid: [
     ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
-    { name: "deleteAlarm first (the pattern docs' Cleanup)", code: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();") },
-    { name: "deleteAlarm after deleteAll also clears it", code: withAlarm("await this.ctx.storage.deleteAll();\n    await this.ctx.storage.deleteAlarm();") },
+    {
+      name: "deleteAlarm first (the pattern docs' Cleanup)",
+      code: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
+    },
+    {
+      name: "deleteAlarm after deleteAll also clears it",
+      code: withAlarm("await this.ctx.storage.deleteAll();\n    await this.ctx.storage.deleteAlarm();"),
+    },
     {
       // A limit the docs state: the rule looks for the word in the text first.
       name: "deleteAll written with a Unicode escape is not seen",
       code: withAlarm("await this.ctx.storage.delete\\u0041ll();"),
       options: [{ compatibilityDate: "2025-01-01" }],
     },
-    { name: "a class that never uses alarms", code: `${DO}export class Room extends DurableObject { async reset() { await this.ctx.storage.deleteAll(); } }` },
+    {
+      name: "a class that never uses alarms",
+      code: `${DO}export class Room extends DurableObject { async reset() { await this.ctx.storage.deleteAll(); } }`,
+    },
     {
       name: "inside alarm() itself, the firing alarm is consumed",
       code: `${DO}export class Room extends DurableObject { async alarm() { await this.ctx.storage.deleteAll(); } }`,
     },
-    { name: "date option on or after 2026-02-24", code: withAlarm("await this.ctx.storage.deleteAll();"), options: [{ compatibilityDate: "2026-02-24" }] },
+    {
+      name: "date option on or after 2026-02-24",
+      code: withAlarm("await this.ctx.storage.deleteAll();"),
+      options: [{ compatibilityDate: "2026-02-24" }],
+    },
     {
       name: "flag delete_all_deletes_alarm at an old date",
       code: withAlarm("await this.ctx.storage.deleteAll();"),
@@ -145,7 +158,12 @@ export class Room extends DurableObject {
           messageId: "oldDate",
           data: { date: "2025-12-01" },
           line: 5,
-          suggestions: [{ messageId: "suggestDeleteAlarm", output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();") }],
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
+            },
+          ],
         },
       ],
     },
@@ -157,7 +175,12 @@ export class Room extends DurableObject {
         {
           messageId: "unknownDate",
           line: 5,
-          suggestions: [{ messageId: "suggestDeleteAlarm", output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();") }],
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
+            },
+          ],
         },
       ],
     },
@@ -169,7 +192,12 @@ export class Room extends DurableObject {
         {
           messageId: "preservesFlag",
           line: 5,
-          suggestions: [{ messageId: "suggestDeleteAlarm", output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();") }],
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
+            },
+          ],
         },
       ],
     },
@@ -309,7 +337,10 @@ export class Room extends DurableObject {
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
-              output: withAlarm("items.forEach(() => { this.ctx.storage.deleteAlarm();\n    this.ctx.storage.deleteAll(); });").replace("reset() {", "reset(items: number[]) {"),
+              output: withAlarm("items.forEach(() => { this.ctx.storage.deleteAlarm();\n    this.ctx.storage.deleteAll(); });").replace(
+                "reset() {",
+                "reset(items: number[]) {",
+              ),
             },
           ],
         },

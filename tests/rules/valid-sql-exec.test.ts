@@ -54,32 +54,67 @@ runRuleTests("valid-sql-exec", rule, {
     { name: "`?1` twice is one position", code: m(`sql.exec("SELECT ?1 AS a, ?1 AS b", id);`) },
     { name: "named parameters are bound by position", code: m(`sql.exec("SELECT :a AS a, :a AS b, @c AS c, $d AS d", id, t, v);`) },
     { name: "`?` in strings, quoted names and comments", code: m(`sql.exec("SELECT '?' AS q, \\"?\\" AS r -- ?\\n");`) },
-    { name: "parameters in the last statement only", code: m(`sql.exec("CREATE TABLE IF NOT EXISTS t (v); INSERT INTO t VALUES (?)", v);`) },
+    {
+      name: "parameters in the last statement only",
+      code: m(`sql.exec("CREATE TABLE IF NOT EXISTS t (v); INSERT INTO t VALUES (?)", v);`),
+    },
     { name: "a trailing `;` and newlines", code: m(`sql.exec("CREATE TABLE IF NOT EXISTS t (v);\\n  INSERT INTO t VALUES (?);\\n", v);`) },
-    { name: "a trigger body is part of its statement", code: m(`sql.exec(\`CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE c SET n = n + 1; END; INSERT INTO t VALUES (?)\`, v);`) },
+    {
+      name: "a trigger body is part of its statement",
+      code: m(`sql.exec(\`CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE c SET n = n + 1; END; INSERT INTO t VALUES (?)\`, v);`),
+    },
     { name: "a statement that is only `${…}` may be empty", code: m(`sql.exec(\`INSERT INTO t VALUES (?); \${t}\`, v);`) },
     { name: "spread bindings: the count is unknown", code: m(`const args = [id, t];`, `sql.exec("SELECT ?, ?, ?", ...args);`) },
-    { name: "a `${…}` can hold more parameters: more values than visible ones are fine", code: m(`const ph = "?, ?";`, `sql.exec(\`INSERT INTO t (a, b) VALUES (\${ph})\`, id, t);`) },
+    {
+      name: "a `${…}` can hold more parameters: more values than visible ones are fine",
+      code: m(`const ph = "?, ?";`, `sql.exec(\`INSERT INTO t (a, b) VALUES (\${ph})\`, id, t);`),
+    },
     { name: "SQL built at run time", code: m(`sql.exec(["SELECT", "?"].join(" "));`) },
     { name: "a reassigned query variable", code: m(`let q = "SELECT ?";`, `q = "SELECT 1";`, `sql.exec(q);`) },
     // Left alone: SQLite or workerd fails for another reason, or the tokenizer could disagree with SQLite.
     { name: "`?0` does not prepare", code: m(`sql.exec("SELECT ?0");`) },
     { name: "TCL-style `$a::b` is one parameter", code: m(`sql.exec("SELECT $a::b", id);`) },
     { name: "`#name`", code: m(`sql.exec("SELECT #a", id, t);`) },
-    { name: "a comment after the last `;` is a statement of its own for workerd", code: m(`sql.exec("DELETE FROM t WHERE id = ?; -- done");`) },
+    {
+      name: "a comment after the last `;` is a statement of its own for workerd",
+      code: m(`sql.exec("DELETE FROM t WHERE id = ?; -- done");`),
+    },
     { name: "an empty statement", code: m(`sql.exec("SELECT ?;; SELECT 1", id);`) },
     // .one() used as a row.
     { name: "`.one().v`", code: m(`return sql.exec("SELECT v FROM t WHERE id = ?", id).one().v;`) },
-    { name: "`??` on a column, which may be null", code: m(`const row = sql.exec("SELECT v FROM t WHERE id = ?", id).one();`, `return row.v ?? 0;`) },
+    {
+      name: "`??` on a column, which may be null",
+      code: m(`const row = sql.exec("SELECT v FROM t WHERE id = ?", id).one();`, `return row.v ?? 0;`),
+    },
     { name: "`.toArray()[0]?.v`", code: m(`return sql.exec("SELECT v FROM t WHERE id = ?", id).toArray()[0]?.v ?? 0;`) },
-    { name: "the row as a fallback, not checked", code: m(`const a = [1]; const b = t || sql.exec("SELECT 1 AS n").one(); return a && b;`) },
-    { name: "a variable assigned again", code: m(`let row = sql.exec("SELECT v FROM t").one();`, `if (id) row = { v: 1 };`, `return row ?? null;`) },
-    { name: "`one()` of something else", code: m(`const items = { one: () => undefined as { x: number } | undefined };`, `return items.one()?.x;`) },
-    { name: "a shadowed `undefined`", code: m(`const undefined = 1;`, `const row = sql.exec("SELECT 1 AS n").one();`, `return row === undefined;`) },
+    {
+      name: "the row as a fallback, not checked",
+      code: m(`const a = [1]; const b = t || sql.exec("SELECT 1 AS n").one(); return a && b;`),
+    },
+    {
+      name: "a variable assigned again",
+      code: m(`let row = sql.exec("SELECT v FROM t").one();`, `if (id) row = { v: 1 };`, `return row ?? null;`),
+    },
+    {
+      name: "`one()` of something else",
+      code: m(`const items = { one: () => undefined as { x: number } | undefined };`, `return items.one()?.x;`),
+    },
+    {
+      name: "a shadowed `undefined`",
+      code: m(`const undefined = 1;`, `const row = sql.exec("SELECT 1 AS n").one();`, `return row === undefined;`),
+    },
     // await on something else.
     { name: "awaiting storage", code: m(`await this.ctx.storage.get("k");`, `await this.ctx.storage.put("k", 1);`) },
-    { name: "an array method that returns a promise", code: m(`return await sql.exec("SELECT v FROM t").toArray().reduce(async (acc: Promise<number>) => (await acc) + 1, Promise.resolve(0));`) },
-    { name: "`for await` over a cursor, and an awaited cursor variable (not checked)", code: m(`const c = sql.exec("SELECT v FROM t");`, `for await (const r of sql.exec("SELECT v FROM t")) void r;`, `await c;`) },
+    {
+      name: "an array method that returns a promise",
+      code: m(
+        `return await sql.exec("SELECT v FROM t").toArray().reduce(async (acc: Promise<number>) => (await acc) + 1, Promise.resolve(0));`,
+      ),
+    },
+    {
+      name: "`for await` over a cursor, and an awaited cursor variable (not checked)",
+      code: m(`const c = sql.exec("SELECT v FROM t");`, `for await (const r of sql.exec("SELECT v FROM t")) void r;`, `await c;`),
+    },
     {
       name: "a fallback after .one() on a query that always yields one row is dead code, not a bug",
       code: `import { DurableObject } from "cloudflare:workers";
@@ -198,7 +233,9 @@ export class C extends DurableObject {
           ...one("the `?.` after it"),
           line: 5,
           column: 57,
-          suggestions: [{ messageId: "suggestToArray", output: m(`return sql.exec("SELECT v FROM t WHERE id = ?", id).toArray()[0]?.[t];`) }],
+          suggestions: [
+            { messageId: "suggestToArray", output: m(`return sql.exec("SELECT v FROM t WHERE id = ?", id).toArray()[0]?.[t];`) },
+          ],
         },
       ],
     },
@@ -236,7 +273,11 @@ export class C extends DurableObject {
           suggestions: [
             {
               messageId: "suggestToArray",
-              output: m(`const row = sql.exec("SELECT v FROM t WHERE id = ?", id).toArray()[0];`, `if (!row) return null;`, `return row.v;`),
+              output: m(
+                `const row = sql.exec("SELECT v FROM t WHERE id = ?", id).toArray()[0];`,
+                `if (!row) return null;`,
+                `return row.v;`,
+              ),
             },
           ],
         },
@@ -244,7 +285,11 @@ export class C extends DurableObject {
     },
     {
       name: "`=== undefined`, through `as`: one report, at the first check",
-      code: m(`const row = sql.exec("SELECT v FROM t").one() as { v: number } | undefined;`, `if (row === undefined) return 0;`, `return row == null ? 0 : row.v;`),
+      code: m(
+        `const row = sql.exec("SELECT v FROM t").one() as { v: number } | undefined;`,
+        `if (row === undefined) return 0;`,
+        `return row == null ? 0 : row.v;`,
+      ),
       errors: [
         {
           ...one("the check `row === undefined` on line 6"),
@@ -252,14 +297,18 @@ export class C extends DurableObject {
           suggestions: [
             {
               messageId: "suggestToArray",
-              output: m(`const row = sql.exec("SELECT v FROM t").toArray()[0] as { v: number } | undefined;`, `if (row === undefined) return 0;`, `return row == null ? 0 : row.v;`),
+              output: m(
+                `const row = sql.exec("SELECT v FROM t").toArray()[0] as { v: number } | undefined;`,
+                `if (row === undefined) return 0;`,
+                `return row == null ? 0 : row.v;`,
+              ),
             },
           ],
         },
       ],
     },
     {
-      name: "`typeof row === \"undefined\"`",
+      name: '`typeof row === "undefined"`',
       code: m(`const row = sql.exec("SELECT v FROM t").one();`, `return typeof row === "undefined" ? 0 : row.v;`),
       errors: [
         {
@@ -267,7 +316,10 @@ export class C extends DurableObject {
           line: 5,
           column: 45,
           suggestions: [
-            { messageId: "suggestToArray", output: m(`const row = sql.exec("SELECT v FROM t").toArray()[0];`, `return typeof row === "undefined" ? 0 : row.v;`) },
+            {
+              messageId: "suggestToArray",
+              output: m(`const row = sql.exec("SELECT v FROM t").toArray()[0];`, `return typeof row === "undefined" ? 0 : row.v;`),
+            },
           ],
         },
       ],
@@ -282,7 +334,15 @@ export class C extends DurableObject {
           column: 24,
           endColumn: 29,
           suggestions: [
-            { messageId: "suggestToArray", output: m(`const cursor = sql.exec("SELECT v FROM t");`, `const row = cursor.toArray()[0];`, `if (row) return row.v;`, `return 0;`) },
+            {
+              messageId: "suggestToArray",
+              output: m(
+                `const cursor = sql.exec("SELECT v FROM t");`,
+                `const row = cursor.toArray()[0];`,
+                `if (row) return row.v;`,
+                `return 0;`,
+              ),
+            },
           ],
         },
       ],
@@ -293,7 +353,9 @@ export class C extends DurableObject {
       errors: [
         {
           ...one("the `&&` guard on line 6"),
-          suggestions: [{ messageId: "suggestToArray", output: m(`const row = sql.exec("SELECT v FROM t").toArray()[0];`, `return row && row.v;`) }],
+          suggestions: [
+            { messageId: "suggestToArray", output: m(`const row = sql.exec("SELECT v FROM t").toArray()[0];`, `return row && row.v;`) },
+          ],
         },
       ],
     },
@@ -316,12 +378,14 @@ export class C extends DurableObject {
           line: 7,
           column: 8,
           endColumn: 13,
-          suggestions: [{ messageId: "suggestToArray", output: m(`return sql`, `  .exec<{ v: number }>("SELECT v FROM t")`, `  .toArray()[0]?.v;`) }],
+          suggestions: [
+            { messageId: "suggestToArray", output: m(`return sql`, `  .exec<{ v: number }>("SELECT v FROM t")`, `  .toArray()[0]?.v;`) },
+          ],
         },
       ],
     },
     {
-      name: "a computed `[\"one\"]()`: no suggestion",
+      name: 'a computed `["one"]()`: no suggestion',
       code: m(`return sql.exec("SELECT v FROM t")["one"]()?.v;`),
       errors: [{ ...one("the `?.` after it"), line: 5, column: 40, endColumn: 48, suggestions: [] }],
     },
@@ -370,14 +434,21 @@ export class C extends DurableObject {
       errors: [
         {
           messageId: "awaitCursor",
-          suggestions: [{ messageId: "suggestRemoveAwait", output: m(`const names = (this.ctx.storage.sql?.exec("SELECT 1")).columnNames;`) }],
+          suggestions: [
+            { messageId: "suggestRemoveAwait", output: m(`const names = (this.ctx.storage.sql?.exec("SELECT 1")).columnNames;`) },
+          ],
         },
       ],
     },
     {
       name: "a comment after `await` stays",
       code: m(`await /* sync */ sql.exec("DELETE FROM t");`),
-      errors: [{ messageId: "awaitCursor", suggestions: [{ messageId: "suggestRemoveAwait", output: m(`/* sync */ sql.exec("DELETE FROM t");`) }] }],
+      errors: [
+        {
+          messageId: "awaitCursor",
+          suggestions: [{ messageId: "suggestRemoveAwait", output: m(`/* sync */ sql.exec("DELETE FROM t");`) }],
+        },
+      ],
     },
     {
       name: "an argument starting with `(`: no suggestion",

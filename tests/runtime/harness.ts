@@ -149,7 +149,10 @@ export function applySuggestions(rule: string, code: string, messageId: string, 
   let applied = 0;
   for (let round = 0; round < 20; round++) {
     const messages = lint(rule, out, options);
-    expect(messages.filter((m) => m.fatal), "the code parses").toEqual([]);
+    expect(
+      messages.filter((m) => m.fatal),
+      "the code parses",
+    ).toEqual([]);
     const suggestion = messages.flatMap((m) => m.suggestions ?? []).find((s) => s.messageId === messageId);
     if (!suggestion) break;
     out = out.slice(0, suggestion.fix.range[0]) + suggestion.fix.text + out.slice(suggestion.fix.range[1]);
@@ -460,7 +463,8 @@ export class Runtime {
   object(worker: string, cls: string, name = `object-${++objectCounter}`): ObjectRef {
     const spec = this.specs.get(worker);
     if (!spec) throw new Error(`no Worker ${worker}`);
-    if (!spec.classes.includes(cls)) throw new Error(`Worker ${worker} exports no Durable Object class ${cls} (it has ${spec.classes.join(", ") || "none"})`);
+    if (!spec.classes.includes(cls))
+      throw new Error(`Worker ${worker} exports no Durable Object class ${cls} (it has ${spec.classes.join(", ") || "none"})`);
     this.used.add(worker);
     return new ObjectRef(this, worker, cls, name);
   }
@@ -623,16 +627,25 @@ export class Proof {
     fs.rmSync(file, { force: true });
     expect(this.failed, "every runtime test of this rule passed").toBe(false);
     const blocks = docsExamples(this.rule).map((e) => e.worker);
-    expect(blocks.filter((b) => !used.has(`${this.rule}.${b}`)), `every docs example of ${this.rule} ran on workerd`).toEqual([]);
+    expect(
+      blocks.filter((b) => !used.has(`${this.rule}.${b}`)),
+      `every docs example of ${this.rule} ran on workerd`,
+    ).toEqual([]);
     const result = this.result();
     expect(result.failure.length, "a failure was observed").toBeGreaterThan(0);
     expect(result.fixed.length, "a fix was observed").toBeGreaterThan(0);
     fs.mkdirSync(table.RESULTS_DIR, { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    const committed = fs.existsSync(table.TABLE_FILE) ? table.parseTable(fs.readFileSync(table.TABLE_FILE, "utf8")) : { rows: [], versionsLine: "" };
+    const committed = fs.existsSync(table.TABLE_FILE)
+      ? table.parseTable(fs.readFileSync(table.TABLE_FILE, "utf8"))
+      : { rows: [], versionsLine: "" };
     const row = table.renderRow(result);
-    const stale = "docs/proven-on-workerd.md is out of date: run `npx vitest run tests/runtime && node scripts/proven-table.js` and review the diff";
-    expect(committed.rows.find((r) => r.startsWith(`| [\`${this.rule}\`]`)), stale).toBe(row);
+    const stale =
+      "docs/proven-on-workerd.md is out of date: run `npx vitest run tests/runtime && node scripts/proven-table.js` and review the diff";
+    expect(
+      committed.rows.find((r) => r.startsWith(`| [\`${this.rule}\`]`)),
+      stale,
+    ).toBe(row);
     expect(committed.versionsLine, stale).toBe(table.renderVersions(result.versions));
   }
 }

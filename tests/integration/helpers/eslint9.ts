@@ -29,11 +29,10 @@ export function installEslint9(): Eslint9 {
     fs.rmSync(staging, { recursive: true, force: true });
     fs.mkdirSync(staging, { recursive: true });
     fs.writeFileSync(path.join(staging, "package.json"), JSON.stringify({ private: true, type: "module" }));
-    const r = spawnSync(
-      "npm",
-      ["install", "--prefix", staging, "--no-audit", "--no-fund", "--loglevel=error", ESLINT_SPEC, PARSER_SPEC],
-      { encoding: "utf8", timeout: 170_000 },
-    );
+    const r = spawnSync("npm", ["install", "--prefix", staging, "--no-audit", "--no-fund", "--loglevel=error", ESLINT_SPEC, PARSER_SPEC], {
+      encoding: "utf8",
+      timeout: 170_000,
+    });
     if (r.status !== 0) throw new Error(`npm install ${ESLINT_SPEC} ${PARSER_SPEC} failed: ${r.error ?? r.stderr}`);
     fs.writeFileSync(path.join(staging, ".installed"), new Date().toISOString());
     try {

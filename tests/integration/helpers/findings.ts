@@ -24,8 +24,7 @@ export const rel = (root: string, filePath: string): string => path.relative(roo
 
 export function sortFindings<T extends { file: string; line: number; column: number; ruleId: string | null }>(list: T[]): T[] {
   return list.sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || String(a.ruleId).localeCompare(String(b.ruleId)),
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || String(a.ruleId).localeCompare(String(b.ruleId)),
   );
 }
 
@@ -73,7 +72,12 @@ export function run(command: string, args: string[], cwd: string, timeout = 45_0
  * Runs an ESLint CLI (`node <eslint.js> …args --format json`) in `cwd` and returns its results.
  * Exit codes 0 and 1 are lint outcomes; anything else is a failure of the run.
  */
-export function eslintCli(eslintJs: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { results: ESLint.LintResult[]; run: CliRun } {
+export function eslintCli(
+  eslintJs: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): { results: ESLint.LintResult[]; run: CliRun } {
   const r = run(process.execPath, [eslintJs, "--format", "json", ...args], cwd, 45_000, env);
   if (r.status !== 0 && r.status !== 1) {
     throw new Error(`eslint ${args.join(" ")} exited with ${r.status}:\n${r.stderr}\n${r.stdout.slice(0, 2000)}`);

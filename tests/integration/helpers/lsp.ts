@@ -30,7 +30,12 @@ export class LspClient {
   private readonly pending = new Map<number, { resolve: (v: Json) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   private exited = false;
 
-  constructor(command: string, args: string[], cwd: string, private readonly onRequest: RequestHandler = () => null) {
+  constructor(
+    command: string,
+    args: string[],
+    cwd: string,
+    private readonly onRequest: RequestHandler = () => null,
+  ) {
     this.process = spawn(command, args, { cwd, stdio: ["pipe", "pipe", "pipe"] });
     this.process.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
     this.process.stderr.on("data", (chunk: Buffer) => (this.stderr += chunk.toString("utf8")));

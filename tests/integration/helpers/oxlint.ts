@@ -38,7 +38,8 @@ export function writeConfig(dir: string, config: Record<string, unknown>, name =
 /** `oxlint -c <config> --format json …args` in `cwd`. */
 export function oxlint(config: string, args: string[], cwd: string, timeout = 45_000): { diagnostics: OxlintDiagnostic[]; run: CliRun } {
   const r = run(bin("oxlint"), ["-c", config, "--format", "json", ...args], cwd, timeout);
-  if (r.status !== 0 && r.status !== 1) throw new Error(`oxlint ${args.join(" ")} exited with ${r.status}:\n${r.stderr}\n${r.stdout.slice(0, 2000)}`);
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`oxlint ${args.join(" ")} exited with ${r.status}:\n${r.stderr}\n${r.stdout.slice(0, 2000)}`);
   return { diagnostics: (JSON.parse(r.stdout) as { diagnostics: OxlintDiagnostic[] }).diagnostics, run: r };
 }
 

@@ -23,7 +23,16 @@ export interface RuleCase {
   errors: { line?: number; column?: number; messageId?: string }[];
 }
 
-type TestCase = string | { name?: string; code: string; filename?: string; options?: unknown[]; languageOptions?: { parserOptions?: Record<string, unknown> }; errors?: RuleCase["errors"] };
+type TestCase =
+  | string
+  | {
+      name?: string;
+      code: string;
+      filename?: string;
+      options?: unknown[];
+      languageOptions?: { parserOptions?: Record<string, unknown> };
+      errors?: RuleCase["errors"];
+    };
 interface Tests {
   valid: TestCase[];
   invalid: TestCase[];
@@ -71,7 +80,10 @@ export class CaptureRuleTester {
 export async function collectRuleCases(): Promise<RuleCase[]> {
   captured.length = 0;
   const dir = path.join(repoRoot, "tests/rules");
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".test.ts")).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".test.ts"))
+    .sort()) {
     await import(pathToFileURL(path.join(dir, file)).href);
   }
   return [...captured];

@@ -51,7 +51,10 @@ export default define(() => {
     await obj.sql("INSERT INTO orders VALUES ('o-1', 10), ('o-2', 20)");
     expect(value(await obj.call("reset"))).toBeUndefined();
     expect(await orderIds(obj)).toEqual([]);
-    proof.failure("b", "❌ `reset()` (no `await`) with `UPDATE stats` failing: `reset()` returns without error, and the 2 orders stay deleted (not rolled back)");
+    proof.failure(
+      "b",
+      "❌ `reset()` (no `await`) with `UPDATE stats` failing: `reset()` returns without error, and the 2 orders stay deleted (not rolled back)",
+    );
   });
 
   it("✅ place(): the UPDATE throws, the INSERT is rolled back, the error reaches the caller, no webhook", async () => {
@@ -61,7 +64,10 @@ export default define(() => {
     expect(error).toBe("Error: no such table: stats: SQLITE_ERROR");
     expect(await orderIds(obj)).toEqual([]);
     expect(await hookCalls(id)).toBe(0);
-    proof.fixed("b", `✅ \`place()\` with \`UPDATE stats\` failing: throws \`${error}\`, the order is rolled back, the webhook is not called`);
+    proof.fixed(
+      "b",
+      `✅ \`place()\` with \`UPDATE stats\` failing: throws \`${error}\`, the order is rolled back, the webhook is not called`,
+    );
   });
 
   it("✅ place() and move() work: order counted before the webhook, txn moves the key", async () => {
@@ -87,8 +93,10 @@ export default define(() => {
       const error = thrown(await obj.call("reset"));
       expect(error).toBe("Error: no such table: stats: SQLITE_ERROR");
       expect(await orderIds(obj)).toEqual(["o-1", "o-2"]);
-      proof.fixed(key, `${label} \`reset()\` with \`UPDATE stats\` failing: throws \`${error}\`, and the 2 orders are still there (rolled back)`);
+      proof.fixed(
+        key,
+        `${label} \`reset()\` with \`UPDATE stats\` failing: throws \`${error}\`, and the 2 orders are still there (rolled back)`,
+      );
     });
   }
-
 });

@@ -28,7 +28,8 @@ async function outbox(worker: string): Promise<ObjectRef> {
   return obj;
 }
 
-const ids = async (obj: ObjectRef): Promise<number[]> => (await obj.sql<{ id: number }>("SELECT id FROM outbox ORDER BY id")).map((r) => r.id);
+const ids = async (obj: ObjectRef): Promise<number[]> =>
+  (await obj.sql<{ id: number }>("SELECT id FROM outbox ORDER BY id")).map((r) => r.id);
 
 /**
  * Calls `method`, and once the object is waiting on the service at `url`, changes the table from
@@ -84,7 +85,10 @@ export default define(() => {
     const from = await hookCount();
     expect(value(await withConcurrentChange(other, "flush", "https://hooks.example.com/"))).toBe(3);
     expect(await posted(from)).toEqual(["a", "b", "c"]);
-    proof.fixed("a", "suggestion applied (`.toArray()`): `report()` returns rows 1, 2, 3 and `flush()` sends 3 rows: the table as it was when the query ran");
+    proof.fixed(
+      "a",
+      "suggestion applied (`.toArray()`): `report()` returns rows 1, 2, 3 and `flush()` sends 3 rows: the table as it was when the query ran",
+    );
   });
 
   it("✅ report() reads after the await: the table as it is; flush() sends the rows of its query and deletes each", async () => {
@@ -105,5 +109,4 @@ export default define(() => {
       "✅ `report()` queries after the `await`: rows 2, 3, 4, the table as it is; `flush()` sends the 3 rows of its query, deletes them, and leaves row 4 for the next flush",
     );
   });
-
 });

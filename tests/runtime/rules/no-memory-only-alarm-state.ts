@@ -107,7 +107,10 @@ export default define(() => {
     expect((await firstAlarm(batch)).threw).toBeNull();
     expect(await processed(batch)).toEqual(["a", "b"]);
     expect(await batch.sql("SELECT * FROM pending")).toEqual([]);
-    proof.fixed("a", "✅ `BatchProcessor` with a `pending` table: `addItem()` twice, the same restart: `alarm()` moves both items to `processed_items`");
+    proof.fixed(
+      "a",
+      "✅ `BatchProcessor` with a `pending` table: `addItem()` twice, the same restart: `alarm()` moves both items to `processed_items`",
+    );
   });
 
   it("✅ Outbox (field stored after each change): restarted before the alarm, the batch is sent", async () => {

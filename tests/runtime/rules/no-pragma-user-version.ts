@@ -47,7 +47,9 @@ export default define(() => {
     await obj.abort();
     // Re-running version 2 would throw "duplicate column name: email".
     expect(await obj.sql("SELECT id FROM _sql_schema_migrations ORDER BY id")).toEqual([{ id: 1 }, { id: 2 }]);
-    proof.fixed("b", "✅ `MyDurableObject`: versions 1 and 2 applied once (`users.email` exists); a new instance constructs without re-running them");
+    proof.fixed(
+      "b",
+      "✅ `MyDurableObject`: versions 1 and 2 applied once (`users.email` exists); a new instance constructs without re-running them",
+    );
   });
-
 });

@@ -36,7 +36,9 @@ export default define(() => {
   it("❌ batchUpdate() and transfer() throw at BEGIN and change nothing", async () => {
     const inv = await inventory("incorrect-0");
     const batch = thrown(await inv.call("batchUpdate", ITEMS));
-    expect(batch).toMatch(/^Error: To execute a transaction, please use the state\.storage\.transaction\(\) or state\.storage\.transactionSync\(\) APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements\./);
+    expect(batch).toMatch(
+      /^Error: To execute a transaction, please use the state\.storage\.transaction\(\) or state\.storage\.transactionSync\(\) APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements\./,
+    );
     expect(await inv.sql("SELECT * FROM items")).toEqual([]);
     expect(thrown(await inv.call("transfer", "a", "b", 10))).toBe(batch);
     expect(await stock(inv)).toEqual({ a: 50, b: 50, full: 95 });
@@ -71,5 +73,4 @@ export default define(() => {
     expect(meta.changed_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     proof.fixed("c", "✅ `migrate()`: `CREATE TRIGGER … BEGIN … END` runs, and the trigger fires");
   });
-
 });

@@ -31,7 +31,7 @@ async function expectCountsOnceAndLists(obj: ObjectRef): Promise<void> {
 }
 
 export default define(() => {
-  it("❌ addItem() stores \"[object Promise]1\" and never sets the alarm; pendingItems() throws", async () => {
+  it('❌ addItem() stores "[object Promise]1" and never sets the alarm; pendingItems() throws', async () => {
     const obj = runtime().object("incorrect-0", "BatchProcessor");
     const { count, alarm } = await addTwice(obj);
     expect(count).toBe("[object Promise]1");
@@ -65,7 +65,9 @@ export default define(() => {
     await expectCountsOnceAndLists(obj);
     await obj.storage("put", { a: 1, b: 2 });
     expect(value(await obj.call("counts"))).toEqual([1, 2]);
-    proof.fixed("b", "✅ `addItem()` twice on a new object: `count` 2, alarm set once, 5 s ahead; `pendingItems()` lists the items; `counts()` reads both keys");
+    proof.fixed(
+      "b",
+      "✅ `addItem()` twice on a new object: `count` 2, alarm set once, 5 s ahead; `pendingItems()` lists the items; `counts()` reads both keys",
+    );
   });
-
 });

@@ -65,5 +65,4 @@ export default define(() => {
       `✅ \`totalStock()\` pages with \`limit: 500\` and \`startAfter\`: the same total over ${KEYS / 500} pages of at most 500 entries; \`latestOrders()\` returns the newest 20 of ${ORDERS}`,
     );
   });
-
 });

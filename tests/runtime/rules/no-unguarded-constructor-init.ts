@@ -69,7 +69,10 @@ export default define(() => {
       const room = runtime().object("correct-2", "Room");
       expect(await room.field("settings")).toEqual({ limit: 10 });
     }
-    proof.fixed("b", `✅ \`Room\` with the load inside \`blockConcurrencyWhile\`: the first call to each of ${FRESH_OBJECTS} new objects sees \`settings.limit\` 10`);
+    proof.fixed(
+      "b",
+      `✅ \`Room\` with the load inside \`blockConcurrencyWhile\`: the first call to each of ${FRESH_OBJECTS} new objects sees \`settings.limit\` 10`,
+    );
   });
 
   for (const [worker, label, key] of [
@@ -85,7 +88,10 @@ export default define(() => {
         results.push(value(await counter.call("increment")) as number);
       }
       expect(results).toEqual(Array(FRESH_OBJECTS).fill(42));
-      proof.fixed(key, `${label}: stored 41, new instance (\`ctx.abort()\`), first \`increment()\` returns 42 on ${FRESH_OBJECTS} of ${FRESH_OBJECTS} objects`);
+      proof.fixed(
+        key,
+        `${label}: stored 41, new instance (\`ctx.abort()\`), first \`increment()\` returns 42 on ${FRESH_OBJECTS} of ${FRESH_OBJECTS} objects`,
+      );
     });
   }
 
@@ -105,11 +111,18 @@ export default define(() => {
     const bodies = (outcomes: Outcome[]) => outcomes.map((o) => (o.ok ? (o.value as { body: string }).body : o.error));
 
     expect(bodies(await afterFailingLoad("incorrect-0", (room) => room.call("fetch")))).toEqual(["undefined", "undefined", "undefined"]);
-    proof.failure("b", "❌ `Room` whose settings `fetch()` fails once: the load is not retried, and every later request still says `undefined`");
+    proof.failure(
+      "b",
+      "❌ `Room` whose settings `fetch()` fails once: the load is not retried, and every later request still says `undefined`",
+    );
 
     expect(bodies(await afterFailingLoad("suggested", (room) => room.call("fetch")))).toEqual([NOT_JSON, "10", "10"]);
     const fields = await afterFailingLoad("correct-2", (room) => room.call("__field", "settings"));
-    expect(fields).toEqual([{ ok: false, error: NOT_JSON }, { ok: true, value: { limit: 10 } }, { ok: true, value: { limit: 10 } }]);
+    expect(fields).toEqual([
+      { ok: false, error: NOT_JSON },
+      { ok: true, value: { limit: 10 } },
+      { ok: true, value: { limit: 10 } },
+    ]);
     proof.fixed(
       "e",
       "suggestion applied and ✅ `Room`, settings `fetch()` failing once: the first request gets the error, the object is reset, and the next request loads the settings (`10`)",
@@ -119,5 +132,4 @@ export default define(() => {
       "The 30 s limit after which `blockConcurrencyWhile` is cancelled and the object reset (Cloudflare's Durable Objects docs): not waited out locally",
     );
   });
-
 });

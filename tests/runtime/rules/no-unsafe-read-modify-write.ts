@@ -5,16 +5,7 @@
  * also keeps its 50 across a restart of workerd.
  */
 import { expect, it } from "vitest";
-import {
-  CONCURRENCY,
-  type ObjectRef,
-  applySuggestions,
-  concurrently,
-  docsExample,
-  docsWorkers,
-  ruleProof,
-  value,
-} from "../harness.js";
+import { CONCURRENCY, type ObjectRef, applySuggestions, concurrently, docsExample, docsWorkers, ruleProof, value } from "../harness.js";
 
 const RULE = "no-unsafe-read-modify-write";
 const counter = docsExample(RULE, "incorrect-0").code;
@@ -34,7 +25,12 @@ const { proof, runtime, define } = ruleProof(
 );
 
 /** Sends `CONCURRENCY` calls at once; returns the final count read back from storage and the values the calls returned. */
-async function hammer(obj: ObjectRef, method: string, args: unknown[], read: () => Promise<unknown>): Promise<{ final: number; returned: number[] }> {
+async function hammer(
+  obj: ObjectRef,
+  method: string,
+  args: unknown[],
+  read: () => Promise<unknown>,
+): Promise<{ final: number; returned: number[] }> {
   const outcomes = await concurrently(CONCURRENCY, () => obj.call(method, ...args));
   return { final: (await read()) as number, returned: outcomes.map((o) => value(o) as number) };
 }
@@ -56,19 +52,25 @@ export default define(() => {
     const { final, returned } = await incrementCounter("incorrect-0");
     proof.measure("counterIncorrect", { final, distinctReturned: new Set(returned).size });
     expect(final).toBeLessThan(CONCURRENCY);
-    proof.failure("a", `❌ \`Counter\`: ${CONCURRENCY} concurrent \`increment()\` calls (read, \`await AUDIT.fetch()\`, write): \`count\` ends below ${CONCURRENCY} (lost updates)`);
+    proof.failure(
+      "a",
+      `❌ \`Counter\`: ${CONCURRENCY} concurrent \`increment()\` calls (read, \`await AUDIT.fetch()\`, write): \`count\` ends below ${CONCURRENCY} (lost updates)`,
+    );
   });
 
   it(`❌ Likes: ${CONCURRENCY} concurrent like() calls lose updates`, async () => {
     const { final } = await likePost("incorrect-1");
     proof.measure("likesIncorrect", { final });
     expect(final).toBeLessThan(CONCURRENCY);
-    proof.failure("b", `❌ \`Likes\`: ${CONCURRENCY} concurrent \`like()\` calls (\`SELECT\`, \`await NOTIFY.send()\`, \`UPDATE … SET n = ?\`): \`n\` ends below ${CONCURRENCY} (lost updates)`);
+    proof.failure(
+      "b",
+      `❌ \`Likes\`: ${CONCURRENCY} concurrent \`like()\` calls (\`SELECT\`, \`await NOTIFY.send()\`, \`UPDATE … SET n = ?\`): \`n\` ends below ${CONCURRENCY} (lost updates)`,
+    );
   });
 
   for (const [worker, label, key] of [
-    ["counter-move-await", "suggestion \"Move `await` before the read\" (`Counter`)", "a"],
-    ["counter-block", "suggestion \"Wrap in `blockConcurrencyWhile`\" (`Counter`)", "b"],
+    ["counter-move-await", 'suggestion "Move `await` before the read" (`Counter`)', "a"],
+    ["counter-block", 'suggestion "Wrap in `blockConcurrencyWhile`" (`Counter`)', "b"],
     ["correct-1", "✅ `Counter` reading after the `await`", "g"],
     ["correct-3", "✅ `Counter` inside `blockConcurrencyWhile`", "i"],
   ] as const) {
@@ -78,14 +80,17 @@ export default define(() => {
       expect(new Set(returned).size).toBe(CONCURRENCY);
       proof.fixed(key, `${label}: ${CONCURRENCY} of ${CONCURRENCY}`);
       if (worker === "correct-3") {
-        proof.local("a", "The 30 s limit after which `blockConcurrencyWhile` is cancelled and the object reset (Cloudflare's Durable Objects docs): not waited out locally");
+        proof.local(
+          "a",
+          "The 30 s limit after which `blockConcurrencyWhile` is cancelled and the object reset (Cloudflare's Durable Objects docs): not waited out locally",
+        );
       }
     });
   }
 
   for (const [worker, label, key] of [
-    ["likes-move-await", "suggestion \"Move `await` before the read\" (`Likes`)", "c"],
-    ["likes-block", "suggestion \"Wrap in `blockConcurrencyWhile`\" (`Likes`)", "d"],
+    ["likes-move-await", 'suggestion "Move `await` before the read" (`Likes`)', "c"],
+    ["likes-block", 'suggestion "Wrap in `blockConcurrencyWhile`" (`Likes`)', "d"],
     ["correct-0", "✅ `Likes` with `UPDATE … SET n = n + 1`", "f"],
   ] as const) {
     it(`${label}: ${CONCURRENCY} of ${CONCURRENCY}`, async () => {
@@ -102,7 +107,9 @@ export default define(() => {
     expect(new Set(returned).size).toBe(CONCURRENCY);
     await runtime().restart();
     expect(value(await obj.call("increment"))).toBe(CONCURRENCY + 1);
-    proof.fixed("h", `✅ \`Counter\` kept in memory, \`put()\` not awaited: ${CONCURRENCY} of ${CONCURRENCY}; after workerd is restarted, the next \`increment()\` returns ${CONCURRENCY + 1}`);
+    proof.fixed(
+      "h",
+      `✅ \`Counter\` kept in memory, \`put()\` not awaited: ${CONCURRENCY} of ${CONCURRENCY}; after workerd is restarted, the next \`increment()\` returns ${CONCURRENCY + 1}`,
+    );
   });
-
 });

@@ -24,7 +24,10 @@ export default define(() => {
     const error = thrown(await notes.call("healthy"));
     expect(error).toBe("Error: not authorized: SQLITE_AUTH");
     expect(thrown(await notes.call("sizeInPages"))).toBe(error);
-    proof.failure("a", `❌ \`Notes\`: the constructor throws \`${error}\` at \`PRAGMA journal_mode = WAL\`, so \`healthy()\` and \`sizeInPages()\` never run`);
+    proof.failure(
+      "a",
+      `❌ \`Notes\`: the constructor throws \`${error}\` at \`PRAGMA journal_mode = WAL\`, so \`healthy()\` and \`sizeInPages()\` never run`,
+    );
   });
 
   it("❌ each statement the rule reports throws SQLITE_AUTH when run on its own", async () => {
@@ -51,7 +54,9 @@ export default define(() => {
     expect(size).toBeGreaterThan(0);
     proof.measure("databaseSize", size);
     expect(value(await notes.call("columns"))).toEqual(["id", "body"]);
-    proof.fixed("a", "✅ `Notes`: constructs; `healthy()` is `true` (`PRAGMA quick_check`), `sizeInBytes()` > 0 (`sql.databaseSize`), `columns()` is `id`, `body` (`pragma_table_info`)");
+    proof.fixed(
+      "a",
+      "✅ `Notes`: constructs; `healthy()` is `true` (`PRAGMA quick_check`), `sizeInBytes()` > 0 (`sql.databaseSize`), `columns()` is `id`, `body` (`pragma_table_info`)",
+    );
   });
-
 });

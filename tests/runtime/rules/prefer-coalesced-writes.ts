@@ -18,13 +18,11 @@ const bad = docsExample(RULE, "incorrect-0").code;
 const dropAwaits = applySuggestions(RULE, applySuggestions(RULE, bad, "suggestAwaitLast"), "suggestDropAwait");
 const oneCall = applySuggestions(RULE, applySuggestions(RULE, bad, "suggestBatchPut"), "suggestCollectPut");
 
-const { proof, runtime, define } = ruleProof(
-  RULE,
-  () =>
-    docsWorkers(RULE, [
-      { name: "drop-awaits", code: dropAwaits },
-      { name: "one-call", code: oneCall },
-    ]),
+const { proof, runtime, define } = ruleProof(RULE, () =>
+  docsWorkers(RULE, [
+    { name: "drop-awaits", code: dropAwaits },
+    { name: "one-call", code: oneCall },
+  ]),
 );
 
 /** 3,000,000 characters: more than SQLite accepts in one value here. */
@@ -67,7 +65,7 @@ export default define(() => {
 
   for (const [worker, label, key] of [
     ["correct-0", "✅ `updateProfile()` with one `put({ … })`", "a"],
-    ["one-call", "suggestions \"Write them with one `put({ … })`\" and \"Collect the entries and write them with one `put(…)`\"", "b"],
+    ["one-call", 'suggestions "Write them with one `put({ … })`" and "Collect the entries and write them with one `put(…)`"', "b"],
   ] as const) {
     it(`${label}: all or nothing`, async () => {
       expect(await run(worker, "updateProfile", { ...PROFILE, email: TOO_BIG })).toEqual({ error: TOO_BIG_ERROR, keys: [] });
@@ -84,7 +82,7 @@ export default define(() => {
     expect(await run("drop-awaits", "updateProfile", { ...PROFILE, email: TOO_BIG })).toEqual({ error: null, keys: ["name", "updatedAt"] });
     proof.fixed(
       "c",
-      "✅ `importItems()` (no `await` in the loop) and the suggestions \"Drop the `await`\" / \"Await only the last write\": with the same failure, no error reaches the caller; 3 of 4 items (and `name`, `updatedAt` without `email`) are stored: a coalesced batch is not all or nothing when a write fails, as the rule says (one `put({ … })` is)",
+      '✅ `importItems()` (no `await` in the loop) and the suggestions "Drop the `await`" / "Await only the last write": with the same failure, no error reaches the caller; 3 of 4 items (and `name`, `updatedAt` without `email`) are stored: a coalesced batch is not all or nothing when a write fails, as the rule says (one `put({ … })` is)',
     );
   });
 
@@ -94,7 +92,10 @@ export default define(() => {
     await runtime().restart();
     expect(await counter.storage("get", "value")).toBe(3);
     expect(value(await counter.call("increment"))).toBe(4);
-    proof.fixed("d", "✅ `Counter`, `put()` not awaited: 3 increments, workerd restarted, the stored value is 3 and the next `increment()` returns 4");
+    proof.fixed(
+      "d",
+      "✅ `Counter`, `put()` not awaited: 3 increments, workerd restarted, the stored value is 3 and the next `increment()` returns 4",
+    );
   });
 
   it("local: the 128-key figure and a crash between awaited writes", async () => {
@@ -107,8 +108,13 @@ export default define(() => {
       "a",
       "A crash or eviction between two awaited writes, and that writes without an `await` between them commit atomically (Cloudflare's storage API docs): no crash can be caused on demand locally",
     );
-    proof.local("b", "The 128-key limit of `put(entries)`, `get(keys)`, `delete(keys)` (Cloudflare's docs): locally 1,000 keys in one call work");
-    proof.local("c", "The round trip each awaited write costs (the rule's message; not measured, as its page says): local storage is on the same machine");
+    proof.local(
+      "b",
+      "The 128-key limit of `put(entries)`, `get(keys)`, `delete(keys)` (Cloudflare's docs): locally 1,000 keys in one call work",
+    );
+    proof.local(
+      "c",
+      "The round trip each awaited write costs (the rule's message; not measured, as its page says): local storage is on the same machine",
+    );
   });
-
 });

@@ -5,16 +5,7 @@
  * it then fires on the emptied object. The rule's suggestion and the ✅ example delete it.
  */
 import { expect, it } from "vitest";
-import {
-  COMPATIBILITY_DATE,
-  type ObjectRef,
-  type WorkerSpec,
-  applySuggestions,
-  docsExample,
-  lint,
-  ruleProof,
-  value,
-} from "../harness.js";
+import { COMPATIBILITY_DATE, type ObjectRef, type WorkerSpec, applySuggestions, docsExample, lint, ruleProof, value } from "../harness.js";
 
 const RULE = "require-delete-alarm-with-delete-all";
 const OLD_DATE = "2025-09-01";
@@ -64,9 +55,15 @@ export default define(() => {
       expect(survives).toBe(reported);
       const order = `${SETTINGS.indexOf(setting)}`;
       if (survives) {
-        proof.failure(`b-${order}`, `❌ \`Session\` at ${describeSetting(setting)}: the alarm is still set after \`logout()\`; the rule reports`);
+        proof.failure(
+          `b-${order}`,
+          `❌ \`Session\` at ${describeSetting(setting)}: the alarm is still set after \`logout()\`; the rule reports`,
+        );
       } else {
-        proof.fixed(`c-${order}`, `the ❌ \`Session\` unchanged at ${describeSetting(setting)}: the alarm is deleted with the keys; the rule is silent`);
+        proof.fixed(
+          `c-${order}`,
+          `the ❌ \`Session\` unchanged at ${describeSetting(setting)}: the alarm is deleted with the keys; the rule is silent`,
+        );
       }
     });
   }
@@ -78,7 +75,10 @@ export default define(() => {
     await session.storage("setAlarm", Date.now());
     const runs = await session.finishedAlarms();
     expect(runs[0]).toMatchObject({ keys: 0, threw: null });
-    proof.failure("a", `❌ \`Session\` at date ${OLD_DATE}: after \`start()\` and \`logout()\` (\`deleteAll()\`), the alarm still fires: \`alarm()\` runs on an object with 0 keys`);
+    proof.failure(
+      "a",
+      `❌ \`Session\` at date ${OLD_DATE}: after \`start()\` and \`logout()\` (\`deleteAll()\`), the alarm still fires: \`alarm()\` runs on an object with 0 keys`,
+    );
   });
 
   it(`suggestion applied and ✅ BatchProcessor at date ${OLD_DATE}: the alarm is gone`, async () => {
@@ -93,5 +93,4 @@ export default define(() => {
     expect(await batch.keys()).toEqual([]);
     proof.fixed("b", `✅ \`BatchProcessor.cleanup()\`, date ${OLD_DATE}: alarm and keys deleted`);
   });
-
 });

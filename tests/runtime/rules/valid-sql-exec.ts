@@ -55,7 +55,10 @@ export default define(() => {
     const error = thrown(await inv.call("__exec", sql, "apple"));
     expect(error).toBe("Error: When executing multiple SQL statements in a single call, only the last statement can have parameters.");
     expect(await inv.sql("SELECT * FROM log")).toEqual([]);
-    proof.failure("b", `❌ \`add()\`'s \`exec("INSERT … VALUES (?); SELECT last_insert_rowid() …", sku)\`, run alone: throws \`${error}\`, and the \`INSERT\` never runs`);
+    proof.failure(
+      "b",
+      `❌ \`add()\`'s \`exec("INSERT … VALUES (?); SELECT last_insert_rowid() …", sku)\`, run alone: throws \`${error}\`, and the \`INSERT\` never runs`,
+    );
   });
 
   it("❌ quantity() of a missing SKU throws instead of falling back to 0; all() works (the await waits for nothing)", async () => {
@@ -66,7 +69,10 @@ export default define(() => {
     expect(value(await inv.call("quantity", "pear"))).toBe(7);
     expect(value(await inv.call("all"))).toEqual(STOCK);
     proof.failure("c", `❌ \`quantity("plum")\` (no row): \`.one()\` throws \`${error}\`, so \`?? 0\` is never used`);
-    proof.failure("d", "❌ `all()`: `await` on the cursor changes nothing, it returns the rows (the report is about a misleading `await`, not a failure)");
+    proof.failure(
+      "d",
+      "❌ `all()`: `await` on the cursor changes nothing, it returns the rows (the report is about a misleading `await`, not a failure)",
+    );
   });
 
   it("suggestions applied (.toArray()[0], no await): quantity() of a missing SKU is 0; all() returns the rows", async () => {
@@ -75,7 +81,10 @@ export default define(() => {
     for (const s of STOCK) await inv.sql("INSERT INTO stock VALUES (?, ?)", s.sku, s.qty);
     expect(value(await inv.call("quantity", "pear"))).toBe(7);
     expect(value(await inv.call("all"))).toEqual(STOCK);
-    proof.fixed("a", "suggestions applied (`.toArray()[0]`, `await` removed): `quantity(\"plum\")` returns 0, `quantity(\"pear\")` 7; `all()` returns the same rows");
+    proof.fixed(
+      "a",
+      'suggestions applied (`.toArray()[0]`, `await` removed): `quantity("plum")` returns 0, `quantity("pear")` 7; `all()` returns the same rows',
+    );
   });
 
   it("✅ Inventory: add() stores and logs, returns the log id; quantity() falls back to 0", async () => {
@@ -89,7 +98,10 @@ export default define(() => {
     expect(value(await inv.call("quantity", "plum"))).toBe(0);
     expect(value(await inv.call("quantity", "pear"))).toBe(7);
     expect(value(await inv.call("all"))).toEqual(STOCK);
-    proof.fixed("b", "✅ `Inventory`: `add()` stores the stock and the log row and returns its id (1, 2); `quantity(\"plum\")` returns 0; `all()` returns the rows");
+    proof.fixed(
+      "b",
+      '✅ `Inventory`: `add()` stores the stock and the log row and returns its id (1, 2); `quantity("plum")` returns 0; `all()` returns the rows',
+    );
   });
 
   it("✅ Notes: .one() on an aggregate and a named parameter", async () => {
@@ -102,7 +114,9 @@ export default define(() => {
     await notes.sql("INSERT INTO notes (author) VALUES ('ann'), ('ann'), ('bob')");
     expect(value(await notes.call("version"))).toBe(2);
     expect(value(await notes.call("count", "ann"))).toBe(2);
-    proof.fixed("c", "✅ `Notes`: `.one()` on `COALESCE(MAX(id), 0)` returns 0 on an empty table, then 2; `:author` binds the one value (2 notes by ann)");
+    proof.fixed(
+      "c",
+      "✅ `Notes`: `.one()` on `COALESCE(MAX(id), 0)` returns 0 on an empty table, then 2; `:author` binds the one value (2 notes by ann)",
+    );
   });
-
 });
