@@ -7,15 +7,20 @@
 //   ES module works, so the CommonJS resolutions (node10, node16 from CJS) are not checked;
 // - `npm pack --dry-run --json`: the tarball holds the build (dist/src, dist/rules), the docs,
 //   README.md, LICENSE and package.json, nothing from tests/, examples/ or scripts/, and no build
-//   output whose source is gone (tsc never deletes a file from dist/).
+//   output whose source is gone (tsc never deletes a file from dist/);
+// - package-lock.json: no dependency resolved through a moving spec (`latest`, `*`, …) that no
+//   `overrides` entry pins (scripts/lockfile-check.js).
 //
-// Prints what it checked and exits 1 when anything fails. `--json` prints the report as JSON.
+// Prints what it checked and exits 1 when anything fails. `--json` prints the report as JSON;
+// `--lockfile-dir=<dir>` checks that directory's package-lock.json and package.json instead of the
+// repo's (the tests use it on an altered copy).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
+import { checkLockfile } from "./lockfile-check.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = (name) => path.join(root, "node_modules/.bin", name);
@@ -99,6 +104,11 @@ function checkTarball() {
   return { problems, files };
 }
 
+function lockfileDir() {
+  const arg = process.argv.find((a) => a.startsWith("--lockfile-dir="));
+  return arg ? path.resolve(arg.slice("--lockfile-dir=".length)) : root;
+}
+
 async function main() {
   const json = process.argv.includes("--json");
   const tarball = checkTarball();
@@ -107,8 +117,9 @@ async function main() {
     attw: checkTypes(),
     tarball: tarball.problems,
     files: tarball.files,
+    lockfile: checkLockfile(lockfileDir()),
   };
-  const failed = report.publint.length + report.attw.length + report.tarball.length > 0;
+  const failed = report.publint.length + report.attw.length + report.tarball.length + report.lockfile.length > 0;
   if (json) {
     console.log(JSON.stringify({ ok: !failed, ...report }, null, 2));
   } else {
@@ -117,6 +128,7 @@ async function main() {
     section("publint", report.publint);
     section("attw (esm-only)", report.attw);
     section(`tarball (${tarball.files.length} files)`, report.tarball);
+    section("lockfile", report.lockfile);
   }
   process.exit(failed ? 1 : 0);
 }

@@ -167,3 +167,36 @@ describe("eslint-doc-generator", () => {
     expect(result.status, `eslint-doc-generator --check failed:\n${result.stdout}\n${result.stderr}`).toBe(0);
   });
 });
+
+/**
+ * The versions the docs say the tests ran with are the versions they run with: the exact pins of
+ * package.json, and the ESLint 9 that tests/integration installs. A version raised in package.json
+ * without its docs fails here.
+ */
+describe("tested versions in the docs", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+  const pin = (name: string) => pkg.devDependencies[name];
+  const text = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
+  const eslint9 = /export const ESLINT9_VERSION = "([\d.]+)";/.exec(text("tests/integration/helpers/eslint9.ts"))![1];
+
+  it("pins every tool that a doc names a version of exactly", () => {
+    for (const name of ["eslint", "oxlint", "@typescript-eslint/eslint-plugin", "@typescript-eslint/parser"]) {
+      expect(pin(name), name).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it.each([
+    ["README.md", /tested with ESLint ([\d.]+) and ESLint 9 \(([\d.]+)\)/, () => [pin("eslint"), eslint9]],
+    ["docs/oxlint.md", /Tested with oxlint ([\d.]+)\./, () => [pin("oxlint")]],
+    ["docs/oxlint.md", /oxlint ([\d.]+) provides all of these/, () => [pin("oxlint")]],
+    [
+      "docs/no-floating-promises.md",
+      /`no-floating-promises` \(typescript-eslint ([\d.]+)\)/,
+      () => [pin("@typescript-eslint/eslint-plugin")],
+    ],
+  ] as const)("%s: %s", (file, pattern, expected) => {
+    const match = pattern.exec(text(file));
+    expect(match, `${file} no longer says ${pattern}`).not.toBeNull();
+    expect(match!.slice(1)).toEqual(expected());
+  });
+});

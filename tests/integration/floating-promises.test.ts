@@ -141,27 +141,25 @@ beforeAll(() => {
   }
   suggested.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 
-  // One project per variant, all typed-linted by one ESLint run (ESLint 10 takes each file's
-  // nearest eslint.config.mjs; typescript-eslint each file's nearest tsconfig.json).
+  // One project per variant, each typed-linted by ESLint run in its own directory, as a user runs
+  // it: `from: "file"` paths are relative to that directory (typescript-eslint 8.74 resolves them
+  // against the directory ESLint runs in, not the tsconfig's).
   root = fs.mkdtempSync(path.join(os.tmpdir(), "do-floating-"));
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(root, "node_modules"), "dir");
-  for (const [name, variant] of Object.entries(VARIANTS) as [VariantName, Variant][]) project(name, variant);
-  const names = Object.keys(VARIANTS) as VariantName[];
-  const run = eslintCli(
-    bin("eslint"),
-    names.map((n) => `${n}/src`),
-    root,
-  );
-  for (const name of names) floating.set(name, []);
-  for (const r of run.results) {
-    expect(r.messages.filter((m) => m.fatal || m.ruleId === null)).toEqual([]);
-    const [name, ...file] = rel(root, r.filePath).split("/");
-    for (const m of r.messages) {
-      if (m.ruleId === "@typescript-eslint/no-floating-promises") floating.get(name as VariantName)!.push(`${file.join("/")}:${m.line}`);
+  for (const [name, variant] of Object.entries(VARIANTS) as [VariantName, Variant][]) {
+    const dir = project(name, variant);
+    const list: string[] = [];
+    for (const r of eslintCli(bin("eslint"), ["src"], dir).results) {
+      expect(r.messages.filter((m) => m.fatal || m.ruleId === null)).toEqual([]);
+      for (const m of r.messages)
+        if (m.ruleId === "@typescript-eslint/no-floating-promises") list.push(`${rel(dir, r.filePath)}:${m.line}`);
     }
+    floating.set(
+      name,
+      list.sort((a, b) => a.localeCompare(b, "en", { numeric: true })),
+    );
   }
-  for (const list of floating.values()) list.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-}, 120_000);
+}, 240_000);
 
 afterAll(() => {
   removeScratch(root);

@@ -3,6 +3,11 @@
  * (ESLint's `loadFormatter`, as `--format @microsoft/eslint-formatter-sarif` does) carry our rule
  * ids, each rule's docs URL (`meta.docs.url`) and description, and every finding's level, message
  * and region. The ESLint step of docs/ci.md's workflow writes the same results.
+ *
+ * The formatter is not a dev dependency: it declares `"jschardet": "latest"` (which broke `npm ci`
+ * whenever jschardet published) and depends on ESLint 8. It is installed outside the repo at an
+ * exact version, with jschardet pinned (pinned-install.ts), and a scratch copy of the example
+ * inside that install finds it as a user's project finds its own.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -12,7 +17,17 @@ import { ESLint } from "eslint";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testedBlock } from "./helpers/docs.js";
 import { run } from "./helpers/findings.js";
-import { bin, distEntryUrl, exampleDir } from "./helpers/paths.js";
+import { bin, distEntryUrl, repoRoot } from "./helpers/paths.js";
+import { installPinned } from "./helpers/pinned-install.js";
+import { removeScratch, scratchExample } from "./helpers/scratch.js";
+
+/** The install docs/ci.md gives: the formatter at an exact version, and its `"jschardet": "latest"` pinned by its `overrides`. */
+const SARIF_FORMATTER = {
+  "@microsoft/eslint-formatter-sarif": /@microsoft\/eslint-formatter-sarif@(\S+)/.exec(
+    fs.readFileSync(path.join(repoRoot, "docs/ci.md"), "utf8"),
+  )![1],
+};
+const SARIF_OVERRIDES = (JSON.parse(testedBlock("ci.md", "sarif-overrides")) as { overrides: Record<string, string> }).overrides;
 
 interface SarifRule {
   id: string;
@@ -43,18 +58,21 @@ let results: ESLint.LintResult[];
 let sarif: Sarif;
 let rules: Record<string, RuleMeta>;
 let outDir: string;
+let exampleDir: string;
 
 beforeAll(async () => {
   rules = ((await import(distEntryUrl)) as { default: { rules: Record<string, RuleMeta> } }).default.rules;
+  exampleDir = scratchExample("sarif", undefined, await installPinned("sarif", SARIF_FORMATTER, SARIF_OVERRIDES));
   const eslint = new ESLint({ cwd: exampleDir });
   results = await eslint.lintFiles(["src"]);
   const formatter = await eslint.loadFormatter("@microsoft/eslint-formatter-sarif");
   sarif = JSON.parse(await formatter.format(results)) as Sarif;
   outDir = fs.mkdtempSync(path.join(os.tmpdir(), "do-sarif-"));
-});
+}, 180_000);
 
 afterAll(() => {
   if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
+  removeScratch(exampleDir);
 });
 
 const messages = () => results.flatMap((r) => r.messages.map((m) => ({ ...m, filePath: r.filePath })));
@@ -115,7 +133,7 @@ describe("SARIF from @microsoft/eslint-formatter-sarif", () => {
     const cli = JSON.parse(fs.readFileSync(out, "utf8")) as Sarif;
     expect(cli.runs[0].tool.driver).toMatchObject({ name: "ESLint", version: ESLint.version });
     expect(cli.runs[0].tool.driver.rules).toEqual(sarif.runs[0].tool.driver.rules);
-    // `.` also lints eslint.config.js (no findings), which shifts the artifact indices.
+    // `.` also lints eslint.config.mjs (no findings), which shifts the artifact indices.
     const comparable = (log: Sarif) =>
       log.runs[0].results.map(({ locations, ...r }) => ({
         ...r,

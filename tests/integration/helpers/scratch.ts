@@ -27,11 +27,12 @@ export default [
 
 /**
  * Copies examples/worker (sources, wrangler.jsonc, tsconfig.json, worker-configuration.d.ts) into
- * a new temporary directory with `config` as its eslint.config.mjs, and a `node_modules` link to
- * the repo's, so that TypeScript finds `@cloudflare/workers-types` as it does in the example.
+ * a new temporary directory (under `parent`) with `config` as its eslint.config.mjs, and a
+ * `node_modules` link to the repo's, so that TypeScript finds `@cloudflare/workers-types` as it
+ * does in the example. Packages that are not in the repo's node_modules resolve from `parent`'s.
  */
-export function scratchExample(label: string, config = exampleConfig()): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `do-${label}-`));
+export function scratchExample(label: string, config = exampleConfig(), parent = os.tmpdir()): string {
+  const dir = fs.mkdtempSync(path.join(parent, `do-${label}-`));
   fs.cpSync(exampleDir, dir, { recursive: true, filter: (src) => path.basename(src) !== "eslint.config.js" });
   fs.writeFileSync(path.join(dir, "eslint.config.mjs"), config);
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
