@@ -7,9 +7,9 @@
  */
 import tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import plugin from "../src/index.js";
-import { CURRENT_DOCS, OLDER_DOCS, docBlocks } from "./helpers/pattern-docs.js";
+import { CURRENT_DOCS, OLDER_DOCS, describePatternDocs, docBlocks } from "./helpers/pattern-docs.js";
 
 const CORE = [
   "no-pragma-user-version",
@@ -36,7 +36,7 @@ function lint(code: string, rules: Record<string, string> = Object.fromEntries(C
 const applySuggestion = (code: string, fix: { range: [number, number]; text: string }) =>
   code.slice(0, fix.range[0]) + fix.text + code.slice(fix.range[1]);
 
-describe("older pattern docs (PRAGMA user_version)", () => {
+describePatternDocs("older pattern docs (PRAGMA user_version)", () => {
   const blocks = docBlocks(OLDER_DOCS);
 
   it("reports exactly the migration's three PRAGMA statements, and nothing else in the docs", () => {
@@ -68,13 +68,13 @@ describe("older pattern docs (PRAGMA user_version)", () => {
   });
 });
 
-describe("current pattern docs", () => {
+describePatternDocs("current pattern docs", () => {
   it.each(docBlocks(CURRENT_DOCS).map((b) => [b.heading, b.code]))("%s: no core rule reports", (_heading, code) => {
     expect(lint(code)).toEqual([]);
   });
 });
 
-describe("every rule on the pattern docs", () => {
+describePatternDocs("every rule on the pattern docs", () => {
   const all = plugin.configs.all.rules as Record<string, string>;
   const findings = (file: string) =>
     docBlocks(file).flatMap((b) => lint(b.code, all).map((m) => `${b.heading} ${m.line}:${m.column} ${m.ruleId} ${m.messageId}`));

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import rule from "../../rules/no-async-transaction-sync.js";
-import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
 
 const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
@@ -35,7 +35,7 @@ const drop = (output: string, returnType = "") => ({ messageId: "suggestDropAsyn
 
 runRuleTests("no-async-transaction-sync", rule, {
   valid: [
-    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {
       name: "a synchronous callback (SQL and synchronous KV)",
       code: m(

@@ -1,5 +1,5 @@
 import rule from "../../rules/no-cursor-after-await.js";
-import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
@@ -14,7 +14,7 @@ const fetched = { awaited: "await fetch(…)", awaitLine: "6" };
 
 runRuleTests("no-cursor-after-await", rule, {
   valid: [
-    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {
       name: "materialised before the await",
       code: m(`const rows = this.sql.exec("SELECT * FROM t").toArray();\n    await fetch(url);\n    for (const r of rows) console.log(r);`),

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import rule from "../../rules/no-memory-only-alarm-state.js";
-import { CURRENT_DOCS, OLDER_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, OLDER_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
 
 const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
@@ -43,12 +43,16 @@ const report = (field: string, method: string, line: number, column: number, end
 
 runRuleTests("no-memory-only-alarm-state", rule, {
   valid: [
-    ...docBlocks(CURRENT_DOCS)
-      .filter((b) => b.heading !== BATCH)
-      .map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
-    ...docBlocks(OLDER_DOCS)
-      .filter((b) => b.heading !== BATCH)
-      .map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() =>
+      docBlocks(CURRENT_DOCS)
+        .filter((b) => b.heading !== BATCH)
+        .map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    ),
+    ...patternDocCases(() =>
+      docBlocks(OLDER_DOCS)
+        .filter((b) => b.heading !== BATCH)
+        .map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code })),
+    ),
     {
       name: "the durable version: a pending table drained in transactionSync",
       code: `${DO}export class BatchProcessor extends DurableObject<Env> {
@@ -348,16 +352,20 @@ export class Pool extends DurableObject {
     },
   ],
   invalid: [
-    {
-      name: "the pattern docs' Batch Processing with Alarms",
-      code: batchBlock(CURRENT_DOCS),
-      errors: [report("pending", "addItem", 4, 3, 10)],
-    },
-    {
-      name: "the older pattern docs' Batch Processing with Alarms",
-      code: batchBlock(OLDER_DOCS),
-      errors: [report("pending", "addItem", 4, 3, 10)],
-    },
+    ...patternDocCases(() => [
+      {
+        name: "the pattern docs' Batch Processing with Alarms",
+        code: batchBlock(CURRENT_DOCS),
+        errors: [report("pending", "addItem", 4, 3, 10)],
+      },
+    ]),
+    ...patternDocCases(() => [
+      {
+        name: "the older pattern docs' Batch Processing with Alarms",
+        code: batchBlock(OLDER_DOCS),
+        errors: [report("pending", "addItem", 4, 3, 10)],
+      },
+    ]),
     {
       name: "alarm() as an arrow-function field",
       code: batch(`this.pending.push(item);\n    ${SCHEDULE}`, DRAIN)

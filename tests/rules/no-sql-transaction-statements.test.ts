@@ -1,5 +1,5 @@
 import rule from "../../rules/no-sql-transaction-statements.js";
-import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
@@ -16,9 +16,11 @@ const statement = (s: string) => ({ statement: s, closing: "", closingLine: "" }
 runRuleTests("no-sql-transaction-statements", rule, {
   valid: [
     // Every block but "Write Coalescing Pattern", whose "Atomic batch with SQL" is this rule's target.
-    ...docBlocks(CURRENT_DOCS)
-      .filter((b) => b.heading !== "Write Coalescing Pattern")
-      .map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() =>
+      docBlocks(CURRENT_DOCS)
+        .filter((b) => b.heading !== "Write Coalescing Pattern")
+        .map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    ),
     {
       name: "BEGIN … END of a trigger body",
       code: m(`this.sql.exec("CREATE TRIGGER t AFTER INSERT ON items BEGIN UPDATE c SET n = n + 1; END");`),
@@ -39,39 +41,41 @@ runRuleTests("no-sql-transaction-statements", rule, {
     },
   ],
   invalid: [
-    {
-      name: "the pattern docs' Atomic batch with SQL",
-      code: docBlocks(CURRENT_DOCS).find((b) => b.heading === "Write Coalescing Pattern")!.code,
-      errors: [
-        {
-          messageId: "pair",
-          data: { statement: "BEGIN", closing: "COMMIT", closingLine: "21" },
-          line: 17,
-          column: 18,
-          endColumn: 23,
-          suggestions: [
-            {
-              messageId: "suggestTransactionSync",
-              data: storage,
-              output: docBlocks(CURRENT_DOCS)
-                .find((b) => b.heading === "Write Coalescing Pattern")!
-                .code.replace(
-                  `this.sql.exec('BEGIN');
+    ...patternDocCases(() => [
+      {
+        name: "the pattern docs' Atomic batch with SQL",
+        code: docBlocks(CURRENT_DOCS).find((b) => b.heading === "Write Coalescing Pattern")!.code,
+        errors: [
+          {
+            messageId: "pair",
+            data: { statement: "BEGIN", closing: "COMMIT", closingLine: "21" },
+            line: 17,
+            column: 18,
+            endColumn: 23,
+            suggestions: [
+              {
+                messageId: "suggestTransactionSync",
+                data: storage,
+                output: docBlocks(CURRENT_DOCS)
+                  .find((b) => b.heading === "Write Coalescing Pattern")!
+                  .code.replace(
+                    `this.sql.exec('BEGIN');
   for (const item of items) {
     this.sql.exec('INSERT OR REPLACE INTO items VALUES (?, ?)', item.id, item.value);
   }
   this.sql.exec('COMMIT');`,
-                  `this.ctx.storage.transactionSync(() => {
+                    `this.ctx.storage.transactionSync(() => {
     for (const item of items) {
       this.sql.exec('INSERT OR REPLACE INTO items VALUES (?, ?)', item.id, item.value);
     }
   });`,
-                ),
-            },
-          ],
-        },
-      ],
-    },
+                  ),
+              },
+            ],
+          },
+        ],
+      },
+    ]),
     {
       name: "try { …; COMMIT } catch (e) { ROLLBACK; throw e }: transactionSync rolls back on throw",
       code: m(

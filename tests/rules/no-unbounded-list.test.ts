@@ -1,5 +1,5 @@
 import rule from "../../rules/no-unbounded-list.js";
-import { CURRENT_DOCS, OLDER_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, OLDER_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
@@ -12,8 +12,8 @@ const m = (body: string) => `${DO}export class C extends DurableObject<Env> {
 
 runRuleTests("no-unbounded-list", rule, {
   valid: [
-    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
-    ...docBlocks(OLDER_DOCS).map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
+    ...patternDocCases(() => docBlocks(OLDER_DOCS).map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code }))),
     { name: "a limit", code: m(`return this.ctx.storage.list({ prefix: "item:", limit: 100 });`) },
     {
       name: "a limit with startAfter (a page)",

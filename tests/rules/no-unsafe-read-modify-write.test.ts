@@ -1,5 +1,5 @@
 import rule from "../../rules/no-unsafe-read-modify-write.js";
-import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
@@ -26,7 +26,7 @@ const keyData = (awaited: string, awaitLine = 5, writeLine = 6, key = `"count"`)
 
 runRuleTests("no-unsafe-read-modify-write", rule, {
   valid: [
-    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {
       name: "only storage awaits between (the input gate stays closed)",
       code: m(`${READ}\n    await this.ctx.storage.put("other", 1);\n    ${WRITE}`),

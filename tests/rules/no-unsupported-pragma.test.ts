@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import rule from "../../rules/no-unsupported-pragma.js";
 import { ALLOWED_PRAGMAS } from "../../src/analysis/sql-authorizer.js";
-import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 // The helper wires RuleTester to vitest. Its `runRuleTests` adds a suite checking each suggestion, which is
 // empty (and so fails) for a rule that offers none, as this one does: RuleTester is run directly.
 import "../helpers/rule-tester.js";
@@ -31,7 +31,7 @@ const IN_METHOD_COL = "class A extends DurableObject { m() { this.ctx.storage.sq
 new RuleTester().run("no-unsupported-pragma", rule, {
   valid: [
     // The pattern docs have no PRAGMA, ATTACH, DETACH or _cf_ name in their SQL: every block is valid.
-    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     // Every allowed PRAGMA, read, called and assigned.
     ...ALLOWED_PRAGMAS.map((name) => ({
       name: `allowed: ${name}`,

@@ -1,5 +1,5 @@
 import rule from "../../rules/prefer-coalesced-writes.js";
-import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
@@ -12,7 +12,7 @@ const method = (body: string) => `${DO}export class Store extends DurableObject<
 
 runRuleTests("prefer-coalesced-writes", rule, {
   valid: [
-    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     { name: "one awaited write", code: method(`await this.ctx.storage.put("a", 1);`) },
     { name: "unawaited writes already coalesce", code: method(`this.ctx.storage.put("a", 1);\n    this.ctx.storage.put("b", 2);`) },
     { name: "void writes", code: method(`void this.ctx.storage.put("a", 1);\n    void this.ctx.storage.delete("b");`) },

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import rule from "../../rules/require-delete-alarm-with-delete-all.js";
-import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
@@ -18,7 +18,7 @@ const withAlarm = (body: string, asyncReset = true) => `${DO}export class Room e
 
 runRuleTests("require-delete-alarm-with-delete-all", rule, {
   valid: [
-    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {
       name: "deleteAlarm first (the pattern docs' Cleanup)",
       code: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),

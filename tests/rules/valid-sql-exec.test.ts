@@ -1,5 +1,5 @@
 import rule from "../../rules/valid-sql-exec.js";
-import { CURRENT_DOCS, OLDER_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, OLDER_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
@@ -21,12 +21,16 @@ const count = (subject: string, params: string, values: string) => ({
 });
 const one = (check: string) => ({ messageId: "oneNeverUndefined" as const, data: { check } });
 
-const olderDocs = docBlocks(OLDER_DOCS);
+const olderDocs = () => docBlocks(OLDER_DOCS);
 
 runRuleTests("valid-sql-exec", rule, {
   valid: [
-    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
-    ...olderDocs.slice(1).map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
+    ...patternDocCases(() =>
+      olderDocs()
+        .slice(1)
+        .map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code })),
+    ),
     // Not Durable Object SQL.
     {
       name: "D1: prepare().bind() with any count, first() may be null",
@@ -193,25 +197,27 @@ export class C extends DurableObject {
       errors: [{ messageId: "paramsBeforeLast", line: 5, column: 15, endColumn: 39 }],
     },
     // 3. Fallbacks on .one().
-    {
-      name: "the older pattern docs' migration",
-      code: olderDocs[0].code,
-      errors: [
-        {
-          ...one("the `?.` after it"),
-          line: 9,
-          column: 54,
-          endLine: 9,
-          endColumn: 59,
-          suggestions: [
-            {
-              messageId: "suggestToArray",
-              output: olderDocs[0].code.replace(".one()?.user_version", ".toArray()[0]?.user_version"),
-            },
-          ],
-        },
-      ],
-    },
+    ...patternDocCases(() => [
+      {
+        name: "the older pattern docs' migration",
+        code: olderDocs()[0].code,
+        errors: [
+          {
+            ...one("the `?.` after it"),
+            line: 9,
+            column: 54,
+            endLine: 9,
+            endColumn: 59,
+            suggestions: [
+              {
+                messageId: "suggestToArray",
+                output: olderDocs()[0].code.replace(".one()?.user_version", ".toArray()[0]?.user_version"),
+              },
+            ],
+          },
+        ],
+      },
+    ]),
     {
       name: "`?.` and `||`",
       code: m(`const ver = sql.exec("SELECT v FROM t").one()?.v || 0;`),
