@@ -12,7 +12,7 @@ export default [
     files: ["**/*.ts"],
     languageOptions: { parser: tsParser },
     rules: {
-      // TypeScript checks these, with types.
+      // TypeScript checks these, with types (tsconfig.json: noUnusedLocals, noUnusedParameters).
       "no-undef": "off",
       "no-unused-vars": "off",
       "no-redeclare": "off",

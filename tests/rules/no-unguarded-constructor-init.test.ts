@@ -1,5 +1,5 @@
 import rule from "../../rules/no-unguarded-constructor-init.js";
-import { CURRENT_DOCS, OLDER_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, OLDER_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
@@ -15,13 +15,12 @@ const C = (body: string, members = "") => `${DO}export class C extends DurableOb
 const LOAD = `\n  async load() { this.v = await this.ctx.storage.get("v"); }`;
 /** A same-class async method that awaits Workers KV (opening the input gate) before it sets `this.v` from storage. */
 const KV_LOAD = `\n  async load() {\n    const key = await this.env.CONFIG.get("key");\n    this.v = await this.ctx.storage.get(key ?? "v");\n  }`;
-const unguarded = (call: string, target = "`this.v`") => ({ call, target, awaited: "", line: "" });
 const suggest = (output: string, state = "ctx") => [{ messageId: "suggestBlockConcurrency" as const, data: { state }, output }];
 
 runRuleTests("no-unguarded-constructor-init", rule, {
   valid: [
-    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
-    ...docBlocks(OLDER_DOCS).map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
+    ...patternDocCases(() => docBlocks(OLDER_DOCS).map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code }))),
     { name: "the Initialization Pattern, calling a method", code: C(`ctx.blockConcurrencyWhile(() => this.load());`, LOAD) },
     { name: "inside blockConcurrencyWhile, awaited", code: C(`ctx.blockConcurrencyWhile(async () => { await this.load(); });`, LOAD) },
     {
