@@ -8,6 +8,7 @@ import {
   enclosingFunction,
   isClass,
   isFunction,
+  isValueWrapper,
   keyName,
   memberName,
   thisClass,
@@ -291,13 +292,7 @@ class TransactionSyncChecker {
 function isWriteTarget(node: Node): boolean {
   let n: Node = node;
   let p = n.parent;
-  while (
-    p &&
-    (p.type === AST_NODE_TYPES.TSAsExpression ||
-      p.type === AST_NODE_TYPES.TSNonNullExpression ||
-      p.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-      p.type === AST_NODE_TYPES.TSTypeAssertion)
-  ) {
+  while (p && isValueWrapper(p)) {
     n = p;
     p = n.parent;
   }

@@ -11,10 +11,10 @@ import {
   keyName,
   memberName,
   methodCall,
+  outermostValue,
   thisClass,
   unwrap,
   walk,
-  within,
   withinAny,
 } from "../src/analysis/ast.js";
 import { mainVerb } from "../src/analysis/sql.js";
@@ -557,15 +557,7 @@ const PROBES = new Set(["has", "includes", "indexOf", "delete"]);
 function classify(node: TSESTree.MemberExpression, name: string): { kind: Use["kind"]; items: Node[] } {
   const read = { kind: "read" as const, items: [] };
   const reset = { kind: "reset" as const, items: [] };
-  let base: Node = node;
-  while (
-    (base.parent?.type === AST_NODE_TYPES.TSNonNullExpression ||
-      base.parent?.type === AST_NODE_TYPES.TSAsExpression ||
-      base.parent?.type === AST_NODE_TYPES.TSSatisfiesExpression) &&
-    base.parent.expression === base
-  ) {
-    base = base.parent;
-  }
+  const base = outermostValue(node);
   const p = base.parent;
   if (!p) return read;
   if (p.type === AST_NODE_TYPES.MemberExpression && p.object === base) {
@@ -627,13 +619,7 @@ function isSelfAppendOperand(base: Node, name: string): boolean {
   )
     value = p.parent;
   if (!value) return false;
-  let top: Node = value;
-  while (
-    (top.parent?.type === AST_NODE_TYPES.TSAsExpression || top.parent?.type === AST_NODE_TYPES.TSSatisfiesExpression) &&
-    top.parent.expression === top
-  ) {
-    top = top.parent;
-  }
+  const top = outermostValue(value);
   const a = top.parent;
   return (
     a?.type === AST_NODE_TYPES.AssignmentExpression &&

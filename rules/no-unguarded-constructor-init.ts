@@ -1,7 +1,19 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type RuleContext, createRule } from "../src/create-rule.js";
-import { type FunctionNode, type Node, indentOf, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
+import {
+  type FunctionNode,
+  type Node,
+  indentOf,
+  isClass,
+  isFunction,
+  isValueWrapper,
+  memberName,
+  methodCall,
+  outermostValue,
+  unwrap,
+  walk,
+} from "../src/analysis/ast.js";
 import { type GateModel, describeExpression, getGateModel } from "../src/analysis/gate.js";
 import { methodListeners } from "../src/analysis/listeners.js";
 import { type DurableObjectModel, getModel, STORAGE_READ_METHODS } from "../src/analysis/storage.js";
@@ -235,20 +247,8 @@ class ConstructorInitChecker {
   }
 }
 
-/** Skips wrappers that do not change a value: `x!`, `x?.y` chains, `x as T`. */
-function outerOf(node: Node): Node {
-  let n = node;
-  while (
-    n.parent &&
-    (n.parent.type === AST_NODE_TYPES.ChainExpression ||
-      n.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-      n.parent.type === AST_NODE_TYPES.TSAsExpression ||
-      n.parent.type === AST_NODE_TYPES.TSSatisfiesExpression)
-  ) {
-    n = n.parent;
-  }
-  return n;
-}
+/** Skips wrappers that do not change a value: `x!`, `x?.y` chains, `x as T`, `<T>x`. */
+const outerOf = (node: Node): Node => outermostValue(node, true);
 
 /** The `.then/.catch/.finally` steps chained onto `call`, and the outermost expression of the chain. */
 function chainOf(call: TSESTree.CallExpression): { links: Link[]; top: Node } {
@@ -332,12 +332,8 @@ function patternTarget(p: Node): Node | undefined {
         if (t) return t;
       }
       return undefined;
-    case AST_NODE_TYPES.TSNonNullExpression:
-    case AST_NODE_TYPES.TSAsExpression:
-    case AST_NODE_TYPES.TSSatisfiesExpression:
-      return patternTarget(p.expression);
     default:
-      return undefined;
+      return isValueWrapper(p) ? patternTarget(p.expression) : undefined;
   }
 }
 

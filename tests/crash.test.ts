@@ -60,6 +60,7 @@ const corpus = [
   ...files(path.join(root, "src"), [".ts"], 100),
   ...files(path.join(root, "rules"), [".ts"], 100),
   path.join(root, "tests/fixtures/typed/odd.ts"),
+  path.join(root, "tests/fixtures/typed/cycles.ts"),
   path.join(root, "tests/fixtures/odd.tsx"),
 ];
 
@@ -80,15 +81,18 @@ describe("no rule throws, without type information", () => {
 });
 
 describe("no rule throws, with type information", () => {
-  it("lints this repo's sources and the odd fixture through the TypeScript program", () => {
+  it("lints this repo's sources and the odd fixtures through the TypeScript program", () => {
     const typed = [
       ...files(path.join(root, "src"), [".ts"], 100).map(
         (f) => [f, { project: path.join(root, "tsconfig.json"), tsconfigRootDir: root }] as const,
       ),
-      [
-        path.join(root, "tests/fixtures/typed/odd.ts"),
-        { projectService: true, tsconfigRootDir: path.join(root, "tests/fixtures/typed") },
-      ] as const,
+      ...["odd.ts", "cycles.ts"].map(
+        (f) =>
+          [
+            path.join(root, "tests/fixtures/typed", f),
+            { projectService: true, tsconfigRootDir: path.join(root, "tests/fixtures/typed") },
+          ] as const,
+      ),
     ];
     const problems = typed.flatMap(([f, opts]) => crashes(lint(f, opts)).map((m) => `${path.relative(root, f)}: ${m.message}`));
     expect(problems).toEqual([]);

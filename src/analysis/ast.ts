@@ -21,28 +21,46 @@ export function isClass(node: Node | null | undefined): node is ClassNode {
 }
 
 /**
- * Strips parentheses-free wrappers that do not change the value: `x!`, `x as T`, `x satisfies T`,
- * `<T>x`, `a?.b` chains — and, with `throughAwait`, `await x` (for values that are not promises).
+ * TypeScript's expressions that have their operand's value: `x!`, `x as T`, `x satisfies T`, `<T>x`.
+ * (Parentheses leave no node in ESTree.) Every analysis that looks through "the same value" uses
+ * this one list, so that `<string>"…"` is seen wherever `"…" as string` is.
+ */
+export type ValueWrapper =
+  TSESTree.TSNonNullExpression | TSESTree.TSAsExpression | TSESTree.TSSatisfiesExpression | TSESTree.TSTypeAssertion;
+
+export function isValueWrapper(node: Node | null | undefined): node is ValueWrapper {
+  return (
+    node?.type === AST_NODE_TYPES.TSNonNullExpression ||
+    node?.type === AST_NODE_TYPES.TSAsExpression ||
+    node?.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+    node?.type === AST_NODE_TYPES.TSTypeAssertion
+  );
+}
+
+/**
+ * Strips the wrappers that do not change the value (`isValueWrapper`) and `a?.b` chains — and, with
+ * `throughAwait`, `await x` (for values that are not promises).
  */
 export function unwrap(node: Node, throughAwait = false): Node {
   let n = node;
   for (;;) {
-    if (throughAwait && n.type === AST_NODE_TYPES.AwaitExpression) {
-      n = n.argument;
-      continue;
-    }
-    switch (n.type) {
-      case AST_NODE_TYPES.TSNonNullExpression:
-      case AST_NODE_TYPES.TSAsExpression:
-      case AST_NODE_TYPES.TSSatisfiesExpression:
-      case AST_NODE_TYPES.TSTypeAssertion:
-      case AST_NODE_TYPES.ChainExpression:
-        n = n.expression;
-        break;
-      default:
-        return n;
-    }
+    if (throughAwait && n.type === AST_NODE_TYPES.AwaitExpression) n = n.argument;
+    else if (isValueWrapper(n) || n.type === AST_NODE_TYPES.ChainExpression) n = n.expression;
+    else return n;
   }
+}
+
+/** The outermost expression around `node` that has its value: climbs through `isValueWrapper`s (and `?.` chains with `chains`). */
+export function outermostValue(node: Node, chains = false): Node {
+  let n = node;
+  while (
+    n.parent &&
+    (isValueWrapper(n.parent) || (chains && n.parent.type === AST_NODE_TYPES.ChainExpression)) &&
+    n.parent.expression === n
+  ) {
+    n = n.parent;
+  }
+  return n;
 }
 
 /** The static name of `a.b`, `a.#b` (as `#b`), `a["b"]`, `` a[`b`] ``; undefined when computed from a value. */

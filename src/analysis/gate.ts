@@ -12,7 +12,7 @@
  * same file, is followed (to a bounded depth) and keeps the gate closed only when its body awaits
  * nothing but storage.
  */
-import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type FunctionNode, type Node, isClass, isFunction, methodCall, thisClass, unwrap, walk } from "./ast.js";
 import type { DurableObjectModel } from "./storage.js";
@@ -24,6 +24,8 @@ export class GateModel {
   readonly model: DurableObjectModel;
   private readonly functionVerdicts = new Map<FunctionNode, boolean>();
   private readonly inProgress = new Set<FunctionNode>();
+  /** Variables whose initialiser is being followed: `var a = b, b = a` or `const p = p` ends there. */
+  private readonly following = new Set<TSESLint.Scope.Variable>();
   /** Set when a verdict was cut short by the depth bound (then it is not memoised). */
   private truncated = false;
 
@@ -75,7 +77,17 @@ export class GateModel {
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
     if (def?.type !== "Variable" || variable!.references.some((r) => r.isWrite() && !r.init)) return true;
     const decl = def.node as TSESTree.VariableDeclarator;
-    return decl.id !== def.name || !decl.init || this.opens(decl.init, depth);
+    if (decl.id !== def.name || !decl.init) return true;
+    if (this.following.has(variable!)) {
+      this.truncated = true; // a cycle of initialisers: unknown
+      return true;
+    }
+    this.following.add(variable!);
+    try {
+      return this.opens(decl.init, depth);
+    } finally {
+      this.following.delete(variable!);
+    }
   }
 
   private callOpens(call: TSESTree.CallExpression, depth: number): boolean {

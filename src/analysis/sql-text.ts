@@ -4,7 +4,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import type { Node } from "./ast.js";
+import { type Node, isValueWrapper } from "./ast.js";
 import { DYNAMIC, type SqlStatement, splitStatements } from "./sql.js";
 
 /** A piece of the SQL text that maps one-to-one onto source characters. */
@@ -113,13 +113,10 @@ function textOf(
       const inner = textOf(decl.init, sourceCode, depth + 1);
       return inner ? { text: inner.text, segments: undefined } : undefined;
     }
-    case AST_NODE_TYPES.TSAsExpression:
-    case AST_NODE_TYPES.TSNonNullExpression:
-    case AST_NODE_TYPES.TSSatisfiesExpression: {
+    default: {
+      if (!isValueWrapper(node)) return undefined;
       const inner = textOf(node.expression, sourceCode, depth + 1);
       return inner ? { text: inner.text, segments: undefined } : undefined;
     }
-    default:
-      return undefined;
   }
 }

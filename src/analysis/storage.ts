@@ -27,6 +27,7 @@ import {
   type Node,
   isClass,
   isFunction,
+  isValueWrapper,
   keyName,
   memberName,
   methodCall,
@@ -871,12 +872,7 @@ function extendedBy(id: Node): ClassNode | undefined {
   for (let p: Node | undefined = n.parent; p; n = p, p = p.parent) {
     if (isClass(p)) return p.superClass === n ? p : undefined;
     const wraps =
-      (p.type === AST_NODE_TYPES.MemberExpression && p.object === n) ||
-      p.type === AST_NODE_TYPES.TSAsExpression ||
-      p.type === AST_NODE_TYPES.TSNonNullExpression ||
-      p.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-      p.type === AST_NODE_TYPES.TSTypeAssertion ||
-      p.type === AST_NODE_TYPES.ChainExpression;
+      (p.type === AST_NODE_TYPES.MemberExpression && p.object === n) || isValueWrapper(p) || p.type === AST_NODE_TYPES.ChainExpression;
     if (!wraps) return undefined;
   }
   return undefined;
@@ -990,6 +986,8 @@ class FieldTable implements FieldKinds {
   private readonly kinds = new Map<string, HandleKind | undefined>();
   /** The fields being resolved, with their kinds so far. */
   private readonly partial = new Map<string, HandleKind | undefined>();
+  /** Set while the base class's fields are listed. */
+  private listing = false;
 
   /** `findSources` lists the class's own field sources; `resolveKind` resolves one field's sources (the model's `fieldKind`). */
   constructor(
@@ -1005,17 +1003,14 @@ class FieldTable implements FieldKinds {
   get(name: string): HandleKind | undefined {
     if (this.kinds.has(name)) return this.kinds.get(name);
     if (this.partial.has(name)) return this.partial.get(name);
-    const own = this.ownSources().get(name);
-    const inherited = this.inherited(name);
-    if (!own) {
-      this.kinds.set(name, inherited);
-      return inherited;
-    }
-    const sources: readonly FieldSource[] = inherited ? [{ set: inherited }, ...own] : own;
+    // Marked before the base class is asked: classes that extend each other (valid syntax, a TDZ
+    // error at run time) end here instead of recursing.
     this.partial.set(name, undefined);
     let kind: HandleKind | undefined;
     try {
-      kind = this.resolveKind(sources, (k) => this.partial.set(name, k));
+      const own = this.ownSources().get(name);
+      const inherited = this.inherited(name);
+      kind = own ? this.resolveKind(inherited ? [{ set: inherited }, ...own] : own, (k) => this.partial.set(name, k)) : inherited;
     } finally {
       this.partial.delete(name);
     }
@@ -1028,10 +1023,16 @@ class FieldTable implements FieldKinds {
   }
 
   *[Symbol.iterator](): IterableIterator<[string, HandleKind]> {
+    if (this.listing) return; // a cycle of base classes
     const names = new Set<string>();
     const { base } = this.facts;
-    if (base === "durable-object") names.add("ctx");
-    else if (base) for (const [name] of base.fields) names.add(name);
+    this.listing = true;
+    try {
+      if (base === "durable-object") names.add("ctx");
+      else if (base) for (const [name] of base.fields) names.add(name);
+    } finally {
+      this.listing = false;
+    }
     for (const name of this.ownSources().keys()) names.add(name);
     for (const name of names) {
       const kind = this.get(name);

@@ -1,5 +1,5 @@
 import rule, { CREATE_MIGRATIONS } from "../../rules/no-pragma-user-version.js";
-import { CURRENT_DOCS, docBlocks } from "../helpers/pattern-docs.js";
+import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
@@ -7,7 +7,7 @@ const read = { messageId: "read" } as const;
 
 runRuleTests("no-pragma-user-version", rule, {
   valid: [
-    ...docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code })),
+    ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     // Not Durable Object SQL.
     `import Database from "better-sqlite3"; const db = new Database(":memory:"); db.exec("PRAGMA user_version = 1");`,
     `export default { async fetch(req: Request, env: Env) { await env.DB.exec("PRAGMA user_version"); return new Response(); } }`,
@@ -23,6 +23,20 @@ runRuleTests("no-pragma-user-version", rule, {
     `${DO}class A extends DurableObject { m(name: string) { this.ctx.storage.sql.exec(\`PRAGMA \${name}\`); } }`,
   ],
   invalid: [
+    // Every TypeScript wrapper that keeps the value is looked through, the same way everywhere; the
+    // report covers the argument (no suggestion: only a plain literal is rewritten).
+    ...(
+      [
+        [`<string>"PRAGMA user_version"`, 72, 101],
+        [`"PRAGMA user_version" as string`, 72, 103],
+        [`("PRAGMA user_version" satisfies string)`, 73, 111],
+        [`("PRAGMA user_version")!`, 72, 96],
+      ] as const
+    ).map(([arg, column, endColumn]) => ({
+      name: `the string inside ${arg}`,
+      code: `${DO}class A extends DurableObject { m() { return this.ctx.storage.sql.exec(${arg}).one(); } }`,
+      errors: [{ ...read, line: 2, column, endColumn, suggestions: [] }],
+    })),
     {
       name: "the older pattern docs' migration",
       code: `${DO}export class MyDurableObject extends DurableObject {
