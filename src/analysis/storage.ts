@@ -805,12 +805,15 @@ export class DurableObjectModel {
    */
   private isOldModuleStyle(node: ClassNode, ctor: TSESTree.FunctionExpression, facts: ClassFacts): boolean {
     if (node.superClass || ctor.params.length < 1 || ctor.params.length > 2) return false;
-    const first = ctor.params[0];
+    // `constructor(private readonly state: X, env)` stores the parameter in `this.state`, exactly as
+    // `this.state = state` does, whatever `X` is (untyped, `any`, an interface of the app).
+    const property = ctor.params[0].type === AST_NODE_TYPES.TSParameterProperty ? ctor.params[0].parameter : undefined;
+    const first = property ?? ctor.params[0];
     if (first.type !== AST_NODE_TYPES.Identifier) return false;
     if (![...facts.methods.keys()].some((m) => HANDLER_METHODS.has(m))) return false;
     const variable = findVariable(this.sourceCode.getScope(ctor.body), first.name);
     if (!variable || writtenAfterInit(variable)) return false;
-    const storedIn = new Set<string>();
+    const storedIn = new Set<string>(property ? [first.name] : []);
     for (const ref of variable.references) {
       const p = ref.identifier.parent;
       if (p?.type === AST_NODE_TYPES.MemberExpression && p.object === ref.identifier) {

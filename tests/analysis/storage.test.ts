@@ -238,6 +238,28 @@ export class Helper {
       ),
     ).toEqual(["3:storage.get"]);
   });
+
+  it("treats a TypeScript parameter property like the assignment, whatever the parameter's type", () => {
+    expect(
+      kinds(
+        `interface AppState { storage: any }
+export class Room {
+  constructor(private readonly state: AppState, env: unknown) {}
+  async fetch(request: Request) { return new Response(String(await this.state.storage.get("n"))); }
+}
+export class Untyped {
+  constructor(public state: any) {}
+  alarm() { return this.state.storage.deleteAll(); }
+}
+export class NoHandler {
+  constructor(private readonly state: AppState) {}
+  run() { return this.state.storage.get("n"); }
+}`,
+        false,
+        "room.ts",
+      ),
+    ).toEqual(["4:storage.get", "8:storage.deleteAll"]);
+  });
 });
 
 describe("storage resolution: type information extends what syntax sees", () => {
