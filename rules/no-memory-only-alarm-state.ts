@@ -359,7 +359,9 @@ class AlarmStateChecker {
   /**
    * An item that cannot be stored and does not outlive the instance: a function, a promise or its
    * resolver, a WebSocket (by its declaration: `new WebSocketPair()`, `getWebSockets()`, a `WebSocket`
-   * annotation, a `webSocketMessage`/`webSocketClose`/`webSocketError` parameter).
+   * annotation, a `webSocketMessage`/`webSocketClose`/`webSocketError` parameter), a stream or its
+   * reader or writer (`new TransformStream()`, `getWriter()`), or anything annotated with one of
+   * `INSTANCE_BOUND_TYPES` (stubs, controllers, sockets).
    */
   private instanceBound(item: Node): boolean {
     let bound = false;
@@ -368,8 +370,12 @@ class AlarmStateChecker {
       if (isFunction(n)) bound = true;
       else if (n.type === AST_NODE_TYPES.NewExpression) {
         const callee = unwrap(n.callee);
-        bound = callee.type === AST_NODE_TYPES.Identifier && (callee.name === "Promise" || callee.name === "WebSocketPair");
+        bound = callee.type === AST_NODE_TYPES.Identifier && INSTANCE_BOUND_CONSTRUCTORS.has(callee.name);
+      } else if (n.type === AST_NODE_TYPES.CallExpression && STREAM_ENDS.has(calledMethod(n) ?? "")) {
+        bound = true;
       } else if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
+        // `request.text()`, `ws.url`: a value read off the identifier, not the identifier's own value.
+        if (n.parent?.type === AST_NODE_TYPES.MemberExpression && n.parent.object === n) return false;
         const v = findVariable(this.sourceCode.getScope(n), n.name);
         bound = v !== null && v.defs.length === 1 && this.boundDefinition(v.defs[0]);
         return false;
@@ -396,7 +402,7 @@ class AlarmStateChecker {
     }
     if (def.type === "Variable") {
       const init = (def.node as TSESTree.VariableDeclarator).init;
-      return init !== null && /WebSocket|withResolvers|new Promise/.test(this.sourceCode.getText(init));
+      return init !== null && BOUND_INIT.test(this.sourceCode.getText(init));
     }
     return false;
   }
@@ -749,14 +755,45 @@ function closure<T>(start: T[], next: (t: T) => Iterable<T>): Set<T> {
 
 /** Type names whose values live and die with the instance: storage cannot hold them. */
 const INSTANCE_BOUND_TYPES = new Set([
+  // promises and functions
   "Promise",
   "PromiseLike",
-  "WebSocket",
   "Function",
+  // sockets and open requests
+  "WebSocket",
+  "Socket",
+  "Request",
+  "Response",
   "AbortController",
+  "AbortSignal",
+  // streams, their readers, writers and controllers
   "ReadableStream",
   "WritableStream",
+  "TransformStream",
+  "ReadableStreamDefaultReader",
+  "ReadableStreamBYOBReader",
+  "WritableStreamDefaultWriter",
+  "ReadableStreamDefaultController",
+  "ReadableByteStreamController",
+  "WritableStreamDefaultController",
+  "TransformStreamDefaultController",
+  // stubs of other objects and services
+  "DurableObjectStub",
+  "Fetcher",
 ]);
+/** Constructors whose instances live and die with the object. */
+const INSTANCE_BOUND_CONSTRUCTORS = new Set([
+  "Promise",
+  "WebSocketPair",
+  "TransformStream",
+  "ReadableStream",
+  "WritableStream",
+  "AbortController",
+]);
+/** Calls that return a stream's reader or writer. */
+const STREAM_ENDS = new Set(["getReader", "getWriter"]);
+/** In a variable's initialiser: a socket, a resolver, a promise, a stream or one of its ends. */
+const BOUND_INIT = /WebSocket|withResolvers|new Promise|new (?:Transform|Readable|Writable)Stream\b|\.get(?:Reader|Writer)\(/;
 
 /** Whether a type mentions, anywhere, a function type or one of the instance-bound types. */
 function typeHoldsInstanceBound(type: TSESTree.TypeNode, sourceCode: Readonly<TSESLint.SourceCode>): boolean {

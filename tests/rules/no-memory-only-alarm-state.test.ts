@@ -311,6 +311,54 @@ runRuleTests("no-memory-only-alarm-state", rule, {
 }`,
     },
     {
+      name: "open response streams: a Map of stream writers that the alarm writes to (untyped)",
+      code: `${DO}export class Ticker extends DurableObject<Env> {
+  writers = new Map();
+  async fetch(request: Request) {
+    const { readable, writable } = new TransformStream();
+    const writer = writable.getWriter();
+    this.writers.set(crypto.randomUUID(), writer);
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+    return new Response(readable);
+  }
+  async alarm() {
+    for (const w of this.writers.values()) await w.write(new TextEncoder().encode("tick\\n"));
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+}`,
+    },
+    {
+      name: "open response streams: declared as WritableStreamDefaultWriter, filled straight from getWriter()",
+      code: `${DO}export class Ticker extends DurableObject<Env> {
+  writers = new Map<string, WritableStreamDefaultWriter<Uint8Array>>();
+  async fetch(request: Request) {
+    const stream = new TransformStream<Uint8Array, Uint8Array>();
+    this.writers.set(crypto.randomUUID(), stream.writable.getWriter());
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+    return new Response(stream.readable);
+  }
+  async alarm() {
+    for (const w of this.writers.values()) await w.write(new Uint8Array([1]));
+  }
+}`,
+    },
+    {
+      name: "stubs of other Durable Objects and stream controllers cannot be stored either",
+      code: `${DO}export class Fanout extends DurableObject<Env> {
+  peers: DurableObjectStub[] = [];
+  controllers: ReadableStreamDefaultController[] = [];
+  async join(peer: DurableObjectStub, controller: ReadableStreamDefaultController) {
+    this.peers.push(peer);
+    this.controllers.push(controller);
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+  async alarm() {
+    for (const p of this.peers) await p.fetch("https://peer/ping");
+    for (const c of this.controllers) c.enqueue("tick");
+  }
+}`,
+    },
+    {
       name: "a field declared to hold callbacks (waiters) is in-memory by nature",
       code: `import { DurableObject } from "cloudflare:workers";
 export class Fibers extends DurableObject {
