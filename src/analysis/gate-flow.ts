@@ -15,7 +15,7 @@
  * of flows (rules) on it; each flow keeps its own states.
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import type { GateModel } from "./gate.js";
+import { Gate, type GateModel } from "./gate.js";
 import { SharedListeners, methodListeners } from "./listeners.js";
 
 type Variable = TSESLint.Scope.Variable;
@@ -54,6 +54,9 @@ interface FunctionFrame {
    * (before it, every state is empty). Undefined while the flow has no site here.
    */
   flows: (Map<string, State> | undefined)[];
+  /** The segment that ended last, and the segments that have started (see `onCodePathSegmentStart`). */
+  lastEnded: string | undefined;
+  started: Set<string>;
 }
 
 /**
@@ -99,13 +102,24 @@ class SegmentTracker {
   onCodePathStart(_codePath: unknown, node: TSESTree.Node): void {
     const outer = this.top();
     let frame = this.frames[this.depth];
-    if (!frame) this.frames[this.depth] = frame = { node: undefined, active: false, current: [], count: 0, flows: [] };
+    if (!frame)
+      this.frames[this.depth] = frame = {
+        node: undefined,
+        active: false,
+        current: [],
+        count: 0,
+        flows: [],
+        lastEnded: undefined,
+        started: new Set(),
+      };
     this.depth++;
     frame.node = node;
     // `mayHoldHandles(node)`, from the enclosing code path's answer: regions are lexical, so only
     // the functions and classes between the two can add one (a short climb, nothing cached).
     frame.active = outer?.active === true || this.gate.model.regionRootBetween(node, outer?.node);
     frame.count = 0;
+    frame.lastEnded = undefined;
+    frame.started.clear();
     const flows = frame.flows;
     for (let i = 0; i < flows.length; i++) flows[i] = undefined;
   }
@@ -118,6 +132,11 @@ class SegmentTracker {
     const frame = this.frames[this.depth - 1];
     if (!frame.active) return;
     frame.current[frame.count++] = segment.id;
+    // `for (x of xs)` / `for (k in o)`: ESLint starts the loop head (the `x` segment) before the
+    // segment of `xs` that leads into it, so none of its predecessors has started. The head is
+    // reached from the code before the loop, the segment that just ended: it starts from that state.
+    const early = segment.prevSegments.length > 0 && frame.lastEnded !== undefined && noneStarted(segment.prevSegments, frame.started);
+    frame.started.add(segment.id);
     const flows = frame.flows;
     for (let i = 0; i < flows.length; i++) {
       // Until a flow's first site every state is empty: none is kept (see `flows`).
@@ -126,7 +145,8 @@ class SegmentTracker {
       const prev = segment.prevSegments;
       // A straight-line continuation takes its predecessor's state over (nobody else reads it); forks and joins copy.
       const only = prev.length === 1 && prev[0].nextSegments.length === 1 ? states.get(prev[0].id) : undefined;
-      states.set(segment.id, only ?? merge(prev.map((s) => states.get(s.id))));
+      const fallback = early ? states.get(frame.lastEnded!) : undefined;
+      states.set(segment.id, only ?? merge(fallback ? [fallback] : prev.map((s) => states.get(s.id))));
       // A predecessor whose successors have all started is read by no one again: its state goes, so a
       // long function keeps the states of its open forks only, not one per segment it ever had.
       for (const p of prev) if (allStarted(p.nextSegments, states)) states.delete(p.id);
@@ -135,13 +155,16 @@ class SegmentTracker {
 
   onCodePathSegmentEnd(segment: TSESLint.CodePathSegment): void {
     const frame = this.frames[this.depth - 1];
-    if (frame.active) removeCurrent(frame, segment.id);
+    if (!frame.active) return;
+    removeCurrent(frame, segment.id);
+    frame.lastEnded = segment.id;
   }
 
   onUnreachableCodePathSegmentStart(segment: TSESLint.CodePathSegment): void {
     const frame = this.frames[this.depth - 1];
     if (!frame.active) return;
     frame.current[frame.count++] = segment.id;
+    frame.started.add(segment.id);
     const flows = frame.flows;
     for (let i = 0; i < flows.length; i++) flows[i]?.set(segment.id, emptyState());
   }
@@ -163,8 +186,12 @@ export class GateFlow {
   /** The listeners that keep the state; merge them into the rule's listeners. */
   readonly listeners: TSESLint.RuleListener;
 
-  constructor(gate: GateModel) {
+  /** Whether an `await` whose effect on the gate is unknown (see gate.ts) counts as opening it. */
+  private readonly unknownOpens: boolean;
+
+  constructor(gate: GateModel, { unknownOpens = true }: { unknownOpens?: boolean } = {}) {
     this.gate = gate;
+    this.unknownOpens = unknownOpens;
     let tracker = trackers.get(gate);
     if (!tracker) trackers.set(gate, (tracker = new SegmentTracker(gate)));
     this.tracker = tracker;
@@ -181,6 +208,11 @@ export class GateFlow {
   /** Listener: a `for await` may open the gate. */
   ForOfStatement(node: TSESTree.ForOfStatement): void {
     if (node.await) this.gateMayOpen(node);
+  }
+
+  /** Whether the function being visited can see a handle at all (see `mayHoldHandles`). */
+  get inRegion(): boolean {
+    return this.top()?.active === true;
   }
 
   /** Whether the current function has registered any site (a cheap early exit for callers). */
@@ -247,7 +279,10 @@ export class GateFlow {
     let pending = false;
     for (const state of this.states()) if (state.pending.size > 0) pending = true;
     if (!pending) return;
-    if (node.type === AST_NODE_TYPES.AwaitExpression && !this.gate.awaitOpensGate(node)) return;
+    if (node.type === AST_NODE_TYPES.AwaitExpression) {
+      const verdict = this.gate.awaitVerdict(node);
+      if (verdict === Gate.CLOSED || (verdict === Gate.UNKNOWN && !this.unknownOpens)) return;
+    }
     for (const state of this.states()) {
       for (const id of state.pending) state.sites.set(id, node);
       state.pending.clear();
@@ -280,6 +315,12 @@ export class GateFlow {
 /** Whether every segment of `segments` has a state already (it has started): a loop, not `every`, on this hot path. */
 function allStarted(segments: readonly TSESLint.CodePathSegment[], states: ReadonlyMap<string, State>): boolean {
   for (const s of segments) if (!states.has(s.id)) return false;
+  return true;
+}
+
+/** Whether no segment of `segments` has started. */
+function noneStarted(segments: readonly TSESLint.CodePathSegment[], started: ReadonlySet<string>): boolean {
+  for (const s of segments) if (started.has(s.id)) return false;
   return true;
 }
 

@@ -5,46 +5,67 @@
  * — `get/put/delete/list/getAlarm/setAlarm/deleteAlarm/deleteAll/sync/transaction`, or
  * synchronous SQL — its input gate stays closed and no other event is delivered. Awaiting
  * anything else (`fetch`, service bindings, RPC to other objects, timers, `scheduler.wait`,
- * Workers KV, R2, D1, the Cache API, unknown functions) opens it: other requests run, and a value
- * read before the await may be stale after it.
+ * Workers KV, R2, D1, the Cache API, functions of other modules) opens it: other requests run,
+ * and a value read before the await may be stale after it.
  *
- * Unknown means "opens". A call to a method of the same class, or to a function declared in the
- * same file, is followed (to a bounded depth) and keeps the gate closed only when its body awaits
- * nothing but storage.
+ * A call to a method of the same class (its own or a local base class's), or to a function
+ * declared in the same file, is followed, to a bounded depth, and keeps the gate closed only when
+ * its body awaits nothing but storage.
+ *
+ * The verdict has three values. `OPENS` and `CLOSED` are what the code shows. `UNKNOWN` is what the
+ * analysis cannot see: a helper cut off by the depth bound or by recursion, an initialiser that
+ * refers to itself, `this.m()` whose method is not in the class (a framework base, a mixin) or may
+ * be replaced (`this.m = …`, a subclass's own `m`). Each rule decides what unknown means for it:
+ * `no-unsafe-read-modify-write` treats it as closed (it reports only what it can show, so an
+ * unknown await never makes a report); the rules that guard with `awaitOpensGate` treat it as
+ * open, as they always have.
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type FunctionNode, type Node, isClass, isFunction, methodCall, thisClass, unwrap, walk } from "./ast.js";
+import { type FunctionNode, type Node, isClass, isFunction, methodCall, unwrap, walk } from "./ast.js";
+import { resolveCallee } from "./callees.js";
 import type { DurableObjectModel } from "./storage.js";
+
+/** What awaiting something does to the input gate (see the module comment); ordered, so that the worse of two is the larger. */
+export const Gate = { CLOSED: 0, UNKNOWN: 1, OPENS: 2 } as const;
+export type Gate = (typeof Gate)[keyof typeof Gate];
+
+/** Either may open: the worse of the two (OPENS over UNKNOWN over CLOSED). */
+const either = (a: Gate, b: Gate): Gate => (a > b ? a : b);
 
 const MAX_DEPTH = 4;
 const PROMISE_COMBINATORS = new Set(["all", "allSettled", "race", "any"]);
 
 export class GateModel {
   readonly model: DurableObjectModel;
-  private readonly functionVerdicts = new Map<FunctionNode, boolean>();
+  private readonly functionVerdicts = new Map<FunctionNode, Gate>();
   private readonly inProgress = new Set<FunctionNode>();
   /** Variables whose initialiser is being followed: `var a = b, b = a` or `const p = p` ends there. */
   private readonly following = new Set<TSESLint.Scope.Variable>();
-  /** Set when a verdict was cut short by the depth bound (then it is not memoised). */
+  /** Set when a verdict was cut short by the depth bound or a cycle (then it is not memoised). */
   private truncated = false;
 
   constructor(model: DurableObjectModel) {
     this.model = model;
   }
 
-  /** Whether awaiting `awaitNode` can let other events into the object. */
+  /** Whether awaiting `awaitNode` can let other events into the object (unknown counts as yes). */
   awaitOpensGate(awaitNode: TSESTree.AwaitExpression): boolean {
+    return this.opens(awaitNode.argument, 0) !== Gate.CLOSED;
+  }
+
+  /** What awaiting `awaitNode` does to the gate, unknown kept apart. */
+  awaitVerdict(awaitNode: TSESTree.AwaitExpression): Gate {
     return this.opens(awaitNode.argument, 0);
   }
 
-  /** Whether calling `fn` (and awaiting its result) can open the input gate. */
-  functionOpensGate(fn: FunctionNode): boolean {
+  /** What calling `fn` (and awaiting its result) does to the gate. */
+  functionVerdict(fn: FunctionNode): Gate {
     return this.functionOpens(fn, 0);
   }
 
-  /** Whether awaiting the value of `expr` can open the gate. */
-  opens(expr: Node, depth: number): boolean {
+  /** What awaiting the value of `expr` does to the gate. */
+  opens(expr: Node, depth: number): Gate {
     const e = unwrap(expr);
     switch (e.type) {
       case AST_NODE_TYPES.Literal:
@@ -53,34 +74,34 @@ export class GateModel {
       case AST_NODE_TYPES.TemplateLiteral:
       case AST_NODE_TYPES.UnaryExpression:
       case AST_NODE_TYPES.BinaryExpression:
-        return false; // not a promise: awaiting it only yields a microtask
+        return Gate.CLOSED; // not a promise: awaiting it only yields a microtask
       case AST_NODE_TYPES.Identifier:
-        return e.name === "undefined" ? false : this.identifierOpens(e, depth);
+        return e.name === "undefined" ? Gate.CLOSED : this.identifierOpens(e, depth);
       case AST_NODE_TYPES.AwaitExpression:
         return this.opens(e.argument, depth);
       case AST_NODE_TYPES.ConditionalExpression:
-        return this.opens(e.consequent, depth) || this.opens(e.alternate, depth);
+        return either(this.opens(e.consequent, depth), this.opens(e.alternate, depth));
       case AST_NODE_TYPES.LogicalExpression:
-        return this.opens(e.left, depth) || this.opens(e.right, depth);
+        return either(this.opens(e.left, depth), this.opens(e.right, depth));
       case AST_NODE_TYPES.SequenceExpression:
         return this.opens(e.expressions[e.expressions.length - 1], depth);
       case AST_NODE_TYPES.CallExpression:
         return this.callOpens(e, depth);
       default:
-        return true;
+        return Gate.OPENS;
     }
   }
 
-  private identifierOpens(id: TSESTree.Identifier, depth: number): boolean {
+  private identifierOpens(id: TSESTree.Identifier, depth: number): Gate {
     // `const p = storage.put(…); …; await p`
     const variable = findVariable(this.model.sourceCode.getScope(id), id.name);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    if (def?.type !== "Variable" || variable!.references.some((r) => r.isWrite() && !r.init)) return true;
+    if (def?.type !== "Variable" || variable!.references.some((r) => r.isWrite() && !r.init)) return Gate.OPENS;
     const decl = def.node as TSESTree.VariableDeclarator;
-    if (decl.id !== def.name || !decl.init) return true;
+    if (decl.id !== def.name || !decl.init) return Gate.OPENS;
     if (this.following.has(variable!)) {
-      this.truncated = true; // a cycle of initialisers: unknown
-      return true;
+      this.truncated = true; // a cycle of initialisers
+      return Gate.UNKNOWN;
     }
     this.following.add(variable!);
     try {
@@ -90,57 +111,39 @@ export class GateModel {
     }
   }
 
-  private callOpens(call: TSESTree.CallExpression, depth: number): boolean {
+  private callOpens(call: TSESTree.CallExpression, depth: number): Gate {
     const handle = this.model.handleCall(call);
     if (handle) {
       if (handle.method === "transaction" && (handle.kind === "storage" || handle.kind === "txn")) {
         const cb = call.arguments[0];
-        return cb !== undefined && isFunction(cb) && this.functionOpens(cb, depth + 1);
+        return cb !== undefined && isFunction(cb) ? this.functionOpens(cb, depth + 1) : Gate.OPENS;
       }
-      return false; // storage, SQL, and state calls (blockConcurrencyWhile holds the gate for its callback)
+      return Gate.CLOSED; // storage, SQL, and state calls (blockConcurrencyWhile holds the gate for its callback)
     }
     const mc = methodCall(call);
     if (mc) {
       // A cursor or row read off synchronous SQL: `sql.exec(…).toArray()`.
       const inner = unwrap(mc.receiver);
-      if (inner.type === AST_NODE_TYPES.CallExpression && this.model.handleCall(inner)?.kind === "sql") return false;
+      if (inner.type === AST_NODE_TYPES.CallExpression && this.model.handleCall(inner)?.kind === "sql") return Gate.CLOSED;
       // `Promise.all([storage.get(a), storage.get(b)])`, `Promise.resolve()`
       if (mc.receiver.type === AST_NODE_TYPES.Identifier && mc.receiver.name === "Promise" && this.isGlobal(mc.receiver)) {
-        if (mc.method === "resolve") return call.arguments.length > 0 && this.opens(call.arguments[0], depth);
+        if (mc.method === "resolve") return call.arguments.length > 0 ? this.opens(call.arguments[0], depth) : Gate.CLOSED;
         if (PROMISE_COMBINATORS.has(mc.method)) {
           const arg = call.arguments[0];
-          if (arg?.type !== AST_NODE_TYPES.ArrayExpression) return true;
-          return arg.elements.some((el) => el === null || el.type === AST_NODE_TYPES.SpreadElement || this.opens(el, depth));
+          if (arg?.type !== AST_NODE_TYPES.ArrayExpression) return Gate.OPENS;
+          let verdict: Gate = Gate.CLOSED;
+          for (const el of arg.elements) {
+            verdict = either(verdict, el === null || el.type === AST_NODE_TYPES.SpreadElement ? Gate.OPENS : this.opens(el, depth));
+          }
+          return verdict;
         }
-        return true;
+        return Gate.OPENS;
       }
-      // `this.helper()` — a method of the same class.
-      if (unwrap(mc.receiver).type === AST_NODE_TYPES.ThisExpression) {
-        const cls = thisClass(mc.receiver);
-        const method = cls ? this.model.classOf(cls).methods.get(mc.method) : undefined;
-        return method ? this.functionOpens(method, depth + 1) : true;
-      }
-      return true;
     }
-    // `helper()` — a function declared in this file.
-    const callee = unwrap(call.callee);
-    if (callee.type === AST_NODE_TYPES.Identifier) {
-      const fn = this.localFunction(callee);
-      return fn ? this.functionOpens(fn, depth + 1) : true;
-    }
-    return true;
-  }
-
-  private localFunction(id: TSESTree.Identifier): FunctionNode | undefined {
-    const variable = findVariable(this.model.sourceCode.getScope(id), id.name);
-    if (!variable || variable.defs.length !== 1) return undefined;
-    const def = variable.defs[0];
-    if (def.type === "FunctionName" && isFunction(def.node as Node)) return def.node as FunctionNode;
-    if (def.type === "Variable" && !variable.references.some((r) => r.isWrite() && !r.init)) {
-      const init = (def.node as TSESTree.VariableDeclarator).init;
-      if (init && isFunction(init)) return init;
-    }
-    return undefined;
+    // `this.helper()`, `this.#helper()`, `helper()`: a function of this class or this file.
+    const callee = resolveCallee(this.model, call);
+    if (callee === "unknown") return Gate.UNKNOWN;
+    return callee ? this.functionOpens(callee, depth + 1) : Gate.OPENS;
   }
 
   private isGlobal(id: TSESTree.Identifier): boolean {
@@ -148,36 +151,36 @@ export class GateModel {
     return !variable || variable.defs.length === 0;
   }
 
-  private functionOpens(fn: FunctionNode, depth: number): boolean {
+  private functionOpens(fn: FunctionNode, depth: number): Gate {
     const memo = this.functionVerdicts.get(fn);
     if (memo !== undefined) return memo;
     if (depth > MAX_DEPTH || this.inProgress.has(fn)) {
       this.truncated = true;
-      return true;
+      return Gate.UNKNOWN;
     }
     const outerTruncated = this.truncated;
     this.truncated = false;
     this.inProgress.add(fn);
-    let opens = false;
+    let verdict: Gate = Gate.CLOSED;
     try {
       if (fn.body.type !== AST_NODE_TYPES.BlockStatement) {
-        opens = this.opens(fn.body, depth);
+        verdict = this.opens(fn.body, depth);
       } else {
         walk(fn.body, this.model.sourceCode.visitorKeys, (n) => {
-          if (opens) return false;
+          if (verdict === Gate.OPENS) return false;
           if (n !== fn.body && (isFunction(n) || isClass(n))) return false;
-          if (n.type === AST_NODE_TYPES.AwaitExpression && this.opens(n.argument, depth)) opens = true;
-          else if (n.type === AST_NODE_TYPES.ForOfStatement && n.await) opens = true;
-          else if (n.type === AST_NODE_TYPES.ReturnStatement && n.argument && this.opens(n.argument, depth)) opens = true;
-          return !opens;
+          if (n.type === AST_NODE_TYPES.AwaitExpression) verdict = either(verdict, this.opens(n.argument, depth));
+          else if (n.type === AST_NODE_TYPES.ForOfStatement && n.await) verdict = Gate.OPENS;
+          else if (n.type === AST_NODE_TYPES.ReturnStatement && n.argument) verdict = either(verdict, this.opens(n.argument, depth));
+          return verdict !== Gate.OPENS;
         });
       }
     } finally {
       this.inProgress.delete(fn);
     }
-    if (!this.truncated) this.functionVerdicts.set(fn, opens);
+    if (!this.truncated) this.functionVerdicts.set(fn, verdict);
     this.truncated = this.truncated || outerTruncated;
-    return opens;
+    return verdict;
   }
 }
 

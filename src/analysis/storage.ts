@@ -154,8 +154,10 @@ export interface ClassFacts {
   readonly fields: FieldKinds;
   /** Kinds of the constructor's parameters, by index. */
   ctorParams: (HandleKind | undefined)[];
-  /** Methods by name (for following same-class calls and finding `alarm`). */
+  /** Methods by name (for following same-class calls and finding `alarm`): the class's own, not inherited (see callees.ts). */
   methods: Map<string, FunctionNode>;
+  /** The base class: `"durable-object"` for a known Durable Object base, the facts of a local class, or undefined. */
+  readonly base: "durable-object" | ClassFacts | undefined;
 }
 
 /** The handle kinds of a class's instance fields, by name (a read-only view, computed per name on demand). */

@@ -111,3 +111,65 @@ ${branches}    await this.ctx.storage.put("first", n + 1);
     expect(stale(MAX_LIVE_SITES + 6)).toEqual([]);
   });
 });
+
+/**
+ * ESLint starts the head of a `for…of` / `for…in` loop (the `x` of `for (const x of xs)`) before
+ * the segment of `xs` that leads into it, so the head has no started predecessor: it starts from
+ * the state of the code before the loop. Before, every read and cursor was forgotten inside such
+ * a loop.
+ */
+describe("gate flow: a for…of or for…in loop keeps what came before it", () => {
+  const linter = new Linter({ configType: "flat" });
+  const lint = (body: string, rule: RuleName = "no-unsafe-read-modify-write"): string[] =>
+    summary(
+      linter.verify(
+        `import { DurableObject } from "cloudflare:workers";
+export class Rows extends DurableObject {
+  async go(url: string, ids: string[]) {
+    ${body}
+  }
+}
+`,
+        config([rule]),
+        "rows.ts",
+      ),
+    );
+
+  it("a read before the loop, an await before it, the write in its body", () => {
+    expect(
+      lint(
+        `const n = (await this.ctx.storage.get<number>("n")) ?? 0;\n    await fetch(url);\n    for (const id of ids) await this.ctx.storage.put("n", n + id.length);`,
+      ),
+    ).toEqual(["d/no-unsafe-read-modify-write 4:22 staleKey"]);
+    expect(
+      lint(
+        `const n = (await this.ctx.storage.get<number>("n")) ?? 0;\n    await fetch(url);\n    for (const k in { a: 1 }) await this.ctx.storage.put("n", n + k.length);`,
+      ),
+    ).toEqual(["d/no-unsafe-read-modify-write 4:22 staleKey"]);
+  });
+
+  it("the items of a read result carry it", () => {
+    expect(
+      lint(
+        `const rows = this.ctx.storage.sql.exec<{ id: string; n: number }>("SELECT id, n FROM t").toArray();\n    await fetch(url);\n    for (const r of rows) this.ctx.storage.sql.exec("UPDATE t SET n = ? WHERE id = ?", r.n + 1, r.id);`,
+      ),
+    ).toEqual(["d/no-unsafe-read-modify-write 4:18 staleRow"]);
+  });
+
+  it("a cursor read inside the loop's body after an await before the loop", () => {
+    expect(
+      lint(
+        `const cursor = this.ctx.storage.sql.exec("SELECT * FROM t");\n    await fetch(url);\n    for (const id of ids) console.log(id, cursor.next());`,
+        "no-cursor-after-await",
+      ),
+    ).toEqual(["d/no-cursor-after-await 6:43 afterAwait"]);
+  });
+
+  it("no await before the loop: nothing to report, as before", () => {
+    expect(
+      lint(
+        `const n = (await this.ctx.storage.get<number>("n")) ?? 0;\n    for (const id of ids) await this.ctx.storage.put("n", n + id.length);`,
+      ),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * Which function a call runs, when this file shows it: `this.m()` / `this.#m()` (a method or a
+ * field arrow of the class, or of a local base class) and `helper()` (a function declared in this
+ * file and never reassigned).
+ *
+ * `this.m()` is resolved only when nothing can replace `m` at run time: no local subclass declares
+ * its own `m`, and no `this.m = …` (or `this[k] = …`) is written in the class, its bases or its
+ * subclasses. Otherwise, or when no `m` is found (a framework base class, a mixin), the answer is
+ * "unknown": the callee is the class's, but the analysis cannot say which body runs. Any other
+ * call (`obj.m()`, an import, a parameter) resolves to nothing: it is not this file's to follow.
+ */
+import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import { findVariable } from "@typescript-eslint/utils/ast-utils";
+import {
+  type ClassNode,
+  type FunctionNode,
+  type Node,
+  isFunction,
+  keyName,
+  memberName,
+  thisAssignmentsIn,
+  thisClass,
+  unwrap,
+} from "./ast.js";
+import type { ClassFacts, DurableObjectModel } from "./storage.js";
+
+/** A member assigned through a computed key (`this[k] = …`): no member of that class is trusted. */
+const ANY_MEMBER = "\0any";
+/** Base classes followed at most (a longer chain is answered "unknown"). */
+const MAX_BASES = 8;
+
+export type Callee = FunctionNode | "unknown" | undefined;
+
+class Callees {
+  private readonly methods = new Map<ClassNode, Map<string, Callee>>();
+  private readonly assigned = new Map<ClassNode, ReadonlySet<string>>();
+  private subclasses: Map<ClassNode, ClassNode[]> | undefined;
+
+  constructor(private readonly model: DurableObjectModel) {}
+
+  of(call: TSESTree.CallExpression): Callee {
+    const callee = unwrap(call.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression) {
+      if (unwrap(callee.object).type !== AST_NODE_TYPES.ThisExpression) return undefined;
+      const name = memberName(callee);
+      const cls = thisClass(callee.object);
+      return name === undefined || !cls ? "unknown" : this.method(cls, name);
+    }
+    return callee.type === AST_NODE_TYPES.Identifier ? this.localFunction(callee) : undefined;
+  }
+
+  /** The body `this.name()` runs in an instance of `cls`, if only one can. */
+  method(cls: ClassNode, name: string): Callee {
+    let byName = this.methods.get(cls);
+    if (!byName) this.methods.set(cls, (byName = new Map()));
+    if (byName.has(name)) return byName.get(name);
+    byName.set(name, "unknown"); // while computing (a cycle of bases ends here)
+    const found = this.computeMethod(cls, name);
+    byName.set(name, found);
+    return found;
+  }
+
+  private computeMethod(cls: ClassNode, name: string): Callee {
+    if (this.replaceable(cls, name)) return "unknown";
+    let facts: ClassFacts | "durable-object" | undefined = this.model.classOf(cls);
+    const seen = new Set<ClassFacts>();
+    for (let i = 0; facts && facts !== "durable-object" && i < MAX_BASES && !seen.has(facts); i++) {
+      seen.add(facts);
+      const fn = facts.methods.get(name);
+      if (fn) return fn;
+      if (this.assignedIn(facts.node).has(name) || this.assignedIn(facts.node).has(ANY_MEMBER)) return "unknown";
+      facts = facts.base;
+    }
+    return "unknown";
+  }
+
+  /** A local subclass of `cls` declares its own `name`, or some class on the way writes `this.name`. */
+  private replaceable(cls: ClassNode, name: string): boolean {
+    const below = [cls];
+    const seen = new Set<ClassNode>([cls]);
+    for (let i = 0; i < below.length; i++) {
+      const c = below[i];
+      const names = this.assignedIn(c);
+      if (names.has(name) || names.has(ANY_MEMBER)) return true;
+      if (c !== cls && declares(c, name)) return true;
+      for (const sub of this.subclassesOf(c)) {
+        if (!seen.has(sub)) {
+          seen.add(sub);
+          below.push(sub);
+        }
+      }
+    }
+    return false;
+  }
+
+  private subclassesOf(cls: ClassNode): readonly ClassNode[] {
+    if (!this.subclasses) {
+      this.subclasses = new Map();
+      for (const c of this.model.classes()) {
+        const base = this.model.classOf(c).base;
+        if (base && base !== "durable-object") {
+          const list = this.subclasses.get(base.node);
+          if (list) list.push(c);
+          else this.subclasses.set(base.node, [c]);
+        }
+      }
+    }
+    return this.subclasses.get(cls) ?? [];
+  }
+
+  /** The member names `cls` assigns through `this.x = …` in its own members. */
+  private assignedIn(cls: ClassNode): ReadonlySet<string> {
+    let names = this.assigned.get(cls);
+    if (!names) {
+      const out = new Set<string>();
+      for (const el of cls.body.body) {
+        const body =
+          (el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) && !el.static ? el.value : null;
+        if (!body) continue;
+        for (const a of thisAssignmentsIn(body, this.model.sourceCode))
+          out.add(memberName(a.left as TSESTree.MemberExpression) ?? ANY_MEMBER);
+      }
+      this.assigned.set(cls, (names = out));
+    }
+    return names;
+  }
+
+  private localFunction(id: TSESTree.Identifier): FunctionNode | undefined {
+    const variable = findVariable(this.model.sourceCode.getScope(id), id.name);
+    if (!variable || variable.defs.length !== 1) return undefined;
+    const def = variable.defs[0];
+    if (def.type === "FunctionName" && isFunction(def.node as Node)) return def.node as FunctionNode;
+    if (def.type === "Variable" && !variable.references.some((r) => r.isWrite() && !r.init)) {
+      const decl = def.node as TSESTree.VariableDeclarator;
+      const init = decl.id === def.name && decl.init ? unwrap(decl.init) : undefined;
+      if (init && isFunction(init)) return init;
+    }
+    return undefined;
+  }
+}
+
+/** Whether `cls` declares a member `name` of its own (method, accessor, field). */
+function declares(cls: ClassNode, name: string): boolean {
+  for (const el of cls.body.body) {
+    if (
+      (el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) &&
+      !el.static &&
+      keyName(el.key, el.computed) === name
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const callees = new WeakMap<DurableObjectModel, Callees>();
+
+function calleesOf(model: DurableObjectModel): Callees {
+  let c = callees.get(model);
+  if (!c) callees.set(model, (c = new Callees(model)));
+  return c;
+}
+
+/** The function `call` runs, if this file shows it; "unknown" for a `this.m()` whose body cannot be pinned down. */
+export function resolveCallee(model: DurableObjectModel, call: TSESTree.CallExpression): Callee {
+  return calleesOf(model).of(call);
+}
+
+/** The body `this.name()` runs in `cls` (see `resolveCallee`). */
+export function resolveMethod(model: DurableObjectModel, cls: ClassNode, name: string): Callee {
+  return calleesOf(model).method(cls, name);
+}
