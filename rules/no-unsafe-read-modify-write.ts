@@ -5,7 +5,7 @@ import { describeAwait } from "../src/analysis/gate.js";
 import { type StaleWrite, staleReadListeners } from "../src/analysis/stale-reads.js";
 import { getModel } from "../src/analysis/storage.js";
 
-type MessageIds = "staleKey" | "staleRow" | "suggestMoveAwait" | "suggestBlockConcurrency";
+type MessageIds = "staleKey" | "staleRow" | "staleKeyHelper" | "staleRowHelper" | "suggestMoveAwait" | "suggestBlockConcurrency";
 
 export default createRule<[], MessageIds>({
   name: "no-unsafe-read-modify-write",
@@ -26,6 +26,12 @@ export default createRule<[], MessageIds>({
         "Lost update: rows of `{{table}}` read here are written back on line {{writeLine}}, after `{{awaited}}` (line {{awaitLine}}) opens the input gate. " +
         "Other requests run during that await, and their changes to those rows are overwritten. " +
         "Let SQL compute the new value in one statement (`UPDATE … SET n = n + 1`), or read after the await.",
+      staleKeyHelper:
+        "Lost update: {{reader}} reads {{key}}, `{{awaited}}` (line {{awaitLine}}) lets other requests in, then {{writer}} (line {{writeLine}}) writes it back. " +
+        "Read after the await, or hold the gate with `blockConcurrencyWhile`.",
+      staleRowHelper:
+        "Lost update: {{reader}} reads rows of `{{table}}`, `{{awaited}}` (line {{awaitLine}}) lets other requests in, then {{writer}} (line {{writeLine}}) writes them back. " +
+        "Let SQL compute the new value in one statement, or read after the await.",
       suggestMoveAwait: "Move `{{awaited}}` before the read",
       suggestBlockConcurrency: "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
     },
@@ -33,22 +39,26 @@ export default createRule<[], MessageIds>({
   create(context) {
     const model = getModel(context);
     const sourceCode = context.sourceCode;
-    return staleReadListeners(context, ({ read, write, opener }: StaleWrite) => {
+    return staleReadListeners(context, ({ read, write, writeVia, target, opener }: StaleWrite) => {
       const awaited = opener.type === AST_NODE_TYPES.AwaitExpression ? `await ${describeAwait(sourceCode.text, opener)}` : "for await (…)";
       const data = {
-        key: read.key ? sourceCode.getText(read.node.arguments[0]) : "",
+        key: read.key ? (read.via ? target : sourceCode.getText(read.node.arguments[0])) : "",
         table: read.tables?.join("`, `") ?? "",
         writeLine: String(write.loc.start.line),
         awaitLine: String(opener.loc.start.line),
         awaited,
+        reader: read.via ? `\`${read.via}\`` : read.key ? "the `get`" : "the `SELECT`",
+        writer: writeVia ? `\`${writeVia}\`` : read.key ? "the `put`" : "the `exec`",
       };
+      const viaHelper = read.via !== undefined || writeVia !== undefined;
       const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
       const move = opener.type === AST_NODE_TYPES.AwaitExpression && moveAwaitBefore(sourceCode, opener, read.node, write);
       if (move) suggest.push({ messageId: "suggestMoveAwait", data, fix: move });
       const state = model.stateTextFor(read.receiver, read.node);
       const wrap = state && wrapInBlockConcurrencyWhile(sourceCode, state, read.node, write);
       if (wrap) suggest.push({ messageId: "suggestBlockConcurrency", data, fix: wrap });
-      context.report({ node: read.node, messageId: read.key ? "staleKey" : "staleRow", data, suggest });
+      const messageId = read.key ? (viaHelper ? "staleKeyHelper" : "staleKey") : viaHelper ? "staleRowHelper" : "staleRow";
+      context.report({ node: read.node, messageId, data, suggest });
     });
   },
 });

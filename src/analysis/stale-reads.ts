@@ -7,52 +7,60 @@
  * from it. Loop back edges are not followed, so a loop-carried stale value goes unreported rather
  * than guessed.
  *
- * What counts:
+ * What counts (storage-access.ts):
  * - reads: `storage.get(key)`, `txn.get(key)`, `storage.kv.get(key)`, and `sql.exec(SELECT …)`;
+ *   and a call to a helper whose result carries such reads (summaries.ts) and that awaits nothing
+ *   but storage itself (`const room = await this.loadRoom()`);
  * - writes: `put(key, value)` / `put({ [key]: value })` of the same key, or a SQL `UPDATE` /
  *   `INSERT OR REPLACE` / upsert of a table the read selected from, with a value (binding) derived
- *   from the read;
+ *   from the read; and a call to a helper that writes the key or table from the arguments the
+ *   value is passed in (`await this.saveRoom(room)`);
  * - reading the same key again clears the earlier read (a re-read after the await is fresh);
  * - nothing inside `blockConcurrencyWhile`, `transaction` or `transactionSync` callbacks.
+ *
+ * An `await` whose effect on the gate is unknown (gate.ts) does not count as opening it here: the
+ * rule reports only what it can show.
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type Node, isClass, isFunction, unwrap, walk } from "./ast.js";
-import { getGateModel } from "./gate.js";
+import { type FunctionNode, type Node, isClass, walk } from "./ast.js";
+import { resolveCallee } from "./callees.js";
+import { Gate, describeExpression, getGateModel } from "./gate.js";
 import { GateFlow, NO_SITES, type Opener, union } from "./gate-flow.js";
 import { mergeListeners, methodListeners } from "./listeners.js";
 import { atomicRegionOf } from "./regions.js";
-import { isUpsertOrReplace, mainVerb, readTables, writtenTable } from "./sql.js";
-import { staticSql } from "./sql-text.js";
+import { type KeyRep, instantiate, isReference, keyParts, keyRep, readAccess, sameKey, writeAccesses, writeKey } from "./storage-access.js";
 import { type DurableObjectModel, getModel } from "./storage.js";
-
-type Variable = TSESLint.Scope.Variable;
-
-/** The calls this analysis follows: reads (`get`, a SQL `SELECT`) and writes (`put`, a SQL `UPDATE` or upsert). */
-const READ_METHODS: ReadonlySet<string> = new Set(["get", "exec"]);
-const WRITE_METHODS: ReadonlySet<string> = new Set(["put", "exec"]);
-
-/** A storage key as an expression: a static string, or an expression over variables that do not change. */
-export interface KeyRep {
-  text: string;
-  variables: Variable[];
-}
+import { summaryOf } from "./summaries.js";
 
 export interface ReadSite {
   id: number;
-  /** The `get(…)` or `exec(…)` call. */
+  /** The `get(…)` or `exec(…)` call, or the call of the helper that reads. */
   node: TSESTree.CallExpression;
   receiver: TSESTree.Expression;
   key: KeyRep | undefined;
   /** Tables a SQL read selects from. */
   tables: string[] | undefined;
+  /** For a read inside a helper: the helper call as a message shows it (`this.loadRoom()`). */
+  via: string | undefined;
 }
 
 export interface StaleWrite {
   read: ReadSite;
   write: TSESTree.CallExpression;
+  /** For a write inside a helper: the helper call as a message shows it (`this.saveRoom(…)`). */
+  writeVia: string | undefined;
+  /** The key or table, as a message names it. */
+  target: string;
   /** The first `await` after the read that opens the input gate on some path to the write. */
   opener: Opener;
+}
+
+/** One (key or table, value) that a write call stores. */
+interface WriteTarget {
+  key?: KeyRep;
+  table?: string;
+  value: Node;
 }
 
 /**
@@ -68,14 +76,14 @@ export function staleReadListeners(
   const tracker = new StaleReadTracker(model, context.sourceCode, onStale);
   return mergeListeners(
     tracker.flow.listeners,
-    methodListeners(tracker, ["CallExpression:exit", "VariableDeclarator:exit", "AssignmentExpression:exit"]),
+    methodListeners(tracker, ["CallExpression:exit", "VariableDeclarator:exit", "AssignmentExpression:exit", "ForOfStatement > .body"]),
   );
 }
 
 /** The reads of one file and the values that carry them (its listeners are methods: see `methodListeners`). */
 class StaleReadTracker {
   readonly flow: GateFlow;
-  private readonly readsByNode = new Map<Node, ReadSite>();
+  private readonly readsByNode = new Map<Node, ReadSite[]>();
   private readonly readById = new Map<number, ReadSite>();
   private readonly reportedReads = new Set<number>();
 
@@ -84,7 +92,7 @@ class StaleReadTracker {
     private readonly sourceCode: Readonly<TSESLint.SourceCode>,
     private readonly onStale: (stale: StaleWrite) => void,
   ) {
-    this.flow = new GateFlow(getGateModel(model));
+    this.flow = new GateFlow(getGateModel(model), { unknownOpens: false });
   }
 
   "CallExpression:exit"(node: TSESTree.CallExpression): void {
@@ -94,6 +102,17 @@ class StaleReadTracker {
 
   "VariableDeclarator:exit"(node: TSESTree.VariableDeclarator): void {
     if (this.flow.active && node.init) this.assignIn(node.id, this.readsIn(node.init), false);
+  }
+
+  /**
+   * `for (const row of rows)`: each item carries what the iterable carries. Bound where the body
+   * starts: the loop's head and its iterable are done, and the body's code path segment is current.
+   */
+  "ForOfStatement > .body"(node: TSESTree.Statement): void {
+    const loop = node.parent as TSESTree.ForOfStatement;
+    if (!this.flow.active || loop.body !== node) return;
+    const target = loop.left.type === AST_NODE_TYPES.VariableDeclaration ? loop.left.declarations[0]?.id : loop.left;
+    if (target) this.assignIn(target, this.readsIn(loop.right), false);
   }
 
   "AssignmentExpression:exit"(node: TSESTree.AssignmentExpression): void {
@@ -106,8 +125,8 @@ class StaleReadTracker {
     walk(expr, this.sourceCode.visitorKeys, (n) => {
       if (isClass(n)) return false;
       if (n.type === AST_NODE_TYPES.CallExpression) {
-        const read = this.readsByNode.get(n);
-        if (read) out = union(out, new Set([read.id]));
+        const reads = this.readsByNode.get(n);
+        if (reads) out = union(out, new Set(reads.map((r) => r.id)));
       } else if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
         const v = findVariable(this.sourceCode.getScope(n), n.name);
         if (v) out = union(out, this.flow.taintOf(v));
@@ -139,26 +158,50 @@ class StaleReadTracker {
   }
 
   private registerRead(node: TSESTree.CallExpression): void {
-    const site = readSite(this.model, node, this.sourceCode);
-    if (!site || atomicRegionOf(this.model, node)) return;
-    let read = this.readsByNode.get(node);
-    if (!read) {
-      read = { ...site, id: this.readById.size };
-      this.readsByNode.set(node, read);
-      this.readById.set(read.id, read);
+    let reads = this.readsByNode.get(node);
+    if (!reads) {
+      const sites = this.readSites(node);
+      if (sites.length === 0 || atomicRegionOf(this.model, node)) return;
+      reads = sites.map((site) => ({ ...site, id: this.readById.size + sites.indexOf(site) }));
+      for (const r of reads) this.readById.set(r.id, r);
+      this.readsByNode.set(node, reads);
     }
-    const fresh = read;
-    // A fresh read of the same key makes earlier reads of it irrelevant: what is written next comes from here.
-    this.flow.addSite(fresh.id, (other) => {
-      const o = this.readById.get(other);
-      return o !== undefined && sameTarget(o, fresh);
-    });
+    for (const fresh of reads) {
+      // A fresh read of the same key makes earlier reads of it irrelevant: what is written next comes from here.
+      this.flow.addSite(fresh.id, (other) => {
+        const o = this.readById.get(other);
+        return o !== undefined && sameTarget(o, fresh);
+      });
+    }
+  }
+
+  /** What a call reads: a direct read, or the reads a helper returns (when the helper keeps the gate closed). */
+  private readSites(node: TSESTree.CallExpression): Omit<ReadSite, "id">[] {
+    const access = readAccess(this.model, node, this.sourceCode);
+    if (access) {
+      const key = access.keyNode ? keyRep(access.keyNode, this.sourceCode) : undefined;
+      if (!key && !access.tables) return [];
+      return [{ node, receiver: access.receiver, key, tables: access.tables, via: undefined }];
+    }
+    const helper = this.helperOf(node);
+    // A helper that may let other requests in before it returns: its reads may be fresh or stale, unknown.
+    if (!helper || getGateModel(this.model).functionVerdict(helper) !== Gate.CLOSED) return [];
+    const via = describeExpression(this.sourceCode.text, node);
+    const receiver = receiverOf(node);
+    const out: Omit<ReadSite, "id">[] = [];
+    for (const r of summaryOf(this.model, helper).returns) {
+      if (r.tables) out.push({ node, receiver, key: undefined, tables: [...r.tables], via });
+      else {
+        const key = r.key && instantiate(r.key, (j) => this.argParts(node, j));
+        if (key) out.push({ node, receiver, key, tables: undefined, via });
+      }
+    }
+    return out;
   }
 
   private checkWrite(node: TSESTree.CallExpression): void {
     if (!this.flow.active) return;
-    const targets = writeTargets(this.model, node, this.sourceCode);
-    if (!targets) return;
+    const { targets, via } = this.writeTargets(node);
     for (const t of targets) {
       for (const id of this.readsIn(t.value)) {
         const read = this.readById.get(id);
@@ -169,136 +212,56 @@ class StaleReadTracker {
           : t.table !== undefined && read.tables?.includes(t.table) === true;
         if (!matches) continue;
         this.reportedReads.add(id);
-        this.onStale({ read, write: node, opener });
+        const target = t.key ? (read.key?.display ?? t.key.display) : t.table!;
+        this.onStale({ read, write: node, writeVia: via, target, opener });
       }
     }
   }
-}
 
-function isReference(id: TSESTree.Identifier): boolean {
-  const p = id.parent;
-  if (!p) return false;
-  if (p.type === AST_NODE_TYPES.MemberExpression && p.property === id && !p.computed) return false;
-  if ((p.type === AST_NODE_TYPES.Property || p.type === AST_NODE_TYPES.PropertyDefinition) && p.key === id && !p.computed) {
-    return p.type === AST_NODE_TYPES.Property && p.shorthand;
-  }
-  return true;
-}
-
-/** What a call reads, if it is a storage read this analysis follows. */
-function readSite(
-  model: DurableObjectModel,
-  node: TSESTree.CallExpression,
-  sourceCode: Readonly<TSESLint.SourceCode>,
-): Omit<ReadSite, "id"> | undefined {
-  const h = model.handleCall(node, READ_METHODS);
-  if (!h) return undefined;
-  if (h.method === "get" && (h.kind === "storage" || h.kind === "txn" || h.kind === "kv")) {
-    const arg = node.arguments[0];
-    if (!arg || arg.type === AST_NODE_TYPES.ArrayExpression || arg.type === AST_NODE_TYPES.SpreadElement) return undefined;
-    const key = keyRep(arg, sourceCode);
-    return key ? { node, receiver: h.receiver, key, tables: undefined } : undefined;
-  }
-  if (h.kind === "sql" && h.method === "exec" && node.arguments[0]) {
-    const sql = staticSql(node.arguments[0], sourceCode);
-    const last = sql?.statements[sql.statements.length - 1];
-    if (!last || mainVerb(last) !== "select") return undefined;
-    const tables = readTables(last);
-    return tables && tables.length > 0 ? { node, receiver: h.receiver, key: undefined, tables } : undefined;
-  }
-  return undefined;
-}
-
-/** The (key, value) pairs or (table, bindings) a write call stores. */
-function writeTargets(
-  model: DurableObjectModel,
-  node: TSESTree.CallExpression,
-  sourceCode: Readonly<TSESLint.SourceCode>,
-): { key?: KeyRep; table?: string; value: Node }[] | undefined {
-  const h = model.handleCall(node, WRITE_METHODS);
-  if (!h) return undefined;
-  if (h.method === "put" && (h.kind === "storage" || h.kind === "txn" || h.kind === "kv")) {
-    const [first, second] = node.arguments;
-    if (!first) return undefined;
-    if (first.type === AST_NODE_TYPES.ObjectExpression) {
-      const out: { key: KeyRep; value: Node }[] = [];
-      for (const p of first.properties) {
-        if (p.type !== AST_NODE_TYPES.Property) continue;
-        const key = p.computed
-          ? keyRep(p.key, sourceCode)
-          : p.key.type === AST_NODE_TYPES.Identifier
-            ? { text: JSON.stringify(p.key.name), variables: [] }
-            : keyRep(p.key, sourceCode);
-        if (key) out.push({ key, value: p.value });
-      }
-      return out;
-    }
-    const key = second ? keyRep(first, sourceCode) : undefined;
-    return key && second ? [{ key, value: second }] : undefined;
-  }
-  if (h.kind === "sql" && h.method === "exec" && node.arguments.length > 1) {
-    const sql = staticSql(node.arguments[0], sourceCode);
-    const out: { table: string; value: Node }[] = [];
-    for (const stmt of sql?.statements ?? []) {
-      const verb = mainVerb(stmt);
-      if (verb !== "update" && !((verb === "insert" || verb === "replace") && isUpsertOrReplace(stmt))) continue;
-      const table = writtenTable(stmt);
-      if (table) for (const b of node.arguments.slice(1)) out.push({ table, value: b });
-    }
-    return out;
-  }
-  return undefined;
-}
-
-/**
- * A key as something comparable: string literals by value; other expressions by their tokens,
- * provided every variable in them is never reassigned and they contain no call or assignment.
- */
-export function keyRep(expr: Node, sourceCode: Readonly<TSESLint.SourceCode>): KeyRep | undefined {
-  const e = unwrap(expr);
-  if (e.type === AST_NODE_TYPES.Literal) {
-    return typeof e.value === "string" || typeof e.value === "number"
-      ? { text: JSON.stringify(String(e.value)), variables: [] }
-      : undefined;
-  }
-  if (e.type === AST_NODE_TYPES.TemplateLiteral && e.expressions.length === 0) {
-    return { text: JSON.stringify(e.quasis[0].value.cooked ?? ""), variables: [] };
-  }
-  const variables: Variable[] = [];
-  let stable = true;
-  walk(e, sourceCode.visitorKeys, (n) => {
-    if (!stable) return false;
-    switch (n.type) {
-      case AST_NODE_TYPES.CallExpression:
-      case AST_NODE_TYPES.NewExpression:
-      case AST_NODE_TYPES.AwaitExpression:
-      case AST_NODE_TYPES.AssignmentExpression:
-      case AST_NODE_TYPES.UpdateExpression:
-      case AST_NODE_TYPES.YieldExpression:
-      case AST_NODE_TYPES.TaggedTemplateExpression:
-        stable = false;
-        return false;
-      case AST_NODE_TYPES.Identifier: {
-        if (!isReference(n)) return false;
-        const v = findVariable(sourceCode.getScope(n), n.name);
-        if (!v || v.defs.length !== 1 || v.references.some((r) => r.isWrite() && !r.init)) {
-          stable = v === null && (n.name === "undefined" || n.name === "globalThis") ? stable : false;
-          return false;
+  /** What a call writes: a direct write, or a helper's writes, each with the argument its value comes from. */
+  private writeTargets(node: TSESTree.CallExpression): { targets: WriteTarget[]; via: string | undefined } {
+    const direct = writeAccesses(this.model, node, this.sourceCode);
+    if (direct) {
+      const targets: WriteTarget[] = [];
+      for (const w of direct) {
+        if (w.table) targets.push({ table: w.table, value: w.value });
+        else {
+          const key = writeKey(w, this.sourceCode);
+          if (key) targets.push({ key, value: w.value });
         }
-        variables.push(v);
-        return false;
       }
-      default:
-        return !isFunction(n) && !isClass(n);
+      return { targets, via: undefined };
     }
-  });
-  if (!stable) return undefined;
-  const tokens = sourceCode.getTokens(e as TSESTree.Node);
-  return { text: tokens.map((t) => t.value).join(" "), variables };
+    const helper = this.helperOf(node);
+    if (!helper) return { targets: [], via: undefined };
+    const targets: WriteTarget[] = [];
+    for (const w of summaryOf(this.model, helper).writes) {
+      const key = w.key && instantiate(w.key, (j) => this.argParts(node, j));
+      if (!w.table && !key) continue;
+      for (const j of w.params) {
+        const arg = node.arguments[j];
+        if (arg && arg.type !== AST_NODE_TYPES.SpreadElement) targets.push({ key, table: w.table, value: arg });
+      }
+    }
+    return { targets, via: targets.length > 0 ? describeExpression(this.sourceCode.text, node) : undefined };
+  }
+
+  /** The helper a call runs, when the flow is in a region and the file shows its body. */
+  private helperOf(node: TSESTree.CallExpression): FunctionNode | undefined {
+    if (!this.flow.inRegion) return undefined;
+    const callee = node.callee.type === AST_NODE_TYPES.Super ? undefined : resolveCallee(this.model, node);
+    return callee === "unknown" ? undefined : callee;
+  }
+
+  private argParts(node: TSESTree.CallExpression, j: number) {
+    const arg = node.arguments[j];
+    return arg && arg.type !== AST_NODE_TYPES.SpreadElement ? keyParts(arg, this.sourceCode, () => undefined) : undefined;
+  }
 }
 
-export function sameKey(a: KeyRep, b: KeyRep): boolean {
-  return a.text === b.text && a.variables.length === b.variables.length && a.variables.every((v, i) => v === b.variables[i]);
+/** The object a helper is called on (`this` of `this.loadRoom()`), or the call itself for a plain function. */
+function receiverOf(call: TSESTree.CallExpression): TSESTree.Expression {
+  return call.callee.type === AST_NODE_TYPES.MemberExpression ? call.callee.object : call;
 }
 
 function sameTarget(a: ReadSite, b: ReadSite): boolean {

@@ -40,10 +40,16 @@ interface Tests {
 
 export const captured: RuleCase[] = [];
 
+/** Cases captured so far per rule and kind: a rule's cases may come from several test files, and `index` numbers them all. */
+const counts = new Map<string, number>();
+
 function capture(rule: string, tests: Tests): void {
   for (const kind of ["valid", "invalid"] as const) {
-    tests[kind].forEach((t, index) => {
+    tests[kind].forEach((t) => {
       const c = typeof t === "string" ? { code: t } : t;
+      const key = `${rule}\0${kind}`;
+      const index = counts.get(key) ?? 0;
+      counts.set(key, index + 1);
       captured.push({
         rule,
         kind,
@@ -79,6 +85,7 @@ export class CaptureRuleTester {
 /** Imports every tests/rules/*.test.ts (under the mocks) and returns what they would have run. */
 export async function collectRuleCases(): Promise<RuleCase[]> {
   captured.length = 0;
+  counts.clear();
   const dir = path.join(repoRoot, "tests/rules");
   for (const file of fs
     .readdirSync(dir)

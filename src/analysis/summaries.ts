@@ -1,0 +1,289 @@
+/**
+ * Function summaries: what a helper does with Durable Object storage, for the analyses that follow
+ * stored values through the code people write (`const room = await this.loadRoom(); …;
+ * await this.saveRoom(room)`).
+ *
+ * A summary is computed once per function, lazily (only for the helpers that a followed call
+ * reaches), for the functions `callees.ts` resolves: methods and field arrows of the class (own,
+ * `#private`, inherited from a local base class) and functions declared in the file. It says:
+ *
+ * - `returns`: the storage reads whose values the function's result may carry (`return await
+ *   this.ctx.storage.get("room")`, `return { prefs, history }` of two reads, a row of a `SELECT`);
+ * - `writes`: the keys or tables the function writes, with the parameters whose values reach the
+ *   written value (`saveRoom(room)` writes `"room"` from parameter 0).
+ *
+ * Keys may be parameters of the helper (`get(key)` called with `"room"`, `` put(`room:${id}`, …) ``):
+ * they are key parts (storage-access.ts) instantiated with the call's arguments. Summaries compose:
+ * a helper that returns another helper's result, or passes its parameter on to another helper's
+ * write, carries that helper's facts, to `MAX_DEPTH` calls.
+ *
+ * What it cannot see is "unknown", and unknown is nothing: a summary cut by the depth bound or by
+ * recursion, a `this.m()` whose body cannot be pinned down, an argument whose key is not
+ * comparable, all give no fact, so a rule that reports on facts stays silent there. Values are
+ * followed through local variables, flow-insensitively (any assignment in the body counts), and
+ * not through fields, closures or other objects.
+ */
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { findVariable } from "@typescript-eslint/utils/ast-utils";
+import { type FunctionNode, type Node, isClass, isFunction, walk } from "./ast.js";
+import { resolveCallee } from "./callees.js";
+import { type KeyPart, isReference, keyParts, readAccess, substitute, writeAccesses } from "./storage-access.js";
+import type { DurableObjectModel } from "./storage.js";
+
+type Variable = TSESLint.Scope.Variable;
+
+/** Helpers followed at most from the first call (a helper calling a helper calling …). */
+export const MAX_DEPTH = 4;
+
+/** A read whose value a function's result carries: by key (parts over the function's parameters) or by tables. */
+export interface ReadFact {
+  key?: readonly KeyPart[];
+  tables?: readonly string[];
+}
+
+/** A write of a key or table, from the function's parameters `params` (indices). */
+export interface WriteFact {
+  key?: readonly KeyPart[];
+  table?: string;
+  params: ReadonlySet<number>;
+}
+
+export interface Summary {
+  readonly returns: readonly ReadFact[];
+  readonly writes: readonly WriteFact[];
+}
+
+const NOTHING: Summary = { returns: [], writes: [] };
+
+class Summaries {
+  private readonly done = new Map<FunctionNode, Summary>();
+  private readonly computing = new Set<FunctionNode>();
+  /** Set when a summary was cut by the depth bound or a cycle: what depends on it is not kept. */
+  private truncated = false;
+
+  constructor(private readonly model: DurableObjectModel) {}
+
+  of(fn: FunctionNode, depth = 0): Summary {
+    const known = this.done.get(fn);
+    if (known) return known;
+    if (depth > MAX_DEPTH || this.computing.has(fn)) {
+      this.truncated = true;
+      return NOTHING;
+    }
+    const outer = this.truncated;
+    this.truncated = false;
+    this.computing.add(fn);
+    let summary: Summary;
+    try {
+      summary = new FunctionSummary(this.model, this, fn, depth).compute();
+    } finally {
+      this.computing.delete(fn);
+    }
+    if (!this.truncated) this.done.set(fn, summary);
+    this.truncated = this.truncated || outer;
+    return summary;
+  }
+}
+
+/** One function's body, read once to make its summary. */
+class FunctionSummary {
+  private readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  private readonly params = new Map<Variable, number>();
+  /** Locals that may hold values of these reads. */
+  private readonly readTaint = new Map<Variable, ReadFact[]>();
+  /** Locals that may hold values of these parameters. */
+  private readonly paramTaint = new Map<Variable, Set<number>>();
+  private readonly returns: ReadFact[] = [];
+  private readonly writes: WriteFact[] = [];
+
+  constructor(
+    private readonly model: DurableObjectModel,
+    private readonly summaries: Summaries,
+    private readonly fn: FunctionNode,
+    private readonly depth: number,
+  ) {
+    this.sourceCode = model.sourceCode;
+    for (const v of this.sourceCode.getDeclaredVariables(fn)) {
+      const def = v.defs[0];
+      if (v.defs.length !== 1 || def.type !== "Parameter" || v.references.some((r) => r.isWrite() && !r.init)) continue;
+      const index = fn.params.findIndex((p) => {
+        const param = p.type === AST_NODE_TYPES.TSParameterProperty ? p.parameter : p;
+        return (param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param) === def.name;
+      });
+      if (index >= 0) this.params.set(v, index);
+    }
+  }
+
+  compute(): Summary {
+    const { fn } = this;
+    if (fn.body.type !== AST_NODE_TYPES.BlockStatement) {
+      this.visitAll(fn.body);
+      this.returns.push(...this.readsIn(fn.body));
+    } else {
+      this.visitAll(fn.body);
+    }
+    return this.returns.length === 0 && this.writes.length === 0 ? NOTHING : { returns: this.returns, writes: this.writes };
+  }
+
+  /** Every node of the body, in source order, outside nested functions and classes (which run elsewhere). */
+  private visitAll(root: Node): void {
+    walk(root, this.sourceCode.visitorKeys, (n) => {
+      if (n !== root && (isFunction(n) || isClass(n))) return false;
+      switch (n.type) {
+        case AST_NODE_TYPES.VariableDeclarator:
+          if (n.init) this.bind(n, n.init);
+          break;
+        case AST_NODE_TYPES.AssignmentExpression:
+          if (n.left.type === AST_NODE_TYPES.Identifier) this.bind(n.left, n.right);
+          break;
+        case AST_NODE_TYPES.ForOfStatement:
+          // `for (const row of rows)`: each item carries what the iterable carries.
+          this.bind(n.left, n.right);
+          break;
+        case AST_NODE_TYPES.ReturnStatement:
+          if (n.argument) this.returns.push(...this.readsIn(n.argument));
+          break;
+        case AST_NODE_TYPES.CallExpression:
+          this.writesOf(n);
+          break;
+        default:
+          break;
+      }
+      return true;
+    });
+  }
+
+  /** The variables of `target` (a declarator, a declaration, or an identifier) may hold `value`'s values. */
+  private bind(target: Node, value: Node): void {
+    const variables =
+      target.type === AST_NODE_TYPES.Identifier
+        ? [findVariable(this.sourceCode.getScope(target), target.name)].filter((v): v is Variable => v !== null)
+        : this.sourceCode.getDeclaredVariables(target);
+    const reads = this.readsIn(value);
+    const params = this.paramsIn(value);
+    for (const v of variables) {
+      if (reads.length > 0) this.readTaint.set(v, [...(this.readTaint.get(v) ?? []), ...reads]);
+      if (params.size > 0) this.paramTaint.set(v, new Set([...(this.paramTaint.get(v) ?? []), ...params]));
+    }
+  }
+
+  /** The reads whose values `expr` may carry: read calls in it, helpers' results, tainted locals. */
+  private readsIn(expr: Node): ReadFact[] {
+    const out: ReadFact[] = [];
+    walk(expr, this.sourceCode.visitorKeys, (n) => {
+      if (isFunction(n) || isClass(n)) return false;
+      if (n.type === AST_NODE_TYPES.CallExpression) {
+        const read = readAccess(this.model, n, this.sourceCode);
+        if (read?.tables) out.push({ tables: read.tables });
+        else if (read?.keyNode) {
+          const key = this.keyOf(read.keyNode);
+          if (key) out.push({ key });
+        } else {
+          for (const r of this.helperReads(n)) out.push(r);
+        }
+      } else if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
+        const v = findVariable(this.sourceCode.getScope(n), n.name);
+        const reads = v && this.readTaint.get(v);
+        if (reads) out.push(...reads);
+        return false;
+      }
+      return true;
+    });
+    return out;
+  }
+
+  /** The parameters whose values `expr` may carry. */
+  private paramsIn(expr: Node): Set<number> {
+    const out = new Set<number>();
+    walk(expr, this.sourceCode.visitorKeys, (n) => {
+      if (isFunction(n) || isClass(n)) return false;
+      if (n.type !== AST_NODE_TYPES.Identifier || !isReference(n)) return true;
+      const v = findVariable(this.sourceCode.getScope(n), n.name);
+      if (!v) return false;
+      const index = this.params.get(v);
+      if (index !== undefined) out.add(index);
+      for (const p of this.paramTaint.get(v) ?? []) out.add(p);
+      return false;
+    });
+    return out;
+  }
+
+  /** The writes a call makes: a direct `put`/`UPDATE`, or a helper's writes with this function's parameters in them. */
+  private writesOf(call: TSESTree.CallExpression): void {
+    const direct = writeAccesses(this.model, call, this.sourceCode);
+    if (direct) {
+      for (const w of direct) {
+        const params = this.paramsIn(w.value);
+        if (params.size === 0) continue;
+        if (w.table) this.writes.push({ table: w.table, params });
+        else {
+          const key = w.keyName !== undefined ? [{ text: JSON.stringify(w.keyName) }] : w.keyNode && this.keyOf(w.keyNode);
+          if (key) this.writes.push({ key, params });
+        }
+      }
+      return;
+    }
+    const callee = this.callee(call);
+    if (!callee) return;
+    for (const w of this.summaries.of(callee, this.depth + 1).writes) {
+      const params = new Set<number>();
+      for (const j of w.params) {
+        const arg = call.arguments[j];
+        if (arg && arg.type !== AST_NODE_TYPES.SpreadElement) for (const p of this.paramsIn(arg)) params.add(p);
+      }
+      if (params.size === 0) continue;
+      if (w.table) this.writes.push({ table: w.table, params });
+      else {
+        const key = w.key && substitute(w.key, (j) => this.argKey(call, j));
+        if (key) this.writes.push({ key, params });
+      }
+    }
+  }
+
+  /** A helper's returned reads, with its key parameters replaced by this call's arguments. */
+  private helperReads(call: TSESTree.CallExpression): ReadFact[] {
+    const callee = this.callee(call);
+    if (!callee) return [];
+    const out: ReadFact[] = [];
+    for (const r of this.summaries.of(callee, this.depth + 1).returns) {
+      if (r.tables) out.push(r);
+      else {
+        const key = r.key && substitute(r.key, (j) => this.argKey(call, j));
+        if (key) out.push({ key });
+      }
+    }
+    return out;
+  }
+
+  private callee(call: TSESTree.CallExpression): FunctionNode | undefined {
+    const c = resolveCallee(this.model, call);
+    return c === "unknown" ? undefined : c;
+  }
+
+  private argKey(call: TSESTree.CallExpression, j: number): KeyPart[] | undefined {
+    const arg = call.arguments[j];
+    return arg && arg.type !== AST_NODE_TYPES.SpreadElement ? this.keyOf(arg) : undefined;
+  }
+
+  /** A key expression of this body as parts over its parameters; locals of the body are not comparable outside it. */
+  private keyOf(expr: Node): KeyPart[] | undefined {
+    const parts = keyParts(expr, this.sourceCode, (v) => this.params.get(v));
+    if (!parts) return undefined;
+    for (const p of parts) if ("variable" in p && this.declaredInside(p.variable)) return undefined;
+    return parts;
+  }
+
+  private declaredInside(v: Variable): boolean {
+    const def = v.defs[0]?.name;
+    return def !== undefined && def.range[0] >= this.fn.range[0] && def.range[1] <= this.fn.range[1];
+  }
+}
+
+const all = new WeakMap<DurableObjectModel, Summaries>();
+
+/** The summary of `fn` (see the module comment). */
+export function summaryOf(model: DurableObjectModel, fn: FunctionNode): Summary {
+  let s = all.get(model);
+  if (!s) all.set(model, (s = new Summaries(model)));
+  return s.of(fn);
+}
