@@ -3,7 +3,9 @@ import { type RuleContext, createRule } from "../src/create-rule.js";
 import { type Node, commentsIn, containsAwait, isClass, isFunction, statementList, unwrap, within } from "../src/analysis/ast.js";
 import { methodListeners } from "../src/analysis/listeners.js";
 import { atomicRegionOf } from "../src/analysis/regions.js";
+import { resolveCallee } from "../src/analysis/callees.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import { soleWrite } from "../src/analysis/summaries.js";
 
 /** The writes that could coalesce into one `put({…})` / `delete([…])`. */
 const WRITE_METHODS: ReadonlySet<string> = new Set(["put", "delete"]);
@@ -18,13 +20,16 @@ type MessageIds =
   | "suggestCollectPut"
   | "suggestCollectDelete";
 
-/** `await storage.put(k, v)` / `await storage.delete(k)` as a whole statement. */
+/** `await storage.put(k, v)` / `await storage.delete(k)` as a whole statement, or `await this.save(v)` of a helper that only writes. */
 interface AwaitedWrite {
   stmt: TSESTree.ExpressionStatement;
   awaitNode: TSESTree.AwaitExpression;
+  /** The awaited call: the write, or the helper call. */
   call: TSESTree.CallExpression;
   method: "put" | "delete";
   receiver: TSESTree.Expression;
+  /** Through a helper: only the `await` can move, the write's arguments are the helper's. */
+  viaHelper: boolean;
 }
 
 export default createRule<[], MessageIds>({
@@ -129,7 +134,7 @@ class CoalescedWrites {
         fix: (fixer) => heads.map((w) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]])),
       });
     }
-    const batch = contiguous ? batchText(run, sourceCode) : undefined;
+    const batch = contiguous && !run.some((w) => w.viaHelper) ? batchText(run, sourceCode) : undefined;
     if (batch) {
       const range: [number, number] = [run[0].stmt.range[0], run[run.length - 1].stmt.range[1]];
       if (commentsIn(sourceCode, range[0], range[1]).length === 0) {
@@ -192,7 +197,7 @@ class CoalescedWrites {
       if (startsSafely(w.call, sourceCode)) {
         suggest.push({ messageId: "suggestDropAwait", fix: (fixer) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]]) });
       }
-      const collected = writes.length === 1 ? collectText(loop, w, sourceCode) : undefined;
+      const collected = writes.length === 1 && !w.viaHelper ? collectText(loop, w, sourceCode) : undefined;
       if (collected) {
         suggest.push({
           messageId: w.method === "put" ? "suggestCollectPut" : "suggestCollectDelete",
@@ -237,14 +242,31 @@ function awaitedWrite(model: DurableObjectModel, stmt: Node): AwaitedWrite | und
   const awaitNode = stmt.expression;
   const call = unwrap(awaitNode.argument);
   if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  if (call.arguments.some((a) => a.type === AST_NODE_TYPES.SpreadElement || containsAwait(a, model.sourceCode.visitorKeys)))
+    return undefined;
+  if (atomicRegionOf(model, stmt)?.startsWith("transaction")) return undefined;
+  const direct = singleKeyWrite(model, call);
+  if (direct) return { stmt, awaitNode, call, ...direct, viaHelper: false };
+  // `await this.save(v)`, where `save` does nothing but one single-key write (see `soleWrite`).
+  if (model.handleCall(call) || !model.mayHoldHandles(call)) return undefined;
+  const fn = resolveCallee(model, call);
+  const write = fn && fn !== "unknown" && !fn.generator ? soleWrite(model, fn, WRITE_METHODS) : undefined;
+  const inner = write && singleKeyWrite(model, write);
+  return inner && { stmt, awaitNode, call, ...inner, viaHelper: true };
+}
+
+/** `storage.put(k, v)` or `storage.delete(k)` of one key. */
+function singleKeyWrite(
+  model: DurableObjectModel,
+  call: TSESTree.CallExpression,
+): { method: "put" | "delete"; receiver: TSESTree.Expression } | undefined {
   const h = model.handleCall(call, WRITE_METHODS);
   if (h?.kind !== "storage" || (h.method !== "put" && h.method !== "delete")) return undefined;
   const args = call.arguments;
-  if (args.some((a) => a.type === AST_NODE_TYPES.SpreadElement || containsAwait(a, model.sourceCode.visitorKeys))) return undefined;
+  if (args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return undefined;
   if (h.method === "put" && (args.length < 2 || args[0].type === AST_NODE_TYPES.ObjectExpression)) return undefined;
   if (h.method === "delete" && (args.length !== 1 || isKeyArray(args[0]))) return undefined;
-  if (atomicRegionOf(model, stmt)?.startsWith("transaction")) return undefined;
-  return { stmt, awaitNode, call, method: h.method, receiver: h.receiver };
+  return { method: h.method, receiver: h.receiver };
 }
 
 /** Array methods and constructors whose result is an array: `delete(keys.slice(i, i + 128))` is already a batch. */

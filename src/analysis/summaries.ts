@@ -287,3 +287,23 @@ export function summaryOf(model: DurableObjectModel, fn: FunctionNode): Summary 
   if (!s) all.set(model, (s = new Summaries(model)));
   return s.of(fn);
 }
+
+/**
+ * The one storage write a helper makes, when that is all it does: its body is that `put(k, v)` /
+ * `delete(k)` call, awaited, returned or as an expression (`async save(v) { await
+ * this.ctx.storage.put("v", v); }`, `save = (v) => this.ctx.storage.put("v", v)`). Calling such a
+ * helper issues the write at once, before the helper's first `await`, as a direct call would.
+ */
+export function soleWrite(model: DurableObjectModel, fn: FunctionNode, methods: ReadonlySet<string>): TSESTree.CallExpression | undefined {
+  let expr: Node | undefined;
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) expr = fn.body;
+  else if (fn.body.body.length === 1) {
+    const only = fn.body.body[0];
+    if (only.type === AST_NODE_TYPES.ExpressionStatement) expr = only.expression;
+    else if (only.type === AST_NODE_TYPES.ReturnStatement && only.argument) expr = only.argument;
+  }
+  if (expr?.type === AST_NODE_TYPES.AwaitExpression) expr = expr.argument;
+  if (expr?.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const h = model.handleCall(expr, methods);
+  return h?.kind === "storage" ? expr : undefined;
+}
