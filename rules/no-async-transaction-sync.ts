@@ -1,28 +1,13 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type RuleContext, createRule } from "../src/create-rule.js";
-import {
-  type ClassNode,
-  type FunctionNode,
-  type Node,
-  enclosingFunction,
-  isClass,
-  isFunction,
-  isValueWrapper,
-  keyName,
-  memberName,
-  thisClass,
-  unwrap,
-} from "../src/analysis/ast.js";
+import { type FunctionNode, type Node, enclosingFunction, isFunction, memberName, unwrap } from "../src/analysis/ast.js";
+import { resolveFunctionRef } from "../src/analysis/callees.js";
 import { methodListeners } from "../src/analysis/listeners.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
 const TRANSACTION_SYNC: ReadonlySet<string> = new Set(["transactionSync"]);
 
 type MessageIds = "awaits" | "asyncNoAwait" | "refAwaits" | "refAsync" | "suggestDropAsync";
-
-/** A member name that stands for "some member assigned through a computed key": nothing in that class is trusted. */
-const ANY_MEMBER = "\0any";
 
 export default createRule<[], MessageIds>({
   name: "no-async-transaction-sync",
@@ -61,8 +46,6 @@ export default createRule<[], MessageIds>({
     return methodListeners(new TransactionSyncChecker(context, model), [
       "AwaitExpression",
       "ForOfStatement[await=true]",
-      "ClassDeclaration, ClassExpression",
-      "MemberExpression",
       "CallExpression",
       "Program:exit",
     ]);
@@ -73,9 +56,6 @@ export default createRule<[], MessageIds>({
 class TransactionSyncChecker {
   /** The first `await` / `for await` of each function, in source order (nested functions count for themselves). */
   private readonly firstAwait = new Map<FunctionNode, Node>();
-  /** Member names written through `this.x` anywhere in a class (`this.x = …`, destructuring, `delete`): such a member may not be the declared method. */
-  private readonly assigned = new Map<ClassNode, Set<string>>();
-  private readonly classes: ClassNode[] = [];
   private readonly calls: TSESTree.CallExpression[] = [];
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;
 
@@ -92,20 +72,6 @@ class TransactionSyncChecker {
 
   "ForOfStatement[await=true]"(node: TSESTree.ForOfStatement): void {
     this.noteAwait(node);
-  }
-
-  "ClassDeclaration, ClassExpression"(node: ClassNode): void {
-    this.classes.push(node);
-  }
-
-  MemberExpression(node: TSESTree.MemberExpression): void {
-    const object = unwrap(node.object);
-    if (object.type !== AST_NODE_TYPES.ThisExpression || !isWriteTarget(node)) return;
-    const cls = thisClass(object);
-    if (!cls) return;
-    let names = this.assigned.get(cls);
-    if (!names) this.assigned.set(cls, (names = new Set()));
-    names.add(memberName(node) ?? ANY_MEMBER);
   }
 
   CallExpression(node: TSESTree.CallExpression): void {
@@ -132,75 +98,8 @@ class TransactionSyncChecker {
         e = unwrap(callee.object);
       }
     }
-    if (e.type === AST_NODE_TYPES.MemberExpression && e.object.type === AST_NODE_TYPES.ThisExpression) {
-      return this.thisMethod(e);
-    }
-    if (e.type === AST_NODE_TYPES.Identifier) return this.localFunction(e);
-    return undefined;
-  }
-
-  private thisMethod(e: TSESTree.MemberExpression): FunctionNode | undefined {
-    const name = memberName(e);
-    const cls = thisClass(e.object);
-    if (name === undefined || !cls) return undefined;
-    const names = this.assigned.get(cls);
-    if (names && (names.has(name) || names.has(ANY_MEMBER))) return undefined;
-    const fn = this.model.classOf(cls).methods.get(name);
-    if (!fn || this.overriddenBelow(cls, name)) return undefined;
-    return fn;
-  }
-
-  private localFunction(id: TSESTree.Identifier): FunctionNode | undefined {
-    const variable = findVariable(this.sourceCode.getScope(id), id.name);
-    if (!variable || variable.defs.length !== 1) return undefined;
-    if (variable.references.some((ref) => ref.isWrite() && !ref.init)) return undefined;
-    const def = variable.defs[0];
-    if (def.type === "FunctionName") {
-      const node = def.node as Node;
-      return node.type === AST_NODE_TYPES.FunctionDeclaration && node.body ? node : undefined;
-    }
-    if (def.type === "Variable") {
-      const decl = def.node as TSESTree.VariableDeclarator;
-      if (decl.id !== def.name || !decl.init) return undefined;
-      const init = unwrap(decl.init);
-      return isFunction(init) ? init : undefined;
-    }
-    return undefined;
-  }
-
-  /** Whether a class of this file that extends `cls` (directly or not) declares its own member `name` or writes `this.name`. */
-  private overriddenBelow(cls: ClassNode, name: string): boolean {
-    const below = new Set<ClassNode>([cls]);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const c of this.classes) {
-        if (below.has(c) || !c.superClass) continue;
-        const base = this.classNamed(c.superClass);
-        if (base && below.has(base)) {
-          const names = this.assigned.get(c);
-          if (declaresMember(c, name) || names?.has(name) || names?.has(ANY_MEMBER)) return true;
-          below.add(c);
-          grew = true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private classNamed(expr: Node): ClassNode | undefined {
-    const e = unwrap(expr);
-    if (e.type !== AST_NODE_TYPES.Identifier) return undefined;
-    const variable = findVariable(this.sourceCode.getScope(e), e.name);
-    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    if (!def) return undefined;
-    const node = def.node as Node;
-    if (def.type === "ClassName" && isClass(node)) return node;
-    if (def.type === "Variable" && node.type === AST_NODE_TYPES.VariableDeclarator && node.init) {
-      const init = unwrap(node.init);
-      return isClass(init) ? init : undefined;
-    }
-    return undefined;
+    const fn = resolveFunctionRef(this.model, e);
+    return fn === "unknown" ? undefined : fn;
   }
 
   private report(call: TSESTree.CallExpression): void {
@@ -285,40 +184,6 @@ class TransactionSyncChecker {
   }
 }
 
-/**
- * Whether a member expression is written to: `x = …`, `x += …`, `x++`, `delete x`, a
- * destructuring target (`[x] = …`, `({ a: x } = …)`) or a `for (x of …)` head, through TS wrappers.
- */
-function isWriteTarget(node: Node): boolean {
-  let n: Node = node;
-  let p = n.parent;
-  while (p && isValueWrapper(p)) {
-    n = p;
-    p = n.parent;
-  }
-  if (!p) return false;
-  switch (p.type) {
-    case AST_NODE_TYPES.AssignmentExpression:
-      return p.left === n;
-    case AST_NODE_TYPES.UpdateExpression:
-      return true;
-    case AST_NODE_TYPES.UnaryExpression:
-      return p.operator === "delete";
-    case AST_NODE_TYPES.ForInStatement:
-    case AST_NODE_TYPES.ForOfStatement:
-      return p.left === n;
-    case AST_NODE_TYPES.ArrayPattern:
-    case AST_NODE_TYPES.RestElement:
-      return true;
-    case AST_NODE_TYPES.AssignmentPattern:
-      return p.left === n;
-    case AST_NODE_TYPES.Property:
-      return p.value === n && p.parent?.type === AST_NODE_TYPES.ObjectPattern;
-    default:
-      return false;
-  }
-}
-
 /** `() => f()`, `() => { return f(); }`, `() => { f(); }`: the one call a synchronous wrapper makes. */
 function singleCall(fn: FunctionNode): TSESTree.CallExpression | undefined {
   let expr: Node | null | undefined;
@@ -388,18 +253,4 @@ function resultKeepsMeaning(call: TSESTree.CallExpression): boolean {
     default:
       return false;
   }
-}
-
-/** Whether a class body declares its own (non-static) member `name`: a method, accessor or field. */
-function declaresMember(cls: ClassNode, name: string): boolean {
-  return cls.body.body.some(
-    (el) =>
-      (el.type === AST_NODE_TYPES.MethodDefinition ||
-        el.type === AST_NODE_TYPES.PropertyDefinition ||
-        el.type === AST_NODE_TYPES.AccessorProperty ||
-        el.type === AST_NODE_TYPES.TSAbstractMethodDefinition ||
-        el.type === AST_NODE_TYPES.TSAbstractPropertyDefinition) &&
-      !el.static &&
-      keyName(el.key, el.computed) === name,
-  );
 }

@@ -484,3 +484,37 @@ export function innermostScopeAt(
   }
   return found;
 }
+
+/**
+ * Whether a member expression is written to: `x = …`, `x += …`, `x++`, `delete x`, a
+ * destructuring target (`[x] = …`, `({ a: x } = …)`) or a `for (x of …)` head, through TS wrappers.
+ */
+export function isWriteTarget(node: Node): boolean {
+  let n: Node = node;
+  let p = n.parent;
+  while (p && isValueWrapper(p)) {
+    n = p;
+    p = n.parent;
+  }
+  if (!p) return false;
+  switch (p.type) {
+    case AST_NODE_TYPES.AssignmentExpression:
+      return p.left === n;
+    case AST_NODE_TYPES.UpdateExpression:
+      return true;
+    case AST_NODE_TYPES.UnaryExpression:
+      return p.operator === "delete";
+    case AST_NODE_TYPES.ForInStatement:
+    case AST_NODE_TYPES.ForOfStatement:
+      return p.left === n;
+    case AST_NODE_TYPES.ArrayPattern:
+    case AST_NODE_TYPES.RestElement:
+      return true;
+    case AST_NODE_TYPES.AssignmentPattern:
+      return p.left === n;
+    case AST_NODE_TYPES.Property:
+      return p.value === n && p.parent?.type === AST_NODE_TYPES.ObjectPattern;
+    default:
+      return false;
+  }
+}

@@ -4,8 +4,8 @@
  * file and never reassigned).
  *
  * `this.m()` is resolved only when nothing can replace `m` at run time: no local subclass declares
- * its own `m`, and no `this.m = …` (or `this[k] = …`) is written in the class, its bases or its
- * subclasses. Otherwise, or when no `m` is found (a framework base class, a mixin), the answer is
+ * its own `m`, and nothing writes `this.m` (`this.m = …`, `this[k] = …`, `({ m: this.m } = o)`,
+ * `delete this.m`, …) in the class, its bases or its subclasses. Otherwise, or when no `m` is found (a framework base class, a mixin), the answer is
  * "unknown": the callee is the class's, but the analysis cannot say which body runs. Any other
  * call (`obj.m()`, an import, a parameter) resolves to nothing: it is not this file's to follow.
  */
@@ -15,12 +15,15 @@ import {
   type ClassNode,
   type FunctionNode,
   type Node,
+  isClass,
   isFunction,
+  isWriteTarget,
   keyName,
   memberName,
   thisAssignmentsIn,
   thisClass,
   unwrap,
+  walk,
 } from "./ast.js";
 import type { ClassFacts, DurableObjectModel } from "./storage.js";
 
@@ -33,20 +36,26 @@ export type Callee = FunctionNode | "unknown" | undefined;
 
 class Callees {
   private readonly methods = new Map<ClassNode, Map<string, Callee>>();
+  private readonly wrappers = new Map<ClassNode, Map<string, boolean>>();
   private readonly assigned = new Map<ClassNode, ReadonlySet<string>>();
   private subclasses: Map<ClassNode, ClassNode[]> | undefined;
 
   constructor(private readonly model: DurableObjectModel) {}
 
   of(call: TSESTree.CallExpression): Callee {
-    const callee = unwrap(call.callee);
-    if (callee.type === AST_NODE_TYPES.MemberExpression) {
-      if (unwrap(callee.object).type !== AST_NODE_TYPES.ThisExpression) return undefined;
-      const name = memberName(callee);
-      const cls = thisClass(callee.object);
+    return this.ref(call.callee);
+  }
+
+  /** The function an expression names: `this.m`, `this.#m`, a local function's name. */
+  ref(expr: Node): Callee {
+    const e = unwrap(expr);
+    if (e.type === AST_NODE_TYPES.MemberExpression) {
+      if (unwrap(e.object).type !== AST_NODE_TYPES.ThisExpression) return undefined;
+      const name = memberName(e);
+      const cls = thisClass(e.object);
       return name === undefined || !cls ? "unknown" : this.method(cls, name);
     }
-    return callee.type === AST_NODE_TYPES.Identifier ? this.localFunction(callee) : undefined;
+    return e.type === AST_NODE_TYPES.Identifier ? this.localFunction(e) : undefined;
   }
 
   /** The body `this.name()` runs in an instance of `cls`, if only one can. */
@@ -72,6 +81,43 @@ class Callees {
       facts = facts.base;
     }
     return "unknown";
+  }
+
+  /**
+   * Whether every value the class stores in its field `name` is built from a Durable Object handle:
+   * `this.queue = new AlarmQueue(ctx)`, `this.games = createStore(this.ctx.storage)`. Such an
+   * object (a storage wrapper of the app, often in another file) may well touch nothing but
+   * storage: what awaiting its methods does to the gate is unknown, not "opens".
+   */
+  wrapsHandle(cls: ClassNode, name: string): boolean {
+    let byName = this.wrappers.get(cls);
+    if (!byName) this.wrappers.set(cls, (byName = new Map()));
+    let known = byName.get(name);
+    if (known === undefined) byName.set(name, (known = this.computeWrapsHandle(cls, name)));
+    return known;
+  }
+
+  private computeWrapsHandle(cls: ClassNode, name: string): boolean {
+    const values: Node[] = [];
+    for (const el of cls.body.body) {
+      if (el.type === AST_NODE_TYPES.PropertyDefinition && !el.static && keyName(el.key, el.computed) === name && el.value)
+        values.push(el.value);
+      if ((el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) && !el.static && el.value) {
+        for (const a of thisAssignmentsIn(el.value, this.model.sourceCode)) {
+          if (memberName(a.left as TSESTree.MemberExpression) === name) {
+            if (a.operator !== "=") return false;
+            values.push(a.right);
+          }
+        }
+      }
+    }
+    return values.length > 0 && values.every((v) => this.builtFromHandle(v));
+  }
+
+  private builtFromHandle(value: Node): boolean {
+    const v = unwrap(value);
+    if (v.type !== AST_NODE_TYPES.NewExpression && v.type !== AST_NODE_TYPES.CallExpression) return false;
+    return v.arguments.some((a) => a.type !== AST_NODE_TYPES.SpreadElement && this.model.kindOf(a) !== undefined);
   }
 
   /** A local subclass of `cls` declares its own `name`, or some class on the way writes `this.name`. */
@@ -108,7 +154,11 @@ class Callees {
     return this.subclasses.get(cls) ?? [];
   }
 
-  /** The member names `cls` assigns through `this.x = …` in its own members. */
+  /**
+   * The member names `cls` writes through `this` in its own members (`this.x = …`, `this.x++`,
+   * `delete this.x`, a destructuring target), outside nested non-arrow functions and classes, where
+   * `this` is another object. One walk of the class, when it is first asked about.
+   */
   private assignedIn(cls: ClassNode): ReadonlySet<string> {
     let names = this.assigned.get(cls);
     if (!names) {
@@ -117,8 +167,13 @@ class Callees {
         const body =
           (el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) && !el.static ? el.value : null;
         if (!body) continue;
-        for (const a of thisAssignmentsIn(body, this.model.sourceCode))
-          out.add(memberName(a.left as TSESTree.MemberExpression) ?? ANY_MEMBER);
+        walk(body, this.model.sourceCode.visitorKeys, (n) => {
+          if (n !== body && (isClass(n) || (isFunction(n) && n.type !== AST_NODE_TYPES.ArrowFunctionExpression))) return false;
+          if (n.type === AST_NODE_TYPES.MemberExpression && unwrap(n.object).type === AST_NODE_TYPES.ThisExpression && isWriteTarget(n)) {
+            out.add(memberName(n) ?? ANY_MEMBER);
+          }
+          return true;
+        });
       }
       this.assigned.set(cls, (names = out));
     }
@@ -139,11 +194,15 @@ class Callees {
   }
 }
 
-/** Whether `cls` declares a member `name` of its own (method, accessor, field). */
+/** Whether `cls` declares a member `name` of its own (method, accessor, field, abstract member). */
 function declares(cls: ClassNode, name: string): boolean {
   for (const el of cls.body.body) {
     if (
-      (el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) &&
+      (el.type === AST_NODE_TYPES.MethodDefinition ||
+        el.type === AST_NODE_TYPES.PropertyDefinition ||
+        el.type === AST_NODE_TYPES.AccessorProperty ||
+        el.type === AST_NODE_TYPES.TSAbstractMethodDefinition ||
+        el.type === AST_NODE_TYPES.TSAbstractPropertyDefinition) &&
       !el.static &&
       keyName(el.key, el.computed) === name
     ) {
@@ -164,6 +223,23 @@ function calleesOf(model: DurableObjectModel): Callees {
 /** The function `call` runs, if this file shows it; "unknown" for a `this.m()` whose body cannot be pinned down. */
 export function resolveCallee(model: DurableObjectModel, call: TSESTree.CallExpression): Callee {
   return calleesOf(model).of(call);
+}
+
+/** The function `expr` names (`this.m`, `this.#m`, `helper`), as `resolveCallee` resolves a call of it. */
+export function resolveFunctionRef(model: DurableObjectModel, expr: Node): Callee {
+  return calleesOf(model).ref(expr);
+}
+
+/**
+ * For `this.f.m()`: whether field `f` holds an object the class built from a Durable Object handle
+ * (see `Callees#wrapsHandle`).
+ */
+export function receiverWrapsHandle(model: DurableObjectModel, receiver: Node): boolean {
+  const r = unwrap(receiver);
+  if (r.type !== AST_NODE_TYPES.MemberExpression || unwrap(r.object).type !== AST_NODE_TYPES.ThisExpression) return false;
+  const name = memberName(r);
+  const cls = thisClass(r.object);
+  return name !== undefined && cls !== undefined && calleesOf(model).wrapsHandle(cls, name);
 }
 
 /** The body `this.name()` runs in `cls` (see `resolveCallee`). */

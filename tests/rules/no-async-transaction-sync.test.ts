@@ -123,10 +123,6 @@ runRuleTests("no-async-transaction-sync", rule, {
       name: "a method a subclass in the file replaces through this",
       code: `${ref("this.apply", APPLY_AWAITS)}\nclass D extends C {\n  constructor(ctx: DurableObjectState, env: Env) { super(ctx, env); this.apply = async () => {}; }\n}`,
     },
-    {
-      name: "an inherited method (not followed)",
-      code: `${DO}class Base extends DurableObject<Env> {\n${APPLY_AWAITS}\n}\nexport class C extends Base {\n  m() { this.ctx.storage.transactionSync(this.apply); }\n}`,
-    },
     { name: "a static method", code: ref("C.apply", `  static async apply() { await fetch("x"); }`) },
     { name: "a parameter", code: m(`const f = (cb: () => void) => this.ctx.storage.transactionSync(cb);\n    f(() => {});`) },
     { name: "an imported function", code: ref("apply", "", `import { apply } from "./apply";\n`) },
@@ -331,6 +327,11 @@ runRuleTests("no-async-transaction-sync", rule, {
       name: "a same-class async method that awaits: reported at the argument",
       code: ref("this.apply", APPLY_AWAITS),
       errors: [{ messageId: "refAwaits", data: { name: "this.apply", line: "8" }, line: 4, column: 38, endLine: 4, endColumn: 48 }],
+    },
+    {
+      name: "an async method inherited from a local base class (callees.ts follows it)",
+      code: `${DO}class Base extends DurableObject<Env> {\n${APPLY_AWAITS}\n}\nexport class C extends Base {\n  m() { this.ctx.storage.transactionSync(this.apply); }\n}`,
+      errors: [{ messageId: "refAwaits", data: { name: "this.apply", line: "5" }, line: 9, column: 42, endLine: 9, endColumn: 52 }],
     },
     {
       name: "a #private async arrow field that awaits nothing",
