@@ -15,7 +15,9 @@
  * The verdict has three values. `OPENS` and `CLOSED` are what the code shows. `UNKNOWN` is what the
  * analysis cannot see: a helper cut off by the depth bound or by recursion, an initialiser that
  * refers to itself, `this.m()` whose method is not in the class (a framework base, a mixin) or may
- * be replaced (`this.m = …`, a subclass's own `m`). Each rule decides what unknown means for it:
+ * be replaced (`this.m = …`, a subclass's own `m`), a method of an object the class built from its
+ * state or storage (`this.queue = new AlarmQueue(ctx)`: an app's storage wrapper, often in another
+ * file), and a dynamic `import()`. Each rule decides what unknown means for it:
  * `no-unsafe-read-modify-write` treats it as closed (it reports only what it can show, so an
  * unknown await never makes a report); the rules that guard with `awaitOpensGate` treat it as
  * open, as they always have.
@@ -23,7 +25,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type FunctionNode, type Node, isClass, isFunction, methodCall, unwrap, walk } from "./ast.js";
-import { resolveCallee } from "./callees.js";
+import { receiverWrapsHandle, resolveCallee } from "./callees.js";
 import type { DurableObjectModel } from "./storage.js";
 
 /** What awaiting something does to the input gate (see the module comment); ordered, so that the worse of two is the larger. */
@@ -35,6 +37,28 @@ const either = (a: Gate, b: Gate): Gate => (a > b ? a : b);
 
 const MAX_DEPTH = 4;
 const PROMISE_COMBINATORS = new Set(["all", "allSettled", "race", "any"]);
+/** Globals whose methods (and calls) return plain values, never a promise: `Object.fromEntries(…)`, `JSON.parse(…)`. */
+const PLAIN_GLOBALS = new Set([
+  "Object",
+  "JSON",
+  "Math",
+  "Array",
+  "Number",
+  "String",
+  "Boolean",
+  "Date",
+  "Reflect",
+  "structuredClone",
+  "encodeURIComponent",
+  "decodeURIComponent",
+  "parseInt",
+  "parseFloat",
+]);
+/**
+ * Methods of a Durable Object namespace binding that answer at once: ids, and the stub itself
+ * (`env.ROOM.get(id)` makes a stub without any I/O; calling the stub is what opens the gate).
+ */
+const NAMESPACE_SYNC_METHODS = new Set(["idFromName", "idFromString", "newUniqueId", "getByName", "jurisdiction"]);
 
 export class GateModel {
   readonly model: DurableObjectModel;
@@ -87,6 +111,20 @@ export class GateModel {
         return this.opens(e.expressions[e.expressions.length - 1], depth);
       case AST_NODE_TYPES.CallExpression:
         return this.callOpens(e, depth);
+      case AST_NODE_TYPES.ImportExpression:
+        return Gate.UNKNOWN; // a Worker's modules are bundled with it: no network, but not measured
+      case AST_NODE_TYPES.NewExpression: {
+        // `new Promise(…)` may wait for a timer or I/O; any other new object is not a promise
+        // (`return new Map(stored)` from an async helper).
+        const callee = unwrap(e.callee);
+        return callee.type === AST_NODE_TYPES.Identifier && callee.name === "Promise" ? Gate.OPENS : Gate.CLOSED;
+      }
+      case AST_NODE_TYPES.ArrowFunctionExpression:
+      case AST_NODE_TYPES.FunctionExpression:
+      case AST_NODE_TYPES.ClassExpression:
+        return Gate.CLOSED;
+      case AST_NODE_TYPES.MemberExpression:
+        return Gate.UNKNOWN; // a property may hold a promise, or a plain value: the code does not say
       default:
         return Gate.OPENS;
     }
@@ -120,8 +158,14 @@ export class GateModel {
       }
       return Gate.CLOSED; // storage, SQL, and state calls (blockConcurrencyWhile holds the gate for its callback)
     }
+    const callee = unwrap(call.callee);
+    if (callee.type === AST_NODE_TYPES.Identifier && PLAIN_GLOBALS.has(callee.name) && this.isGlobal(callee)) return Gate.CLOSED;
     const mc = methodCall(call);
     if (mc) {
+      const receiver = unwrap(mc.receiver);
+      if (receiver.type === AST_NODE_TYPES.Identifier && PLAIN_GLOBALS.has(receiver.name) && this.isGlobal(receiver)) return Gate.CLOSED;
+      // `env.ROOM.idFromName(n)`, `env.ROOM.get(id)`: a stub, made without I/O.
+      if (NAMESPACE_SYNC_METHODS.has(mc.method) || (mc.method === "get" && this.isDurableObjectId(call.arguments[0]))) return Gate.CLOSED;
       // A cursor or row read off synchronous SQL: `sql.exec(…).toArray()`.
       const inner = unwrap(mc.receiver);
       if (inner.type === AST_NODE_TYPES.CallExpression && this.model.handleCall(inner)?.kind === "sql") return Gate.CLOSED;
@@ -139,11 +183,30 @@ export class GateModel {
         }
         return Gate.OPENS;
       }
+      // `this.queue.schedule()`, where the class built `this.queue` from its state or storage.
+      if (receiverWrapsHandle(this.model, mc.receiver)) return Gate.UNKNOWN;
     }
     // `this.helper()`, `this.#helper()`, `helper()`: a function of this class or this file.
-    const callee = resolveCallee(this.model, call);
-    if (callee === "unknown") return Gate.UNKNOWN;
-    return callee ? this.functionOpens(callee, depth + 1) : Gate.OPENS;
+    const fn = resolveCallee(this.model, call);
+    if (fn === "unknown") return Gate.UNKNOWN;
+    return fn ? this.functionOpens(fn, depth + 1) : Gate.OPENS;
+  }
+
+  /** `id` of `ns.get(id)` is a Durable Object id: made by `idFromName`, `idFromString` or `newUniqueId`, here or in a `const`. */
+  private isDurableObjectId(arg: Node | undefined): boolean {
+    let e = arg && unwrap(arg);
+    if (e?.type === AST_NODE_TYPES.Identifier) {
+      const variable = findVariable(this.model.sourceCode.getScope(e), e.name);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      const decl = def?.type === "Variable" ? (def.node as TSESTree.VariableDeclarator) : undefined;
+      e =
+        decl && decl.id === def!.name && decl.init && !variable!.references.some((r) => r.isWrite() && !r.init)
+          ? unwrap(decl.init)
+          : undefined;
+    }
+    if (e?.type !== AST_NODE_TYPES.CallExpression) return false;
+    const m = methodCall(e)?.method;
+    return m === "idFromName" || m === "idFromString" || m === "newUniqueId";
   }
 
   private isGlobal(id: TSESTree.Identifier): boolean {

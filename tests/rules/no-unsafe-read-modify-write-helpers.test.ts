@@ -235,6 +235,52 @@ export class C extends DurableObject<Env> {
 }
 `,
     },
+    {
+      name: "helpers that return a stub, a Map or Object.fromEntries(…) of storage are not promises of I/O",
+      code: `import { DurableObject } from "cloudflare:workers";
+type Room = { players: string[] };
+export class Lobby extends DurableObject<Env> {
+  async peer(name: string) {
+    const id = this.env.PEERS.idFromName(name);
+    return this.env.PEERS.get(id);
+  }
+  async all() {
+    const entries = await this.ctx.storage.list();
+    return Object.fromEntries(entries);
+  }
+  async seats() {
+    return new Map<string, string>((await this.ctx.storage.get<[string, string][]>("seats")) ?? []);
+  }
+  async join(name: string) {
+    const room = (await this.ctx.storage.get<Room>("room")) ?? { players: [] };
+    const peer = await this.peer(name);
+    await this.all();
+    await this.seats();
+    room.players.push(name);
+    await this.ctx.storage.put("room", room);
+    void peer.fetch("https://peer/joined");
+  }
+}
+`,
+    },
+    {
+      name: "awaiting a method of an object the class built from its state (an app's storage wrapper): unknown",
+      code: `import { DurableObject } from "cloudflare:workers";
+import { AlarmQueue } from "./alarm-queue";
+export class Game extends DurableObject<Env> {
+  private queue: AlarmQueue;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.queue = new AlarmQueue(ctx);
+  }
+  async turn() {
+    const n = (await this.ctx.storage.get<number>("turn")) ?? 0;
+    await this.queue.schedule("timeout", 30_000);
+    await this.ctx.storage.put("turn", n + 1);
+  }
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -850,6 +896,110 @@ export class Tokens extends DurableObject<Env> {
       const left = (await this.ctx.storage.get<number>("left")) ?? 10;
       await this.refresh();
       await this.ctx.storage.put("left", left - 1);
+    });
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the stub a helper returns is made without I/O; calling it opens the gate",
+      code: `import { DurableObject } from "cloudflare:workers";
+export class Teams extends DurableObject<Env> {
+  async teamStub(teamId: string) {
+    const id = this.env.TEAM.idFromName(teamId);
+    return this.env.TEAM.get(id);
+  }
+  async rename(teamId: string) {
+    const row = this.ctx.storage.sql.exec<{ name: string }>("SELECT name FROM teams WHERE id = ?", teamId).one();
+    const team = await this.teamStub(teamId);
+    const suffix = await team.suffix();
+    this.ctx.storage.sql.exec("UPDATE teams SET name = ? WHERE id = ?", row.name + suffix, teamId);
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "staleRow",
+          data: { table: "teams", writeLine: "11", awaited: "await team.suffix()", awaitLine: "10" },
+          line: 8,
+          column: 17,
+          endLine: 8,
+          endColumn: 107,
+          suggestions: [
+            {
+              messageId: "suggestBlockConcurrency",
+              output: `import { DurableObject } from "cloudflare:workers";
+export class Teams extends DurableObject<Env> {
+  async teamStub(teamId: string) {
+    const id = this.env.TEAM.idFromName(teamId);
+    return this.env.TEAM.get(id);
+  }
+  async rename(teamId: string) {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const row = this.ctx.storage.sql.exec<{ name: string }>("SELECT name FROM teams WHERE id = ?", teamId).one();
+      const team = await this.teamStub(teamId);
+      const suffix = await team.suffix();
+      this.ctx.storage.sql.exec("UPDATE teams SET name = ? WHERE id = ?", row.name + suffix, teamId);
+    });
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an object the class builds from something else (an SDK client) is I/O",
+      code: `import { DurableObject } from "cloudflare:workers";
+import { Client } from "./llm";
+export class Agent extends DurableObject<Env> {
+  private llm = new Client(this.env.API_KEY);
+  async reply(question: string) {
+    const history = (await this.ctx.storage.get<string[]>("history")) ?? [];
+    const answer = await this.llm.complete(question);
+    await this.ctx.storage.put("history", [...history, answer]);
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "staleKey",
+          data: { key: '"history"', writeLine: "8", awaited: "await this.llm.complete(…)", awaitLine: "7" },
+          line: 6,
+          column: 28,
+          endLine: 6,
+          endColumn: 69,
+          suggestions: [
+            {
+              messageId: "suggestMoveAwait",
+              output: `import { DurableObject } from "cloudflare:workers";
+import { Client } from "./llm";
+export class Agent extends DurableObject<Env> {
+  private llm = new Client(this.env.API_KEY);
+  async reply(question: string) {
+    const answer = await this.llm.complete(question);
+    const history = (await this.ctx.storage.get<string[]>("history")) ?? [];
+    await this.ctx.storage.put("history", [...history, answer]);
+  }
+}
+`,
+            },
+            {
+              messageId: "suggestBlockConcurrency",
+              output: `import { DurableObject } from "cloudflare:workers";
+import { Client } from "./llm";
+export class Agent extends DurableObject<Env> {
+  private llm = new Client(this.env.API_KEY);
+  async reply(question: string) {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const history = (await this.ctx.storage.get<string[]>("history")) ?? [];
+      const answer = await this.llm.complete(question);
+      await this.ctx.storage.put("history", [...history, answer]);
     });
   }
 }
