@@ -795,19 +795,45 @@ const STREAM_ENDS = new Set(["getReader", "getWriter"]);
 /** In a variable's initialiser: a socket, a resolver, a promise, a stream or one of its ends. */
 const BOUND_INIT = /WebSocket|withResolvers|new Promise|new (?:Transform|Readable|Writable)Stream\b|\.get(?:Reader|Writer)\(/;
 
-/** Whether a type mentions, anywhere, a function type or one of the instance-bound types. */
-function typeHoldsInstanceBound(type: TSESTree.TypeNode, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+/**
+ * Whether a type mentions, anywhere, a function type, a method, or one of the instance-bound
+ * types, looking into the interfaces and type aliases of this file that it names (`waiters:
+ * Waiter[]` with `interface Waiter { resolve: (v: T) => void }`), each once.
+ */
+function typeHoldsInstanceBound(type: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>, seen = new Set<Node>()): boolean {
   let found = false;
   walk(type, sourceCode.visitorKeys, (n) => {
     if (found) return false;
-    if (n.type === AST_NODE_TYPES.TSFunctionType || n.type === AST_NODE_TYPES.TSConstructorType) found = true;
-    else if (
-      n.type === AST_NODE_TYPES.TSTypeReference &&
-      n.typeName.type === AST_NODE_TYPES.Identifier &&
-      INSTANCE_BOUND_TYPES.has(n.typeName.name)
-    )
+    if (
+      n.type === AST_NODE_TYPES.TSFunctionType ||
+      n.type === AST_NODE_TYPES.TSConstructorType ||
+      n.type === AST_NODE_TYPES.TSMethodSignature
+    ) {
       found = true;
+    } else if (n.type === AST_NODE_TYPES.TSTypeReference && n.typeName.type === AST_NODE_TYPES.Identifier) {
+      if (INSTANCE_BOUND_TYPES.has(n.typeName.name)) found = true;
+      else {
+        const decl = localTypeDeclaration(n.typeName, sourceCode);
+        if (decl && !seen.has(decl)) {
+          seen.add(decl);
+          found = typeHoldsInstanceBound(decl, sourceCode, seen);
+        }
+      }
+    }
     return !found;
   });
   return found;
+}
+
+/** The interface or type alias of this file that `name` refers to, if any. */
+function localTypeDeclaration(
+  name: TSESTree.Identifier,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): TSESTree.TSInterfaceDeclaration | TSESTree.TSTypeAliasDeclaration | undefined {
+  const variable = findVariable(sourceCode.getScope(name), name.name);
+  for (const def of variable?.defs ?? []) {
+    const node = def.node as Node;
+    if (node.type === AST_NODE_TYPES.TSInterfaceDeclaration || node.type === AST_NODE_TYPES.TSTypeAliasDeclaration) return node;
+  }
+  return undefined;
 }

@@ -359,6 +359,23 @@ runRuleTests("no-memory-only-alarm-state", rule, {
 }`,
     },
     {
+      name: "long-poll waiters typed by a local interface whose member is a callback",
+      code: `${DO}interface PendingWaiter {
+  offset: string;
+  resolve: (rows: string[]) => void;
+}
+export class Stream extends DurableObject<Env> {
+  private waiters: PendingWaiter[] = [];
+  async poll(offset: string) {
+    await this.ctx.storage.setAlarm(Date.now() + 30_000);
+    return new Promise<string[]>((resolve) => this.waiters.push({ offset, resolve }));
+  }
+  async alarm() {
+    for (const w of this.waiters.splice(0)) w.resolve([]);
+  }
+}`,
+    },
+    {
       name: "a field declared to hold callbacks (waiters) is in-memory by nature",
       code: `import { DurableObject } from "cloudflare:workers";
 export class Fibers extends DurableObject {
@@ -463,6 +480,24 @@ export class Pool extends DurableObject {
   }
 }`,
       errors: [report("#queue", "fetch", 3, 3, 9)],
+    },
+    {
+      name: "a buffer typed by a local interface of plain data is still work for the alarm",
+      code: `${DO}interface Entry {
+  id: string;
+  body: string;
+}
+export class Outbox extends DurableObject<Env> {
+  private pending: Entry[] = [];
+  async add(id: string, body: string) {
+    this.pending.push({ id, body });
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+  async alarm() {
+    await fetch("https://example.com/batch", { method: "POST", body: JSON.stringify(this.pending.splice(0)) });
+  }
+}`,
+      errors: [report("pending", "add", 7, 11, 18)],
     },
     {
       name: "first assigned in the constructor; filled by a self-append; the alarm set by the caller",
