@@ -1,0 +1,436 @@
+/**
+ * Application smoke run (opt-in): lints the Durable Object code of pinned public applications
+ * (games, chat rooms, rate limiters, queues, collaborative editors, agents) with every rule of the
+ * plugin and compares the findings with the reviewed list in tests/smoke/apps-reviewed.tsv.
+ *
+ * Run with `npm run smoke:apps` (builds first). The applications are listed in tests/smoke/apps.json
+ * as { repo, commit, files }. No third-party code is in this repository: for each entry the script
+ *   1. copies the pinned files out of a local mirror of the repository (a bare git directory under
+ *      $APPS_MIRROR/<owner>+<name>/, default <repo root>/../.mirror) with `git show <commit>:<path>`
+ *      into .cache/apps/<owner>+<name>@<commit>/<path> (git-ignored),
+ *   2. or, when there is no mirror, uses the files already in that cache folder,
+ *   3. or, when neither is there, skips the application (and says so).
+ * When no application could be materialised at all, it prints one line and exits 0, so CI (which has
+ * no mirror) skips it visibly.
+ *
+ * Every finding goes to .cache/apps/report.tsv; findings nobody has reviewed yet also go to
+ * .cache/apps/unreviewed.tsv, in the format of tests/smoke/apps-reviewed.tsv.
+ *
+ * Exit 1 when: a rule throws, a file cannot be parsed or matches no config, a finding is not in the
+ * reviewed list, a reviewed finding of a linted application is gone, or a list is malformed.
+ *
+ * Options: --only=<owner/name>[,…] lints only those applications (and checks only their rows).
+ * See tests/smoke/README.md ("Application corpus") for the key format and how to review.
+ */
+import crypto from "node:crypto";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const APPS = path.join(ROOT, "tests", "smoke", "apps.json");
+const REVIEWED = path.join(ROOT, "tests", "smoke", "apps-reviewed.tsv");
+const CACHE = path.join(ROOT, ".cache", "apps");
+const REPORT = path.join(CACHE, "report.tsv");
+const UNREVIEWED = path.join(CACHE, "unreviewed.tsv");
+const MIRROR = path.resolve(process.env.APPS_MIRROR || path.join(ROOT, "..", ".mirror"));
+/** Written last into an application's cache folder: the files it holds are complete. */
+const COMPLETE = ".complete.json";
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+
+const args = process.argv.slice(2);
+const ONLY = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",")
+  .filter(Boolean);
+for (const a of args) {
+  if (!/^--only=.+$/.test(a)) {
+    console.error(`smoke-apps: unknown argument ${a}\nusage: node scripts/smoke-apps.js [--only=owner/name,…]`);
+    process.exit(2);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pinned list
+
+function readApps() {
+  const problems = [];
+  let list;
+  try {
+    list = JSON.parse(fs.readFileSync(APPS, "utf8"));
+  } catch (err) {
+    return { apps: [], problems: [`${path.relative(ROOT, APPS)}: ${err.message}`] };
+  }
+  if (!Array.isArray(list)) return { apps: [], problems: [`${path.relative(ROOT, APPS)}: not a JSON array`] };
+  const seen = new Set();
+  list.forEach((a, i) => {
+    const where = `${path.relative(ROOT, APPS)} entry ${i + 1}`;
+    if (typeof a?.repo !== "string" || !/^[\w.-]+\/[\w.-]+$/.test(a.repo)) problems.push(`${where}: repo must be "owner/name"`);
+    if (typeof a?.commit !== "string" || !/^[0-9a-f]{40}$/.test(a.commit)) problems.push(`${where}: commit must be 40 hex digits`);
+    if (!Array.isArray(a?.files) || !a.files.length) problems.push(`${where}: files must be a non-empty array`);
+    for (const f of a?.files ?? []) {
+      if (typeof f !== "string" || f.startsWith("/") || f.split("/").includes("..") || !/\.(?:ts|tsx|js|mjs)$/.test(f)) {
+        problems.push(`${where}: bad file path ${JSON.stringify(f)}`);
+      }
+    }
+    if (seen.has(a?.repo)) problems.push(`${where}: ${a.repo} is listed twice`);
+    seen.add(a?.repo);
+  });
+  return { apps: problems.length ? [] : list, problems };
+}
+
+const slug = (repo) => repo.replace("/", "+");
+const appDirOf = (a) => path.join(CACHE, `${slug(a.repo)}@${a.commit}`);
+const shortCommit = (c) => c.slice(0, 12);
+
+/** The bare git directory for owner/name: the mirror folder itself, or the one git dir inside it. */
+function mirrorGitDir(repo) {
+  const folder = path.join(MIRROR, slug(repo));
+  if (!fs.existsSync(folder)) return undefined;
+  const isGitDir = (d) => fs.existsSync(path.join(d, "HEAD")) && fs.existsSync(path.join(d, "objects"));
+  if (isGitDir(folder)) return folder;
+  const inner = fs
+    .readdirSync(folder, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && isGitDir(path.join(folder, e.name)))
+    .map((e) => path.join(folder, e.name));
+  return inner.length === 1 ? inner[0] : undefined;
+}
+
+const git = (gitDir, ...a) =>
+  execFileSync("git", ["--git-dir", gitDir, ...a], { maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+
+/** Whether the cache folder holds exactly the pinned files (written by a complete copy). */
+function cacheComplete(a) {
+  try {
+    const done = JSON.parse(fs.readFileSync(path.join(appDirOf(a), COMPLETE), "utf8"));
+    return (
+      done.commit === a.commit &&
+      JSON.stringify(done.files) === JSON.stringify(a.files) &&
+      a.files.every((f) => fs.existsSync(path.join(appDirOf(a), ...f.split("/"))))
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Copy the pinned files out of the mirror, or use the cache. Returns { source } or { skipped }. */
+function materialise(a) {
+  if (cacheComplete(a)) return { source: "cache" };
+  const gitDir = mirrorGitDir(a.repo);
+  if (!gitDir) return { skipped: `no mirror in ${path.join(MIRROR, slug(a.repo))} and no complete cache` };
+  try {
+    git(gitDir, "cat-file", "-e", `${a.commit}^{commit}`);
+  } catch {
+    return { skipped: `the mirror ${gitDir} does not have commit ${a.commit}, and the cache is incomplete` };
+  }
+  const dir = appDirOf(a);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const missing = [];
+  for (const f of a.files) {
+    let text;
+    try {
+      text = git(gitDir, "show", `${a.commit}:${f}`);
+    } catch {
+      missing.push(f);
+      continue;
+    }
+    const out = path.join(dir, ...f.split("/"));
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, text);
+  }
+  if (missing.length) return { error: `${a.repo}@${shortCommit(a.commit)}: not in the commit: ${missing.join(", ")}` };
+  fs.writeFileSync(path.join(dir, COMPLETE), `${JSON.stringify({ commit: a.commit, files: a.files }, null, 2)}\n`);
+  return { source: "mirror" };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lint (same configuration as the package smoke run: scripts/smoke-corpus.js)
+
+const normalise = (line) => line.trim().replace(/\s+/g, " ");
+const contextHash = (line) => crypto.createHash("sha1").update(normalise(line)).digest("hex").slice(0, 12);
+const shortRule = (id) => id.replace(/^durable-objects\//, "");
+
+function lintApp(a, { Linter, CONFIG, FALLBACK, NOINLINE_NOTICE }) {
+  const dir = appDirOf(a);
+  const linter = new Linter({ configType: "flat", cwd: dir });
+  const findings = [];
+  const errors = [];
+  const notes = [];
+  let ignoredInline = 0;
+  let lineCount = 0;
+  const previousCwd = process.cwd();
+  process.chdir(dir); // the wrangler lookup resolves relative names against the process's directory
+  try {
+    for (const rel of a.files) {
+      const text = fs.readFileSync(path.join(dir, ...rel.split("/")), "utf8");
+      const lines = text.split(/\r\n|\r|\n/);
+      lineCount += lines.length;
+      let messages;
+      let parser = /\.(?:ts|tsx)$/.test(rel) ? "typescript-eslint" : "espree";
+      try {
+        messages = linter.verify(text, CONFIG, rel);
+        const fatal = messages.find((m) => m.fatal);
+        if (fatal && parser === "espree") {
+          messages = linter.verify(text, FALLBACK, rel);
+          parser = "typescript-eslint (fallback)";
+          notes.push(
+            `${a.repo}: ${rel}: espree could not parse it (${fatal.message}, line ${fatal.line}); linted with @typescript-eslint/parser`,
+          );
+        }
+      } catch (err) {
+        errors.push({ kind: "crash", file: rel, detail: err.stack ?? String(err) });
+        continue;
+      }
+      for (const m of messages) {
+        if (m.fatal) {
+          errors.push({ kind: "parse", file: rel, detail: `${parser}: ${m.message} (line ${m.line})` });
+        } else if (m.ruleId === null) {
+          if (NOINLINE_NOTICE.test(m.message)) ignoredInline++;
+          else errors.push({ kind: "config", file: rel, detail: `${m.message} (line ${m.line})` });
+        } else if (!m.ruleId.startsWith("durable-objects/")) {
+          errors.push({ kind: "config", file: rel, detail: `unexpected rule ${m.ruleId}: ${m.message}` });
+        } else {
+          const source = lines[m.line - 1] ?? "";
+          findings.push({
+            package: a.repo,
+            version: shortCommit(a.commit),
+            file: rel,
+            line: m.line,
+            column: m.column,
+            rule: shortRule(m.ruleId),
+            message: m.message.replace(/\s+/g, " "),
+            context: contextHash(source),
+            source: normalise(source),
+          });
+        }
+      }
+    }
+  } finally {
+    process.chdir(previousCwd);
+  }
+  findings.sort((x, y) => x.file.localeCompare(y.file) || x.line - y.line || x.column - y.column || x.rule.localeCompare(y.rule));
+  const counts = new Map();
+  for (const f of findings) {
+    const k = `${f.file}\t${f.rule}\t${f.context}`;
+    f.occurrence = (counts.get(k) ?? 0) + 1;
+    counts.set(k, f.occurrence);
+  }
+  return { findings, errors, notes, ignoredInline, lines: lineCount };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reviewed list (the format of tests/smoke/reviewed.tsv; `package` is owner/name, `version` the
+// first 12 digits of the pinned commit)
+
+const REVIEWED_COLUMNS = ["package", "version", "file", "line", "rule", "context", "occurrence", "verdict", "reason"];
+const VERDICTS = new Set(["true-positive", "false-positive"]);
+const keyOf = (f) => [f.package, f.file, f.rule, f.context, f.occurrence].join("\t");
+const clean = (s) => String(s).replace(/[\t\r\n]+/g, " ");
+
+function readReviewed() {
+  if (!fs.existsSync(REVIEWED)) return { rows: new Map(), problems: [] };
+  const rows = new Map();
+  const problems = [];
+  fs.readFileSync(REVIEWED, "utf8")
+    .split("\n")
+    .forEach((line, i) => {
+      if (!line.trim() || line.startsWith("#")) return;
+      const cells = line.split("\t");
+      if (cells[0] === "package") {
+        if (cells.join("\t") !== REVIEWED_COLUMNS.join("\t")) problems.push(`line ${i + 1}: header must be: ${REVIEWED_COLUMNS.join(" ")}`);
+        return;
+      }
+      if (cells.length !== REVIEWED_COLUMNS.length) {
+        problems.push(`line ${i + 1}: ${cells.length} columns, expected ${REVIEWED_COLUMNS.length}`);
+        return;
+      }
+      const row = Object.fromEntries(REVIEWED_COLUMNS.map((c, j) => [c, cells[j]]));
+      row.occurrence = Number(row.occurrence);
+      row.lineNo = i + 1;
+      if (!VERDICTS.has(row.verdict)) problems.push(`line ${i + 1}: verdict must be true-positive or false-positive, not "${row.verdict}"`);
+      if (!row.reason.trim()) problems.push(`line ${i + 1}: reason is empty`);
+      const key = keyOf(row);
+      if (rows.has(key)) problems.push(`line ${i + 1}: same key as line ${rows.get(key).lineNo}`);
+      rows.set(key, row);
+    });
+  return { rows, problems };
+}
+
+const reviewedLine = (f, verdict = "", reason = "") =>
+  [f.package, f.version, f.file, f.line, f.rule, f.context, f.occurrence, verdict, reason].map(clean).join("\t");
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main() {
+  const started = performance.now();
+  const { apps: all, problems: appProblems } = readApps();
+  if (appProblems.length) {
+    console.log(`smoke-apps: FAILED, ${path.relative(ROOT, APPS)} is malformed`);
+    for (const p of appProblems) console.log(`  ${p}`);
+    process.exitCode = 1;
+    return;
+  }
+  const selected = ONLY ? all.filter((a) => ONLY.includes(a.repo)) : all;
+  if (ONLY && selected.length !== ONLY.length) {
+    console.error(`smoke-apps: not in ${path.relative(ROOT, APPS)}: ${ONLY.filter((n) => !all.some((a) => a.repo === n)).join(", ")}`);
+    process.exit(2);
+  }
+
+  // 1. Materialise. Needs git only when a mirror is there.
+  fs.mkdirSync(CACHE, { recursive: true });
+  const ready = [];
+  const skipped = [];
+  const materialiseErrors = [];
+  for (const a of selected) {
+    const r = materialise(a);
+    if (r.error) materialiseErrors.push(r.error);
+    else if (r.skipped) skipped.push(`${a.repo}@${shortCommit(a.commit)}: ${r.skipped}`);
+    else ready.push({ app: a, source: r.source });
+  }
+  if (!ready.length && !materialiseErrors.length) {
+    console.log(
+      `smoke-apps: skipped, no application sources (no mirror under ${MIRROR} — set APPS_MIRROR — and nothing cached in ${path.relative(ROOT, CACHE)}/)`,
+    );
+    return;
+  }
+
+  // 2. Lint. The plugin is imported only now, so that a skipped run needs no build.
+  const distEntry = path.join(ROOT, "dist", "src", "index.js");
+  if (!fs.existsSync(distEntry)) {
+    console.log("smoke-apps: dist/ is missing, running npm run build");
+    execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
+  }
+  const { Linter } = await import("eslint");
+  const { default: plugin } = await import("../dist/src/index.js");
+  const { CONFIG, FALLBACK, NOINLINE_NOTICE } = await import("./smoke-corpus.js");
+  const lintDeps = { Linter, CONFIG, FALLBACK, NOINLINE_NOTICE };
+  console.log(
+    `eslint-plugin-durable-objects application smoke run: ${ready.length} of ${selected.length} applications, ` +
+      `${Object.keys(plugin.configs.all.rules).length} rules, ESLint ${Linter.version}`,
+  );
+
+  const findings = [];
+  const errors = [];
+  const notes = [];
+  const perApp = [];
+  let ignoredInline = 0;
+  const lintStarted = performance.now();
+  for (const { app, source } of ready) {
+    const t0 = performance.now();
+    const r = lintApp(app, lintDeps);
+    findings.push(...r.findings);
+    for (const e of r.errors) errors.push({ ...e, app: `${app.repo}@${shortCommit(app.commit)}` });
+    notes.push(...r.notes);
+    ignoredInline += r.ignoredInline;
+    perApp.push({ app, source, files: app.files.length, lines: r.lines, findings: r.findings.length, ms: performance.now() - t0 });
+  }
+  const lintedAt = performance.now();
+
+  // 3. Compare with the reviewed list.
+  const { rows: reviewed, problems } = readReviewed();
+  const linted = new Set(ready.map((x) => x.app.repo));
+  const current = new Map(findings.map((f) => [keyOf(f), f]));
+  const unreviewed = findings.filter((f) => !reviewed.has(keyOf(f)));
+  const gone = [...reviewed.values()].filter((r) => linted.has(r.package) && !current.has(keyOf(r)));
+  const stale = [...new Set([...reviewed.values()].map((r) => r.package))].filter((n) => !all.some((a) => a.repo === n));
+
+  const reportHeader = ["package", "version", "file", "line", "column", "rule", "context", "occurrence", "verdict", "message", "source"];
+  const reportRows = findings.map((f) =>
+    [
+      f.package,
+      f.version,
+      f.file,
+      f.line,
+      f.column,
+      f.rule,
+      f.context,
+      f.occurrence,
+      reviewed.get(keyOf(f))?.verdict ?? "UNREVIEWED",
+      f.message,
+      f.source.slice(0, 240),
+    ]
+      .map(clean)
+      .join("\t"),
+  );
+  fs.writeFileSync(REPORT, `${reportHeader.join("\t")}\n${reportRows.join("\n")}${reportRows.length ? "\n" : ""}`);
+  fs.writeFileSync(
+    UNREVIEWED,
+    `${REVIEWED_COLUMNS.join("\t")}\n${unreviewed.map((f) => reviewedLine(f)).join("\n")}${unreviewed.length ? "\n" : ""}`,
+  );
+
+  const sec = (ms) => `${(ms / 1000).toFixed(1)}s`;
+  console.log("\n| application | commit | from | files | lines | findings | lint |");
+  console.log("| --- | --- | --- | ---: | ---: | ---: | ---: |");
+  for (const x of perApp) {
+    console.log(`| ${x.app.repo} | ${shortCommit(x.app.commit)} | ${x.source} | ${x.files} | ${x.lines} | ${x.findings} | ${sec(x.ms)} |`);
+  }
+  const totalFiles = perApp.reduce((n, x) => n + x.files, 0);
+  const totalLines = perApp.reduce((n, x) => n + x.lines, 0);
+  console.log(
+    `\n${totalFiles} files, ${totalLines} lines linted in ${perApp.length} applications` +
+      `${ignoredInline ? `; ${ignoredInline} inline eslint comments ignored (noInlineConfig)` : ""}`,
+  );
+  for (const s of skipped) console.log(`  skipped: ${s}`);
+  for (const n of notes) console.log(`  note: ${n}`);
+
+  const ruleNames = Object.keys(plugin.configs.all.rules).map(shortRule).sort();
+  console.log("\n| rule | findings | true positives | false positives | unreviewed | precision |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const rule of ruleNames) {
+    const of = findings.filter((f) => f.rule === rule);
+    const tp = of.filter((f) => reviewed.get(keyOf(f))?.verdict === "true-positive").length;
+    const fp = of.filter((f) => reviewed.get(keyOf(f))?.verdict === "false-positive").length;
+    const precision = tp + fp ? `${Math.round((100 * tp) / (tp + fp))}%` : "–";
+    console.log(`| ${rule} | ${of.length} | ${tp} | ${fp} | ${of.length - tp - fp} | ${precision} |`);
+  }
+  console.log(`\ntime: ${sec(lintedAt - started)} total, lint ${sec(lintedAt - lintStarted)}`);
+  console.log(`report: ${path.relative(ROOT, REPORT)}`);
+
+  let failed = false;
+  const fail = (title, items) => {
+    if (!items.length) return;
+    failed = true;
+    console.log(`\nFAIL: ${title} (${items.length})`);
+    for (const item of items) console.log(`  ${item}`);
+  };
+  fail("applications whose pinned files could not be copied", materialiseErrors);
+  fail(
+    "rules that threw",
+    errors.filter((e) => e.kind === "crash").map((e) => `${e.app} ${e.file}\n    ${e.detail.split("\n").join("\n    ")}`),
+  );
+  fail(
+    "files that could not be parsed",
+    errors.filter((e) => e.kind === "parse").map((e) => `${e.app} ${e.file}: ${e.detail}`),
+  );
+  fail(
+    "files with a configuration problem",
+    errors.filter((e) => e.kind === "config").map((e) => `${e.app} ${e.file}: ${e.detail}`),
+  );
+  fail(`problems in ${path.relative(ROOT, REVIEWED)}`, problems);
+  fail(
+    `findings not in ${path.relative(ROOT, REVIEWED)}: review them (read the code), then add their rows from ${path.relative(ROOT, UNREVIEWED)} with a verdict and a reason`,
+    unreviewed.map(
+      (f) => `${f.package}@${f.version} ${f.file}:${f.line}:${f.column} ${f.rule}  [${f.context} #${f.occurrence}]\n    ${f.message}`,
+    ),
+  );
+  fail(
+    `reviewed findings that are gone: remove their rows from ${path.relative(ROOT, REVIEWED)} (or find out why the rule stopped reporting them)`,
+    gone.map(
+      (r) =>
+        `${r.package}@${r.version} ${r.file}:${r.line} ${r.rule} [${r.context} #${r.occurrence}] was ${r.verdict} (apps-reviewed.tsv line ${r.lineNo})`,
+    ),
+  );
+  fail(`reviewed rows of applications no longer in ${path.relative(ROOT, APPS)}`, stale);
+  console.log(failed ? "\nsmoke-apps: FAILED" : "\nsmoke-apps: OK — every finding is reviewed and nothing crashed");
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((err) => {
+  console.error(err.stack ?? err);
+  process.exit(1);
+});
