@@ -14,6 +14,7 @@ import {
   unwrap,
   walk,
 } from "../src/analysis/ast.js";
+import { resolveMethod } from "../src/analysis/callees.js";
 import { type GateModel, describeExpression, getGateModel } from "../src/analysis/gate.js";
 import { methodListeners } from "../src/analysis/listeners.js";
 import { type DurableObjectModel, getModel, STORAGE_READ_METHODS } from "../src/analysis/storage.js";
@@ -222,8 +223,9 @@ class ConstructorInitChecker {
     const name = memberName(callee);
     if (name === undefined) return;
     const cls = (ctor.parent as TSESTree.MethodDefinition).parent.parent;
-    const method = this.model.classOf(cls).methods.get(name);
-    const load = method && this.methodLoad(method);
+    // The body `this.name()` runs: own or inherited, and only when nothing can replace it (callees.ts).
+    const method = resolveMethod(this.model, cls, name);
+    const load = method && method !== "unknown" ? this.methodLoad(method) : undefined;
     if (!load) return;
     const chain = chainOf(node);
     const plain = chain.links.length === 0;

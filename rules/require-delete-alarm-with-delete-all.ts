@@ -14,6 +14,7 @@ import {
   withinAny,
 } from "../src/analysis/ast.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
+import { resolveMethod } from "../src/analysis/callees.js";
 import { methodListeners } from "../src/analysis/listeners.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 import { compatibilityFor, isOnOrAfter } from "../src/analysis/wrangler.js";
@@ -192,7 +193,8 @@ class DeleteAllChecker {
 
   /**
    * A method may delete the alarm if it calls deleteAlarm(), hands the object or its storage to other code,
-   * calls a method of a field built from them, or calls a same-class method that may. Only the
+   * calls a method of a field built from them, or calls a method of the class that may (or whose
+   * body this file does not show for certain). Only the
    * methods a judged `deleteAll()` reaches are looked at.
    */
   private mayDelete(fn: FunctionNode, cls: ClassNode, seen: Set<FunctionNode>): boolean {
@@ -200,10 +202,11 @@ class DeleteAllChecker {
     if (seen.has(fn)) return false;
     seen.add(fn);
     if (this.handsOff(fn, cls)) return true;
-    const methods = this.model.classOf(cls).methods;
     for (const name of this.calls.get(fn) ?? []) {
-      const callee = methods.get(name);
-      if (callee && this.mayDelete(callee, cls, seen)) return true;
+      // The body `this.name()` runs (callees.ts: own or inherited, and only if nothing can replace
+      // it). A method the file does not show, or may be replaced, is "can't tell": it may delete.
+      const callee = resolveMethod(this.model, cls, name);
+      if (callee === "unknown" || (callee && this.mayDelete(callee, cls, seen))) return true;
     }
     return false;
   }

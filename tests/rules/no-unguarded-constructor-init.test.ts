@@ -140,6 +140,10 @@ runRuleTests("no-unguarded-constructor-init", rule, {
       code: C(`ctx.storage.get("v") /* cached */ .then((v) => { this.v = v; });`),
     },
     {
+      name: "a subclass declares load() again: which body runs is unknown, so silence",
+      code: `${C(`this.load();`, KV_LOAD)}\nexport class D extends C {\n  override async load() { this.v = 1; }\n}`,
+    },
+    {
       name: `measured: a storage-only load finishes before the first request — ${"this.load(); a same-class method that loads from storage"}`,
       code: C(`this.load();`, LOAD),
     },
@@ -209,6 +213,44 @@ runRuleTests("no-unguarded-constructor-init", rule, {
               `\n  async load() {\n    const key = await this.env.CONFIG.get("key");\n    this.v = await this.ctx.storage.get(key ?? "v");\n  }`,
             ),
           ),
+        },
+      ],
+    },
+    {
+      name: "the method is inherited from a local base class (callees.ts)",
+      code: `${DO}class Loader extends DurableObject<Env> {
+  v: unknown;
+  async load() {
+    const key = await this.env.CONFIG.get("key");
+    this.v = await this.ctx.storage.get(key ?? "v");
+  }
+}
+export class C extends Loader {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.load();
+  }
+}`,
+      errors: [
+        {
+          messageId: "opensGate",
+          data: { call: "this.load()", target: "`this.v`", awaited: "this.env.CONFIG.get(…)", line: "5" },
+          line: 12,
+          column: 5,
+          endColumn: 16,
+          suggestions: suggest(`${DO}class Loader extends DurableObject<Env> {
+  v: unknown;
+  async load() {
+    const key = await this.env.CONFIG.get("key");
+    this.v = await this.ctx.storage.get(key ?? "v");
+  }
+}
+export class C extends Loader {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => { await this.load(); });
+  }
+}`),
         },
       ],
     },

@@ -70,6 +70,26 @@ runRuleTests("require-delete-alarm-with-delete-all", rule, {
       options: [{ compatibilityDate: "2025-01-01" }],
     },
     {
+      name: "a helper inherited from a local base class deletes the alarm (callees.ts)",
+      code: `${DO}class Base extends DurableObject {
+  async clearAlarm() { await this.ctx.storage.deleteAlarm(); }
+}
+export class Room extends Base {
+  async alarm() {}
+  async reset() { await this.clearAlarm(); await this.ctx.storage.deleteAll(); }
+}`,
+      options: [{ compatibilityDate: "2025-01-01" }],
+    },
+    {
+      name: "a method the file does not show (a framework base class's): it may delete the alarm, so silence",
+      code: `${DO}import { Server } from "partyserver";
+export class Room extends Server {
+  async alarm() {}
+  async reset() { await this.stopTimers(); await this.ctx.storage.deleteAll(); }
+}`,
+      options: [{ compatibilityDate: "2025-01-01" }],
+    },
+    {
       name: "the object or its storage is handed to other code first (it may delete the alarm)",
       code: `${DO}import { Lifecycle, wipeAlarms } from "./lifecycle";
 export class Room extends DurableObject {
