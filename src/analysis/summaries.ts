@@ -289,12 +289,10 @@ export function summaryOf(model: DurableObjectModel, fn: FunctionNode): Summary 
 }
 
 /**
- * The one storage write a helper makes, when that is all it does: its body is that `put(k, v)` /
- * `delete(k)` call, awaited, returned or as an expression (`async save(v) { await
- * this.ctx.storage.put("v", v); }`, `save = (v) => this.ctx.storage.put("v", v)`). Calling such a
- * helper issues the write at once, before the helper's first `await`, as a direct call would.
+ * The one expression a function's body is: an arrow's expression body, or the only statement of
+ * its block as an expression statement or a `return`, with an `await` around it looked through.
  */
-export function soleWrite(model: DurableObjectModel, fn: FunctionNode, methods: ReadonlySet<string>): TSESTree.CallExpression | undefined {
+export function soleExpression(fn: FunctionNode): Node | undefined {
   let expr: Node | undefined;
   if (fn.body.type !== AST_NODE_TYPES.BlockStatement) expr = fn.body;
   else if (fn.body.body.length === 1) {
@@ -302,8 +300,17 @@ export function soleWrite(model: DurableObjectModel, fn: FunctionNode, methods: 
     if (only.type === AST_NODE_TYPES.ExpressionStatement) expr = only.expression;
     else if (only.type === AST_NODE_TYPES.ReturnStatement && only.argument) expr = only.argument;
   }
-  if (expr?.type === AST_NODE_TYPES.AwaitExpression) expr = expr.argument;
+  return expr?.type === AST_NODE_TYPES.AwaitExpression ? expr.argument : expr;
+}
+
+/**
+ * The one storage write a helper makes, when that is all it does: its body is that `put(k, v)` /
+ * `delete(k)` call, awaited, returned or as an expression (`async save(v) { await
+ * this.ctx.storage.put("v", v); }`, `save = (v) => this.ctx.storage.put("v", v)`). Calling such a
+ * helper issues the write at once, before the helper's first `await`, as a direct call would.
+ */
+export function soleWrite(model: DurableObjectModel, fn: FunctionNode, methods: ReadonlySet<string>): TSESTree.CallExpression | undefined {
+  const expr = soleExpression(fn);
   if (expr?.type !== AST_NODE_TYPES.CallExpression) return undefined;
-  const h = model.handleCall(expr, methods);
-  return h?.kind === "storage" ? expr : undefined;
+  return model.handleCall(expr, methods)?.kind === "storage" ? expr : undefined;
 }
