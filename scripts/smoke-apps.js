@@ -22,11 +22,11 @@
  * Options: --only=<owner/name>[,…] lints only those applications (and checks only their rows).
  * See tests/smoke/README.md ("Application corpus") for the key format and how to review.
  */
-import crypto from "node:crypto";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { compareWithReviewed, printRuleTable, readReviewed, reportFailures, sec, writeReports } from "./smoke-review.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const APPS = path.join(ROOT, "tests", "smoke", "apps.json");
@@ -148,120 +148,16 @@ function materialise(a) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lint (same configuration as the package smoke run: scripts/smoke-corpus.js)
+// Lint (same configuration and code as the package smoke run: scripts/smoke-corpus.js). The reviewed
+// list has the format of tests/smoke/reviewed.tsv; `package` is owner/name, `version` the first 12
+// digits of the pinned commit.
 
-const normalise = (line) => line.trim().replace(/\s+/g, " ");
-const contextHash = (line) => crypto.createHash("sha1").update(normalise(line)).digest("hex").slice(0, 12);
-const shortRule = (id) => id.replace(/^durable-objects\//, "");
-
-function lintApp(a, { Linter, CONFIG, FALLBACK, NOINLINE_NOTICE }) {
+function lintApp(a, lintFiles) {
   const dir = appDirOf(a);
-  const linter = new Linter({ configType: "flat", cwd: dir });
-  const findings = [];
-  const errors = [];
-  const notes = [];
-  let ignoredInline = 0;
-  let lineCount = 0;
-  const previousCwd = process.cwd();
-  process.chdir(dir); // the wrangler lookup resolves relative names against the process's directory
-  try {
-    for (const rel of a.files) {
-      const text = fs.readFileSync(path.join(dir, ...rel.split("/")), "utf8");
-      const lines = text.split(/\r\n|\r|\n/);
-      lineCount += lines.length;
-      let messages;
-      let parser = /\.(?:ts|tsx)$/.test(rel) ? "typescript-eslint" : "espree";
-      try {
-        messages = linter.verify(text, CONFIG, rel);
-        const fatal = messages.find((m) => m.fatal);
-        if (fatal && parser === "espree") {
-          messages = linter.verify(text, FALLBACK, rel);
-          parser = "typescript-eslint (fallback)";
-          notes.push(
-            `${a.repo}: ${rel}: espree could not parse it (${fatal.message}, line ${fatal.line}); linted with @typescript-eslint/parser`,
-          );
-        }
-      } catch (err) {
-        errors.push({ kind: "crash", file: rel, detail: err.stack ?? String(err) });
-        continue;
-      }
-      for (const m of messages) {
-        if (m.fatal) {
-          errors.push({ kind: "parse", file: rel, detail: `${parser}: ${m.message} (line ${m.line})` });
-        } else if (m.ruleId === null) {
-          if (NOINLINE_NOTICE.test(m.message)) ignoredInline++;
-          else errors.push({ kind: "config", file: rel, detail: `${m.message} (line ${m.line})` });
-        } else if (!m.ruleId.startsWith("durable-objects/")) {
-          errors.push({ kind: "config", file: rel, detail: `unexpected rule ${m.ruleId}: ${m.message}` });
-        } else {
-          const source = lines[m.line - 1] ?? "";
-          findings.push({
-            package: a.repo,
-            version: shortCommit(a.commit),
-            file: rel,
-            line: m.line,
-            column: m.column,
-            rule: shortRule(m.ruleId),
-            message: m.message.replace(/\s+/g, " "),
-            context: contextHash(source),
-            source: normalise(source),
-          });
-        }
-      }
-    }
-  } finally {
-    process.chdir(previousCwd);
-  }
-  findings.sort((x, y) => x.file.localeCompare(y.file) || x.line - y.line || x.column - y.column || x.rule.localeCompare(y.rule));
-  const counts = new Map();
-  for (const f of findings) {
-    const k = `${f.file}\t${f.rule}\t${f.context}`;
-    f.occurrence = (counts.get(k) ?? 0) + 1;
-    counts.set(k, f.occurrence);
-  }
-  return { findings, errors, notes, ignoredInline, lines: lineCount };
+  const files = a.files.map((rel) => ({ rel, text: fs.readFileSync(path.join(dir, ...rel.split("/")), "utf8") }));
+  const lines = files.reduce((n, f) => n + f.text.split(/\r\n|\r|\n/).length, 0);
+  return { ...lintFiles({ dir, files, name: a.repo, version: shortCommit(a.commit) }), lines };
 }
-
-// ---------------------------------------------------------------------------------------------
-// Reviewed list (the format of tests/smoke/reviewed.tsv; `package` is owner/name, `version` the
-// first 12 digits of the pinned commit)
-
-const REVIEWED_COLUMNS = ["package", "version", "file", "line", "rule", "context", "occurrence", "verdict", "reason"];
-const VERDICTS = new Set(["true-positive", "false-positive"]);
-const keyOf = (f) => [f.package, f.file, f.rule, f.context, f.occurrence].join("\t");
-const clean = (s) => String(s).replace(/[\t\r\n]+/g, " ");
-
-function readReviewed() {
-  if (!fs.existsSync(REVIEWED)) return { rows: new Map(), problems: [] };
-  const rows = new Map();
-  const problems = [];
-  fs.readFileSync(REVIEWED, "utf8")
-    .split("\n")
-    .forEach((line, i) => {
-      if (!line.trim() || line.startsWith("#")) return;
-      const cells = line.split("\t");
-      if (cells[0] === "package") {
-        if (cells.join("\t") !== REVIEWED_COLUMNS.join("\t")) problems.push(`line ${i + 1}: header must be: ${REVIEWED_COLUMNS.join(" ")}`);
-        return;
-      }
-      if (cells.length !== REVIEWED_COLUMNS.length) {
-        problems.push(`line ${i + 1}: ${cells.length} columns, expected ${REVIEWED_COLUMNS.length}`);
-        return;
-      }
-      const row = Object.fromEntries(REVIEWED_COLUMNS.map((c, j) => [c, cells[j]]));
-      row.occurrence = Number(row.occurrence);
-      row.lineNo = i + 1;
-      if (!VERDICTS.has(row.verdict)) problems.push(`line ${i + 1}: verdict must be true-positive or false-positive, not "${row.verdict}"`);
-      if (!row.reason.trim()) problems.push(`line ${i + 1}: reason is empty`);
-      const key = keyOf(row);
-      if (rows.has(key)) problems.push(`line ${i + 1}: same key as line ${rows.get(key).lineNo}`);
-      rows.set(key, row);
-    });
-  return { rows, problems };
-}
-
-const reviewedLine = (f, verdict = "", reason = "") =>
-  [f.package, f.version, f.file, f.line, f.rule, f.context, f.occurrence, verdict, reason].map(clean).join("\t");
 
 // ---------------------------------------------------------------------------------------------
 // Main
@@ -307,8 +203,7 @@ async function main() {
   }
   const { Linter } = await import("eslint");
   const { default: plugin } = await import("../dist/src/index.js");
-  const { CONFIG, FALLBACK, NOINLINE_NOTICE } = await import("./smoke-corpus.js");
-  const lintDeps = { Linter, CONFIG, FALLBACK, NOINLINE_NOTICE };
+  const { lintFiles } = await import("./smoke-corpus.js");
   console.log(
     `eslint-plugin-durable-objects application smoke run: ${ready.length} of ${selected.length} applications, ` +
       `${Object.keys(plugin.configs.all.rules).length} rules, ESLint ${Linter.version}`,
@@ -322,9 +217,9 @@ async function main() {
   const lintStarted = performance.now();
   for (const { app, source } of ready) {
     const t0 = performance.now();
-    const r = lintApp(app, lintDeps);
+    const r = lintApp(app, lintFiles);
     findings.push(...r.findings);
-    for (const e of r.errors) errors.push({ ...e, app: `${app.repo}@${shortCommit(app.commit)}` });
+    for (const e of r.errors) errors.push({ ...e, where: `${app.repo}@${shortCommit(app.commit)}` });
     notes.push(...r.notes);
     ignoredInline += r.ignoredInline;
     perApp.push({ app, source, files: app.files.length, lines: r.lines, findings: r.findings.length, ms: performance.now() - t0 });
@@ -332,38 +227,11 @@ async function main() {
   const lintedAt = performance.now();
 
   // 3. Compare with the reviewed list.
-  const { rows: reviewed, problems } = readReviewed();
+  const { rows: reviewed, problems } = readReviewed(REVIEWED, { required: false });
   const linted = new Set(ready.map((x) => x.app.repo));
-  const current = new Map(findings.map((f) => [keyOf(f), f]));
-  const unreviewed = findings.filter((f) => !reviewed.has(keyOf(f)));
-  const gone = [...reviewed.values()].filter((r) => linted.has(r.package) && !current.has(keyOf(r)));
-  const stale = [...new Set([...reviewed.values()].map((r) => r.package))].filter((n) => !all.some((a) => a.repo === n));
+  const { unreviewed, gone, stale } = compareWithReviewed(findings, reviewed, linted, (n) => all.some((a) => a.repo === n));
+  writeReports({ findings, reviewed, unreviewed, reportFile: REPORT, unreviewedFile: UNREVIEWED });
 
-  const reportHeader = ["package", "version", "file", "line", "column", "rule", "context", "occurrence", "verdict", "message", "source"];
-  const reportRows = findings.map((f) =>
-    [
-      f.package,
-      f.version,
-      f.file,
-      f.line,
-      f.column,
-      f.rule,
-      f.context,
-      f.occurrence,
-      reviewed.get(keyOf(f))?.verdict ?? "UNREVIEWED",
-      f.message,
-      f.source.slice(0, 240),
-    ]
-      .map(clean)
-      .join("\t"),
-  );
-  fs.writeFileSync(REPORT, `${reportHeader.join("\t")}\n${reportRows.join("\n")}${reportRows.length ? "\n" : ""}`);
-  fs.writeFileSync(
-    UNREVIEWED,
-    `${REVIEWED_COLUMNS.join("\t")}\n${unreviewed.map((f) => reviewedLine(f)).join("\n")}${unreviewed.length ? "\n" : ""}`,
-  );
-
-  const sec = (ms) => `${(ms / 1000).toFixed(1)}s`;
   console.log("\n| application | commit | from | files | lines | findings | lint |");
   console.log("| --- | --- | --- | ---: | ---: | ---: | ---: |");
   for (const x of perApp) {
@@ -378,55 +246,21 @@ async function main() {
   for (const s of skipped) console.log(`  skipped: ${s}`);
   for (const n of notes) console.log(`  note: ${n}`);
 
-  const ruleNames = Object.keys(plugin.configs.all.rules).map(shortRule).sort();
-  console.log("\n| rule | findings | true positives | false positives | unreviewed | precision |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
-  for (const rule of ruleNames) {
-    const of = findings.filter((f) => f.rule === rule);
-    const tp = of.filter((f) => reviewed.get(keyOf(f))?.verdict === "true-positive").length;
-    const fp = of.filter((f) => reviewed.get(keyOf(f))?.verdict === "false-positive").length;
-    const precision = tp + fp ? `${Math.round((100 * tp) / (tp + fp))}%` : "–";
-    console.log(`| ${rule} | ${of.length} | ${tp} | ${fp} | ${of.length - tp - fp} | ${precision} |`);
-  }
+  printRuleTable(Object.keys(plugin.configs.all.rules), findings, reviewed);
   console.log(`\ntime: ${sec(lintedAt - started)} total, lint ${sec(lintedAt - lintStarted)}`);
   console.log(`report: ${path.relative(ROOT, REPORT)}`);
 
-  let failed = false;
-  const fail = (title, items) => {
-    if (!items.length) return;
-    failed = true;
-    console.log(`\nFAIL: ${title} (${items.length})`);
-    for (const item of items) console.log(`  ${item}`);
-  };
-  fail("applications whose pinned files could not be copied", materialiseErrors);
-  fail(
-    "rules that threw",
-    errors.filter((e) => e.kind === "crash").map((e) => `${e.app} ${e.file}\n    ${e.detail.split("\n").join("\n    ")}`),
-  );
-  fail(
-    "files that could not be parsed",
-    errors.filter((e) => e.kind === "parse").map((e) => `${e.app} ${e.file}: ${e.detail}`),
-  );
-  fail(
-    "files with a configuration problem",
-    errors.filter((e) => e.kind === "config").map((e) => `${e.app} ${e.file}: ${e.detail}`),
-  );
-  fail(`problems in ${path.relative(ROOT, REVIEWED)}`, problems);
-  fail(
-    `findings not in ${path.relative(ROOT, REVIEWED)}: review them (read the code), then add their rows from ${path.relative(ROOT, UNREVIEWED)} with a verdict and a reason`,
-    unreviewed.map(
-      (f) => `${f.package}@${f.version} ${f.file}:${f.line}:${f.column} ${f.rule}  [${f.context} #${f.occurrence}]\n    ${f.message}`,
-    ),
-  );
-  fail(
-    `reviewed findings that are gone: remove their rows from ${path.relative(ROOT, REVIEWED)} (or find out why the rule stopped reporting them)`,
-    gone.map(
-      (r) =>
-        `${r.package}@${r.version} ${r.file}:${r.line} ${r.rule} [${r.context} #${r.occurrence}] was ${r.verdict} (apps-reviewed.tsv line ${r.lineNo})`,
-    ),
-  );
-  fail(`reviewed rows of applications no longer in ${path.relative(ROOT, APPS)}`, stale);
-  console.log(failed ? "\nsmoke-apps: FAILED" : "\nsmoke-apps: OK — every finding is reviewed and nothing crashed");
+  const failed = reportFailures({
+    name: "smoke-apps",
+    fetchFailures: ["applications whose pinned files could not be copied", materialiseErrors],
+    errors,
+    reviewedFile: REVIEWED,
+    unreviewedFile: UNREVIEWED,
+    problems,
+    unreviewed,
+    gone,
+    staleFailures: [`reviewed rows of applications no longer in ${path.relative(ROOT, APPS)}`, stale],
+  });
   process.exitCode = failed ? 1 : 0;
 }
 

@@ -1,15 +1,18 @@
 /**
  * The smoke corpus: the pinned npm packages that hold Durable Object code, where `npm run smoke`
- * caches them (.cache/smoke/), which of their files are linted, and with which parser. Shared by
- * scripts/smoke.js (which downloads, lints and compares with the reviewed findings) and
- * scripts/bench.js (which times the plugin on the same files).
+ * caches them (.cache/smoke/), which of their files are linted, with which parser, and how a
+ * target's files are linted into findings. Shared by scripts/smoke.js (which downloads, lints and
+ * compares with the reviewed findings), scripts/smoke-apps.js (which lints pinned applications with
+ * the same configuration) and scripts/bench.js (which times the plugin on the same files).
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import tsParser from "@typescript-eslint/parser";
+import { Linter } from "eslint";
 import plugin from "../dist/src/index.js";
+import { contextHash, normalise, numberFindings, shortRule } from "./smoke-review.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const CACHE = path.join(ROOT, ".cache", "smoke");
@@ -144,4 +147,68 @@ export function candidates(p) {
     }
   }
   return { files, skipped };
+}
+
+/**
+ * Lint the files ({ rel, text }, `rel` relative to `dir`) of one target, named `name` at `version`
+ * in its findings, with every rule. Findings (sorted and numbered), errors (parse / config /
+ * crash), notes, and how many inline eslint comments were ignored.
+ */
+export function lintFiles({ dir, files, name, version }) {
+  const linter = new Linter({ configType: "flat", cwd: dir });
+  const findings = [];
+  const errors = [];
+  const notes = [];
+  let ignoredInline = 0;
+  // The wrangler lookup of require-delete-alarm-with-delete-all resolves relative file names
+  // against the process's directory: make that the target's folder.
+  const previousCwd = process.cwd();
+  process.chdir(dir);
+  try {
+    for (const { rel, text } of files) {
+      let messages;
+      let parser = /\.(?:ts|tsx|mts|cts)$/.test(rel) ? "typescript-eslint" : "espree";
+      try {
+        messages = linter.verify(text, CONFIG, rel);
+        const fatal = messages.find((m) => m.fatal);
+        if (fatal && parser === "espree") {
+          messages = linter.verify(text, FALLBACK, rel);
+          parser = "typescript-eslint (fallback)";
+          notes.push(
+            `${name}: ${rel}: espree could not parse it (${fatal.message}, line ${fatal.line}); linted with @typescript-eslint/parser`,
+          );
+        }
+      } catch (err) {
+        errors.push({ kind: "crash", file: rel, detail: err.stack ?? String(err) });
+        continue;
+      }
+      const lines = text.split(/\r\n|\r|\n/);
+      for (const m of messages) {
+        if (m.fatal) {
+          errors.push({ kind: "parse", file: rel, detail: `${parser}: ${m.message} (line ${m.line})` });
+        } else if (m.ruleId === null) {
+          if (NOINLINE_NOTICE.test(m.message)) ignoredInline++;
+          else errors.push({ kind: "config", file: rel, detail: `${m.message} (line ${m.line})` });
+        } else if (!m.ruleId.startsWith("durable-objects/")) {
+          errors.push({ kind: "config", file: rel, detail: `unexpected rule ${m.ruleId}: ${m.message}` });
+        } else {
+          const source = lines[m.line - 1] ?? "";
+          findings.push({
+            package: name,
+            version,
+            file: rel,
+            line: m.line,
+            column: m.column,
+            rule: shortRule(m.ruleId),
+            message: m.message.replace(/\s+/g, " "),
+            context: contextHash(source),
+            source: normalise(source),
+          });
+        }
+      }
+    }
+  } finally {
+    process.chdir(previousCwd);
+  }
+  return { findings: numberFindings(findings), errors, notes, ignoredInline };
 }

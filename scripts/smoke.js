@@ -19,7 +19,6 @@
  * (default 4). See tests/smoke/README.md for the key format and how to review.
  */
 import { Buffer } from "node:buffer";
-import crypto from "node:crypto";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -27,7 +26,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Linter } from "eslint";
 import plugin from "../dist/src/index.js";
-import { CACHE, CONFIG, FALLBACK, NOINLINE_NOTICE, PACKAGES, candidates, pkgDirOf, toPosix, walk } from "./smoke-corpus.js";
+import { CACHE, PACKAGES, candidates, lintFiles, pkgDirOf, toPosix, walk } from "./smoke-corpus.js";
+import { compareWithReviewed, printRuleTable, readReviewed, reportFailures, sec, writeReports } from "./smoke-review.js";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -206,118 +206,12 @@ async function pool(items, n, fn) {
 
 // Lint
 
-const normalise = (line) => line.trim().replace(/\s+/g, " ");
-const contextHash = (line) => crypto.createHash("sha1").update(normalise(line)).digest("hex").slice(0, 12);
-const shortRule = (id) => id.replace(/^durable-objects\//, "");
-
 /** Lint one package. Findings, errors (parse / config / crash) and notes. */
 function lintPackage(p) {
-  const dir = pkgDirOf(p);
   const { files, skipped } = candidates(p);
-  const linter = new Linter({ configType: "flat", cwd: dir });
-  const findings = [];
-  const errors = [];
-  const notes = [];
-  let ignoredInline = 0;
-  // The wrangler lookup of require-delete-alarm-with-delete-all resolves relative file names
-  // against the process's directory: make that the package's folder.
-  const previousCwd = process.cwd();
-  process.chdir(dir);
-  try {
-    for (const { rel, text } of files) {
-      let messages;
-      let parser = /\.(?:ts|tsx|mts|cts)$/.test(rel) ? "typescript-eslint" : "espree";
-      try {
-        messages = linter.verify(text, CONFIG, rel);
-        const fatal = messages.find((m) => m.fatal);
-        if (fatal && parser === "espree") {
-          messages = linter.verify(text, FALLBACK, rel);
-          parser = "typescript-eslint (fallback)";
-          notes.push(
-            `${p.name}: ${rel}: espree could not parse it (${fatal.message}, line ${fatal.line}); linted with @typescript-eslint/parser`,
-          );
-        }
-      } catch (err) {
-        errors.push({ kind: "crash", file: rel, detail: err.stack ?? String(err) });
-        continue;
-      }
-      const lines = text.split(/\r\n|\r|\n/);
-      for (const m of messages) {
-        if (m.fatal) {
-          errors.push({ kind: "parse", file: rel, detail: `${parser}: ${m.message} (line ${m.line})` });
-        } else if (m.ruleId === null) {
-          if (NOINLINE_NOTICE.test(m.message)) ignoredInline++;
-          else errors.push({ kind: "config", file: rel, detail: `${m.message} (line ${m.line})` });
-        } else if (!m.ruleId.startsWith("durable-objects/")) {
-          errors.push({ kind: "config", file: rel, detail: `unexpected rule ${m.ruleId}: ${m.message}` });
-        } else {
-          const source = lines[m.line - 1] ?? "";
-          findings.push({
-            package: p.name,
-            version: p.version,
-            file: rel,
-            line: m.line,
-            column: m.column,
-            rule: shortRule(m.ruleId),
-            message: m.message.replace(/\s+/g, " "),
-            context: contextHash(source),
-            source: normalise(source),
-          });
-        }
-      }
-    }
-  } finally {
-    process.chdir(previousCwd);
-  }
-  // Occurrence: the n-th finding of the same rule on the same normalised line in the same file.
-  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
-  const counts = new Map();
-  for (const f of findings) {
-    const k = `${f.file}\t${f.rule}\t${f.context}`;
-    f.occurrence = (counts.get(k) ?? 0) + 1;
-    counts.set(k, f.occurrence);
-  }
-  return { files: files.length, skipped, findings, errors, notes, ignoredInline };
+  const r = lintFiles({ dir: pkgDirOf(p), files, name: p.name, version: p.version });
+  return { files: files.length, skipped, ...r };
 }
-
-// ---------------------------------------------------------------------------------------------
-// Reviewed list
-
-const REVIEWED_COLUMNS = ["package", "version", "file", "line", "rule", "context", "occurrence", "verdict", "reason"];
-const VERDICTS = new Set(["true-positive", "false-positive"]);
-const keyOf = (f) => [f.package, f.file, f.rule, f.context, f.occurrence].join("\t");
-const clean = (s) => String(s).replace(/[\t\r\n]+/g, " ");
-
-function readReviewed() {
-  if (!fs.existsSync(REVIEWED)) return { rows: new Map(), problems: [`${path.relative(ROOT, REVIEWED)} does not exist`] };
-  const rows = new Map();
-  const problems = [];
-  const lines = fs.readFileSync(REVIEWED, "utf8").split("\n");
-  lines.forEach((line, i) => {
-    if (!line.trim() || line.startsWith("#")) return;
-    const cells = line.split("\t");
-    if (cells[0] === "package") {
-      if (cells.join("\t") !== REVIEWED_COLUMNS.join("\t")) problems.push(`line ${i + 1}: header must be: ${REVIEWED_COLUMNS.join(" ")}`);
-      return;
-    }
-    if (cells.length !== REVIEWED_COLUMNS.length) {
-      problems.push(`line ${i + 1}: ${cells.length} columns, expected ${REVIEWED_COLUMNS.length}`);
-      return;
-    }
-    const row = Object.fromEntries(REVIEWED_COLUMNS.map((c, j) => [c, cells[j]]));
-    row.occurrence = Number(row.occurrence);
-    row.lineNo = i + 1;
-    if (!VERDICTS.has(row.verdict)) problems.push(`line ${i + 1}: verdict must be true-positive or false-positive, not "${row.verdict}"`);
-    if (!row.reason.trim()) problems.push(`line ${i + 1}: reason is empty`);
-    const key = keyOf(row);
-    if (rows.has(key)) problems.push(`line ${i + 1}: same key as line ${rows.get(key).lineNo}`);
-    rows.set(key, row);
-  });
-  return { rows, problems };
-}
-
-const reviewedLine = (f, verdict = "", reason = "") =>
-  [f.package, f.version, f.file, f.line, f.rule, f.context, f.occurrence, verdict, reason].map(clean).join("\t");
 
 // ---------------------------------------------------------------------------------------------
 // Main
@@ -359,7 +253,7 @@ async function main() {
     const r = lintPackage(item.p);
     const lintMs = performance.now() - t0;
     findings.push(...r.findings);
-    for (const e of r.errors) errors.push({ ...e, package: `${item.p.name}@${item.p.version}` });
+    for (const e of r.errors) errors.push({ ...e, where: `${item.p.name}@${item.p.version}` });
     notes.push(...r.notes);
     skippedLarge = skippedLarge.concat(r.skipped.large.map((f) => `${item.p.name}: ${f}`));
     skippedDecl += r.skipped.declaration;
@@ -369,41 +263,14 @@ async function main() {
   const lintedAt = performance.now();
 
   // 3. Compare with the reviewed list.
-  const { rows: reviewed, problems } = readReviewed();
+  const { rows: reviewed, problems } = readReviewed(REVIEWED, { required: true });
   const inRun = new Set(selected.map((p) => p.name));
-  const current = new Map(findings.map((f) => [keyOf(f), f]));
-  const unreviewed = findings.filter((f) => !reviewed.has(keyOf(f)));
-  const gone = [...reviewed.values()].filter((r) => inRun.has(r.package) && !current.has(keyOf(r)));
-  const stalePackages = [...new Set([...reviewed.values()].map((r) => r.package))].filter((n) => !PACKAGES.some((p) => p.name === n));
+  const { unreviewed, gone, stale } = compareWithReviewed(findings, reviewed, inRun, (n) => PACKAGES.some((p) => p.name === n));
 
   // Report.
-  const reportHeader = ["package", "version", "file", "line", "column", "rule", "context", "occurrence", "verdict", "message", "source"];
-  const reportRows = findings.map((f) => {
-    const r = reviewed.get(keyOf(f));
-    return [
-      f.package,
-      f.version,
-      f.file,
-      f.line,
-      f.column,
-      f.rule,
-      f.context,
-      f.occurrence,
-      r?.verdict ?? "UNREVIEWED",
-      f.message,
-      f.source.slice(0, 240),
-    ]
-      .map(clean)
-      .join("\t");
-  });
-  fs.writeFileSync(REPORT, `${reportHeader.join("\t")}\n${reportRows.join("\n")}${reportRows.length ? "\n" : ""}`);
-  fs.writeFileSync(
-    UNREVIEWED,
-    `${REVIEWED_COLUMNS.join("\t")}\n${unreviewed.map((f) => reviewedLine(f)).join("\n")}${unreviewed.length ? "\n" : ""}`,
-  );
+  writeReports({ findings, reviewed, unreviewed, reportFile: REPORT, unreviewedFile: UNREVIEWED });
 
   // Print: packages.
-  const sec = (ms) => `${(ms / 1000).toFixed(1)}s`;
   console.log("\n| package | files linted | findings | fetch | lint |");
   console.log("| --- | ---: | ---: | ---: | ---: |");
   for (const x of perPackage) {
@@ -421,17 +288,7 @@ async function main() {
   for (const n of notes) console.log(`  note: ${n}`);
 
   // Print: rules.
-  const ruleNames = Object.keys(plugin.configs.all.rules).map(shortRule).sort();
-  console.log("\n| rule | findings | true positives | false positives | unreviewed | precision |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
-  for (const rule of ruleNames) {
-    const of = findings.filter((f) => f.rule === rule);
-    const tp = of.filter((f) => reviewed.get(keyOf(f))?.verdict === "true-positive").length;
-    const fp = of.filter((f) => reviewed.get(keyOf(f))?.verdict === "false-positive").length;
-    const un = of.length - tp - fp;
-    const precision = tp + fp ? `${Math.round((100 * tp) / (tp + fp))}%` : "–";
-    console.log(`| ${rule} | ${of.length} | ${tp} | ${fp} | ${un} | ${precision} |`);
-  }
+  printRuleTable(Object.keys(plugin.configs.all.rules), findings, reviewed);
   console.log(
     `\ntime: ${sec(lintedAt - started)} total; fetch + unpack ${sec(fetchedAt - started)} ` +
       `(${perPackage.filter((x) => x.downloaded).length} downloaded), lint ${sec(lintedAt - fetchedAt)}`,
@@ -439,42 +296,17 @@ async function main() {
   console.log(`report: ${path.relative(ROOT, REPORT)}`);
 
   // Failures.
-  let failed = false;
-  const fail = (title, items) => {
-    if (!items.length) return;
-    failed = true;
-    console.log(`\nFAIL: ${title} (${items.length})`);
-    for (const item of items) console.log(`  ${item}`);
-  };
-  fail("packages that could not be fetched", fetchErrors);
-  fail(
-    "rules that threw",
-    errors.filter((e) => e.kind === "crash").map((e) => `${e.package} ${e.file}\n    ${e.detail.split("\n").join("\n    ")}`),
-  );
-  fail(
-    "files that could not be parsed",
-    errors.filter((e) => e.kind === "parse").map((e) => `${e.package} ${e.file}: ${e.detail}`),
-  );
-  fail(
-    "files with a configuration problem",
-    errors.filter((e) => e.kind === "config").map((e) => `${e.package} ${e.file}: ${e.detail}`),
-  );
-  fail(`problems in ${path.relative(ROOT, REVIEWED)}`, problems);
-  fail(
-    `findings not in ${path.relative(ROOT, REVIEWED)}: review them (read the code), then add their rows from ${path.relative(ROOT, UNREVIEWED)} with a verdict and a reason`,
-    unreviewed.map(
-      (f) => `${f.package}@${f.version} ${f.file}:${f.line}:${f.column} ${f.rule}  [${f.context} #${f.occurrence}]\n    ${f.message}`,
-    ),
-  );
-  fail(
-    `reviewed findings that are gone: remove their rows from ${path.relative(ROOT, REVIEWED)} (or find out why the rule stopped reporting them)`,
-    gone.map(
-      (r) =>
-        `${r.package}@${r.version} ${r.file}:${r.line} ${r.rule} [${r.context} #${r.occurrence}] was ${r.verdict} (reviewed.tsv line ${r.lineNo})`,
-    ),
-  );
-  fail(`reviewed rows of packages no longer pinned`, stalePackages);
-  console.log(failed ? "\nsmoke: FAILED" : "\nsmoke: OK — every finding is reviewed and nothing crashed");
+  const failed = reportFailures({
+    name: "smoke",
+    fetchFailures: ["packages that could not be fetched", fetchErrors],
+    errors,
+    reviewedFile: REVIEWED,
+    unreviewedFile: UNREVIEWED,
+    problems,
+    unreviewed,
+    gone,
+    staleFailures: [`reviewed rows of packages no longer pinned`, stale],
+  });
   process.exitCode = failed ? 1 : 0;
 }
 
