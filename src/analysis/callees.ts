@@ -20,7 +20,6 @@ import {
   isWriteTarget,
   keyName,
   memberName,
-  thisAssignmentsIn,
   thisClass,
   unwrap,
   walk,
@@ -29,6 +28,14 @@ import type { ClassFacts, DurableObjectModel } from "./storage.js";
 
 /** A member assigned through a computed key (`this[k] = …`): no member of that class is trusted. */
 const ANY_MEMBER = "\0any";
+/**
+ * Text that may hold a write to `this.x` other than an assignment: `delete this.x`, `this.x++`,
+ * `--this.x`, a destructuring or `for…of` target (`[this.a] = …`, `({ k: this.a } = o)`), and any
+ * write through a cast (`(this as any)[k] = …`, `this!.x`), which the token search does not see. A cheap
+ * over-approximation: where it matches, the member is walked.
+ */
+const OTHER_THIS_WRITES =
+  /\(\s*(?:<[^>]*>\s*)?this\b|\bthis\s*!|delete\s+this\b|(?:\+\+|--)\s*this\b|\bthis\s*(?:\.\s*#?[\w$]+|\[[^\]]*\])\s*(?:\+\+|--|[,\]}]|\s+of\b)/;
 /** Base classes followed at most (a longer chain is answered "unknown"). */
 const MAX_BASES = 8;
 
@@ -37,6 +44,7 @@ export type Callee = FunctionNode | "unknown" | undefined;
 class Callees {
   private readonly methods = new Map<ClassNode, Map<string, Callee>>();
   private readonly wrappers = new Map<ClassNode, Map<string, boolean>>();
+  private readonly fieldValues = new Map<ClassNode, Map<string, (Node | null)[]>>();
   private readonly assigned = new Map<ClassNode, ReadonlySet<string>>();
   private subclasses: Map<ClassNode, ClassNode[]> | undefined;
 
@@ -93,25 +101,37 @@ class Callees {
     let byName = this.wrappers.get(cls);
     if (!byName) this.wrappers.set(cls, (byName = new Map()));
     let known = byName.get(name);
-    if (known === undefined) byName.set(name, (known = this.computeWrapsHandle(cls, name)));
+    if (known === undefined) {
+      const values = this.fieldValuesOf(cls).get(name);
+      known = values !== undefined && values.length > 0 && values.every((v) => v !== null && this.builtFromHandle(v));
+      byName.set(name, known);
+    }
     return known;
   }
 
-  private computeWrapsHandle(cls: ClassNode, name: string): boolean {
-    const values: Node[] = [];
-    for (const el of cls.body.body) {
-      if (el.type === AST_NODE_TYPES.PropertyDefinition && !el.static && keyName(el.key, el.computed) === name && el.value)
-        values.push(el.value);
-      if ((el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) && !el.static && el.value) {
-        for (const a of thisAssignmentsIn(el.value, this.model.sourceCode)) {
-          if (memberName(a.left as TSESTree.MemberExpression) === name) {
-            if (a.operator !== "=") return false;
-            values.push(a.right);
-          }
+  /** Every value each field of `cls` is given (its initialiser, `this.f = …`), one pass over the class; null for a compound assignment. */
+  private fieldValuesOf(cls: ClassNode): Map<string, (Node | null)[]> {
+    let values = this.fieldValues.get(cls);
+    if (!values) {
+      const out = new Map<string, (Node | null)[]>();
+      const add = (name: string, v: Node | null) => {
+        const list = out.get(name);
+        if (list) list.push(v);
+        else out.set(name, [v]);
+      };
+      for (const el of cls.body.body) {
+        if (el.type === AST_NODE_TYPES.PropertyDefinition && !el.static && el.value) {
+          const name = keyName(el.key, el.computed);
+          if (name !== undefined) add(name, el.value);
         }
       }
+      for (const a of this.model.thisAssignmentsOf(cls)) {
+        const name = memberName(a.left as TSESTree.MemberExpression);
+        if (name !== undefined) add(name, a.operator === "=" ? a.right : null);
+      }
+      this.fieldValues.set(cls, (values = out));
     }
-    return values.length > 0 && values.every((v) => this.builtFromHandle(v));
+    return values;
   }
 
   private builtFromHandle(value: Node): boolean {
@@ -139,15 +159,16 @@ class Callees {
     return false;
   }
 
+  /** The local classes that extend `cls` directly (an index of the file's classes by their base, built once, without class facts). */
   private subclassesOf(cls: ClassNode): readonly ClassNode[] {
     if (!this.subclasses) {
       this.subclasses = new Map();
       for (const c of this.model.classes()) {
-        const base = this.model.classOf(c).base;
-        if (base && base !== "durable-object") {
-          const list = this.subclasses.get(base.node);
+        const base = c.superClass ? localClass(c.superClass, this.model) : undefined;
+        if (base) {
+          const list = this.subclasses.get(base);
           if (list) list.push(c);
-          else this.subclasses.set(base.node, [c]);
+          else this.subclasses.set(base, [c]);
         }
       }
     }
@@ -157,27 +178,33 @@ class Callees {
   /**
    * The member names `cls` writes through `this` in its own members (`this.x = …`, `this.x++`,
    * `delete this.x`, a destructuring target), outside nested non-arrow functions and classes, where
-   * `this` is another object. One walk of the class, when it is first asked about.
+   * `this` is another object. Assignments come from `thisAssignmentsIn` (the text and the tokens);
+   * the members whose text shows one of the other forms are walked as well.
    */
   private assignedIn(cls: ClassNode): ReadonlySet<string> {
     let names = this.assigned.get(cls);
     if (!names) {
       const out = new Set<string>();
+      for (const a of this.model.thisAssignmentsOf(cls)) out.add(memberName(a.left as TSESTree.MemberExpression) ?? ANY_MEMBER);
+      const text = this.model.sourceCode.text;
       for (const el of cls.body.body) {
         const body =
           (el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) && !el.static ? el.value : null;
-        if (!body) continue;
-        walk(body, this.model.sourceCode.visitorKeys, (n) => {
-          if (n !== body && (isClass(n) || (isFunction(n) && n.type !== AST_NODE_TYPES.ArrowFunctionExpression))) return false;
-          if (n.type === AST_NODE_TYPES.MemberExpression && unwrap(n.object).type === AST_NODE_TYPES.ThisExpression && isWriteTarget(n)) {
-            out.add(memberName(n) ?? ANY_MEMBER);
-          }
-          return true;
-        });
+        if (body && OTHER_THIS_WRITES.test(text.slice(body.range[0], body.range[1]))) this.walkWrites(body, out);
       }
       this.assigned.set(cls, (names = out));
     }
     return names;
+  }
+
+  private walkWrites(body: Node, out: Set<string>): void {
+    walk(body, this.model.sourceCode.visitorKeys, (n) => {
+      if (n !== body && (isClass(n) || (isFunction(n) && n.type !== AST_NODE_TYPES.ArrowFunctionExpression))) return false;
+      if (n.type === AST_NODE_TYPES.MemberExpression && unwrap(n.object).type === AST_NODE_TYPES.ThisExpression && isWriteTarget(n)) {
+        out.add(memberName(n) ?? ANY_MEMBER);
+      }
+      return true;
+    });
   }
 
   private localFunction(id: TSESTree.Identifier): FunctionNode | undefined {
@@ -192,6 +219,21 @@ class Callees {
     }
     return undefined;
   }
+}
+
+/** The class of this file that `expr` (an `extends` clause) names: a class declaration, or a `const` holding a class expression. */
+function localClass(expr: Node, model: DurableObjectModel): ClassNode | undefined {
+  const e = unwrap(expr);
+  if (e.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = findVariable(model.sourceCode.getScope(e), e.name);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  const node = def?.node as Node | undefined;
+  if (def?.type === "ClassName" && isClass(node)) return node;
+  if (def?.type === "Variable" && node?.type === AST_NODE_TYPES.VariableDeclarator && node.init) {
+    const init = unwrap(node.init);
+    return isClass(init) ? init : undefined;
+  }
+  return undefined;
 }
 
 /** Whether `cls` declares a member `name` of its own (method, accessor, field, abstract member). */

@@ -23,7 +23,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type FunctionNode, type Node, isClass, walk } from "./ast.js";
+import { type FunctionNode, type Node, isClass, isValueWrapper, walk } from "./ast.js";
 import { resolveCallee } from "./callees.js";
 import { Gate, describeExpression, getGateModel } from "./gate.js";
 import { GateFlow, NO_SITES, type Opener, union } from "./gate-flow.js";
@@ -31,7 +31,7 @@ import { mergeListeners, methodListeners } from "./listeners.js";
 import { atomicRegionOf } from "./regions.js";
 import { type KeyRep, instantiate, isReference, keyParts, keyRep, readAccess, sameKey, writeAccesses, writeKey } from "./storage-access.js";
 import { type DurableObjectModel, getModel } from "./storage.js";
-import { summaryOf } from "./summaries.js";
+import { returnedReads, writtenFromParams } from "./summaries.js";
 
 export interface ReadSite {
   id: number;
@@ -76,7 +76,7 @@ export function staleReadListeners(
   const tracker = new StaleReadTracker(model, context.sourceCode, onStale);
   return mergeListeners(
     tracker.flow.listeners,
-    methodListeners(tracker, ["CallExpression:exit", "VariableDeclarator:exit", "AssignmentExpression:exit", "ForOfStatement > .body"]),
+    methodListeners(tracker, ["CallExpression:exit", "VariableDeclarator:exit", "AssignmentExpression:exit", "ForOfStatement"]),
   );
 }
 
@@ -105,14 +105,14 @@ class StaleReadTracker {
   }
 
   /**
-   * `for (const row of rows)`: each item carries what the iterable carries. Bound where the body
-   * starts: the loop's head and its iterable are done, and the body's code path segment is current.
+   * `for (const row of rows)`: each item carries what the iterable carries. Bound as the loop starts,
+   * in the state before it, which the loop's head and body start from (gate-flow.ts); a typed
+   * listener, where a field selector (`ForOfStatement > .body`) would be tried on every node.
    */
-  "ForOfStatement > .body"(node: TSESTree.Statement): void {
-    const loop = node.parent as TSESTree.ForOfStatement;
-    if (!this.flow.active || loop.body !== node) return;
-    const target = loop.left.type === AST_NODE_TYPES.VariableDeclaration ? loop.left.declarations[0]?.id : loop.left;
-    if (target) this.assignIn(target, this.readsIn(loop.right), false);
+  ForOfStatement(node: TSESTree.ForOfStatement): void {
+    if (!this.flow.active) return;
+    const target = node.left.type === AST_NODE_TYPES.VariableDeclaration ? node.left.declarations[0]?.id : node.left;
+    if (target) this.assignIn(target, this.readsIn(node.right), false);
   }
 
   "AssignmentExpression:exit"(node: TSESTree.AssignmentExpression): void {
@@ -183,13 +183,16 @@ class StaleReadTracker {
       if (!key && !access.tables) return [];
       return [{ node, receiver: access.receiver, key, tables: access.tables, via: undefined }];
     }
+    // A helper's result read only if it is used: `this.save(); await this.flush();` carries nothing.
+    if (valueDiscarded(node)) return [];
     const helper = this.helperOf(node);
+    const returns = helper ? returnedReads(this.model, helper) : [];
     // A helper that may let other requests in before it returns: its reads may be fresh or stale, unknown.
-    if (!helper || getGateModel(this.model).functionVerdict(helper) !== Gate.CLOSED) return [];
+    if (returns.length === 0 || getGateModel(this.model).functionVerdict(helper!) !== Gate.CLOSED) return [];
     const via = describeExpression(this.sourceCode.text, node);
     const receiver = receiverOf(node);
     const out: Omit<ReadSite, "id">[] = [];
-    for (const r of summaryOf(this.model, helper).returns) {
+    for (const r of returns) {
       if (r.tables) out.push({ node, receiver, key: undefined, tables: [...r.tables], via });
       else {
         const key = r.key && instantiate(r.key, (j) => this.argParts(node, j));
@@ -235,7 +238,7 @@ class StaleReadTracker {
     const helper = this.helperOf(node);
     if (!helper) return { targets: [], via: undefined };
     const targets: WriteTarget[] = [];
-    for (const w of summaryOf(this.model, helper).writes) {
+    for (const w of writtenFromParams(this.model, helper)) {
       const key = w.key && instantiate(w.key, (j) => this.argParts(node, j));
       if (!w.table && !key) continue;
       for (const j of w.params) {
@@ -257,6 +260,17 @@ class StaleReadTracker {
     const arg = node.arguments[j];
     return arg && arg.type !== AST_NODE_TYPES.SpreadElement ? keyParts(arg, this.sourceCode, () => undefined) : undefined;
   }
+}
+
+/** Whether the value of `call` is thrown away: the call (awaited or not, through wrappers) is a statement of its own or `void`ed. */
+function valueDiscarded(call: TSESTree.CallExpression): boolean {
+  let n: Node = call;
+  let p = n.parent;
+  while (p && (p.type === AST_NODE_TYPES.AwaitExpression || p.type === AST_NODE_TYPES.ChainExpression || isValueWrapper(p))) {
+    n = p;
+    p = n.parent;
+  }
+  return p?.type === AST_NODE_TYPES.ExpressionStatement || (p?.type === AST_NODE_TYPES.UnaryExpression && p.operator === "void");
 }
 
 /** The object a helper is called on (`this` of `this.loadRoom()`), or the call itself for a plain function. */

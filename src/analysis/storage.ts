@@ -239,6 +239,7 @@ export class DurableObjectModel {
   /** Known Durable Object base classes by module, plus `settings["durable-objects"].baseClasses`. */
   private readonly bases: Readonly<Record<string, readonly string[]>>;
   private readonly classFacts = new Map<ClassNode, ClassFacts>();
+  private readonly thisAssignments = new Map<ClassNode, TSESTree.AssignmentExpression[]>();
   private readonly exprKinds = new Map<Node, Resolved | null>();
   private readonly variableKinds = new Map<TSESLint.Scope.Variable, Resolved | null>();
   /** `handleCall` of each call asked about (null: not a handle call). */
@@ -383,6 +384,24 @@ export class DurableObjectModel {
     const index = (this.callIndex ??= new CallIndex());
     index.want(names);
     return { listeners: index.shared.claim(), of: (name) => index.of(name) };
+  }
+
+  /**
+   * The assignments to `this.x` in the instance members of `cls` (`thisAssignmentsIn` of each), in
+   * source order, found once per class for everything that asks (field kinds, callees.ts).
+   */
+  thisAssignmentsOf(cls: ClassNode): readonly TSESTree.AssignmentExpression[] {
+    let list = this.thisAssignments.get(cls);
+    if (!list) {
+      list = [];
+      for (const el of cls.body.body) {
+        if ((el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) && !el.static && el.value) {
+          list.push(...thisAssignmentsIn(el.value, this.sourceCode));
+        }
+      }
+      this.thisAssignments.set(cls, list);
+    }
+    return list;
   }
 
   /** Every class of the file: from the scope manager's class scopes, without a walk. */
@@ -704,7 +723,6 @@ export class DurableObjectModel {
         if (param.type === AST_NODE_TYPES.Identifier && kind) add(param.name, { set: kind });
       });
     }
-    const assignments: TSESTree.AssignmentExpression[] = [];
     for (const el of node.body.body) {
       if (el.type === AST_NODE_TYPES.PropertyDefinition && !el.static) {
         const name = keyName(el.key, el.computed);
@@ -713,12 +731,8 @@ export class DurableObjectModel {
         if (declared) add(name, { set: declared });
         else if (el.value && !isFunction(el.value)) add(name, { value: el.value, neutral: isNeutral(el.value) });
       }
-      if (el.type === AST_NODE_TYPES.MethodDefinition || el.type === AST_NODE_TYPES.PropertyDefinition) {
-        const body = el.value;
-        if (!body || el.static) continue;
-        assignments.push(...thisAssignmentsIn(body, this.sourceCode));
-      }
     }
+    const assignments = [...this.thisAssignmentsOf(node)];
     // Constructor assignments first (they run first), then the rest, each in source order.
     assignments.sort((a, b) => rank(a, ctor) - rank(b, ctor) || a.range[0] - b.range[0]);
     for (const a of assignments) {

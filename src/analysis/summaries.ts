@@ -48,44 +48,59 @@ export interface WriteFact {
   params: ReadonlySet<number>;
 }
 
-export interface Summary {
-  readonly returns: readonly ReadFact[];
-  readonly writes: readonly WriteFact[];
-}
-
-const NOTHING: Summary = { returns: [], writes: [] };
+/**
+ * The two halves of a summary are computed apart, each when first asked: most helper calls only
+ * ask what the result carries (is it a read?), and the writes, which compose through every call of
+ * the body, are asked only where a read is being followed.
+ */
+type Half = "returns" | "writes";
 
 class Summaries {
-  private readonly done = new Map<FunctionNode, Summary>();
-  private readonly computing = new Set<FunctionNode>();
+  private readonly done = { returns: new Map<FunctionNode, readonly ReadFact[]>(), writes: new Map<FunctionNode, readonly WriteFact[]>() };
+  private readonly computing = { returns: new Set<FunctionNode>(), writes: new Set<FunctionNode>() };
   /** Set when a summary was cut by the depth bound or a cycle: what depends on it is not kept. */
   private truncated = false;
 
   constructor(private readonly model: DurableObjectModel) {}
 
-  of(fn: FunctionNode, depth = 0): Summary {
-    const known = this.done.get(fn);
+  returns(fn: FunctionNode, depth = 0): readonly ReadFact[] {
+    // A block body without a `return` gives nothing back: no need to read it (most handlers).
+    if (
+      fn.body.type === AST_NODE_TYPES.BlockStatement &&
+      !this.model.sourceCode.text.slice(fn.body.range[0], fn.body.range[1]).includes("return")
+    ) {
+      return [];
+    }
+    return this.of("returns", fn, depth) as readonly ReadFact[];
+  }
+
+  writes(fn: FunctionNode, depth = 0): readonly WriteFact[] {
+    return this.of("writes", fn, depth) as readonly WriteFact[];
+  }
+
+  private of(half: Half, fn: FunctionNode, depth: number): readonly (ReadFact | WriteFact)[] {
+    const known = this.done[half].get(fn);
     if (known) return known;
-    if (depth > MAX_DEPTH || this.computing.has(fn)) {
+    if (depth > MAX_DEPTH || this.computing[half].has(fn)) {
       this.truncated = true;
-      return NOTHING;
+      return [];
     }
     const outer = this.truncated;
     this.truncated = false;
-    this.computing.add(fn);
-    let summary: Summary;
+    this.computing[half].add(fn);
+    let facts: readonly (ReadFact | WriteFact)[];
     try {
-      summary = new FunctionSummary(this.model, this, fn, depth).compute();
+      facts = new FunctionSummary(this.model, this, fn, depth, half).compute();
     } finally {
-      this.computing.delete(fn);
+      this.computing[half].delete(fn);
     }
-    if (!this.truncated) this.done.set(fn, summary);
+    if (!this.truncated) (this.done[half] as Map<FunctionNode, readonly (ReadFact | WriteFact)[]>).set(fn, facts);
     this.truncated = this.truncated || outer;
-    return summary;
+    return facts;
   }
 }
 
-/** One function's body, read once to make its summary. */
+/** One function's body, read once to make one half of its summary. */
 class FunctionSummary {
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;
   private readonly params = new Map<Variable, number>();
@@ -101,6 +116,7 @@ class FunctionSummary {
     private readonly summaries: Summaries,
     private readonly fn: FunctionNode,
     private readonly depth: number,
+    private readonly half: Half,
   ) {
     this.sourceCode = model.sourceCode;
     for (const v of this.sourceCode.getDeclaredVariables(fn)) {
@@ -114,15 +130,11 @@ class FunctionSummary {
     }
   }
 
-  compute(): Summary {
+  compute(): readonly (ReadFact | WriteFact)[] {
     const { fn } = this;
-    if (fn.body.type !== AST_NODE_TYPES.BlockStatement) {
-      this.visitAll(fn.body);
-      this.returns.push(...this.readsIn(fn.body));
-    } else {
-      this.visitAll(fn.body);
-    }
-    return this.returns.length === 0 && this.writes.length === 0 ? NOTHING : { returns: this.returns, writes: this.writes };
+    this.visitAll(fn.body);
+    if (this.half === "returns" && fn.body.type !== AST_NODE_TYPES.BlockStatement) this.returns.push(...this.readsIn(fn.body));
+    return this.half === "returns" ? this.returns : this.writes;
   }
 
   /** Every node of the body, in source order, outside nested functions and classes (which run elsewhere). */
@@ -141,10 +153,10 @@ class FunctionSummary {
           this.bind(n.left, n.right);
           break;
         case AST_NODE_TYPES.ReturnStatement:
-          if (n.argument) this.returns.push(...this.readsIn(n.argument));
+          if (n.argument && this.half === "returns") this.returns.push(...this.readsIn(n.argument));
           break;
         case AST_NODE_TYPES.CallExpression:
-          this.writesOf(n);
+          if (this.half === "writes") this.writesOf(n);
           break;
         default:
           break;
@@ -159,8 +171,8 @@ class FunctionSummary {
       target.type === AST_NODE_TYPES.Identifier
         ? [findVariable(this.sourceCode.getScope(target), target.name)].filter((v): v is Variable => v !== null)
         : this.sourceCode.getDeclaredVariables(target);
-    const reads = this.readsIn(value);
-    const params = this.paramsIn(value);
+    const reads = this.half === "returns" ? this.readsIn(value) : [];
+    const params = this.half === "writes" ? this.paramsIn(value) : new Set<number>();
     for (const v of variables) {
       if (reads.length > 0) this.readTaint.set(v, [...(this.readTaint.get(v) ?? []), ...reads]);
       if (params.size > 0) this.paramTaint.set(v, new Set([...(this.paramTaint.get(v) ?? []), ...params]));
@@ -225,7 +237,7 @@ class FunctionSummary {
     }
     const callee = this.callee(call);
     if (!callee) return;
-    for (const w of this.summaries.of(callee, this.depth + 1).writes) {
+    for (const w of this.summaries.writes(callee, this.depth + 1)) {
       const params = new Set<number>();
       for (const j of w.params) {
         const arg = call.arguments[j];
@@ -245,7 +257,7 @@ class FunctionSummary {
     const callee = this.callee(call);
     if (!callee) return [];
     const out: ReadFact[] = [];
-    for (const r of this.summaries.of(callee, this.depth + 1).returns) {
+    for (const r of this.summaries.returns(callee, this.depth + 1)) {
       if (r.tables) out.push(r);
       else {
         const key = r.key && substitute(r.key, (j) => this.argKey(call, j));
@@ -281,11 +293,20 @@ class FunctionSummary {
 
 const all = new WeakMap<DurableObjectModel, Summaries>();
 
-/** The summary of `fn` (see the module comment). */
-export function summaryOf(model: DurableObjectModel, fn: FunctionNode): Summary {
+function summariesOf(model: DurableObjectModel): Summaries {
   let s = all.get(model);
   if (!s) all.set(model, (s = new Summaries(model)));
-  return s.of(fn);
+  return s;
+}
+
+/** The reads whose values `fn`'s result may carry (see the module comment). */
+export function returnedReads(model: DurableObjectModel, fn: FunctionNode): readonly ReadFact[] {
+  return summariesOf(model).returns(fn);
+}
+
+/** The keys and tables `fn` writes, with the parameters the written values come from (see the module comment). */
+export function writtenFromParams(model: DurableObjectModel, fn: FunctionNode): readonly WriteFact[] {
+  return summariesOf(model).writes(fn);
 }
 
 /**
