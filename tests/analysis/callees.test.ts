@@ -3,12 +3,11 @@
  * way a class can write `this.m` makes the answer "unknown", whether the token search or the walk
  * finds it; a subclass's own `m` does too; an inherited method resolves.
  */
-import tsParser from "@typescript-eslint/parser";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import { resolveCallee } from "../../src/analysis/callees.js";
 import { getModel } from "../../src/analysis/storage.js";
+import { lintWith } from "../helpers/rule-tester.js";
 
 /** What `this.m()` in `go()` of class `C` resolves to: the line of the body, "unknown", or "none". */
 function resolved(code: string): string[] {
@@ -25,18 +24,7 @@ function resolved(code: string): string[] {
       };
     },
   };
-  new Linter({ configType: "flat" }).verify(
-    code,
-    [
-      {
-        files: ["**/*.ts"],
-        languageOptions: { parser: tsParser as Linter.Parser },
-        plugins: { p: { rules: { r: probe as never } } },
-        rules: { "p/r": "error" },
-      },
-    ],
-    { filename: "c.ts" },
-  );
+  lintWith("probe", probe as never, code);
   return out;
 }
 

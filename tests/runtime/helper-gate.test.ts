@@ -9,11 +9,10 @@
  *   stays closed (every update kept), and the rule is silent;
  * - awaiting an RPC on the stub that helper returned: updates are lost, and the rule reports it.
  */
-import tsParser from "@typescript-eslint/parser";
-import { Linter } from "eslint";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import rule from "../../rules/no-unsafe-read-modify-write.js";
+import { lintWith } from "../helpers/rule-tester.js";
 
 const CONCURRENCY = 50;
 const WORKER = `import { DurableObject } from "cloudflare:workers";
@@ -66,20 +65,10 @@ afterAll(async () => {
 
 /** The methods of `Counter` the rule reports a lost update in. */
 function reportedMethods(): string[] {
-  const messages = new Linter({ configType: "flat" }).verify(
-    WORKER,
-    [
-      {
-        files: ["**/*.js"],
-        languageOptions: { parser: tsParser as Linter.Parser },
-        plugins: { d: { rules: { r: rule as never } } },
-        rules: { "d/r": "error" },
-      },
-    ],
-    { filename: "worker.js" },
-  );
   const lines = WORKER.split("\n");
-  return messages.map((m) => /^\s*async (\w+)\(/.exec(lines[m.line - 1])?.[1] ?? `line ${m.line}`);
+  return lintWith("no-unsafe-read-modify-write", rule, WORKER, [], "worker.js").map(
+    (m) => /^\s*async (\w+)\(/.exec(lines[m.line - 1])?.[1] ?? `line ${m.line}`,
+  );
 }
 
 describe("the input gate around helpers, on workerd", () => {
