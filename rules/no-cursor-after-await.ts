@@ -5,6 +5,7 @@ import { type Node, isClass, isFunction, memberName, methodCall, unwrap, walk } 
 import { type GateModel, describeAwait, getGateModel } from "../src/analysis/gate.js";
 import { GateFlow, type Opener } from "../src/analysis/gate-flow.js";
 import { resolveCallee } from "../src/analysis/callees.js";
+import { returnedExpression } from "../src/analysis/summaries.js";
 import { mergeListeners, methodListeners } from "../src/analysis/listeners.js";
 import { CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } from "../src/analysis/storage.js";
 
@@ -126,10 +127,7 @@ class CursorChecker {
     // `this.query(q)`, where `query` is a synchronous helper whose body returns `sql.exec(…)`: the call is the cursor.
     const fn = this.model.mayHoldHandles(e) ? resolveCallee(this.model, e) : undefined;
     if (!fn || fn === "unknown" || fn.async || fn.generator) return undefined;
-    const body = fn.body;
-    const only = body.type === AST_NODE_TYPES.BlockStatement && body.body.length === 1 ? body.body[0] : undefined;
-    const returned =
-      body.type !== AST_NODE_TYPES.BlockStatement ? body : only?.type === AST_NODE_TYPES.ReturnStatement ? only.argument : undefined;
+    const returned = returnedExpression(fn);
     const inner = returned && unwrap(returned);
     return inner?.type === AST_NODE_TYPES.CallExpression && isExec(this.model, inner) ? e : undefined;
   }

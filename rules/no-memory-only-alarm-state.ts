@@ -8,6 +8,7 @@ import {
   calledMethod,
   isClass,
   isFunction,
+  isReference,
   keyName,
   memberName,
   methodCall,
@@ -727,14 +728,6 @@ function isStatementLike(n: Node): boolean {
     n.type === AST_NODE_TYPES.MethodDefinition ||
     n.type === AST_NODE_TYPES.StaticBlock
   );
-}
-
-/** An identifier that reads a variable (not a property name or an object key). */
-function isReference(id: TSESTree.Identifier): boolean {
-  const p = id.parent;
-  if (p?.type === AST_NODE_TYPES.MemberExpression && p.property === id && !p.computed) return false;
-  if (p?.type === AST_NODE_TYPES.Property && p.key === id && !p.computed && !p.shorthand) return false;
-  return true;
 }
 
 /** Everything reachable from `start` through `next`, `start` included. */

@@ -518,3 +518,14 @@ export function isWriteTarget(node: Node): boolean {
       return false;
   }
 }
+
+/** An identifier that reads a variable: not a property name, an object key or a class field's name (a shorthand property is one). */
+export function isReference(id: TSESTree.Identifier): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if (p.type === AST_NODE_TYPES.MemberExpression && p.property === id && !p.computed) return false;
+  if ((p.type === AST_NODE_TYPES.Property || p.type === AST_NODE_TYPES.PropertyDefinition) && p.key === id && !p.computed) {
+    return p.type === AST_NODE_TYPES.Property && p.shorthand;
+  }
+  return true;
+}

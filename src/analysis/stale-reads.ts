@@ -23,13 +23,13 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type FunctionNode, type Node, isClass, isValueWrapper, walk } from "./ast.js";
+import { type FunctionNode, type Node, isClass, isReference, isValueWrapper, walk } from "./ast.js";
 import { resolveCallee } from "./callees.js";
 import { Gate, describeExpression, getGateModel } from "./gate.js";
 import { GateFlow, NO_SITES, type Opener, union } from "./gate-flow.js";
 import { mergeListeners, methodListeners } from "./listeners.js";
 import { atomicRegionOf } from "./regions.js";
-import { type KeyRep, instantiate, isReference, keyParts, keyRep, readAccess, sameKey, writeAccesses, writeKey } from "./storage-access.js";
+import { type KeyRep, instantiate, keyParts, keyRep, readAccess, sameKey, writeAccesses, writeKey } from "./storage-access.js";
 import { type DurableObjectModel, getModel } from "./storage.js";
 import { returnedReads, writtenFromParams } from "./summaries.js";
 

@@ -11,7 +11,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type Node, isClass, isFunction, unwrap, walk } from "./ast.js";
+import { type Node, isClass, isFunction, isReference, unwrap, walk } from "./ast.js";
 import { isUpsertOrReplace, mainVerb, readTables, writtenTable } from "./sql.js";
 import { staticSql } from "./sql-text.js";
 import type { DurableObjectModel } from "./storage.js";
@@ -196,14 +196,4 @@ export function substitute(parts: readonly KeyPart[], arg: (param: number) => re
 
 export function sameKey(a: KeyRep, b: KeyRep): boolean {
   return a.text === b.text && a.variables.length === b.variables.length && a.variables.every((v, i) => v === b.variables[i]);
-}
-
-export function isReference(id: TSESTree.Identifier): boolean {
-  const p = id.parent;
-  if (!p) return false;
-  if (p.type === AST_NODE_TYPES.MemberExpression && p.property === id && !p.computed) return false;
-  if ((p.type === AST_NODE_TYPES.Property || p.type === AST_NODE_TYPES.PropertyDefinition) && p.key === id && !p.computed) {
-    return p.type === AST_NODE_TYPES.Property && p.shorthand;
-  }
-  return true;
 }

@@ -25,9 +25,9 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type FunctionNode, type Node, isClass, isFunction, walk } from "./ast.js";
+import { type FunctionNode, type Node, isClass, isFunction, isReference, walk } from "./ast.js";
 import { resolveCallee } from "./callees.js";
-import { type KeyPart, isReference, keyParts, readAccess, substitute, writeAccesses } from "./storage-access.js";
+import { type KeyPart, keyParts, readAccess, substitute, writeAccesses } from "./storage-access.js";
 import type { DurableObjectModel } from "./storage.js";
 
 type Variable = TSESLint.Scope.Variable;
@@ -309,17 +309,22 @@ export function writtenFromParams(model: DurableObjectModel, fn: FunctionNode): 
   return summariesOf(model).writes(fn);
 }
 
+/** What a function returns when its body is just that: an arrow's expression body, or a block whose only statement is `return x`. */
+export function returnedExpression(fn: FunctionNode): Node | undefined {
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return fn.body;
+  const only = fn.body.body.length === 1 ? fn.body.body[0] : undefined;
+  return only?.type === AST_NODE_TYPES.ReturnStatement ? (only.argument ?? undefined) : undefined;
+}
+
 /**
- * The one expression a function's body is: an arrow's expression body, or the only statement of
- * its block as an expression statement or a `return`, with an `await` around it looked through.
+ * The one expression a function's body is: what `returnedExpression` gives, or the only statement
+ * of its block as an expression statement, with an `await` around it looked through.
  */
 export function soleExpression(fn: FunctionNode): Node | undefined {
-  let expr: Node | undefined;
-  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) expr = fn.body;
-  else if (fn.body.body.length === 1) {
+  let expr = returnedExpression(fn);
+  if (!expr && fn.body.type === AST_NODE_TYPES.BlockStatement && fn.body.body.length === 1) {
     const only = fn.body.body[0];
     if (only.type === AST_NODE_TYPES.ExpressionStatement) expr = only.expression;
-    else if (only.type === AST_NODE_TYPES.ReturnStatement && only.argument) expr = only.argument;
   }
   return expr?.type === AST_NODE_TYPES.AwaitExpression ? expr.argument : expr;
 }
