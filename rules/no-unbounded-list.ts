@@ -2,6 +2,8 @@ import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
 import { mergeListeners } from "../src/analysis/listeners.js";
 import { keyName, unwrap } from "../src/analysis/ast.js";
+import { describeExpression } from "../src/analysis/gate.js";
+import { type GrowingWrite, closedKeySet, growingWrite } from "../src/analysis/key-space.js";
 import { getModel } from "../src/analysis/storage.js";
 
 const LIST_METHOD: ReadonlySet<string> = new Set(["list"]);
@@ -12,25 +14,44 @@ const RANGE_OPTIONS = new Set(["prefix", "start", "startAfter", "end"]);
 /**
  * What the options argument of a `list()` call says about `limit`:
  * "none" — no argument; "noLimit" — an object literal that provably has no `limit`
- * (with whether it narrows the range); undefined — unknown (a variable, a spread, a computed key…).
+ * (with whether it narrows the range, and its `prefix` when that is a string literal); undefined —
+ * unknown (a variable, a spread, a computed key…).
  */
-function listBound(call: TSESTree.CallExpression): { kind: "none" } | { kind: "noLimit"; ranged: boolean } | undefined {
+function listBound(
+  call: TSESTree.CallExpression,
+): { kind: "none"; prefix?: undefined } | { kind: "noLimit"; ranged: boolean; prefix: string | undefined } | undefined {
   if (call.arguments.length === 0) return { kind: "none" };
   const arg = call.arguments[0];
   if (arg.type === AST_NODE_TYPES.SpreadElement) return undefined;
   const options = unwrap(arg);
   if (options.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
   let ranged = false;
+  let prefix: string | undefined;
   for (const prop of options.properties) {
     if (prop.type !== AST_NODE_TYPES.Property) return undefined; // `...rest` may hold a limit
     const name = keyName(prop.key, prop.computed);
     if (name === undefined || name === "limit") return undefined;
     if (RANGE_OPTIONS.has(name)) ranged = true;
+    const value = unwrap(prop.value);
+    if (name === "prefix" && value.type === AST_NODE_TYPES.Literal && typeof value.value === "string") prefix = value.value;
   }
-  return { kind: "noLimit", ranged };
+  return { kind: "noLimit", ranged, prefix };
 }
 
-export default createRule<[], "unbounded" | "rangeOnly">({
+/** The growing write as the message names it: "the key `` `msg:${id}` ``", "the keys of `entries`", "the key callers pass as `key`". */
+function describeWrite(text: string, write: GrowingWrite): string {
+  const key = write.key;
+  if (!key) return "a key that varies";
+  if (key.type === AST_NODE_TYPES.SpreadElement) return `the keys of \`${describeExpression(text, key.argument)}\``;
+  if (write.node.arguments[0] === key && write.node.arguments.length === 1) return `the keys of \`${describeExpression(text, key)}\``;
+  if (key.parent && "params" in key.parent && (key.parent.params as unknown[]).includes(key)) {
+    const id = key.type === AST_NODE_TYPES.AssignmentPattern ? key.left : key;
+    return `the key callers pass as \`${id.type === AST_NODE_TYPES.Identifier ? id.name : describeExpression(text, id)}\``;
+  }
+  return `the key \`${describeExpression(text, key)}\``;
+}
+
+export default createRule<[], "unbounded" | "rangeGrows" | "rangeOnly">({
   name: "no-unbounded-list",
   meta: {
     type: "suggestion",
@@ -42,11 +63,11 @@ export default createRule<[], "unbounded" | "rangeOnly">({
     schema: [],
     messages: {
       unbounded:
-        "`list()` without a `limit` returns every key in storage, with its value, in one Map: on workerd it returned all 20,000 keys of a 20,000-key object, and Cloudflare's docs say all of it is loaded into the object's memory (128 MB limit). " +
-        "As the data grows, this call gets slower and can run the object out of memory. Pass `limit` and read page by page, with `startAfter` set to the last key of the previous page.",
+        "`list()` without a `limit` loads every entry into memory, and this object keeps adding keys: {{what}}, line {{line}}. Read pages with `limit` and `startAfter`.",
+      rangeGrows:
+        "`list()` without a `limit` loads its whole range into memory, and this object keeps adding keys to it: {{what}}, line {{line}}. Read pages with `limit` and `startAfter`.",
       rangeOnly:
-        "`list()` without a `limit` returns every key in the range, with its value, in one Map: `prefix`, `start` and `end` narrow which keys come back, not how many. On workerd it returned all 20,000 keys of a 20,000-key object, and Cloudflare's docs say all of it is loaded into the object's memory (128 MB limit). " +
-        "As the range fills up, this call gets slower and can run the object out of memory. Pass `limit` and read page by page, with `startAfter` set to the last key of the previous page.",
+        "`list()` without a `limit` loads its whole range into memory: a prefix or `start`/`end` bounds which keys, not how many. Read pages with `limit` and `startAfter`.",
     },
   },
   create(context) {
@@ -59,7 +80,17 @@ export default createRule<[], "unbounded" | "rangeOnly">({
           const call = model.handleCall(node, LIST_METHOD);
           if (!call || call.method !== "list" || (call.kind !== "storage" && call.kind !== "txn")) continue;
           const bound = listBound(node);
-          if (bound) context.report({ node, messageId: bound.kind === "noLimit" && bound.ranged ? "rangeOnly" : "unbounded" });
+          if (!bound) continue;
+          // A whole-storage list is reported where the file shows keys that keep coming; a range (a
+          // family of keys by design) unless the file shows the object's keys are a fixed set.
+          const ranged = bound.kind === "noLimit" && bound.ranged;
+          const write = growingWrite(model, context.sourceCode, node, bound.prefix);
+          if (write) {
+            const data = { what: describeWrite(context.sourceCode.text, write), line: write.node.loc.start.line };
+            context.report({ node, messageId: ranged ? "rangeGrows" : "unbounded", data });
+          } else if (ranged && !closedKeySet(model, context.sourceCode, node, bound.prefix)) {
+            context.report({ node, messageId: "rangeOnly" });
+          }
         }
       },
     });
