@@ -92,10 +92,13 @@ class Callees {
   }
 
   /**
-   * Whether every value the class stores in its field `name` is built from a Durable Object handle:
-   * `this.queue = new AlarmQueue(ctx)`, `this.games = createStore(this.ctx.storage)`. Such an
-   * object (a storage wrapper of the app, often in another file) may well touch nothing but
-   * storage: what awaiting its methods does to the gate is unknown, not "opens".
+   * Whether every value the class stores in its field `name` is an object of the app that is given
+   * nothing to do I/O with, or only a Durable Object handle: `this.queue = new AlarmQueue(ctx)`,
+   * `this.games = createStore(this.ctx.storage)`, `this.rules = new RulesEngine()` (a class of this
+   * file or of a relative import, built with no argument but literals and handles). Such an object
+   * (a storage wrapper or in-memory logic of the app, often in another file) may well touch nothing
+   * but storage: what awaiting its methods does to the gate is unknown, not "opens". An object of a
+   * package (`new OpenAI(…)`), or one given `this`, the env or any other value, stays I/O.
    */
   wrapsHandle(cls: ClassNode, name: string): boolean {
     let byName = this.wrappers.get(cls);
@@ -137,7 +140,36 @@ class Callees {
   private builtFromHandle(value: Node): boolean {
     const v = unwrap(value);
     if (v.type !== AST_NODE_TYPES.NewExpression && v.type !== AST_NODE_TYPES.CallExpression) return false;
-    return v.arguments.some((a) => a.type !== AST_NODE_TYPES.SpreadElement && this.model.kindOf(a) !== undefined);
+    if (v.arguments.some((a) => a.type !== AST_NODE_TYPES.SpreadElement && this.model.kindOf(a) !== undefined)) return true;
+    return v.type === AST_NODE_TYPES.NewExpression && this.isAppClass(v.callee) && v.arguments.every((a) => this.isInert(a));
+  }
+
+  /** A class declared in this file, or imported from a relative path (`./ai`, `../lib/x`, `#internal`): the app's own code, not a package. */
+  private isAppClass(callee: Node): boolean {
+    const c = unwrap(callee);
+    if (c.type !== AST_NODE_TYPES.Identifier) return false;
+    const def = findVariable(this.model.sourceCode.getScope(c), c.name)?.defs[0];
+    if (def?.type === "ClassName") return true;
+    if (def?.type !== "ImportBinding" || def.parent?.type !== AST_NODE_TYPES.ImportDeclaration) return false;
+    const source = def.parent.source.value;
+    return source.startsWith(".") || source.startsWith("/") || source.startsWith("#");
+  }
+
+  /** A constructor argument that gives no way to do I/O: a literal, a handle, or an object or array of those. */
+  private isInert(arg: Node): boolean {
+    const a = unwrap(arg);
+    switch (a.type) {
+      case AST_NODE_TYPES.Literal:
+        return true;
+      case AST_NODE_TYPES.TemplateLiteral:
+        return a.expressions.length === 0;
+      case AST_NODE_TYPES.ArrayExpression:
+        return a.elements.every((e) => e !== null && e.type !== AST_NODE_TYPES.SpreadElement && this.isInert(e));
+      case AST_NODE_TYPES.ObjectExpression:
+        return a.properties.every((p) => p.type === AST_NODE_TYPES.Property && !p.computed && this.isInert(p.value));
+      default:
+        return this.model.kindOf(a) !== undefined;
+    }
   }
 
   /** A local subclass of `cls` declares its own `name`, or some class on the way writes `this.name`. */

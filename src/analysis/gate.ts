@@ -17,7 +17,8 @@
  * refers to itself, `this.m()` whose method is not in the class (a framework base, a mixin) or may
  * be replaced (`this.m = …`, a subclass's own `m`), a method of an object the class built from its
  * state or storage (`this.queue = new AlarmQueue(ctx)`: an app's storage wrapper, often in another
- * file), and a dynamic `import()`. Each rule decides what unknown means for it:
+ * file) or of an app class built with nothing to do I/O with (`new RulesEngine()` from `./rules`),
+ * and a dynamic `import()`. Each rule decides what unknown means for it:
  * `no-unsafe-read-modify-write` treats it as closed (it reports only what it can show, so an
  * unknown await never makes a report); the rules that guard with `awaitOpensGate` treat it as
  * open, as they always have.

@@ -281,6 +281,38 @@ export class Game extends DurableObject<Env> {
 }
 `,
     },
+    {
+      name: "awaiting a method of an app object given nothing to do I/O with (a class of a relative import, built with literals): unknown",
+      code: `import { DurableObject } from "cloudflare:workers";
+import { RulesEngine } from "../game/rules";
+export class Game extends DurableObject<Env> {
+  private rules = new RulesEngine({ variant: "classic", seats: [1, 2] });
+  async move(seat: number) {
+    const board = (await this.ctx.storage.get<number[]>("board")) ?? [];
+    await this.rules.check(board, seat);
+    await this.ctx.storage.put("board", [...board, seat]);
+  }
+}
+`,
+    },
+    {
+      name: "awaiting a method of an object of a class declared in this file, built with no argument: unknown",
+      code: `import { DurableObject } from "cloudflare:workers";
+class Scorer {
+  async score(moves: number[]) {
+    return moves.length;
+  }
+}
+export class Game extends DurableObject<Env> {
+  private scorer = new Scorer();
+  async move(seat: number) {
+    const moves = (await this.ctx.storage.get<number[]>("moves")) ?? [];
+    await this.scorer.score(moves);
+    await this.ctx.storage.put("moves", [...moves, seat]);
+  }
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -944,6 +976,62 @@ export class Teams extends DurableObject<Env> {
       const team = await this.teamStub(teamId);
       const suffix = await team.suffix();
       this.ctx.storage.sql.exec("UPDATE teams SET name = ? WHERE id = ?", row.name + suffix, teamId);
+    });
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an object of a package stays I/O, even built with no argument",
+      code: `import { DurableObject } from "cloudflare:workers";
+import { Client } from "llm-sdk";
+export class Agent extends DurableObject<Env> {
+  private llm = new Client();
+  async reply(question: string) {
+    const history = (await this.ctx.storage.get<string[]>("history")) ?? [];
+    const answer = await this.llm.complete(question);
+    await this.ctx.storage.put("history", [...history, answer]);
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "staleKey",
+          data: { key: '"history"', writeLine: "8", awaited: "await this.llm.complete(…)", awaitLine: "7" },
+          line: 6,
+          column: 28,
+          endLine: 6,
+          endColumn: 69,
+          suggestions: [
+            {
+              messageId: "suggestMoveAwait",
+              output: `import { DurableObject } from "cloudflare:workers";
+import { Client } from "llm-sdk";
+export class Agent extends DurableObject<Env> {
+  private llm = new Client();
+  async reply(question: string) {
+    const answer = await this.llm.complete(question);
+    const history = (await this.ctx.storage.get<string[]>("history")) ?? [];
+    await this.ctx.storage.put("history", [...history, answer]);
+  }
+}
+`,
+            },
+            {
+              messageId: "suggestBlockConcurrency",
+              output: `import { DurableObject } from "cloudflare:workers";
+import { Client } from "llm-sdk";
+export class Agent extends DurableObject<Env> {
+  private llm = new Client();
+  async reply(question: string) {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const history = (await this.ctx.storage.get<string[]>("history")) ?? [];
+      const answer = await this.llm.complete(question);
+      await this.ctx.storage.put("history", [...history, answer]);
     });
   }
 }
