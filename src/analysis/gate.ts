@@ -5,8 +5,9 @@
  * — `get/put/delete/list/getAlarm/setAlarm/deleteAlarm/deleteAll/sync/transaction`, or
  * synchronous SQL — its input gate stays closed and no other event is delivered. Awaiting
  * anything else (`fetch`, service bindings, RPC to other objects, timers, `scheduler.wait`,
- * Workers KV, R2, D1, the Cache API, functions of other modules) opens it: other requests run,
- * and a value read before the await may be stale after it.
+ * Workers KV, R2, D1, the Cache API, the request body, functions of other modules) opens it: other
+ * requests run, and a value read before the await may be stale after it. Web Crypto
+ * (`crypto.subtle.digest`, `sign`, …) runs at once and keeps it closed.
  *
  * A call to a method of the same class (its own or a local base class's), or to a function
  * declared in the same file, is followed, to a bounded depth, and keeps the gate closed only when
@@ -59,6 +60,8 @@ const PLAIN_GLOBALS = new Set([
  * Methods of a Durable Object namespace binding that answer at once: ids, and the stub itself
  * (`env.ROOM.get(id)` makes a stub without any I/O; calling the stub is what opens the gate).
  */
+/** The `crypto.subtle` methods measured to keep the gate closed on workerd (tests/runtime/gate-facts.test.ts). */
+const SUBTLE_METHODS = new Set(["digest", "importKey", "exportKey", "generateKey", "sign", "verify", "encrypt", "decrypt", "deriveBits"]);
 const NAMESPACE_SYNC_METHODS = new Set(["idFromName", "idFromString", "newUniqueId", "getByName", "jurisdiction"]);
 
 export class GateModel {
@@ -167,6 +170,8 @@ export class GateModel {
       if (receiver.type === AST_NODE_TYPES.Identifier && PLAIN_GLOBALS.has(receiver.name) && this.isGlobal(receiver)) return Gate.CLOSED;
       // `env.ROOM.idFromName(n)`, `env.ROOM.get(id)`: a stub, made without I/O.
       if (NAMESPACE_SYNC_METHODS.has(mc.method) || (mc.method === "get" && this.isDurableObjectId(call.arguments[0]))) return Gate.CLOSED;
+      // Web Crypto runs at once on workerd (tests/runtime/gate-facts.test.ts): `crypto.subtle.digest(…)`.
+      if (SUBTLE_METHODS.has(mc.method) && this.isGlobalSubtle(mc.receiver)) return Gate.CLOSED;
       // A cursor or row read off synchronous SQL: `sql.exec(…).toArray()`.
       const inner = unwrap(mc.receiver);
       if (inner.type === AST_NODE_TYPES.CallExpression && this.model.handleCall(inner)?.kind === "sql") return Gate.CLOSED;
@@ -191,6 +196,14 @@ export class GateModel {
     const fn = resolveCallee(this.model, call);
     if (fn === "unknown") return Gate.UNKNOWN;
     return fn ? this.functionOpens(fn, depth + 1) : Gate.OPENS;
+  }
+
+  /** `crypto.subtle` of the global `crypto`. */
+  private isGlobalSubtle(receiver: Node): boolean {
+    const r = unwrap(receiver);
+    if (r.type !== AST_NODE_TYPES.MemberExpression || r.computed || r.property.type !== AST_NODE_TYPES.Identifier) return false;
+    const obj = unwrap(r.object);
+    return r.property.name === "subtle" && obj.type === AST_NODE_TYPES.Identifier && obj.name === "crypto" && this.isGlobal(obj);
   }
 
   /** `id` of `ns.get(id)` is a Durable Object id: made by `idFromName`, `idFromString` or `newUniqueId`, here or in a `const`. */

@@ -98,8 +98,43 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
         `const n = (await this.ctx.storage.get<number>("count")) ?? 0;\n    await fetch(url);\n    setTimeout(() => this.ctx.storage.put("count", n + 1));`,
       ),
     },
+    {
+      name: "Web Crypto between keeps the gate closed (measured: tests/runtime/gate-facts.test.ts)",
+      code: m(`${READ}\n    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id));\n    ${WRITE}`),
+    },
   ],
   invalid: [
+    {
+      name: "a local `crypto` is not Web Crypto: its `subtle.digest` may do anything",
+      code: m(
+        `const crypto = { subtle: { digest: (a: string, b: string) => fetch(b) } };\n    ${READ}\n    await crypto.subtle.digest("SHA-256", url);\n    ${WRITE}`,
+      ),
+      errors: [
+        {
+          messageId: "staleKey",
+          data: keyData("crypto.subtle.digest(…)", 6, 7),
+          line: 5,
+          column: 22,
+          endColumn: 59,
+          suggestions: [
+            {
+              messageId: "suggestMoveAwait",
+              data: keyData("crypto.subtle.digest(…)", 6, 7),
+              output: m(
+                `const crypto = { subtle: { digest: (a: string, b: string) => fetch(b) } };\n    await crypto.subtle.digest("SHA-256", url);\n    ${READ}\n    ${WRITE}`,
+              ),
+            },
+            {
+              messageId: "suggestBlockConcurrency",
+              data: keyData("crypto.subtle.digest(…)", 6, 7),
+              output: m(
+                `const crypto = { subtle: { digest: (a: string, b: string) => fetch(b) } };\n    ${bcw(`${READ}\n    await crypto.subtle.digest("SHA-256", url);\n    ${WRITE}`)}`,
+              ),
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "read, fetch, write: move the fetch, or hold the gate",
       code: m(`${READ}\n    await fetch(url);\n    ${WRITE}`),

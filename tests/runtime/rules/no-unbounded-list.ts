@@ -65,4 +65,23 @@ export default define(() => {
       `✅ \`totalStock()\` pages with \`limit: 500\` and \`startAfter\`: the same total over ${KEYS / 500} pages of at most 500 entries; \`latestOrders()\` returns the newest 20 of ${ORDERS}`,
     );
   });
+  it("✅ an object whose keys are a fixed set: 25 moves leave 2 keys, and list() returns those 2", async () => {
+    const obj = runtime().object("correct-1", "Game");
+    for (let turn = 1; turn <= 25; turn++)
+      value(
+        await obj.call(
+          "move",
+          Array.from({ length: turn }, (_, i) => `m${i}`),
+          turn,
+        ),
+      );
+    const snapshot = value(await obj.call("snapshot")) as Record<string, unknown>;
+    expect(Object.keys(snapshot).sort()).toEqual(["board", "turn"]);
+    expect(snapshot.turn).toBe(25);
+    expect(await obj.call("__listSize")).toEqual({ ok: true, value: 2 });
+    proof.fixed(
+      "b",
+      "✅ `Game`, keys from a `const` object through a private helper: 25 moves leave 2 keys, and `snapshot()`'s `list()` returns those 2",
+    );
+  });
 });
