@@ -67,7 +67,7 @@ export default createRule<[], "unbounded" | "rangeGrows" | "rangeOnly">({
       rangeGrows:
         "`list()` without a `limit` loads its whole range into memory, and this object keeps adding keys to it: {{what}}, line {{line}}. Read pages with `limit` and `startAfter`.",
       rangeOnly:
-        "`list()` without a `limit` loads its whole range into memory: a prefix or `start`/`end` bounds which keys, not how many. Read pages with `limit` and `startAfter`.",
+        "`list()` without a `limit` loads its whole range into memory: a prefix, `start` or `end` bounds which keys, not how many. Page with `limit` and `startAfter`.",
     },
   },
   create(context) {

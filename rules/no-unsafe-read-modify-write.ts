@@ -5,7 +5,8 @@ import { describeAwait } from "../src/analysis/gate.js";
 import { type StaleWrite, staleReadListeners } from "../src/analysis/stale-reads.js";
 import { getModel } from "../src/analysis/storage.js";
 
-type MessageIds = "staleKey" | "staleRow" | "staleKeyHelper" | "staleRowHelper" | "suggestMoveAwait" | "suggestBlockConcurrency";
+type MessageIds =
+  "staleKey" | "staleRow" | "staleKeyHelper" | "staleRowHelper" | "staleCheck" | "suggestMoveAwait" | "suggestBlockConcurrency";
 
 export default createRule<[], MessageIds>({
   name: "no-unsafe-read-modify-write",
@@ -32,6 +33,9 @@ export default createRule<[], MessageIds>({
       staleRowHelper:
         "Lost update: {{reader}} reads rows of `{{table}}`, `{{awaited}}` (line {{awaitLine}}) lets other requests in, then {{writer}} (line {{writeLine}}) writes them back. " +
         "Let SQL compute the new value in one statement, or read after the await.",
+      staleCheck:
+        "Stale check: {{key}} read here decides the write on line {{writeLine}}, but `{{awaited}}` (line {{awaitLine}}) lets others pass the same check first. " +
+        "Re-check after it, or use `blockConcurrencyWhile`.",
       suggestMoveAwait: "Move `{{awaited}}` before the read",
       suggestBlockConcurrency: "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
     },
@@ -39,7 +43,7 @@ export default createRule<[], MessageIds>({
   create(context) {
     const model = getModel(context);
     const sourceCode = context.sourceCode;
-    return staleReadListeners(context, ({ read, write, writeVia, target, opener }: StaleWrite) => {
+    return staleReadListeners(context, ({ read, write, writeVia, target, opener, kind }: StaleWrite) => {
       const awaited = opener.type === AST_NODE_TYPES.AwaitExpression ? `await ${describeAwait(sourceCode.text, opener)}` : "for await (…)";
       const data = {
         key: read.key ? (read.via ? target : sourceCode.getText(read.node.arguments[0])) : "",
@@ -52,12 +56,23 @@ export default createRule<[], MessageIds>({
       };
       const viaHelper = read.via !== undefined || writeVia !== undefined;
       const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-      const move = opener.type === AST_NODE_TYPES.AwaitExpression && moveAwaitBefore(sourceCode, opener, read.node, write);
+      // Moving the await before the read would run it even when the check fails: only for lost updates.
+      const move =
+        kind === "value" && opener.type === AST_NODE_TYPES.AwaitExpression && moveAwaitBefore(sourceCode, opener, read.node, write);
       if (move) suggest.push({ messageId: "suggestMoveAwait", data, fix: move });
       const state = model.stateTextFor(read.receiver, read.node);
-      const wrap = state && wrapInBlockConcurrencyWhile(sourceCode, state, read.node, write);
+      const wrap = state && wrapInBlockConcurrencyWhile(sourceCode, state, read.node, write, kind === "check");
       if (wrap) suggest.push({ messageId: "suggestBlockConcurrency", data, fix: wrap });
-      const messageId = read.key ? (viaHelper ? "staleKeyHelper" : "staleKey") : viaHelper ? "staleRowHelper" : "staleRow";
+      const messageId =
+        kind === "check"
+          ? "staleCheck"
+          : read.key
+            ? viaHelper
+              ? "staleKeyHelper"
+              : "staleKey"
+            : viaHelper
+              ? "staleRowHelper"
+              : "staleRow";
       context.report({ node: read.node, messageId, data, suggest });
     });
   },

@@ -1,7 +1,7 @@
 /** Building blocks for suggestions that must produce code that parses and keeps behaviour. */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type Node, commentsIn, containsAwait, indentOf, isFunction, statementList, walk } from "./ast.js";
+import { type Node, commentsIn, containsAwait, indentOf, isFunction, statementList, walk, within } from "./ast.js";
 
 type Fix = TSESLint.ReportFixFunction;
 
@@ -123,11 +123,17 @@ export function wrapInBlockConcurrencyWhile(
   stateText: string,
   read: Node,
   write: Node,
+  /** Also when the write is nested in a statement of the read's block (`if (…) { …; put() }`): the span ends with that statement. */
+  nested = false,
 ): Fix | undefined {
   const r = listed(read);
-  const w = listed(write);
-  if (!r || !w || r.list !== w.list || r.index > w.index) return undefined;
-  const built = wrapStatements(sourceCode, r.list.slice(r.index, w.index + 1), `await ${stateText}.blockConcurrencyWhile(async () => {`);
+  if (!r) return undefined;
+  let end = -1;
+  for (let i = r.index; i < r.list.length && end < 0; i++) {
+    if (r.list[i] === statementOf(write) || (nested && within(r.list[i], write))) end = i;
+  }
+  if (end < 0) return undefined;
+  const built = wrapStatements(sourceCode, r.list.slice(r.index, end + 1), `await ${stateText}.blockConcurrencyWhile(async () => {`);
   return built && ((fixer) => fixer.replaceTextRange(built.range, built.text));
 }
 

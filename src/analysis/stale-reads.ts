@@ -15,6 +15,8 @@
  *   `INSERT OR REPLACE` / upsert of a table the read selected from, with a value (binding) derived
  *   from the read; and a call to a helper that writes the key or table from the arguments the
  *   value is passed in (`await this.saveRoom(room)`);
+ * - check-then-act: a write of the same key that runs only because a condition on the read held
+ *   (`if (item.status === "pending") { await fetch(…); await put(key, done) }`), whatever it writes;
  * - reading the same key again clears the earlier read (a re-read after the await is fresh);
  * - nothing inside `blockConcurrencyWhile`, `transaction` or `transactionSync` callbacks.
  *
@@ -23,7 +25,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type FunctionNode, type Node, isClass, isReference, isValueWrapper, walk } from "./ast.js";
+import { type FunctionNode, type Node, isClass, isFunction, isReference, isValueWrapper, walk } from "./ast.js";
 import { resolveCallee } from "./callees.js";
 import { Gate, describeExpression, getGateModel } from "./gate.js";
 import { GateFlow, NO_SITES, type Opener, union } from "./gate-flow.js";
@@ -54,6 +56,12 @@ export interface StaleWrite {
   target: string;
   /** The first `await` after the read that opens the input gate on some path to the write. */
   opener: Opener;
+  /**
+   * "value": the written value comes from the read (a lost update); "check": the write runs only
+   * because a condition on the read held, and the value was read before the gate opened (a stale
+   * check: other requests can pass the same check meanwhile).
+   */
+  kind: "value" | "check";
 }
 
 /** One (key or table, value) that a write call stores. */
@@ -216,9 +224,42 @@ class StaleReadTracker {
         if (!matches) continue;
         this.reportedReads.add(id);
         const target = t.key ? (read.key?.display ?? t.key.display) : t.table!;
-        this.onStale({ read, write: node, writeVia: via, target, opener });
+        this.onStale({ read, write: node, writeVia: via, target, opener, kind: "value" });
       }
     }
+    // Check-then-act: the same key written under a condition on a read made before the gate opened.
+    const guards = targets.some((t) => t.key) ? this.guardReads(node) : NO_SITES;
+    for (const id of guards) {
+      const read = this.readById.get(id);
+      const opener = this.flow.openerSince(id);
+      if (!opener || !read?.key || this.reportedReads.has(id)) continue;
+      const t = targets.find((w) => w.key && sameKey(read.key!, w.key));
+      if (!t) continue;
+      this.reportedReads.add(id);
+      this.onStale({ read, write: node, writeVia: via, target: read.key.display, opener, kind: "check" });
+    }
+  }
+
+  /**
+   * The reads the conditions around `node` test, up to its function: an `if`'s or a ternary's
+   * test for its branches, the left side of `&&` / `||` / `??` for its right side, a `switch`'s
+   * discriminant and case tests for the case's statements. An early `return` is not a condition
+   * around what follows it, and loops are not followed (no back edges, as elsewhere here).
+   */
+  private guardReads(node: Node): ReadonlySet<number> {
+    let out: ReadonlySet<number> = NO_SITES;
+    let child: Node = node;
+    for (let p = node.parent; p && !isFunction(p) && !isClass(p); child = p, p = p.parent) {
+      if ((p.type === AST_NODE_TYPES.IfStatement || p.type === AST_NODE_TYPES.ConditionalExpression) && p.test !== child) {
+        out = union(out, this.readsIn(p.test));
+      } else if (p.type === AST_NODE_TYPES.LogicalExpression && p.right === child) {
+        out = union(out, this.readsIn(p.left));
+      } else if (p.type === AST_NODE_TYPES.SwitchCase && p.test !== child && p.parent.type === AST_NODE_TYPES.SwitchStatement) {
+        out = union(out, this.readsIn(p.parent.discriminant));
+        if (p.test) out = union(out, this.readsIn(p.test));
+      }
+    }
+    return out;
   }
 
   /** What a call writes: a direct write, or a helper's writes, each with the argument its value comes from. */

@@ -24,6 +24,14 @@ const keyData = (awaited: string, awaitLine = 5, writeLine = 6, key = `"count"`)
   awaited: `await ${awaited}`,
 });
 
+/** Check-then-act: a job read at line 4, then `body` (the docs' "potential race condition" shape). */
+const jobs = (body: string) => `${DO}export class Jobs extends DurableObject<Env> {
+  async process(id: string) {
+    const item = await this.ctx.storage.get<{ status: string }>(\`item:\${id}\`);
+    ${body}
+  }
+}`;
+
 runRuleTests("no-unsafe-read-modify-write", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
@@ -102,8 +110,103 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
       name: "Web Crypto between keeps the gate closed (measured: tests/runtime/gate-facts.test.ts)",
       code: m(`${READ}\n    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id));\n    ${WRITE}`),
     },
+    // Check-then-act twins: the check re-done after the await, an early return, another key, the gate held.
+    {
+      name: "check-then-act: re-read and re-check after the await",
+      code: jobs(`if (item?.status === "pending") {
+      await fetch("https://worker.example/run");
+      const again = await this.ctx.storage.get<{ status: string }>(\`item:\${id}\`);
+      if (again?.status === "pending") await this.ctx.storage.put(\`item:\${id}\`, { status: "completed" });
+    }`),
+    },
+    {
+      name: "check-then-act: a condition that only returns early is not around the write",
+      code: jobs(`if (item?.status !== "pending") return;
+    await fetch("https://worker.example/run");
+    await this.ctx.storage.put(\`item:\${id}\`, { status: "completed" });`),
+    },
+    {
+      name: "check-then-act: the write under the check is of another key",
+      code: jobs(`if (item?.status === "pending") {
+      await fetch("https://worker.example/run");
+      await this.ctx.storage.put(\`log:\${id}\`, Date.now());
+    }`),
+    },
+    {
+      name: "check-then-act: no gate-opening await between the read and the write",
+      code: jobs(`if (item?.status === "pending") {
+      await this.ctx.storage.put(\`item:\${id}\`, { status: "running" });
+      this.ctx.waitUntil(fetch("https://worker.example/run"));
+    }`),
+    },
   ],
   invalid: [
+    {
+      name: "check-then-act: the item is processed twice when two requests pass the check during the fetch",
+      code: jobs(`if (item?.status === "pending") {
+      await fetch("https://worker.example/run");
+      await this.ctx.storage.put(\`item:\${id}\`, { status: "completed" });
+    }`),
+      errors: [
+        {
+          messageId: "staleCheck",
+          data: { key: "`item:${id}`", table: "", writeLine: "7", awaitLine: "6", awaited: "await fetch(…)" },
+          line: 4,
+          column: 24,
+          suggestions: [
+            {
+              messageId: "suggestBlockConcurrency",
+              data: { key: "`item:${id}`", table: "", writeLine: "7", awaitLine: "6", awaited: "await fetch(…)" },
+              output: `${DO}export class Jobs extends DurableObject<Env> {
+  async process(id: string) {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const item = await this.ctx.storage.get<{ status: string }>(\`item:\${id}\`);
+      if (item?.status === "pending") {
+        await fetch("https://worker.example/run");
+        await this.ctx.storage.put(\`item:\${id}\`, { status: "completed" });
+      }
+    });
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "check-then-act through a ternary and a switch",
+      code: jobs(`switch (item?.status) {
+      case "pending":
+        await fetch("https://worker.example/run");
+        item?.status === "pending" ? await this.ctx.storage.put(\`item:\${id}\`, { status: "completed" }) : undefined;
+    }`),
+      errors: [
+        {
+          messageId: "staleCheck",
+          data: { key: "`item:${id}`", table: "", writeLine: "8", awaitLine: "7", awaited: "await fetch(…)" },
+          line: 4,
+          column: 24,
+          suggestions: [
+            {
+              messageId: "suggestBlockConcurrency",
+              data: { key: "`item:${id}`", table: "", writeLine: "8", awaitLine: "7", awaited: "await fetch(…)" },
+              output: `${DO}export class Jobs extends DurableObject<Env> {
+  async process(id: string) {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const item = await this.ctx.storage.get<{ status: string }>(\`item:\${id}\`);
+      switch (item?.status) {
+        case "pending":
+          await fetch("https://worker.example/run");
+          item?.status === "pending" ? await this.ctx.storage.put(\`item:\${id}\`, { status: "completed" }) : undefined;
+      }
+    });
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "a local `crypto` is not Web Crypto: its `subtle.digest` may do anything",
       code: m(
