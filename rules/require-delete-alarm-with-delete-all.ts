@@ -1,3 +1,4 @@
+import path from "node:path";
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { type RuleContext, createRule } from "../src/create-rule.js";
 import {
@@ -192,6 +193,7 @@ class DeleteAllChecker {
    */
   private verdict(): { messageId: Exclude<MessageIds, "suggestDeleteAlarm">; data: Record<string, string> } | undefined {
     const { options, context } = this;
+    const fromDir = path.dirname(path.resolve(context.filename));
     const settings =
       options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined ? undefined : compatibilityFor(context.filename);
     const configPath = settings?.configPath;
@@ -204,21 +206,21 @@ class DeleteAllChecker {
       const source =
         options.compatibilityFlags !== undefined || configPath === undefined
           ? "the `compatibilityFlags` option"
-          : describeSection(configPath, undefined, context.cwd);
+          : describeSection(configPath, undefined, fromDir);
       return { messageId: "preservesFlag", data: { source } };
     }
     if (date !== undefined) {
       const source =
         options.compatibilityDate !== undefined || configPath === undefined
           ? "the `compatibilityDate` option"
-          : describeSection(configPath, settings?.env, context.cwd);
+          : describeSection(configPath, settings?.env, fromDir);
       return { messageId: "oldDate", data: { date, source } };
     }
     if (settings?.ignoredPath !== undefined) {
-      return { messageId: "ignoredConfig", data: { file: describeSection(settings.ignoredPath, undefined, context.cwd) } };
+      return { messageId: "ignoredConfig", data: { file: describeSection(settings.ignoredPath, undefined, fromDir) } };
     }
     if (configPath !== undefined)
-      return { messageId: "noValidDate", data: { source: describeSection(configPath, settings?.env, context.cwd) } };
+      return { messageId: "noValidDate", data: { source: describeSection(configPath, settings?.env, fromDir) } };
     return { messageId: "unknownDate", data: {} };
   }
 

@@ -104,7 +104,7 @@ const EXPECTED: Finding[] = [
     column: 11,
     ruleId: "durable-objects/require-delete-alarm-with-delete-all",
     message:
-      "At compatibility date 2025-09-01 (from `wrangler.jsonc`), `deleteAll()` leaves the alarm set, so `alarm()` fires on the emptied object. Call `deleteAlarm()` too.",
+      "At compatibility date 2025-09-01 (from `../wrangler.jsonc`), `deleteAll()` leaves the alarm set, so `alarm()` fires on the emptied object. Call `deleteAlarm()` too.",
   },
 ];
 

@@ -203,13 +203,12 @@ export function compatibilityFor(filename: string): CompatibilitySettings {
 
 /**
  * How a message names the section `env` of the config `file`, as the user wrote it: "`[env.staging]`
- * of `wrangler.toml`", "`env.staging` of `wrangler.jsonc`", or "`wrangler.toml`" for the top level.
- * `file` is shown relative to `cwd` (ESLint's working directory), with `/`; in full when `cwd` is
- * the root of the file system (as in a bare `Linter`, whose `cwd` defaults to "/").
+ * of `wrangler.toml`", "`env.staging` of `../wrangler.jsonc`", or "`wrangler.toml`" for the top level.
+ * `file` is shown relative to `fromDir`, the linted file's directory, with `/`: the message is then
+ * the same wherever ESLint runs (a project's folder, `src/`, a monorepo's root, an editor's server).
  */
-export function describeSection(file: string, env: string | undefined, cwd: string): string {
-  const root = path.dirname(cwd) === cwd;
-  const shown = `\`${(root ? file : path.relative(cwd, file)).split(path.sep).join("/")}\``;
+export function describeSection(file: string, env: string | undefined, fromDir: string): string {
+  const shown = `\`${path.relative(fromDir, file).split(path.sep).join("/")}\``;
   if (env === undefined) return shown;
   return `${file.endsWith(".toml") ? `\`[env.${env}]\`` : `\`env.${env}\``} of ${shown}`;
 }

@@ -140,15 +140,14 @@ name = "prod"
 });
 
 describe("describeSection", () => {
-  it("names the file relative to the working directory, and the environment as the file's format writes it", () => {
-    const cwd = path.join(tmp, "proj");
-    expect(describeSection(path.join(cwd, "wrangler.toml"), undefined, cwd)).toBe("`wrangler.toml`");
-    expect(describeSection(path.join(cwd, "wrangler.toml"), "staging", cwd)).toBe("`[env.staging]` of `wrangler.toml`");
-    expect(describeSection(path.join(cwd, "api/wrangler.jsonc"), "staging", cwd)).toBe("`env.staging` of `api/wrangler.jsonc`");
-    expect(describeSection(path.join(cwd, "wrangler.json"), undefined, path.join(cwd, "src"))).toBe("`../wrangler.json`");
-    expect(describeSection(path.join(cwd, "wrangler.toml"), undefined, path.parse(cwd).root)).toBe(
-      `\`${path.join(cwd, "wrangler.toml")}\``,
+  it("names the file relative to the linted file's directory, and the environment as the file's format writes it", () => {
+    const dir = path.join(tmp, "proj");
+    expect(describeSection(path.join(dir, "wrangler.toml"), undefined, dir)).toBe("`wrangler.toml`");
+    expect(describeSection(path.join(dir, "wrangler.toml"), "staging", dir)).toBe("`[env.staging]` of `wrangler.toml`");
+    expect(describeSection(path.join(dir, "wrangler.jsonc"), "staging", path.join(dir, "src/api"))).toBe(
+      "`env.staging` of `../../wrangler.jsonc`",
     );
+    expect(describeSection(path.join(dir, "wrangler.json"), undefined, path.join(dir, "src"))).toBe("`../wrangler.json`");
   });
 });
 

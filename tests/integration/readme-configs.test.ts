@@ -55,7 +55,7 @@ interface Outcome {
   /** Parsing errors and other fatal messages, as `file: message`. */
   fatal: string[];
   findings: string[];
-  /** The message of require-delete-alarm-with-delete-all, which names the wrangler config relative to the cwd. */
+  /** The message of require-delete-alarm-with-delete-all, which names the wrangler config relative to the linted file. */
   dateMessage: string | undefined;
 }
 
@@ -116,12 +116,10 @@ describe("the README's config snippets", () => {
         });
       }
 
-      it("names the wrangler config and its environment relative to where ESLint runs", () => {
-        const message = (config: string) =>
-          `At compatibility date 2025-06-01 (from \`env.staging\` of \`${config}\`), \`deleteAll()\` leaves the alarm set, so \`alarm()\` fires on the emptied object. Call \`deleteAlarm()\` too.`;
-        expect(outcomes.get(`${name} project`)!.dateMessage).toBe(message("wrangler.jsonc"));
-        expect(outcomes.get(`${name} src`)!.dateMessage).toBe(message("../wrangler.jsonc"));
-        expect(outcomes.get(`${name} parent`)!.dateMessage).toBe(message(`${name}/wrangler.jsonc`));
+      it("names the wrangler config (from the linted file) and its environment, the same wherever ESLint runs", () => {
+        const message =
+          "At compatibility date 2025-06-01 (from `env.staging` of `../wrangler.jsonc`), `deleteAll()` leaves the alarm set, so `alarm()` fires on the emptied object. Call `deleteAlarm()` too.";
+        for (const where of Object.keys(WHERE)) expect(outcomes.get(`${name} ${where}`)!.dateMessage, where).toBe(message);
       });
     });
   }

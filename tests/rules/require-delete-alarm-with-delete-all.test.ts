@@ -160,7 +160,7 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "oldDate",
-          data: { date: "2025-01-15", source: `\`${fixtures}/wrangler-old/wrangler.jsonc\`` },
+          data: { date: "2025-01-15", source: `\`../wrangler.jsonc\`` },
           line: 5,
           column: 11,
           suggestions: [
@@ -179,7 +179,7 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "oldDate",
-          data: { date: "2025-12-01", source: `\`[env.staging]\` of \`${fixtures}/wrangler-envs/wrangler.toml\`` },
+          data: { date: "2025-12-01", source: `\`[env.staging]\` of \`../wrangler.toml\`` },
           line: 5,
           suggestions: [
             {
@@ -197,7 +197,7 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "ignoredConfig",
-          data: { file: `\`${fixtures}/wrangler-broken/wrangler.toml\`` },
+          data: { file: `\`../wrangler.toml\`` },
           line: 5,
           suggestions: [
             {
@@ -233,7 +233,7 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "oldDate",
-          data: { date: "2025-06-01", source: `\`env.staging\` of \`${fixtures}/wrangler-envs-json/wrangler.jsonc\`` },
+          data: { date: "2025-06-01", source: `\`env.staging\` of \`../wrangler.jsonc\`` },
           line: 5,
           suggestions: [
             {
@@ -251,7 +251,7 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "noValidDate",
-          data: { source: `\`[env.staging]\` of \`${fixtures}/wrangler-bad-date/wrangler.toml\`` },
+          data: { source: `\`[env.staging]\` of \`../wrangler.toml\`` },
           line: 5,
           suggestions: [
             {
@@ -269,7 +269,7 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "preservesFlag",
-          data: { source: `\`${fixtures}/wrangler-preserves/wrangler.toml\`` },
+          data: { source: `\`../wrangler.toml\`` },
           line: 5,
           suggestions: [
             {
