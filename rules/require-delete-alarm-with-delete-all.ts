@@ -1,3 +1,4 @@
+import path from "node:path";
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { type RuleContext, createRule } from "../src/create-rule.js";
 import {
@@ -17,7 +18,7 @@ import { insertBeforeStatement } from "../src/analysis/fix.js";
 import { resolveMethod } from "../src/analysis/callees.js";
 import { methodListeners } from "../src/analysis/listeners.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
-import { compatibilityFor, isOnOrAfter } from "../src/analysis/wrangler.js";
+import { CALENDAR_DATE_PATTERN, compatibilityFor, describeSection, isOnOrAfter } from "../src/analysis/wrangler.js";
 
 /** From this compatibility date on, `deleteAll()` deletes the alarm too (measured on workerd). */
 export const DELETE_ALL_DELETES_ALARM_SINCE = "2026-02-24";
@@ -27,7 +28,7 @@ const ALARM_METHODS: ReadonlySet<string> = new Set(["deleteAll", "setAlarm", "de
 
 type Options = [{ compatibilityDate?: string; compatibilityFlags?: string[] }];
 
-type MessageIds = "oldDate" | "unknownDate" | "preservesFlag" | "suggestDeleteAlarm";
+type MessageIds = "oldDate" | "unknownDate" | "noValidDate" | "ignoredConfig" | "preservesFlag" | "suggestDeleteAlarm";
 
 interface Candidate {
   call: TSESTree.CallExpression;
@@ -53,7 +54,12 @@ export default createRule<Options, MessageIds>({
         properties: {
           compatibilityDate: {
             type: "string",
-            pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+            // ESLint's `format: "date"` names the problem ("should match format \"date\"") but checks
+            // only the shape of the month and day; the pattern then rejects what is left ("2025-02-30").
+            allOf: [
+              { type: "string", format: "date" },
+              { type: "string", pattern: CALENDAR_DATE_PATTERN },
+            ],
             description:
               "The Worker's compatibility date (YYYY-MM-DD). Overrides `compatibility_date` from the nearest wrangler.toml / wrangler.json / wrangler.jsonc.",
           },
@@ -69,13 +75,15 @@ export default createRule<Options, MessageIds>({
     ],
     messages: {
       oldDate:
-        "At compatibility date {{date}}, `deleteAll()` deletes every key but leaves the alarm set: `alarm()` will still fire on the emptied object. " +
-        "Call `deleteAlarm()` too (from 2026-02-24, `deleteAll()` deletes the alarm as well).",
+        "At compatibility date {{date}} (from {{source}}), `deleteAll()` leaves the alarm set, so `alarm()` fires on the emptied object. Call `deleteAlarm()` too.",
       unknownDate:
-        "Before compatibility date 2026-02-24, `deleteAll()` deletes every key but leaves the alarm set: `alarm()` will still fire on the emptied object. " +
-        "No compatibility date was found for this file (in a usable wrangler config or the `compatibilityDate` option), so call `deleteAlarm()` too.",
+        "No compatibility date (no wrangler config, no `compatibilityDate` option): before 2026-02-24, `deleteAll()` leaves the alarm set. Call `deleteAlarm()` too.",
+      noValidDate:
+        "{{source}} has no valid `compatibility_date`: before 2026-02-24, `deleteAll()` leaves the alarm set, so `alarm()` fires on the emptied object. Call `deleteAlarm()` too.",
+      ignoredConfig:
+        "{{file}} is malformed and was ignored, so the compatibility date is unknown: before 2026-02-24, `deleteAll()` leaves the alarm set. Call `deleteAlarm()` too.",
       preservesFlag:
-        "With the `delete_all_preserves_alarm` flag, `deleteAll()` deletes every key but leaves the alarm set: `alarm()` will still fire on the emptied object. Call `deleteAlarm()` too.",
+        "With `delete_all_preserves_alarm` (from {{source}}), `deleteAll()` leaves the alarm set, so `alarm()` fires on the emptied object. Call `deleteAlarm()` too.",
       suggestDeleteAlarm: "Call `{{receiver}}.deleteAlarm()` before `deleteAll()`",
     },
   },
@@ -136,7 +144,7 @@ class DeleteAllChecker {
   }
 
   "Program:exit"(): void {
-    const { model, options, context, sourceCode, callsIn, calls } = this;
+    const { model, context, sourceCode, callsIn, calls } = this;
     // Only classes that use alarms can leave one behind.
     const judged = this.candidates.filter((c) => this.classesWithAlarms.has(c.cls) || model.classOf(c.cls).methods.has("alarm"));
     if (judged.length === 0) return;
@@ -165,30 +173,55 @@ class DeleteAllChecker {
     }
     const pending = judged.filter((c) => !this.mayDelete(c.method, c.cls, new Set()));
     if (pending.length === 0) return;
-    const settings =
-      options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined ? undefined : compatibilityFor(context.filename);
-    const date = options.compatibilityDate ?? settings?.date;
-    const flags = options.compatibilityFlags ?? settings?.flags ?? [];
-    if (flags.includes("delete_all_deletes_alarm")) return;
-    const preserves = flags.includes("delete_all_preserves_alarm");
-    if (date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE) && !preserves) return;
-    const messageId =
-      preserves && date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE)
-        ? "preservesFlag"
-        : date === undefined
-          ? "unknownDate"
-          : "oldDate";
+    const report = this.verdict();
+    if (!report) return;
     for (const c of pending) {
       const receiver = sourceCode.getText(c.receiver);
       const awaitPrefix = enclosingFunction(c.call)?.async ? "await " : "";
       const fix = insertBeforeStatement(sourceCode, c.call, `${awaitPrefix}${receiver}.deleteAlarm();`);
       context.report({
         node: c.call,
-        messageId,
-        data: { date: date ?? "" },
+        ...report,
         suggest: fix ? [{ messageId: "suggestDeleteAlarm", data: { receiver }, fix }] : [],
       });
     }
+  }
+
+  /**
+   * What the compatibility settings say about this file's `deleteAll()` calls: nothing (the alarm is
+   * deleted with the keys), or the message to report, naming where the date or flag came from.
+   */
+  private verdict(): { messageId: Exclude<MessageIds, "suggestDeleteAlarm">; data: Record<string, string> } | undefined {
+    const { options, context } = this;
+    const fromDir = path.dirname(path.resolve(context.filename));
+    const settings =
+      options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined ? undefined : compatibilityFor(context.filename);
+    const configPath = settings?.configPath;
+    const date = options.compatibilityDate ?? settings?.date;
+    const flags = options.compatibilityFlags ?? settings?.flags ?? [];
+    if (flags.includes("delete_all_deletes_alarm")) return undefined;
+    const preserves = flags.includes("delete_all_preserves_alarm");
+    if (date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE)) {
+      if (!preserves) return undefined;
+      const source =
+        options.compatibilityFlags !== undefined || configPath === undefined
+          ? "the `compatibilityFlags` option"
+          : describeSection(configPath, undefined, fromDir);
+      return { messageId: "preservesFlag", data: { source } };
+    }
+    if (date !== undefined) {
+      const source =
+        options.compatibilityDate !== undefined || configPath === undefined
+          ? "the `compatibilityDate` option"
+          : describeSection(configPath, settings?.env, fromDir);
+      return { messageId: "oldDate", data: { date, source } };
+    }
+    if (settings?.ignoredPath !== undefined) {
+      return { messageId: "ignoredConfig", data: { file: describeSection(settings.ignoredPath, undefined, fromDir) } };
+    }
+    if (configPath !== undefined)
+      return { messageId: "noValidDate", data: { source: describeSection(configPath, settings?.env, fromDir) } };
+    return { messageId: "unknownDate", data: {} };
   }
 
   /**

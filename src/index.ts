@@ -2,36 +2,42 @@
  * eslint-plugin-durable-objects: the plugin object and its flat configs.
  *
  * Configs are generated from each rule's own `meta.docs` (`recommended`, `strict`), never kept
- * by hand.
+ * by hand. The public types are ESLint's own (`ESLint.Plugin`, `Linter.Config`), so the plugin and
+ * its configs fit `defineConfig()` from `eslint/config`, a plain `Linter.Config[]`, and
+ * typescript-eslint's `tseslint.config()` in an `eslint.config.ts` (tests/types/).
  */
-import { createRequire } from "node:module";
-import type { TSESLint } from "@typescript-eslint/utils";
-import type { DurableObjectsRuleDocs } from "./create-rule.js";
+import type { ESLint, Linter } from "eslint";
+import { type DurableObjectsRuleDocs, PACKAGE } from "./create-rule.js";
 import { rules } from "./rules.js";
-
-const require = createRequire(import.meta.url);
-/** The package's own package.json: two levels up from `dist/src/`, one from `src/` (tests run the sources). */
-function ownPackage(): { name: string; version: string } {
-  for (const rel of ["../../package.json", "../package.json"]) {
-    try {
-      const pkg = require(rel) as { name?: string; version?: string };
-      if (pkg.name === "eslint-plugin-durable-objects" && pkg.version) return { name: pkg.name, version: pkg.version };
-    } catch {
-      // not at this level
-    }
-  }
-  throw new Error("eslint-plugin-durable-objects: cannot find its package.json");
-}
-const { name, version } = ownPackage();
 
 type Severity = "error" | "warn";
 type RuleEntry = (typeof rules)[keyof typeof rules];
 
 /** The files every shipped config applies to: JavaScript and TypeScript sources. */
 const SOURCE_FILES = ["**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}"];
+/** The TypeScript sources among them: where `recommended-type-checked` turns type information on. */
+const TYPESCRIPT_FILES = ["**/*.{ts,mts,cts,tsx}"];
 
-function select(pick: (docs: DurableObjectsRuleDocs) => Severity | false | undefined): Record<string, Severity> {
-  const out: Record<string, Severity> = {};
+/**
+ * The shipped configs. A type alias, not an interface, so that it fits `ESLint.Plugin["configs"]`'s
+ * index signature. `recommended-type-checked` is an array (rules for every source file, type
+ * information for TypeScript files only), as typescript-eslint's type-checked configs are.
+ */
+export type DurableObjectsConfigs = {
+  recommended: Linter.Config;
+  "recommended-type-checked": Linter.Config[];
+  strict: Linter.Config;
+  all: Linter.Config;
+};
+
+export interface DurableObjectsPlugin extends ESLint.Plugin {
+  meta: { name: string; version: string; namespace: string };
+  rules: Record<string, NonNullable<ESLint.Plugin["rules"]>[string]>;
+  configs: DurableObjectsConfigs;
+}
+
+function select(pick: (docs: DurableObjectsRuleDocs) => Severity | false | undefined): Linter.RulesRecord {
+  const out: Linter.RulesRecord = {};
   for (const [ruleName, rule] of Object.entries(rules) as [string, RuleEntry][]) {
     const severity = pick(rule.meta.docs as DurableObjectsRuleDocs);
     if (severity) out[`durable-objects/${ruleName}`] = severity;
@@ -39,17 +45,19 @@ function select(pick: (docs: DurableObjectsRuleDocs) => Severity | false | undef
   return out;
 }
 
-const plugin = {
-  meta: { name, version, namespace: "durable-objects" },
-  rules: rules as unknown as Record<string, TSESLint.LooseRuleDefinition>,
-  configs: {} as Record<"recommended" | "recommended-type-checked" | "strict" | "all", TSESLint.FlatConfig.Config>,
+const plugin: DurableObjectsPlugin = {
+  meta: { name: PACKAGE.name, version: PACKAGE.version, namespace: "durable-objects" },
+  // typescript-eslint's rule types (RuleCreator) and ESLint's describe the same objects with
+  // different context types; ESLint's are the ones a config is checked against.
+  rules: rules as unknown as DurableObjectsPlugin["rules"],
+  configs: {} as DurableObjectsConfigs,
 };
 
-function config(configName: string, ruleSet: Record<string, Severity>): TSESLint.FlatConfig.Config {
+function config(configName: string, ruleSet: Linter.RulesRecord): Linter.Config {
   return {
     name: `durable-objects/${configName}`,
     files: SOURCE_FILES,
-    plugins: { "durable-objects": plugin as unknown as TSESLint.FlatConfig.Plugin },
+    plugins: { "durable-objects": plugin },
     rules: ruleSet,
   };
 }
@@ -58,16 +66,21 @@ plugin.configs.recommended = config(
   "recommended",
   select((d) => d.recommended),
 );
-// The same rules with type information on for TypeScript files: storage is then also recognised by
-// its type (`DurableObjectStorage`, `SqlStorage`, …) where the code does not show where it came from.
-plugin.configs["recommended-type-checked"] = {
-  ...config(
+// The same rules for every source file, and type information for TypeScript files only: storage is
+// then also recognised by its type (`DurableObjectStorage`, `SqlStorage`, …) where the code does not
+// show where it came from. JavaScript files are linted as `recommended` lints them: a `.js` file is
+// usually not in a tsconfig, and `projectService` would make it a parsing error.
+plugin.configs["recommended-type-checked"] = [
+  config(
     "recommended-type-checked",
     select((d) => d.recommended),
   ),
-  files: ["**/*.{ts,mts,cts,tsx}"],
-  languageOptions: { parserOptions: { projectService: true } },
-};
+  {
+    name: "durable-objects/recommended-type-checked/type-information",
+    files: TYPESCRIPT_FILES,
+    languageOptions: { parserOptions: { projectService: true } },
+  },
+];
 plugin.configs.strict = config(
   "strict",
   select((d) => d.strict ?? d.recommended),

@@ -104,8 +104,7 @@ const EXPECTED: Finding[] = [
     column: 11,
     ruleId: "durable-objects/require-delete-alarm-with-delete-all",
     message:
-      "At compatibility date 2025-09-01, `deleteAll()` deletes every key but leaves the alarm set: `alarm()` will still fire on the emptied object. " +
-      "Call `deleteAlarm()` too (from 2026-02-24, `deleteAll()` deletes the alarm as well).",
+      "At compatibility date 2025-09-01 (from `../wrangler.jsonc`), `deleteAll()` leaves the alarm set, so `alarm()` fires on the emptied object. Call `deleteAlarm()` too.",
   },
 ];
 

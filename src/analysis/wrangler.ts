@@ -12,17 +12,40 @@ import { parse as parseJsonc, type ParseError } from "jsonc-parser";
 export interface CompatibilitySettings {
   /** "YYYY-MM-DD", the oldest effective date across the top level and all [env.*]; undefined when unknown. */
   date: string | undefined;
+  /**
+   * The section of the config that decides `date`: the one whose date is the oldest (the top level
+   * on a tie, and for an environment that inherits it), or, when the date is unknown, the first one
+   * without a valid date. `undefined` is the top level.
+   */
+  env: string | undefined;
   /** Flags set in every environment (intersection), sorted. */
   flags: string[];
   /** Absolute path of the config file the settings came from; undefined when none was found or it was unusable. */
   configPath: string | undefined;
+  /** Absolute path of the nearest config when it was malformed or unreadable and so ignored (then `configPath` is undefined). */
+  ignoredPath: string | undefined;
 }
 
-type Parsed = { date: string | undefined; flags: string[] };
+export interface ParsedCompatibility {
+  date: string | undefined;
+  /** As {@link CompatibilitySettings.env}. */
+  env: string | undefined;
+  flags: string[];
+}
+type Parsed = ParsedCompatibility;
 
 /** Config file names in wrangler's precedence order within one directory. */
 const CONFIG_NAMES = ["wrangler.json", "wrangler.jsonc", "wrangler.toml"] as const;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A calendar date written "YYYY-MM-DD" (leap years included), as a JSON Schema `pattern`: the
+ * rule's `compatibilityDate` option is checked against it, so "2025-13-45" or "2099-99-99" is a
+ * configuration error rather than a date the rule compares with.
+ */
+export const CALENDAR_DATE_PATTERN =
+  "^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))" +
+  "|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$";
 const MAX_CACHE_ENTRIES = 64;
 
 interface CacheEntry {
@@ -34,16 +57,25 @@ interface CacheEntry {
 /** Parse results keyed by absolute config path; Map insertion order doubles as LRU order. */
 const cache = new Map<string, CacheEntry>();
 
-function unknown(): CompatibilitySettings {
-  return { date: undefined, flags: [], configPath: undefined };
+function unknown(ignoredPath?: string): CompatibilitySettings {
+  return { date: undefined, env: undefined, flags: [], configPath: undefined, ignoredPath };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
+/** Whether `value` is "YYYY-MM-DD" and a day of the calendar ("2025-02-29" is not). */
+export function isCalendarDate(value: string): boolean {
+  if (!DATE_RE.test(value)) return false;
+  const [y, m, d] = value.split("-").map(Number);
+  const day = new Date(0);
+  day.setUTCFullYear(y, m - 1, d);
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
 function validDate(value: unknown): string | undefined {
-  return typeof value === "string" && DATE_RE.test(value) ? value : undefined;
+  return typeof value === "string" && isCalendarDate(value) ? value : undefined;
 }
 
 /** Non-array values count as "no flags"; non-string entries are ignored. */
@@ -57,8 +89,10 @@ function stringFlags(value: unknown): string[] {
  * when the top level is not an object. Never throws.
  *
  * An environment that omits `compatibility_date` / `compatibility_flags`
- * inherits the top-level value; one that sets an invalid date makes the
- * combined date unknown, and one that sets non-array flags contributes no flags.
+ * inherits the top-level value; one that sets an invalid date (not a
+ * "YYYY-MM-DD" day of the calendar) makes the combined date unknown, and one
+ * that sets non-array flags contributes no flags. `env` names the section that
+ * decides the date (see {@link CompatibilitySettings.env}).
  */
 export function parseCompatibility(text: string, kind: "toml" | "json"): Parsed | undefined {
   try {
@@ -75,22 +109,24 @@ export function parseCompatibility(text: string, kind: "toml" | "json"): Parsed 
 
     const topDate = validDate(root.compatibility_date);
     const topFlags = stringFlags(root.compatibility_flags);
-    const dates: (string | undefined)[] = [topDate];
+    // Each section's effective date, and the section it comes from (an inherited date is the top level's).
+    const dates: { date: string | undefined; env: string | undefined }[] = [{ date: topDate, env: undefined }];
     const flagSets: string[][] = [topFlags];
     if (isRecord(root.env)) {
-      for (const env of Object.values(root.env)) {
+      for (const [name, env] of Object.entries(root.env)) {
         if (!isRecord(env)) continue;
-        dates.push(env.compatibility_date === undefined ? topDate : validDate(env.compatibility_date));
+        dates.push(
+          env.compatibility_date === undefined ? { date: topDate, env: undefined } : { date: validDate(env.compatibility_date), env: name },
+        );
         flagSets.push(env.compatibility_flags === undefined ? topFlags : stringFlags(env.compatibility_flags));
       }
     }
 
-    let date: string | undefined = undefined;
-    if (dates.every((d) => d !== undefined)) {
-      date = (dates as string[]).reduce((oldest, d) => (d < oldest ? d : oldest));
-    }
     const flags = [...new Set(topFlags)].filter((flag) => flagSets.every((set) => set.includes(flag))).sort();
-    return { date, flags };
+    const missing = dates.find((d) => d.date === undefined);
+    if (missing) return { date: undefined, env: missing.env, flags };
+    const oldest = dates.reduce((a, b) => (b.date! < a.date! ? b : a));
+    return { date: oldest.date, env: oldest.env, flags };
   } catch {
     return undefined;
   }
@@ -148,20 +184,33 @@ function loadConfig(file: string, stat: fs.Stats): Parsed | undefined {
  * virtual names such as `<input>` / `<text>` yield unknown settings without
  * touching the disk. The nearest config is located afresh on every call; a
  * nearest config that is malformed or unreadable makes the result unknown
- * (the search does not continue further up).
+ * (the search does not continue further up), with the file as `ignoredPath`.
  */
 export function compatibilityFor(filename: string): CompatibilitySettings {
   try {
     if (/^<.*>$/.test(filename)) return unknown();
     const startDir = filename === "" ? process.cwd() : path.dirname(path.resolve(filename));
     const found = findNearestConfig(startDir);
-    if (!found || !found.stat.isFile()) return unknown();
+    if (!found) return unknown();
+    if (!found.stat.isFile()) return unknown(found.file);
     const parsed = loadConfig(found.file, found.stat);
-    if (!parsed) return unknown();
-    return { date: parsed.date, flags: [...parsed.flags], configPath: found.file };
+    if (!parsed) return unknown(found.file);
+    return { date: parsed.date, env: parsed.env, flags: [...parsed.flags], configPath: found.file, ignoredPath: undefined };
   } catch {
     return unknown();
   }
+}
+
+/**
+ * How a message names the section `env` of the config `file`, as the user wrote it: "`[env.staging]`
+ * of `wrangler.toml`", "`env.staging` of `../wrangler.jsonc`", or "`wrangler.toml`" for the top level.
+ * `file` is shown relative to `fromDir`, the linted file's directory, with `/`: the message is then
+ * the same wherever ESLint runs (a project's folder, `src/`, a monorepo's root, an editor's server).
+ */
+export function describeSection(file: string, env: string | undefined, fromDir: string): string {
+  const shown = `\`${path.relative(fromDir, file).split(path.sep).join("/")}\``;
+  if (env === undefined) return shown;
+  return `${file.endsWith(".toml") ? `\`[env.${env}]\`` : `\`env.${env}\``} of ${shown}`;
 }
 
 /** true when `date` (YYYY-MM-DD) is on or after `since` (YYYY-MM-DD); plain string compare after validating the format. */

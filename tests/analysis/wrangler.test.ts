@@ -2,9 +2,17 @@ import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { clearWranglerCache, compatibilityFor, isOnOrAfter, parseCompatibility, wranglerCacheSize } from "../../src/analysis/wrangler.js";
+import {
+  clearWranglerCache,
+  compatibilityFor,
+  describeSection,
+  isCalendarDate,
+  isOnOrAfter,
+  parseCompatibility,
+  wranglerCacheSize,
+} from "../../src/analysis/wrangler.js";
 
-const UNKNOWN = { date: undefined, flags: [], configPath: undefined };
+const UNKNOWN = { date: undefined, env: undefined, flags: [], configPath: undefined, ignoredPath: undefined };
 
 let tmp: string;
 
@@ -82,15 +90,38 @@ compatibility_flags = ["nodejs_compat", "staging_only"]
 # inherits both date and flags from the top level
 name = "prod"
 `;
-    expect(parseCompatibility(toml, "toml")).toEqual({ date: "2023-03-15", flags: ["nodejs_compat"] });
+    expect(parseCompatibility(toml, "toml")).toStrictEqual({ date: "2023-03-15", env: "staging", flags: ["nodejs_compat"] });
 
     const json = JSON.stringify({
       compatibility_date: "2024-06-01",
       compatibility_flags: ["nodejs_compat", "a"],
       env: { staging: { compatibility_date: "2025-01-01" }, dev: { compatibility_flags: ["a", "nodejs_compat", "b"] } },
     });
-    // staging inherits the top-level flags; dev inherits the top-level date.
-    expect(parseCompatibility(json, "json")).toEqual({ date: "2024-06-01", flags: ["a", "nodejs_compat"] });
+    // staging inherits the top-level flags; dev inherits the top-level date, which is the oldest.
+    expect(parseCompatibility(json, "json")).toStrictEqual({ date: "2024-06-01", env: undefined, flags: ["a", "nodejs_compat"] });
+  });
+
+  it("names the section whose date applies: the top level on a tie, or when an environment inherits it", () => {
+    const tie = `compatibility_date = "2025-06-01"\n[env.staging]\ncompatibility_date = "2025-06-01"\n`;
+    expect(parseCompatibility(tie, "toml")).toStrictEqual({ date: "2025-06-01", env: undefined, flags: [] });
+    const issue = `compatibility_date = "2026-05-01"\n[env.staging]\ncompatibility_date = "2025-06-01"\n[env.production]\nname = "p"\n`;
+    expect(parseCompatibility(issue, "toml")).toStrictEqual({ date: "2025-06-01", env: "staging", flags: [] });
+  });
+
+  it("names the first section without a valid date when the date is unknown", () => {
+    expect(parseCompatibility(`[env.staging]\ncompatibility_date = "2024-01-01"\n`, "toml")).toStrictEqual({
+      date: undefined,
+      env: undefined,
+      flags: [],
+    });
+    const badEnv = JSON.stringify({ compatibility_date: "2024-01-01", env: { a: {}, b: { compatibility_date: "2025-13-45" } } });
+    expect(parseCompatibility(badEnv, "json")).toStrictEqual({ date: undefined, env: "b", flags: [] });
+  });
+
+  it("takes only days of the calendar as dates", () => {
+    expect(parseCompatibility(`compatibility_date = "2099-99-99"`, "toml")?.date).toBeUndefined();
+    expect(parseCompatibility(`compatibility_date = "2025-02-29"`, "toml")?.date).toBeUndefined();
+    expect(parseCompatibility(`compatibility_date = "2024-02-29"`, "toml")?.date).toBe("2024-02-29");
   });
 
   it("makes the date unknown when any effective date is missing or invalid", () => {
@@ -105,6 +136,27 @@ name = "prod"
     expect(parseCompatibility(json, "json")?.flags).toEqual([]);
     const bad = JSON.stringify({ compatibility_flags: ["a"], env: { x: { compatibility_flags: "a" } } });
     expect(parseCompatibility(bad, "json")?.flags).toEqual([]);
+  });
+});
+
+describe("describeSection", () => {
+  it("names the file relative to the linted file's directory, and the environment as the file's format writes it", () => {
+    const dir = path.join(tmp, "proj");
+    expect(describeSection(path.join(dir, "wrangler.toml"), undefined, dir)).toBe("`wrangler.toml`");
+    expect(describeSection(path.join(dir, "wrangler.toml"), "staging", dir)).toBe("`[env.staging]` of `wrangler.toml`");
+    expect(describeSection(path.join(dir, "wrangler.jsonc"), "staging", path.join(dir, "src/api"))).toBe(
+      "`env.staging` of `../../wrangler.jsonc`",
+    );
+    expect(describeSection(path.join(dir, "wrangler.json"), undefined, path.join(dir, "src"))).toBe("`../wrangler.json`");
+  });
+});
+
+describe("isCalendarDate", () => {
+  it("is true for days of the calendar only", () => {
+    for (const d of ["2025-06-01", "2024-02-29", "2000-02-29", "2025-12-31"]) expect(isCalendarDate(d), d).toBe(true);
+    for (const d of ["2025-13-45", "2099-99-99", "2025-02-29", "1900-02-29", "2025-04-31", "2025-00-10", "2025-6-1", ""]) {
+      expect(isCalendarDate(d), d).toBe(false);
+    }
   });
 });
 
@@ -125,10 +177,12 @@ describe("isOnOrAfter", () => {
 describe("compatibilityFor", () => {
   it("reads wrangler.toml from the linted file's directory", () => {
     const config = write("wrangler.toml", `compatibility_date = "2024-09-23"\ncompatibility_flags = ["nodejs_compat"]\n`);
-    expect(compatibilityFor(path.join(tmp, "src.ts"))).toEqual({
+    expect(compatibilityFor(path.join(tmp, "src.ts"))).toStrictEqual({
       date: "2024-09-23",
+      env: undefined,
       flags: ["nodejs_compat"],
       configPath: config,
+      ignoredPath: undefined,
     });
   });
 
@@ -166,17 +220,18 @@ describe("compatibilityFor", () => {
         },
       }`,
     );
-    expect(compatibilityFor(path.join(tmp, "x.ts"))).toMatchObject({ date: "2023-02-02", flags: ["nodejs_compat"] });
+    expect(compatibilityFor(path.join(tmp, "x.ts"))).toMatchObject({ date: "2023-02-02", env: "staging", flags: ["nodejs_compat"] });
   });
 
-  it("treats a malformed nearest config as absent and does not search further up", () => {
+  it("treats a malformed nearest config as absent, names it as ignored, and does not search further up", () => {
     write("wrangler.toml", `compatibility_date = "2020-01-01"\n`);
-    write("bad/wrangler.toml", `compatibility_date = "2024-01-01\n[[[`);
-    write("junk/wrangler.json", Buffer.from([0x00, 0xff, 0xfe, 0x7b, 0x80, 0x01, 0x22]));
-    write("array/wrangler.json", `["compatibility_date"]`);
+    const bad = write("bad/wrangler.toml", `compatibility_date = "2024-01-01\n[[[`);
+    const junk = write("junk/wrangler.json", Buffer.from([0x00, 0xff, 0xfe, 0x7b, 0x80, 0x01, 0x22]));
+    const array = write("array/wrangler.json", `["compatibility_date"]`);
     fs.mkdirSync(path.join(tmp, "dir/wrangler.toml"), { recursive: true });
-    for (const sub of ["bad", "junk", "array", "dir"]) {
-      expect(compatibilityFor(path.join(tmp, sub, "nested/x.ts"))).toEqual(UNKNOWN);
+    const cases = { bad, junk, array, dir: path.join(tmp, "dir/wrangler.toml") };
+    for (const [sub, file] of Object.entries(cases)) {
+      expect(compatibilityFor(path.join(tmp, sub, "nested/x.ts"))).toStrictEqual({ ...UNKNOWN, ignoredPath: file });
     }
   });
 

@@ -4,9 +4,11 @@
  * of the example (examples/worker itself is not changed):
  *
  * - without options it flags them (the conflict users hit);
- * - the marker file + `allowForKnownSafeCalls: [{ from: "file", … }]` accepts exactly
- *   DurableObjectStorage's put/delete/setAlarm/deleteAlarm, whether the runtime types come from
- *   `@cloudflare/workers-types` or from a local file (what `wrangler types` writes);
+ * - the marker file + the docs' config (`allowForKnownSafeCalls: [{ from: "file", … }]`, its path
+ *   computed from the config's own directory) accepts exactly DurableObjectStorage's
+ *   put/delete/setAlarm/deleteAlarm, whether the runtime types come from
+ *   `@cloudflare/workers-types` or from a local file (what `wrangler types` writes), and whether
+ *   ESLint runs in the project's folder, in `src/` or in the folder above;
  * - `{ from: "package", package: "@cloudflare/workers-types", … }` matches by method name in the
  *   whole package: it also accepts un-awaited KV, R2, Cache and transaction writes, and matches
  *   nothing when the types come from a local file.
@@ -16,18 +18,19 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testedBlock } from "./helpers/docs.js";
 import { eslintCli, rel, run } from "./helpers/findings.js";
 import { bin, exampleDir, repoRoot } from "./helpers/paths.js";
 import { removeScratch } from "./helpers/scratch.js";
 
-// The declaration file and the rule options of docs/no-floating-promises.md, as written there.
+// The declaration file, the config and the rule options of docs/no-floating-promises.md, as written there.
 const evaluate = (js: string): unknown => new Function(`return (${js});`)() as unknown;
 const MARKER = testedBlock("no-floating-promises.md", "marker-file");
-const MARKER_OPTIONS = (
-  evaluate(testedBlock("no-floating-promises.md", "marker-options")) as { rules: Record<string, [string, Record<string, unknown>]> }
-).rules["@typescript-eslint/no-floating-promises"][1];
+/** The docs' eslint.config.js, written next to each project's own config as `recipe.mjs`, which imports it. */
+const MARKER_CONFIG = testedBlock("no-floating-promises.md", "marker-config");
+const RECIPE_FILE = "recipe.mjs";
 const PACKAGE_OPTIONS = evaluate(`{${testedBlock("no-floating-promises.md", "package-options")}}`) as Record<string, unknown>;
 const MARKER_FILE = "do-storage-writes.d.ts";
 
@@ -60,10 +63,11 @@ const probe = (...lines: (keyof typeof PROBE_LINES)[]): string[] => lines.map((l
 /** The un-awaited writes our suggestions leave, and the one the example already has. */
 let suggested: string[];
 
-function config(options: Record<string, unknown> | undefined): string {
+/** The project's eslint.config.mjs: the rule with `options`, or, with `recipe`, configured by the docs' config. */
+function config(options: Record<string, unknown> | undefined, recipe: boolean): string {
   return `import tsParser from "@typescript-eslint/parser";
 import tseslint from "@typescript-eslint/eslint-plugin";
-
+${recipe ? `import recipe from "./${RECIPE_FILE}";\n` : ""}
 export default [
   { ignores: ["**/*.d.ts"] },
   {
@@ -71,12 +75,13 @@ export default [
     languageOptions: { parser: tsParser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { "@typescript-eslint": tseslint },
     rules: { "@typescript-eslint/no-floating-promises": ${JSON.stringify(options ? ["error", options] : "error")} },
-  },
+  },${recipe ? "\n  ...recipe," : ""}
 ];
 `;
 }
 
 interface Variant {
+  /** The rule's options; with `marker`, the docs' config (recipe.mjs) sets them. */
   options: Record<string, unknown> | undefined;
   /** With the declaration file of the docs. */
   marker?: boolean;
@@ -86,23 +91,24 @@ interface Variant {
 
 const VARIANTS = {
   none: { options: undefined },
-  marker: { options: MARKER_OPTIONS, marker: true },
-  markerLocal: { options: MARKER_OPTIONS, marker: true, local: true },
+  marker: { options: undefined, marker: true },
+  markerLocal: { options: undefined, marker: true, local: true },
   package: { options: PACKAGE_OPTIONS },
   packageLocal: { options: PACKAGE_OPTIONS, local: true },
 } satisfies Record<string, Variant>;
 type VariantName = keyof typeof VARIANTS;
 
 let root: string;
-/** `file:line` of each no-floating-promises finding, by variant. */
-const floating = new Map<VariantName, string[]>();
+/** `file:line` of each no-floating-promises finding, by variant (and, for `marker`, by where ESLint ran). */
+const floating = new Map<VariantName | "markerFromSrc" | "markerFromParent", string[]>();
 const fixedTexts = new Map<string, string>();
 
 /** A copy of the example in `root/<name>`, with the probe, our suggestions applied, and its own config. */
 function project(name: VariantName, { options, marker = false, local = false }: Variant): string {
   const dir = path.join(root, name);
   fs.cpSync(exampleDir, dir, { recursive: true, filter: (src) => path.basename(src) !== "eslint.config.js" });
-  fs.writeFileSync(path.join(dir, "eslint.config.mjs"), config(options));
+  fs.writeFileSync(path.join(dir, "eslint.config.mjs"), config(options, marker));
+  if (marker) fs.writeFileSync(path.join(dir, RECIPE_FILE), MARKER_CONFIG);
   fs.writeFileSync(path.join(dir, "src/probe.ts"), PROBE);
   for (const [file, text] of fixedTexts) fs.writeFileSync(path.join(dir, file), text);
   const tsconfigPath = path.join(dir, "tsconfig.json");
@@ -146,19 +152,23 @@ beforeAll(() => {
   // against the directory ESLint runs in, not the tsconfig's).
   root = fs.mkdtempSync(path.join(os.tmpdir(), "do-floating-"));
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(root, "node_modules"), "dir");
-  for (const [name, variant] of Object.entries(VARIANTS) as [VariantName, Variant][]) {
-    const dir = project(name, variant);
+  const lint = (dir: string, cwd: string, args: string[]): string[] => {
     const list: string[] = [];
-    for (const r of eslintCli(bin("eslint"), ["src"], dir).results) {
+    for (const r of eslintCli(bin("eslint"), args, cwd).results) {
       expect(r.messages.filter((m) => m.fatal || m.ruleId === null)).toEqual([]);
       for (const m of r.messages)
         if (m.ruleId === "@typescript-eslint/no-floating-promises") list.push(`${rel(dir, r.filePath)}:${m.line}`);
     }
-    floating.set(
-      name,
-      list.sort((a, b) => a.localeCompare(b, "en", { numeric: true })),
-    );
+    return list.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  };
+  for (const [name, variant] of Object.entries(VARIANTS) as [VariantName, Variant][]) {
+    const dir = project(name, variant);
+    floating.set(name, lint(dir, dir, ["src"]));
   }
+  // The docs' config, with ESLint run in src/ and in the folder above the project.
+  const marker = path.join(root, "marker");
+  floating.set("markerFromSrc", lint(marker, path.join(marker, "src"), ["."]));
+  floating.set("markerFromParent", lint(marker, root, ["marker/src"]));
 }, 240_000);
 
 afterAll(() => {
@@ -166,9 +176,16 @@ afterAll(() => {
 });
 
 describe("no-floating-promises and our un-awaited writes", () => {
-  it("takes the options of docs/no-floating-promises.md", () => {
+  it("takes the config and options of docs/no-floating-promises.md", async () => {
     const names = ["put", "delete", "setAlarm", "deleteAlarm"];
-    expect(MARKER_OPTIONS).toEqual({ allowForKnownSafeCalls: [{ from: "file", path: MARKER_FILE, name: names }] });
+    // The docs' config names the declaration file next to it, relative to the current directory.
+    const dir = path.join(root, "marker");
+    const recipe = (await import(pathToFileURL(path.join(dir, RECIPE_FILE)).href)) as {
+      default: { rules: Record<string, [string, Record<string, unknown>]> }[];
+    };
+    expect(recipe.default.map((c) => c.rules["@typescript-eslint/no-floating-promises"][1])).toEqual([
+      { allowForKnownSafeCalls: [{ from: "file", path: path.relative(process.cwd(), path.join(dir, MARKER_FILE)), name: names }] },
+    ]);
     expect(PACKAGE_OPTIONS).toEqual({ allowForKnownSafeCalls: [{ from: "package", package: "@cloudflare/workers-types", name: names }] });
     expect(MARKER).toMatch(/^interface DurableObjectStorage \{$/m);
   });
@@ -198,6 +215,13 @@ describe("no-floating-promises and our un-awaited writes", () => {
     expect(tsc.status).toBe(0);
     // The same when the runtime types are a local file, as `wrangler types` writes them.
     expect(floating.get("markerLocal")).toEqual(expected);
+  });
+
+  it("marker file + { from: 'file' }: the same whether ESLint runs in the project's folder, in src/ or in the folder above", () => {
+    const expected = probe(7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+    expect(floating.get("marker")).toEqual(expected);
+    expect(floating.get("markerFromSrc")).toEqual(expected);
+    expect(floating.get("markerFromParent")).toEqual(expected);
   });
 
   it("{ from: 'package' }: accepts them, but also KV, R2, Cache and transaction writes; fetch() and deleteAll() stay flagged", () => {

@@ -181,7 +181,9 @@ describe("vscode-eslint-language-server", () => {
     expect(d).toMatchObject({
       range: { start: { line: 58, character: 10 }, end: { line: 58, character: 38 } },
       severity: 1,
-      message: expect.stringMatching(/^At compatibility date 2025-09-01, `deleteAll\(\)` deletes every key but leaves the alarm set/),
+      message: expect.stringMatching(
+        /^At compatibility date 2025-09-01 \(from `\.\.\/wrangler\.jsonc`\), `deleteAll\(\)` leaves the alarm set/,
+      ),
       codeDescription: { href: docsUrl("durable-objects/require-delete-alarm-with-delete-all") },
     });
   });

@@ -21,6 +21,8 @@ import { bin, distEntryUrl, repoRoot } from "./helpers/paths.js";
 import { installPinned } from "./helpers/pinned-install.js";
 import { removeScratch, scratchExample } from "./helpers/scratch.js";
 
+const PACKAGE_VERSION = (JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string }).version;
+
 /** The install docs/ci.md gives: the formatter at an exact version, and its `"jschardet": "latest"` pinned by its `overrides`. */
 const SARIF_FORMATTER = {
   "@microsoft/eslint-formatter-sarif": /@microsoft\/eslint-formatter-sarif@(\S+)/.exec(
@@ -94,8 +96,9 @@ describe("SARIF from @microsoft/eslint-formatter-sarif", () => {
       expect(r.id).toMatch(/^durable-objects\//);
       const meta = rules[r.id.slice("durable-objects/".length)].meta;
       expect(r.helpUri, r.id).toBe(meta.docs.url);
+      // The page at this version's release tag (src/create-rule.ts), not at `main`.
       expect(r.helpUri).toBe(
-        `https://github.com/eslint-plugin-durable-objects/eslint-plugin-durable-objects/blob/main/docs/rules/${r.id.slice("durable-objects/".length)}.md`,
+        `https://github.com/eslint-plugin-durable-objects/eslint-plugin-durable-objects/blob/v${PACKAGE_VERSION}/docs/rules/${r.id.slice("durable-objects/".length)}.md`,
       );
       expect(r.shortDescription?.text).toBe(meta.docs.description);
     }

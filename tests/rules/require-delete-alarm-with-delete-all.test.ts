@@ -1,8 +1,11 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Linter } from "eslint";
+import { describe, expect, it } from "vitest";
 import rule from "../../rules/require-delete-alarm-with-delete-all.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
 import { runRuleTests } from "../helpers/rule-tester.js";
+import { CALENDAR_DATE_PATTERN, isCalendarDate } from "../../src/analysis/wrangler.js";
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
 const inFixture = (dir: string) => path.join(fixtures, dir, "src/room.ts");
@@ -137,7 +140,7 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "oldDate",
-          data: { date: "2025-06-01" },
+          data: { date: "2025-06-01", source: "the `compatibilityDate` option" },
           line: 5,
           column: 12,
           suggestions: [
@@ -157,7 +160,7 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "oldDate",
-          data: { date: "2025-01-15" },
+          data: { date: "2025-01-15", source: `\`../wrangler.jsonc\`` },
           line: 5,
           column: 11,
           suggestions: [
@@ -170,13 +173,13 @@ export class Room extends DurableObject {
       ],
     },
     {
-      name: "[env.*] sections: the oldest date applies",
+      name: "[env.*] sections: the oldest date applies, and the message names its section",
       code: withAlarm("await this.ctx.storage.deleteAll();"),
       filename: inFixture("wrangler-envs"),
       errors: [
         {
           messageId: "oldDate",
-          data: { date: "2025-12-01" },
+          data: { date: "2025-12-01", source: `\`[env.staging]\` of \`../wrangler.toml\`` },
           line: 5,
           suggestions: [
             {
@@ -188,12 +191,13 @@ export class Room extends DurableObject {
       ],
     },
     {
-      name: "a malformed wrangler.toml counts as absent",
+      name: "a malformed wrangler.toml counts as absent, and the message names it as ignored",
       code: withAlarm("await this.ctx.storage.deleteAll();"),
       filename: inFixture("wrangler-broken"),
       errors: [
         {
-          messageId: "unknownDate",
+          messageId: "ignoredConfig",
+          data: { file: `\`../wrangler.toml\`` },
           line: 5,
           suggestions: [
             {
@@ -211,6 +215,80 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "preservesFlag",
+          data: { source: "the `compatibilityFlags` option" },
+          line: 5,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "env in wrangler.jsonc: the staging date, named as JSON writes it",
+      code: withAlarm("await this.ctx.storage.deleteAll();"),
+      filename: inFixture("wrangler-envs-json"),
+      errors: [
+        {
+          messageId: "oldDate",
+          data: { date: "2025-06-01", source: `\`env.staging\` of \`../wrangler.jsonc\`` },
+          line: 5,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an impossible date in an environment is not compared with: the message names the section",
+      code: withAlarm("await this.ctx.storage.deleteAll();"),
+      filename: inFixture("wrangler-bad-date"),
+      errors: [
+        {
+          messageId: "noValidDate",
+          data: { source: `\`[env.staging]\` of \`../wrangler.toml\`` },
+          line: 5,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "delete_all_preserves_alarm from wrangler.toml: the message names the file",
+      code: withAlarm("await this.ctx.storage.deleteAll();"),
+      filename: inFixture("wrangler-preserves"),
+      errors: [
+        {
+          messageId: "preservesFlag",
+          data: { source: `\`../wrangler.toml\`` },
+          line: 5,
+          suggestions: [
+            {
+              messageId: "suggestDeleteAlarm",
+              output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the date option with the flags of wrangler.toml: the date is named as the option's",
+      code: withAlarm("await this.ctx.storage.deleteAll();"),
+      filename: inFixture("wrangler-preserves"),
+      options: [{ compatibilityDate: "2025-02-01" }],
+      errors: [
+        {
+          messageId: "oldDate",
+          data: { date: "2025-02-01", source: "the `compatibilityDate` option" },
           line: 5,
           suggestions: [
             {
@@ -234,7 +312,7 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "oldDate",
-          data: { date: "2024-09-01" },
+          data: { date: "2024-09-01", source: "the `compatibilityDate` option" },
           line: 6,
           column: 22,
           suggestions: [
@@ -367,4 +445,59 @@ export class Room extends DurableObject {
       ],
     },
   ],
+});
+
+describe("the compatibilityDate option", () => {
+  /** What ESLint says about `compatibilityDate: date` when it checks the config ("" when it accepts it). */
+  const configError = (date: string): string => {
+    try {
+      new Linter({ configType: "flat" }).verify("", [
+        { plugins: { "durable-objects": { rules: { "require-delete-alarm-with-delete-all": rule as never } } } },
+        { rules: { "durable-objects/require-delete-alarm-with-delete-all": ["error", { compatibilityDate: date }] } },
+      ]);
+      return "";
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const header = 'Key "rules": Key "durable-objects/require-delete-alarm-with-delete-all":\n';
+
+  it("rejects a date that is not a day of the calendar, naming the value", () => {
+    expect(configError("2025-13-45")).toBe(`${header}\tValue "2025-13-45" should match format "date".\n`);
+    expect(configError("2099-99-99")).toBe(`${header}\tValue "2099-99-99" should match format "date".\n`);
+    expect(configError("soon")).toBe(`${header}\tValue "soon" should match format "date".\n`);
+    // The shape of a date, but no such day: the calendar pattern rejects it.
+    expect(configError("2025-02-30")).toBe(`${header}\tValue "2025-02-30" should match pattern "${CALENDAR_DATE_PATTERN}".\n`);
+    expect(configError("2025-02-29")).toBe(`${header}\tValue "2025-02-29" should match pattern "${CALENDAR_DATE_PATTERN}".\n`);
+    expect(configError("2025-04-31")).toBe(`${header}\tValue "2025-04-31" should match pattern "${CALENDAR_DATE_PATTERN}".\n`);
+  });
+
+  it("accepts every day of the calendar, leap days included", () => {
+    expect(configError("2024-02-29")).toBe("");
+    expect(configError("2000-02-29")).toBe("");
+    expect(configError("2025-12-31")).toBe("");
+    expect(configError("1900-02-29")).not.toBe("");
+  });
+
+  it("has a pattern that agrees with the calendar on every day from 1896 to 2104", () => {
+    const pattern = new RegExp(CALENDAR_DATE_PATTERN);
+    const disagree: string[] = [];
+    for (let y = 1896; y <= 2104; y++)
+      for (let m = 1; m <= 12; m++)
+        for (let d = 0; d <= 32; d++) {
+          const date = `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+          if (pattern.test(date) !== isCalendarDate(date)) disagree.push(date);
+        }
+    expect(disagree).toEqual([]);
+    expect(isCalendarDate("2024-02-29")).toBe(true);
+    expect(isCalendarDate("2100-02-29")).toBe(false);
+  });
+});
+
+describe("messages", () => {
+  it("are at most 160 characters besides the names and the date they quote", () => {
+    for (const [id, text] of Object.entries(rule.meta.messages)) {
+      expect(text.replace(/\{\{\w+\}\}/g, "").length, id).toBeLessThanOrEqual(160);
+    }
+  });
 });
