@@ -29,11 +29,11 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       afterAwait:
-        "This cursor is read after `{{awaited}}` (line {{awaitLine}}) opens the input gate. A cursor reads its rows lazily and has no snapshot isolation: " +
-        "other requests run during the await, and the rows read now may not be the rows the query saw (or a mix of both). Materialise the rows with `.toArray()` where the cursor is created.",
+        "This cursor is read after `{{awaited}}` (line {{awaitLine}}) lets other requests change its rows: a cursor has no snapshot. " +
+        "Call `.toArray()` where it is created.",
       loopAwaits:
-        "This loop reads the cursor row by row while its body runs `{{awaited}}` (line {{awaitLine}}), which opens the input gate. A cursor has no snapshot isolation: " +
-        "other requests run during each await and may change the rows still to be read. Materialise the rows with `.toArray()` before the loop.",
+        "This loop reads the cursor while its body runs `{{awaited}}` (line {{awaitLine}}), which lets other requests change the rows to come. " +
+        "Call `.toArray()` before the loop.",
       suggestToArray: "Materialise the rows with `.toArray()` where the query runs",
     },
   },

@@ -30,11 +30,11 @@ export default createRule({
     schema: [],
     messages: {
       read:
-        "`PRAGMA user_version` throws `Error: not authorized: SQLITE_AUTH` on Durable Object SQLite, so this read fails every time. " +
-        "Track the schema version in a `_sql_schema_migrations` table: `SELECT COALESCE(MAX(id), 0) AS user_version FROM _sql_schema_migrations`.",
+        "`PRAGMA user_version` throws `SQLITE_AUTH` on Durable Object SQLite, so this read always fails. " +
+        "Read the version from a `_sql_schema_migrations` table.",
       write:
-        "`PRAGMA user_version = …` throws `Error: not authorized: SQLITE_AUTH` on Durable Object SQLite, so the migration's version is never recorded. " +
-        "Record it as a row instead: `INSERT INTO _sql_schema_migrations (id) VALUES (…)`.",
+        "`PRAGMA user_version = …` throws `SQLITE_AUTH` on Durable Object SQLite, so the version is never recorded. " +
+        "Insert it into `_sql_schema_migrations` instead.",
       suggestRead: "Read the version from `_sql_schema_migrations`{{creating}}",
       suggestWrite: "Record version {{version}} in `_sql_schema_migrations`{{creating}}",
     },

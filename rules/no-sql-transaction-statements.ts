@@ -34,13 +34,11 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       pair:
-        "`{{statement}}` … `{{closing}}` (line {{closingLine}}) throws on Durable Object SQLite, which allows no SQL transaction statements: " +
-        '"To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs…". ' +
-        "Run the statements in between inside `storage.transactionSync(() => { … })`: it commits when the callback returns and rolls every write back if it throws (it is synchronous: do any `await` before or after it).",
+        "`{{statement}}` … `{{closing}}` (line {{closingLine}}) throws: Durable Object SQLite allows no transaction statements. " +
+        "Run what is between in `storage.transactionSync(() => { … })`.",
       statement:
-        "`{{statement}}` throws on Durable Object SQLite, which allows no SQL transaction statements: " +
-        '"To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs…". ' +
-        "Put the writes in `storage.transactionSync(() => { … })` (or `storage.transaction(async (txn) => { … })`): it commits when the callback returns and rolls back if it throws.",
+        "`{{statement}}` throws: Durable Object SQLite allows no transaction statements. " +
+        "Put the writes in `storage.transactionSync(() => { … })` or `storage.transaction()`.",
       suggestTransactionSync: "Run the statements in `{{storage}}.transactionSync(() => { … })`",
     },
   },

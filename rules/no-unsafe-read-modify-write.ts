@@ -20,19 +20,17 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       staleKey:
-        "Lost update: the value of {{key}} read here is written back on line {{writeLine}}, after `{{awaited}}` (line {{awaitLine}}) opens the input gate. " +
-        "Other requests run during that await, and whatever they write to {{key}} is overwritten (50 concurrent increments end at 1–5 on workerd). " +
-        "Read after the await, or hold the gate with `blockConcurrencyWhile`.",
+        "Lost update: the value of {{key}} read here is written back on line {{writeLine}}, after `{{awaited}}` (line {{awaitLine}}) lets other requests in. " +
+        "Read after the await, or use `blockConcurrencyWhile`.",
       staleRow:
-        "Lost update: rows of `{{table}}` read here are written back on line {{writeLine}}, after `{{awaited}}` (line {{awaitLine}}) opens the input gate. " +
-        "Other requests run during that await, and their changes to those rows are overwritten. " +
-        "Let SQL compute the new value in one statement (`UPDATE … SET n = n + 1`), or read after the await.",
+        "Lost update: rows of `{{table}}` read here are written back on line {{writeLine}}, after `{{awaited}}` (line {{awaitLine}}) lets other requests in. " +
+        "Compute the new value in SQL, or read after the await.",
       staleKeyHelper:
         "Lost update: {{reader}} reads {{key}}, `{{awaited}}` (line {{awaitLine}}) lets other requests in, then {{writer}} (line {{writeLine}}) writes it back. " +
-        "Read after the await, or hold the gate with `blockConcurrencyWhile`.",
+        "Read after the await, or use `blockConcurrencyWhile`.",
       staleRowHelper:
         "Lost update: {{reader}} reads rows of `{{table}}`, `{{awaited}}` (line {{awaitLine}}) lets other requests in, then {{writer}} (line {{writeLine}}) writes them back. " +
-        "Let SQL compute the new value in one statement, or read after the await.",
+        "Compute it in SQL, or read after the await.",
       staleCheck:
         "Stale check: {{key}} read here decides the write on line {{writeLine}}, but `{{awaited}}` (line {{awaitLine}}) lets others pass the same check first. " +
         "Re-check after it, or use `blockConcurrencyWhile`.",

@@ -1,12 +1,12 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
 import { mergeListeners } from "../src/analysis/listeners.js";
-import { ALLOWED_PRAGMAS, type Denial, deniedStatement } from "../src/analysis/sql-authorizer.js";
+import { type Denial, deniedStatement } from "../src/analysis/sql-authorizer.js";
 import type { PragmaInfo } from "../src/analysis/sql.js";
 import { sourceRange } from "../src/analysis/sql-text.js";
 import { getModel } from "../src/analysis/storage.js";
 
-const THROWS = "throws `Error: not authorized: SQLITE_AUTH` on Durable Object SQLite, so this `exec()` fails every time";
+const THROWS = "throws `SQLITE_AUTH` on Durable Object SQLite";
 
 /** Settings of the storage engine, which the runtime owns. */
 const ENGINE_SETTINGS: ReadonlySet<string> = new Set([
@@ -37,14 +37,14 @@ const ENGINE_SETTINGS: ReadonlySet<string> = new Set([
 /** What to do instead, for the PRAGMAs that have an answer; otherwise remove it. */
 function advice(name: string): string {
   if (name === "integrity_check") {
-    return "To check the database for corruption, use `PRAGMA quick_check`, which is allowed (it skips the UNIQUE and index-content checks, and its result column is named `quick_check`).";
+    return "Use `PRAGMA quick_check`, which is allowed, to check for corruption.";
   }
-  if (name === "page_count") return "For the database's size, read `ctx.storage.sql.databaseSize` (in bytes) instead.";
-  if (name === "schema_version") return "To track schema versions, record them as rows of a `_sql_schema_migrations` table instead.";
+  if (name === "page_count") return "Read `ctx.storage.sql.databaseSize` (in bytes) instead.";
+  if (name === "schema_version") return "Record schema versions as rows of a `_sql_schema_migrations` table.";
   if (ENGINE_SETTINGS.has(name)) {
-    return "The runtime manages journaling, caching, locking and durability itself, and code cannot change these settings: remove the statement.";
+    return "The runtime owns this setting: remove the statement.";
   }
-  return "Remove the statement.";
+  return "Remove it; the rule's docs list the PRAGMAs that are allowed.";
 }
 
 /** `journal_mode`, `journal_mode = …` or `journal_mode(…)`, with the name as written (unquoted). */
@@ -64,14 +64,10 @@ export default createRule({
     },
     schema: [],
     messages: {
-      pragma: `\`PRAGMA {{pragma}}\` ${THROWS}. {{advice}} Durable Objects allow only these PRAGMAs: ${ALLOWED_PRAGMAS.join(", ")}.`,
-      attach:
-        `\`ATTACH\` ${THROWS}: a Durable Object has exactly one database and cannot open another. ` +
-        "Keep the data in this object's own tables, or ask the Durable Object that owns it through its stub.",
-      detach: `\`DETACH\` ${THROWS}: no other database can be attached, so there is nothing to detach. Remove the statement.`,
-      reservedName:
-        `\`{{statement}}\` naming \`{{name}}\` ${THROWS}: names starting with \`_cf_\` (in any letter case) are reserved for the runtime's own tables. ` +
-        "Use a name that does not start with `_cf_`.",
+      pragma: `\`PRAGMA {{pragma}}\` ${THROWS}. {{advice}}`,
+      attach: `\`ATTACH\` ${THROWS}: an object has one database. Keep the data in its tables, or ask the object that owns it.`,
+      detach: `\`DETACH\` ${THROWS}: no other database can be attached. Remove the statement.`,
+      reservedName: `\`{{statement}}\` naming \`{{name}}\` ${THROWS}: names starting with \`_cf_\` (any case) belong to the runtime. Choose another name.`,
     },
   },
   create(context) {

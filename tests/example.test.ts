@@ -36,8 +36,8 @@ function findings(results: ESLint.LintResult[]): Finding[] {
 }
 
 const PRAGMA_WRITE =
-  "`PRAGMA user_version = …` throws `Error: not authorized: SQLITE_AUTH` on Durable Object SQLite, so the migration's version is never recorded. " +
-  "Record it as a row instead: `INSERT INTO _sql_schema_migrations (id) VALUES (…)`.";
+  "`PRAGMA user_version = …` throws `SQLITE_AUTH` on Durable Object SQLite, so the version is never recorded. " +
+  "Insert it into `_sql_schema_migrations` instead.";
 
 const EXPECTED: Finding[] = [
   {
@@ -46,9 +46,8 @@ const EXPECTED: Finding[] = [
     column: 22,
     ruleId: "durable-objects/no-unsafe-read-modify-write",
     message:
-      'Lost update: the value of "count" read here is written back on line 20, after `await audit(…)` (line 19) opens the input gate. ' +
-      'Other requests run during that await, and whatever they write to "count" is overwritten (50 concurrent increments end at 1–5 on workerd). ' +
-      "Read after the await, or hold the gate with `blockConcurrencyWhile`.",
+      'Lost update: the value of "count" read here is written back on line 20, after `await audit(…)` (line 19) lets other requests in. ' +
+      "Read after the await, or use `blockConcurrencyWhile`.",
   },
   {
     file: "src/schema.ts",
@@ -56,8 +55,8 @@ const EXPECTED: Finding[] = [
     column: 58,
     ruleId: "durable-objects/no-pragma-user-version",
     message:
-      "`PRAGMA user_version` throws `Error: not authorized: SQLITE_AUTH` on Durable Object SQLite, so this read fails every time. " +
-      "Track the schema version in a `_sql_schema_migrations` table: `SELECT COALESCE(MAX(id), 0) AS user_version FROM _sql_schema_migrations`.",
+      "`PRAGMA user_version` throws `SQLITE_AUTH` on Durable Object SQLite, so this read always fails. " +
+      "Read the version from a `_sql_schema_migrations` table.",
   },
   {
     file: "src/schema.ts",
@@ -76,9 +75,8 @@ const EXPECTED: Finding[] = [
     column: 23,
     ruleId: "durable-objects/no-unsafe-read-modify-write",
     message:
-      "Lost update: rows of `notes` read here are written back on line 78, after `await lobby(this.env).announce(…)` (line 77) opens the input gate. " +
-      "Other requests run during that await, and their changes to those rows are overwritten. " +
-      "Let SQL compute the new value in one statement (`UPDATE … SET n = n + 1`), or read after the await.",
+      "Lost update: rows of `notes` read here are written back on line 78, after `await lobby(this.env).announce(…)` (line 77) lets other requests in. " +
+      "Compute the new value in SQL, or read after the await.",
   },
   {
     file: "src/session.ts",

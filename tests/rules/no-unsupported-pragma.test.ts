@@ -12,13 +12,11 @@ const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
 
 /** The advice the message gives, by kind of PRAGMA. */
-const ENGINE =
-  "The runtime manages journaling, caching, locking and durability itself, and code cannot change these settings: remove the statement.";
-const REMOVE = "Remove the statement.";
-const INTEGRITY =
-  "To check the database for corruption, use `PRAGMA quick_check`, which is allowed (it skips the UNIQUE and index-content checks, and its result column is named `quick_check`).";
-const PAGE_COUNT = "For the database's size, read `ctx.storage.sql.databaseSize` (in bytes) instead.";
-const SCHEMA_VERSION = "To track schema versions, record them as rows of a `_sql_schema_migrations` table instead.";
+const ENGINE = "The runtime owns this setting: remove the statement.";
+const REMOVE = "Remove it; the rule's docs list the PRAGMAs that are allowed.";
+const INTEGRITY = "Use `PRAGMA quick_check`, which is allowed, to check for corruption.";
+const PAGE_COUNT = "Read `ctx.storage.sql.databaseSize` (in bytes) instead.";
+const SCHEMA_VERSION = "Record schema versions as rows of a `_sql_schema_migrations` table.";
 
 const pragma = (name: string, advice: string) => ({ messageId: "pragma", data: { pragma: name, advice } }) as const;
 const reserved = (statement: string, name: string) => ({ messageId: "reservedName", data: { statement, name } }) as const;
@@ -111,7 +109,7 @@ new RuleTester().run("no-unsupported-pragma", rule, {
       errors: [{ ...pragma("integrity_check", INTEGRITY), line: 4, column: 68, endColumn: 90 }],
     },
     {
-      name: "page_count and schema_version have their own advice; a typo gets the list",
+      name: "page_count and schema_version have their own advice; a typo is pointed to the docs' list",
       code: inMethod(`"PRAGMA page_count; PRAGMA schema_version; PRAGMA tabel_info(users)"`),
       errors: [
         { ...pragma("page_count", PAGE_COUNT), line: 2, column: IN_METHOD_COL, endColumn: IN_METHOD_COL + 17 },
