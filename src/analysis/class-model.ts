@@ -215,8 +215,8 @@ class Index implements ClassIndex {
       } else if (n.type === AST_NODE_TYPES.CallExpression) {
         this.calls.push({ node: n, owner });
       }
-      const childKeys = keys[n.type];
-      if (!childKeys) continue;
+      const childKeys = valueKeys(keys, n.type);
+      if (childKeys.length === 0) continue;
       for (let i = childKeys.length - 1; i >= 0; i--) {
         const child = (n as unknown as Record<string, unknown>)[childKeys[i]];
         if (Array.isArray(child)) {
@@ -300,6 +300,19 @@ class Index implements ClassIndex {
       },
     };
   }
+}
+
+/** Keys under which only types sit: a walk for `this` and calls skips them (most of a TypeScript class's nodes can be types). */
+const TYPE_KEYS = new Set(["typeAnnotation", "typeParameters", "returnType", "typeArguments", "superTypeArguments", "implements"]);
+const valueKeyCache = new WeakMap<object, Map<string, readonly string[]>>();
+
+/** The visitor keys of a node type that can hold values (see `TYPE_KEYS`), once per visitor-key table and type. */
+function valueKeys(keys: Readonly<Record<string, readonly string[] | undefined>>, type: string): readonly string[] {
+  let byType = valueKeyCache.get(keys);
+  if (!byType) valueKeyCache.set(keys, (byType = new Map()));
+  let list = byType.get(type);
+  if (!list) byType.set(type, (list = (keys[type] ?? []).filter((k) => !TYPE_KEYS.has(k))));
+  return list;
 }
 
 function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
