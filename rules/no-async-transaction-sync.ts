@@ -2,6 +2,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { type RuleContext, createRule } from "../src/create-rule.js";
 import { type FunctionNode, type Node, enclosingFunction, isFunction, memberName, unwrap } from "../src/analysis/ast.js";
 import { resolveFunctionRef } from "../src/analysis/callees.js";
+import { firstAwait } from "../src/analysis/class-model.js";
 import { methodListeners } from "../src/analysis/listeners.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
@@ -42,20 +43,13 @@ export default createRule<[], MessageIds>({
     const model = getModel(context);
     const sourceCode = context.sourceCode;
     // Cheap bail-out: unless the method name is written in the file, there is nothing to report.
-    if (!model.hasRegions || !sourceCode.text.includes("transactionSync")) return {};
-    return methodListeners(new TransactionSyncChecker(context, model), [
-      "AwaitExpression",
-      "ForOfStatement[await=true]",
-      "CallExpression",
-      "Program:exit",
-    ]);
+    if (!sourceCode.text.includes("transactionSync") || !model.hasRegions) return {};
+    return methodListeners(new TransactionSyncChecker(context, model), ["CallExpression", "Program:exit"]);
   },
 });
 
 /** One file's state for `no-async-transaction-sync` (its listeners are methods: see `methodListeners`). */
 class TransactionSyncChecker {
-  /** The first `await` / `for await` of each function, in source order (nested functions count for themselves). */
-  private readonly firstAwait = new Map<FunctionNode, Node>();
   private readonly calls: TSESTree.CallExpression[] = [];
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;
 
@@ -66,14 +60,6 @@ class TransactionSyncChecker {
     this.sourceCode = context.sourceCode;
   }
 
-  AwaitExpression(node: TSESTree.AwaitExpression): void {
-    this.noteAwait(node);
-  }
-
-  "ForOfStatement[await=true]"(node: TSESTree.ForOfStatement): void {
-    this.noteAwait(node);
-  }
-
   CallExpression(node: TSESTree.CallExpression): void {
     const h = this.model.handleCall(node, TRANSACTION_SYNC);
     if (h?.kind === "storage" && h.method === "transactionSync") this.calls.push(node);
@@ -81,11 +67,6 @@ class TransactionSyncChecker {
 
   "Program:exit"(): void {
     for (const call of this.calls) this.report(call);
-  }
-
-  private noteAwait(node: Node): void {
-    const fn = enclosingFunction(node);
-    if (fn && !this.firstAwait.has(fn)) this.firstAwait.set(fn, node);
   }
 
   /** The function `expr` refers to, when it certainly is that function: a same-class method or a local function. */
@@ -122,7 +103,7 @@ class TransactionSyncChecker {
 
   private reportInline(call: TSESTree.CallExpression, raw: Node, fn: FunctionNode): void {
     const loc = this.headLoc(fn);
-    const awaited = this.firstAwait.get(fn);
+    const awaited = firstAwait(fn, this.sourceCode.visitorKeys);
     if (awaited) {
       this.context.report({ loc, messageId: "awaits", data: { line: String(awaited.loc.start.line) } });
       return;
@@ -137,7 +118,7 @@ class TransactionSyncChecker {
     const fn = this.resolveFunction(ref);
     if (!fn || !fn.async || fn.generator) return;
     const name = this.sourceCode.getText(refName(ref));
-    const awaited = this.firstAwait.get(fn);
+    const awaited = firstAwait(fn, this.sourceCode.visitorKeys);
     if (awaited) {
       this.context.report({ node: at, messageId: "refAwaits", data: { name, line: String(awaited.loc.start.line) } });
     } else {

@@ -240,6 +240,73 @@ runRuleTests("no-memory-only-alarm-state", rule, {
   }`,
       ),
     },
+    // Same-class calls are followed only where callees.ts pins down the body that runs (class-model.ts,
+    // `certain` edges): a method a subclass of the file overrides, or that the class reassigns, may not
+    // be the one that reads the buffer, sets the alarm or leaves the item unstored. These were reported
+    // before the rule moved onto the class model.
+    {
+      name: "the drain helper of alarm() is overridden by a subclass: which body alarm() runs is unknown",
+      code: batch(
+        `this.pending.push(item);\n    ${SCHEDULE}`,
+        `await this.flush();`,
+        `
+  async flush() {
+    for (const item of this.pending.splice(0)) await fetch("https://example.com", { method: "POST", body: item });
+  }
+}
+export class DurableBatch extends Batch {
+  override async flush() {
+    await this.ctx.storage.delete("pending");
+  }`,
+      ),
+    },
+    {
+      name: "the drain helper of alarm() is reassigned in the constructor (bound): which body runs is unknown",
+      code: batch(
+        `this.pending.push(item);\n    ${SCHEDULE}`,
+        `await this.flush();`,
+        `
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.flush = this.flush.bind(this);
+  }
+  async flush() {
+    for (const item of this.pending.splice(0)) await fetch("https://example.com", { method: "POST", body: item });
+  }`,
+      ),
+    },
+    {
+      name: "the method that sets the alarm is overridden by a subclass: the fill may not be scheduled",
+      code: batch(
+        `this.pending.push(item);\n    await this.schedule();`,
+        DRAIN,
+        `
+  async schedule() {
+    await this.ctx.storage.setAlarm(Date.now() + 5000);
+  }
+}
+export class Immediate extends Batch {
+  override async schedule() {
+    await this.alarm();
+  }`,
+      ),
+    },
+    {
+      name: "the item goes to a method a subclass overrides to store it",
+      code: batch(
+        `this.pending.push(item);\n    this.record(item);\n    ${SCHEDULE}`,
+        DRAIN,
+        `
+  record(item: string) {
+    console.log(item);
+  }
+}
+export class Durable extends Batch {
+  override record(item: string) {
+    void this.ctx.storage.put(\`pending:\${item}\`, item);
+  }`,
+      ),
+    },
     {
       name: "a checkpoint method stores the buffer entry by entry",
       code: `${DO}export class Events extends DurableObject<Env> {
