@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { type RuleContext, createRule } from "../src/create-rule.js";
 import { type Node, commentsIn, containsAwait, isClass, isFunction, statementList, unwrap, within } from "../src/analysis/ast.js";
+import { awaitRemoval } from "../src/analysis/await-fix.js";
 import { methodListeners } from "../src/analysis/listeners.js";
 import { atomicRegionOf } from "../src/analysis/regions.js";
 import { resolveCallee } from "../src/analysis/callees.js";
@@ -127,12 +128,9 @@ class CoalescedWrites {
     const sourceCode = this.sourceCode;
     for (const w of run) this.reported.add(w.call);
     const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-    const heads = run.slice(0, -1);
-    if (heads.every((w) => startsSafely(w.call, sourceCode))) {
-      suggest.push({
-        messageId: "suggestAwaitLast",
-        fix: (fixer) => heads.map((w) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]])),
-      });
+    const removals = run.slice(0, -1).map((w) => awaitRemoval(sourceCode, w.awaitNode));
+    if (removals.every((r) => r !== undefined)) {
+      suggest.push({ messageId: "suggestAwaitLast", fix: (fixer) => removals.flat().map((r) => fixer.removeRange(r)) });
     }
     const batch = contiguous && !run.some((w) => w.viaHelper) ? batchText(run, sourceCode) : undefined;
     if (batch) {
@@ -194,9 +192,8 @@ class CoalescedWrites {
     if (otherAwaits > 0 || writes.length === 0 || writes.some((w) => this.reported.has(w.call))) return;
     for (const w of writes) {
       const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-      if (startsSafely(w.call, sourceCode)) {
-        suggest.push({ messageId: "suggestDropAwait", fix: (fixer) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]]) });
-      }
+      const removal = awaitRemoval(sourceCode, w.awaitNode);
+      if (removal) suggest.push({ messageId: "suggestDropAwait", fix: (fixer) => removal.map((r) => fixer.removeRange(r)) });
       const collected = writes.length === 1 && !w.viaHelper ? collectText(loop, w, sourceCode) : undefined;
       if (collected) {
         suggest.push({
@@ -294,12 +291,6 @@ function isNeutral(stmt: Node, sourceCode: Readonly<TSESLint.SourceCode>): boole
   if (stmt.type !== AST_NODE_TYPES.ExpressionStatement && stmt.type !== AST_NODE_TYPES.VariableDeclaration) return false;
   if (stmt.type === AST_NODE_TYPES.VariableDeclaration && stmt.kind !== "const" && stmt.kind !== "let") return false;
   return !containsAwait(stmt, sourceCode.visitorKeys);
-}
-
-/** Removing `await ` must not leave a statement that starts with `(`, `[` or a template (ASI hazards). */
-function startsSafely(call: TSESTree.CallExpression, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  const first = sourceCode.getText(call)[0];
-  return first !== "(" && first !== "[" && first !== "`";
 }
 
 function keyText(key: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): string {

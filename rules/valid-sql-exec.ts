@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { findVariable, isParenthesized } from "@typescript-eslint/utils/ast-utils";
+import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type RuleContext, createRule } from "../src/create-rule.js";
+import { awaitRemoval } from "../src/analysis/await-fix.js";
 import { mergeListeners, methodListeners } from "../src/analysis/listeners.js";
 import { type Node, calledMethod, methodCall, unwrap } from "../src/analysis/ast.js";
 import { DYNAMIC, type SqlStatement, alwaysOneRow, parameterInfo, tokenizeSql } from "../src/analysis/sql.js";
@@ -74,11 +75,11 @@ class ExecChecker {
 
   AwaitExpression(node: TSESTree.AwaitExpression): void {
     if (!isCursorValue(this.model, node.argument)) return;
-    const fix = removeAwait(node, this.sourceCode);
+    const removal = awaitRemoval(this.sourceCode, node);
     this.context.report({
       node,
       messageId: "awaitCursor",
-      suggest: fix ? [{ messageId: "suggestRemoveAwait", fix }] : [],
+      suggest: removal ? [{ messageId: "suggestRemoveAwait", fix: (fixer) => removal.map((r) => fixer.removeRange(r)) }] : [],
     });
   }
 
@@ -347,42 +348,4 @@ function isNullish(node: Node, sourceCode: Readonly<TSESLint.SourceCode>): boole
     return !variable || variable.defs.length === 0;
   }
   return false;
-}
-
-/**
- * Removes `await` (and the parentheses that only served it, in `(await sql.exec(q)).toArray()`).
- * Undefined where the rest of the text would then start with `(`, `[` or a backtick, which could
- * join it to the line before.
- */
-function removeAwait(node: TSESTree.AwaitExpression, sourceCode: Readonly<TSESLint.SourceCode>): TSESLint.ReportFixFunction | undefined {
-  const awaitToken = sourceCode.getFirstToken(node);
-  const next = awaitToken && sourceCode.getTokenAfter(awaitToken, { includeComments: true });
-  if (!awaitToken || awaitToken.value !== "await" || !next) return undefined;
-  const first = sourceCode.getText(node.argument)[0];
-  if (first === "(" || first === "[" || first === "`") return undefined;
-  const p = node.parent;
-  const usedAsCallee =
-    (p.type === AST_NODE_TYPES.MemberExpression && p.object === node) || (p.type === AST_NODE_TYPES.CallExpression && p.callee === node);
-  let layers = 0;
-  if (usedAsCallee && node.argument.type !== AST_NODE_TYPES.ChainExpression) {
-    while (isParenthesized(layers + 1, node, sourceCode)) layers++;
-  }
-  const opens: TSESTree.Token[] = [];
-  const closes: TSESTree.Token[] = [];
-  let before: TSESTree.Node | TSESTree.Token = node;
-  let after: TSESTree.Node | TSESTree.Token = node;
-  for (let i = 0; i < layers; i++) {
-    const open: TSESTree.Token | null = sourceCode.getTokenBefore(before);
-    const close: TSESTree.Token | null = sourceCode.getTokenAfter(after);
-    if (!open || !close) return undefined;
-    opens.push(open);
-    closes.push(close);
-    before = open;
-    after = close;
-  }
-  return (fixer) => [
-    ...opens.map((t) => fixer.remove(t)),
-    fixer.removeRange([awaitToken.range[0], next.range[0]]),
-    ...closes.map((t) => fixer.remove(t)),
-  ];
 }
