@@ -536,16 +536,16 @@ export function isReference(id: TSESTree.Identifier): boolean {
  */
 export function outermostAwaitedValue(node: Node): Node {
   let n = node;
-  for (
-    let p = n.parent;
-    p && (p.type === AST_NODE_TYPES.AwaitExpression || p.type === AST_NODE_TYPES.ChainExpression || isValueWrapper(p));
-    p = p.parent
+  while (
+    n.parent &&
+    (n.parent.type === AST_NODE_TYPES.AwaitExpression || n.parent.type === AST_NODE_TYPES.ChainExpression || isValueWrapper(n.parent))
   ) {
-    n = p;
+    n = n.parent;
   }
   return n;
 }
 
+/** `for`, `for…in`, `for…of`, `while` and `do…while`. */
 export type LoopNode =
   TSESTree.ForStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement;
 
@@ -564,7 +564,7 @@ export function runsPerIteration(loop: LoopNode, node: Node): boolean {
   return within(loop.body, node) || ("test" in loop && (within(loop.test, node) || ("update" in loop && within(loop.update, node))));
 }
 
-/** Whether `child` is the condition an `if`, a `while`, `do…while` or `for` loop, or a `?:` tests. */
+/** Whether `child` is the condition that an `if`, a `while`, `do…while` or `for` loop, or a `?:` tests. */
 export function isConditionOf(parent: Node, child: Node): boolean {
   switch (parent.type) {
     case AST_NODE_TYPES.IfStatement:
