@@ -7,7 +7,8 @@ import { GateFlow, type Opener } from "../src/analysis/gate-flow.js";
 import { resolveCallee } from "../src/analysis/callees.js";
 import { returnedExpression } from "../src/analysis/summaries.js";
 import { mergeListeners, methodListeners } from "../src/analysis/listeners.js";
-import { CURSOR_READ_METHODS, type DurableObjectModel, EXEC_METHOD, getModel } from "../src/analysis/storage.js";
+import { isExecCall } from "../src/analysis/cursor.js";
+import { CURSOR_READ_METHODS, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "afterAwait" | "loopAwaits" | "suggestToArray";
 
@@ -123,13 +124,13 @@ class CursorChecker {
     if (!expr) return undefined;
     const e = unwrap(expr);
     if (e.type !== AST_NODE_TYPES.CallExpression) return undefined;
-    if (isExec(this.model, e)) return e;
+    if (isExecCall(this.model, e)) return e;
     // `this.query(q)`, where `query` is a synchronous helper whose body returns `sql.exec(…)`: the call is the cursor.
     const fn = this.model.mayHoldHandles(e) ? resolveCallee(this.model, e) : undefined;
     if (!fn || fn === "unknown" || fn.async || fn.generator) return undefined;
     const returned = returnedExpression(fn);
     const inner = returned && unwrap(returned);
-    return inner?.type === AST_NODE_TYPES.CallExpression && isExec(this.model, inner) ? e : undefined;
+    return inner?.type === AST_NODE_TYPES.CallExpression && isExecCall(this.model, inner) ? e : undefined;
   }
 
   /** The tracked cursor a reference (an identifier) names. */
@@ -160,11 +161,6 @@ class CursorChecker {
       suggest: fix ? [{ messageId: "suggestToArray", fix }] : [],
     });
   }
-}
-
-function isExec(model: DurableObjectModel, call: TSESTree.CallExpression): boolean {
-  const h = model.handleCall(call, EXEC_METHOD);
-  return h?.kind === "sql" && h.method === "exec";
 }
 
 /** The first `await` in a loop body (not in nested functions) that opens the gate. */

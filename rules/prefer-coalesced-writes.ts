@@ -1,14 +1,25 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { type RuleContext, createRule } from "../src/create-rule.js";
-import { type Node, commentsIn, containsAwait, isClass, isFunction, statementList, unwrap, within } from "../src/analysis/ast.js";
+import {
+  type LoopNode,
+  type Node,
+  commentsIn,
+  containsAwait,
+  isClass,
+  isFunction,
+  isLoop,
+  runsPerIteration,
+  statementList,
+  unwrap,
+} from "../src/analysis/ast.js";
+import { awaitRemoval } from "../src/analysis/await-fix.js";
 import { methodListeners } from "../src/analysis/listeners.js";
 import { atomicRegionOf } from "../src/analysis/regions.js";
 import { resolveCallee } from "../src/analysis/callees.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import { KEY_WRITE_METHODS, type SingleKeyWrite, singleKeyWrite } from "../src/analysis/storage-access.js";
 import { soleWrite } from "../src/analysis/summaries.js";
-
-/** The writes that could coalesce into one `put({…})` / `delete([…])`. */
-const WRITE_METHODS: ReadonlySet<string> = new Set(["put", "delete"]);
+import { batchedWriteText, collectedWriteText } from "../src/analysis/write-batch.js";
 
 type MessageIds =
   | "sequence"
@@ -21,14 +32,10 @@ type MessageIds =
   | "suggestCollectDelete";
 
 /** `await storage.put(k, v)` / `await storage.delete(k)` as a whole statement, or `await this.save(v)` of a helper that only writes. */
-interface AwaitedWrite {
+interface AwaitedWrite extends SingleKeyWrite {
   stmt: TSESTree.ExpressionStatement;
   awaitNode: TSESTree.AwaitExpression;
-  /** The awaited call: the write, or the helper call. */
-  call: TSESTree.CallExpression;
-  method: "put" | "delete";
-  receiver: TSESTree.Expression;
-  /** Through a helper: only the `await` can move, the write's arguments are the helper's. */
+  /** Through a helper (`call` is the helper call): only the `await` can move, the write's arguments are the helper's. */
   viaHelper: boolean;
 }
 
@@ -127,14 +134,11 @@ class CoalescedWrites {
     const sourceCode = this.sourceCode;
     for (const w of run) this.reported.add(w.call);
     const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-    const heads = run.slice(0, -1);
-    if (heads.every((w) => startsSafely(w.call, sourceCode))) {
-      suggest.push({
-        messageId: "suggestAwaitLast",
-        fix: (fixer) => heads.map((w) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]])),
-      });
+    const removals = run.slice(0, -1).map((w) => awaitRemoval(sourceCode, w.awaitNode));
+    if (removals.every((r) => r !== undefined)) {
+      suggest.push({ messageId: "suggestAwaitLast", fix: (fixer) => removals.flat().map((r) => fixer.removeRange(r)) });
     }
-    const batch = contiguous && !run.some((w) => w.viaHelper) ? batchText(run, sourceCode) : undefined;
+    const batch = contiguous && !run.some((w) => w.viaHelper) ? batchedWriteText(run, sourceCode) : undefined;
     if (batch) {
       const range: [number, number] = [run[0].stmt.range[0], run[run.length - 1].stmt.range[1]];
       if (commentsIn(sourceCode, range[0], range[1]).length === 0) {
@@ -164,7 +168,7 @@ class CoalescedWrites {
    */
   private otherAwait(node: Node): void {
     for (let p = node.parent; p && !isFunction(p) && !isClass(p); p = p.parent) {
-      if (isLoop(p) && perIteration(p, node)) this.frameOf(p).otherAwaits++;
+      if (isLoop(p) && runsPerIteration(p, node)) this.frameOf(p).otherAwaits++;
     }
   }
 
@@ -180,7 +184,7 @@ class CoalescedWrites {
     for (let p: Node | undefined = container; p && !isFunction(p) && !isClass(p); p = p.parent) {
       if (!isLoop(p)) continue;
       // A statement inside a loop (with no function or class between) is always in its body.
-      if (perIteration(p, stmt)) this.frameOf(p).writes.push(write);
+      if (runsPerIteration(p, stmt)) this.frameOf(p).writes.push(write);
       else this.otherAwait(write.awaitNode);
       return;
     }
@@ -194,10 +198,9 @@ class CoalescedWrites {
     if (otherAwaits > 0 || writes.length === 0 || writes.some((w) => this.reported.has(w.call))) return;
     for (const w of writes) {
       const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-      if (startsSafely(w.call, sourceCode)) {
-        suggest.push({ messageId: "suggestDropAwait", fix: (fixer) => fixer.removeRange([w.awaitNode.range[0], w.call.range[0]]) });
-      }
-      const collected = writes.length === 1 && !w.viaHelper ? collectText(loop, w, sourceCode) : undefined;
+      const removal = awaitRemoval(sourceCode, w.awaitNode);
+      if (removal) suggest.push({ messageId: "suggestDropAwait", fix: (fixer) => removal.map((r) => fixer.removeRange(r)) });
+      const collected = writes.length === 1 && !w.viaHelper ? collectedWriteText(loop, w.stmt, w, sourceCode) : undefined;
       if (collected) {
         suggest.push({
           messageId: w.method === "put" ? "suggestCollectPut" : "suggestCollectDelete",
@@ -209,31 +212,10 @@ class CoalescedWrites {
   }
 }
 
-type LoopNode =
-  TSESTree.ForStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement;
-
 interface LoopFrame {
   loop: LoopNode;
   writes: AwaitedWrite[];
   otherAwaits: number;
-}
-
-function isLoop(node: Node): node is LoopNode {
-  switch (node.type) {
-    case AST_NODE_TYPES.ForStatement:
-    case AST_NODE_TYPES.ForInStatement:
-    case AST_NODE_TYPES.ForOfStatement:
-    case AST_NODE_TYPES.WhileStatement:
-    case AST_NODE_TYPES.DoWhileStatement:
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** Whether `node` runs once per iteration of `loop` (in its body, test or update). */
-function perIteration(loop: LoopNode, node: Node): boolean {
-  return within(loop.body, node) || ("test" in loop && (within(loop.test, node) || ("update" in loop && within(loop.update, node))));
 }
 
 /** A single-key write to DO storage, awaited as a statement of its own, outside an atomic callback. */
@@ -246,47 +228,13 @@ function awaitedWrite(model: DurableObjectModel, stmt: Node): AwaitedWrite | und
     return undefined;
   if (atomicRegionOf(model, stmt)?.startsWith("transaction")) return undefined;
   const direct = singleKeyWrite(model, call);
-  if (direct) return { stmt, awaitNode, call, ...direct, viaHelper: false };
+  if (direct) return { stmt, awaitNode, ...direct, viaHelper: false };
   // `await this.save(v)`, where `save` does nothing but one single-key write (see `soleWrite`).
   if (model.handleCall(call) || !model.mayHoldHandles(call)) return undefined;
   const fn = resolveCallee(model, call);
-  const write = fn && fn !== "unknown" && !fn.generator ? soleWrite(model, fn, WRITE_METHODS) : undefined;
+  const write = fn && fn !== "unknown" && !fn.generator ? soleWrite(model, fn, KEY_WRITE_METHODS) : undefined;
   const inner = write && singleKeyWrite(model, write);
-  return inner && { stmt, awaitNode, call, ...inner, viaHelper: true };
-}
-
-/** `storage.put(k, v)` or `storage.delete(k)` of one key. */
-function singleKeyWrite(
-  model: DurableObjectModel,
-  call: TSESTree.CallExpression,
-): { method: "put" | "delete"; receiver: TSESTree.Expression } | undefined {
-  const h = model.handleCall(call, WRITE_METHODS);
-  if (h?.kind !== "storage" || (h.method !== "put" && h.method !== "delete")) return undefined;
-  const args = call.arguments;
-  if (args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return undefined;
-  if (h.method === "put" && (args.length < 2 || args[0].type === AST_NODE_TYPES.ObjectExpression)) return undefined;
-  if (h.method === "delete" && (args.length !== 1 || isKeyArray(args[0]))) return undefined;
-  return { method: h.method, receiver: h.receiver };
-}
-
-/** Array methods and constructors whose result is an array: `delete(keys.slice(i, i + 128))` is already a batch. */
-const ARRAY_RESULT_METHODS = new Set(["slice", "splice", "map", "filter", "concat", "flat", "flatMap", "toSorted", "toReversed"]);
-
-/** A `delete` argument that is a list of keys: an array literal, or an array built by a built-in. */
-function isKeyArray(arg: Node): boolean {
-  const a = unwrap(arg);
-  if (a.type === AST_NODE_TYPES.ArrayExpression) return true;
-  if (a.type !== AST_NODE_TYPES.CallExpression) return false;
-  const callee = unwrap(a.callee);
-  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier)
-    return false;
-  const name = callee.property.name;
-  if (ARRAY_RESULT_METHODS.has(name)) return true;
-  // `Array.from(…)`, `Array.of(…)`, `Object.keys(…)`
-  return (
-    callee.object.type === AST_NODE_TYPES.Identifier &&
-    ((callee.object.name === "Array" && (name === "from" || name === "of")) || (callee.object.name === "Object" && name === "keys"))
-  );
+  return inner && { stmt, awaitNode, ...inner, call, viaHelper: true };
 }
 
 /** A statement that can sit between writes without needing them finished: no await, no control flow. */
@@ -294,50 +242,4 @@ function isNeutral(stmt: Node, sourceCode: Readonly<TSESLint.SourceCode>): boole
   if (stmt.type !== AST_NODE_TYPES.ExpressionStatement && stmt.type !== AST_NODE_TYPES.VariableDeclaration) return false;
   if (stmt.type === AST_NODE_TYPES.VariableDeclaration && stmt.kind !== "const" && stmt.kind !== "let") return false;
   return !containsAwait(stmt, sourceCode.visitorKeys);
-}
-
-/** Removing `await ` must not leave a statement that starts with `(`, `[` or a template (ASI hazards). */
-function startsSafely(call: TSESTree.CallExpression, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  const first = sourceCode.getText(call)[0];
-  return first !== "(" && first !== "[" && first !== "`";
-}
-
-function keyText(key: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): string {
-  if (key.type === AST_NODE_TYPES.Literal && typeof key.value === "string") return key.raw;
-  return `[${sourceCode.getText(key)}]`;
-}
-
-/** `await s.put({ a: 1, [k]: v });` or `await s.delete([a, b]);` for a contiguous run on one receiver. */
-function batchText(run: AwaitedWrite[], sourceCode: Readonly<TSESLint.SourceCode>): { method: "put" | "delete"; text: string } | undefined {
-  const method = run[0].method;
-  const receiver = sourceCode.getText(run[0].receiver);
-  if (run.some((w) => w.method !== method || sourceCode.getText(w.receiver) !== receiver)) return undefined;
-  if (method === "put") {
-    if (run.some((w) => w.call.arguments.length !== 2)) return undefined;
-    const entries = run.map((w) => `${keyText(w.call.arguments[0], sourceCode)}: ${sourceCode.getText(w.call.arguments[1])}`);
-    return { method, text: `await ${receiver}.put({ ${entries.join(", ")} });` };
-  }
-  const keys = run.map((w) => sourceCode.getText(w.call.arguments[0]));
-  return { method, text: `await ${receiver}.delete([${keys.join(", ")}]);` };
-}
-
-/**
- * `for (const x of xs) await s.put(k(x), v(x))` → `await s.put(Object.fromEntries(Array.from(xs, (x) => [k(x), v(x)])));`
- * Only for a `for…of` whose body is that one write.
- */
-function collectText(loop: Node, w: AwaitedWrite, sourceCode: Readonly<TSESLint.SourceCode>): string | undefined {
-  if (loop.type !== AST_NODE_TYPES.ForOfStatement || loop.left.type !== AST_NODE_TYPES.VariableDeclaration) return undefined;
-  if (loop.left.declarations.length !== 1) return undefined;
-  const body = loop.body;
-  const only = body.type === AST_NODE_TYPES.BlockStatement ? (body.body.length === 1 ? body.body[0] : undefined) : body;
-  if (only !== w.stmt || sourceCode.getCommentsInside(loop).length > 0) return undefined;
-  const param = sourceCode.getText(loop.left.declarations[0].id);
-  const iter = sourceCode.getText(loop.right);
-  const receiver = sourceCode.getText(w.receiver);
-  const [k, v] = w.call.arguments;
-  if (w.method === "put") {
-    if (w.call.arguments.length !== 2) return undefined;
-    return `await ${receiver}.put(Object.fromEntries(Array.from(${iter}, (${param}) => [${sourceCode.getText(k)}, ${sourceCode.getText(v)}])));`;
-  }
-  return `await ${receiver}.delete(Array.from(${iter}, (${param}) => ${sourceCode.getText(k)}));`;
 }

@@ -529,3 +529,51 @@ export function isReference(id: TSESTree.Identifier): boolean {
   }
   return true;
 }
+
+/**
+ * The outermost expression around `node` that has its value once awaited: climbs through
+ * `isValueWrapper`s, `?.` chains and `await` (the reverse of `unwrap(node, true)`), for values that are not promises.
+ */
+export function outermostAwaitedValue(node: Node): Node {
+  let n = node;
+  while (
+    n.parent &&
+    (n.parent.type === AST_NODE_TYPES.AwaitExpression || n.parent.type === AST_NODE_TYPES.ChainExpression || isValueWrapper(n.parent))
+  ) {
+    n = n.parent;
+  }
+  return n;
+}
+
+/** `for`, `for…in`, `for…of`, `while` and `do…while`. */
+export type LoopNode =
+  TSESTree.ForStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement;
+
+export function isLoop(node: Node | null | undefined): node is LoopNode {
+  return (
+    node?.type === AST_NODE_TYPES.ForStatement ||
+    node?.type === AST_NODE_TYPES.ForInStatement ||
+    node?.type === AST_NODE_TYPES.ForOfStatement ||
+    node?.type === AST_NODE_TYPES.WhileStatement ||
+    node?.type === AST_NODE_TYPES.DoWhileStatement
+  );
+}
+
+/** Whether `node` runs once per iteration of `loop`: in its body, test or update (not its `for` init, nor the `for…of`/`for…in` iterable). */
+export function runsPerIteration(loop: LoopNode, node: Node): boolean {
+  return within(loop.body, node) || ("test" in loop && (within(loop.test, node) || ("update" in loop && within(loop.update, node))));
+}
+
+/** Whether `child` is the condition that an `if`, a `while`, `do…while` or `for` loop, or a `?:` tests. */
+export function isConditionOf(parent: Node, child: Node): boolean {
+  switch (parent.type) {
+    case AST_NODE_TYPES.IfStatement:
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+    case AST_NODE_TYPES.ForStatement:
+    case AST_NODE_TYPES.ConditionalExpression:
+      return parent.test === child;
+    default:
+      return false;
+  }
+}

@@ -1,17 +1,9 @@
 /** Building blocks for suggestions that must produce code that parses and keeps behaviour. */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type Node, commentsIn, containsAwait, indentOf, isFunction, statementList, walk, within } from "./ast.js";
+import { type Node, commentsIn, containsAwait, indentOf, isFunction, isLoop, statementList, walk, within } from "./ast.js";
 
 type Fix = TSESLint.ReportFixFunction;
-
-const LOOPS = new Set<string>([
-  AST_NODE_TYPES.ForStatement,
-  AST_NODE_TYPES.ForInStatement,
-  AST_NODE_TYPES.ForOfStatement,
-  AST_NODE_TYPES.WhileStatement,
-  AST_NODE_TYPES.DoWhileStatement,
-]);
 
 function isStatement(n: Node): boolean {
   return n.type.endsWith("Statement") || n.type === AST_NODE_TYPES.VariableDeclaration;
@@ -33,13 +25,13 @@ export function statementOf(node: Node): Node | undefined {
  */
 export function insertBeforeStatement(sourceCode: Readonly<TSESLint.SourceCode>, node: Node, code: string): Fix | undefined {
   const stmt = statementOf(node);
-  if (!stmt || LOOPS.has(stmt.type)) return undefined;
+  if (!stmt || isLoop(stmt)) return undefined;
   if (statementList(stmt)) {
     const indent = indentOf(sourceCode.text, stmt);
     return (fixer) => fixer.insertTextBefore(stmt as TSESTree.Node, `${code}\n${indent}`);
   }
   const p = stmt.parent;
-  if (p && (p.type === AST_NODE_TYPES.IfStatement || p.type === AST_NODE_TYPES.LabeledStatement || LOOPS.has(p.type))) {
+  if (p && (p.type === AST_NODE_TYPES.IfStatement || p.type === AST_NODE_TYPES.LabeledStatement || isLoop(p))) {
     return (fixer) => fixer.replaceText(stmt as TSESTree.Node, `{ ${code} ${sourceCode.getText(stmt)} }`);
   }
   return undefined;
@@ -231,7 +223,7 @@ export function leavesSpan(stmt: Node, sourceCode: Readonly<TSESLint.SourceCode>
       }
     });
   };
-  const isLoopNode = LOOPS.has(stmt.type);
+  const isLoopNode = isLoop(stmt);
   visit(stmt, isLoopNode, stmt.type === AST_NODE_TYPES.SwitchStatement);
   return leaves;
 }

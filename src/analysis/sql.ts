@@ -507,3 +507,49 @@ export function alwaysOneRow(stmt: SqlStatement): boolean {
     return false;
   });
 }
+
+/** SQLite's default `SQLITE_MAX_VARIABLE_NUMBER`: `?NNN` outside 1…32766 does not prepare. */
+const MAX_PARAMETER_INDEX = 32766;
+
+/**
+ * `sqlite3_bind_parameter_count` of a statement: the largest parameter index, by SQLite's numbering
+ * (`parameterInfo`'s slots). Undefined where the tokenizer may disagree with SQLite: `?0` or `?NNN`
+ * past the limit (the statement does not prepare), TCL-style `$a::b` / `$a(x)`, and `#name`.
+ */
+export function bindParameterCount(stmt: SqlStatement): number | undefined {
+  const t = stmt.tokens;
+  for (let i = 0; i < t.length; i++) {
+    const tok = t[i];
+    if (tok.type === "punct" && tok.text === "#") return undefined;
+    if (tok.type !== "param") continue;
+    if (tok.text[0] === "?" && tok.text.length > 1) {
+      const n = Number(tok.text.slice(1));
+      if (n < 1 || n > MAX_PARAMETER_INDEX) return undefined;
+    }
+    const next = t[i + 1];
+    if (tok.text[0] === "$" && next?.start === tok.end && (next.text === ":" || next.text === "(")) return undefined;
+  }
+  return parameterInfo(stmt).slots;
+}
+
+/** What workerd skips after a statement before deciding whether another one follows (`prepareSql`). */
+const WORKERD_TAIL_SPACE = /^[ \t\n\r\v\f]*$/;
+
+/**
+ * Whether `statements` (`splitStatements(text)`, at least one) are the ones workerd runs. workerd
+ * prepares one statement at a time and treats whatever follows it, once spaces are skipped, as
+ * another statement: so `"SELECT 1; -- done"` or `"SELECT 1;;"` fail for a reason of their own.
+ * Those, and leading `;`s, are not.
+ */
+export function splitsLikeWorkerd(text: string, statements: readonly SqlStatement[]): boolean {
+  if (tokenizeSql(text.slice(0, statements[0].start)).length > 0) return false;
+  for (let i = 0; i + 1 < statements.length; i++) {
+    const gap = tokenizeSql(text.slice(statements[i].end, statements[i + 1].start));
+    if (gap.length !== 1 || gap[0].text !== ";") return false;
+  }
+  const lastEnd = statements[statements.length - 1].end;
+  const tail = tokenizeSql(text.slice(lastEnd));
+  if (tail.length === 0) return true;
+  if (tail.length > 1 || tail[0].text !== ";") return false;
+  return WORKERD_TAIL_SPACE.test(text.slice(lastEnd + tail[0].end));
+}

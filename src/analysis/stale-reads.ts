@@ -25,7 +25,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type FunctionNode, type Node, isClass, isFunction, isReference, isValueWrapper, walk } from "./ast.js";
+import { type FunctionNode, type Node, isClass, isFunction, isReference, outermostAwaitedValue, walk } from "./ast.js";
 import { resolveCallee } from "./callees.js";
 import { Gate, describeExpression, getGateModel } from "./gate.js";
 import { GateFlow, NO_SITES, type Opener, union } from "./gate-flow.js";
@@ -305,12 +305,7 @@ class StaleReadTracker {
 
 /** Whether the value of `call` is thrown away: the call (awaited or not, through wrappers) is a statement of its own or `void`ed. */
 function valueDiscarded(call: TSESTree.CallExpression): boolean {
-  let n: Node = call;
-  let p = n.parent;
-  while (p && (p.type === AST_NODE_TYPES.AwaitExpression || p.type === AST_NODE_TYPES.ChainExpression || isValueWrapper(p))) {
-    n = p;
-    p = n.parent;
-  }
+  const p = outermostAwaitedValue(call).parent;
   return p?.type === AST_NODE_TYPES.ExpressionStatement || (p?.type === AST_NODE_TYPES.UnaryExpression && p.operator === "void");
 }
 

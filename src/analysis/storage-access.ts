@@ -197,3 +197,44 @@ export function substitute(parts: readonly KeyPart[], arg: (param: number) => re
 export function sameKey(a: KeyRep, b: KeyRep): boolean {
   return a.text === b.text && a.variables.length === b.variables.length && a.variables.every((v, i) => v === b.variables[i]);
 }
+
+/** The storage writes that can be batched by key: `put(k, v)` into `put({ … })`, `delete(k)` into `delete([ … ])`. */
+export const KEY_WRITE_METHODS: ReadonlySet<string> = new Set(["put", "delete"]);
+
+/** A write of one key to Durable Object storage (not a transaction, not Workers KV). */
+export interface SingleKeyWrite {
+  call: TSESTree.CallExpression;
+  method: "put" | "delete";
+  receiver: TSESTree.Expression;
+}
+
+/** `storage.put(k, v)` or `storage.delete(k)` of one key; not `put({ … })`, nor `delete` of a list of keys. */
+export function singleKeyWrite(model: DurableObjectModel, call: TSESTree.CallExpression): SingleKeyWrite | undefined {
+  const h = model.handleCall(call, KEY_WRITE_METHODS);
+  if (h?.kind !== "storage" || (h.method !== "put" && h.method !== "delete")) return undefined;
+  const args = call.arguments;
+  if (args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return undefined;
+  if (h.method === "put" && (args.length < 2 || args[0].type === AST_NODE_TYPES.ObjectExpression)) return undefined;
+  if (h.method === "delete" && (args.length !== 1 || isKeyList(args[0]))) return undefined;
+  return { call, method: h.method, receiver: h.receiver };
+}
+
+/** Array methods whose result is an array: `delete(keys.slice(i, i + 128))` is already a batch. */
+const ARRAY_RESULT_METHODS = new Set(["slice", "splice", "map", "filter", "concat", "flat", "flatMap", "toSorted", "toReversed"]);
+
+/** A `delete` argument that is a list of keys: an array literal, or an array built by a built-in. */
+function isKeyList(arg: Node): boolean {
+  const a = unwrap(arg);
+  if (a.type === AST_NODE_TYPES.ArrayExpression) return true;
+  if (a.type !== AST_NODE_TYPES.CallExpression) return false;
+  const callee = unwrap(a.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier)
+    return false;
+  const name = callee.property.name;
+  if (ARRAY_RESULT_METHODS.has(name)) return true;
+  // `Array.from(…)`, `Array.of(…)`, `Object.keys(…)`
+  return (
+    callee.object.type === AST_NODE_TYPES.Identifier &&
+    ((callee.object.name === "Array" && (name === "from" || name === "of")) || (callee.object.name === "Object" && name === "keys"))
+  );
+}

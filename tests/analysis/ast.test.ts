@@ -1,13 +1,14 @@
 /**
  * `thisAssignmentsIn`: the `this.x = …` assignments of a class member, found from the text and the tokens. Each
  * case is checked against the expected list and against a plain walk of the tree (the fallback
- * when a parser gives no tokens), with espree and with @typescript-eslint/parser.
+ * when a parser gives no tokens), with espree and with @typescript-eslint/parser. Then the climbs
+ * and loop questions rules ask of a call's parents.
  */
 import tsParser from "@typescript-eslint/parser";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
-import { thisAssignmentsIn } from "../../src/analysis/ast.js";
+import { isConditionOf, isLoop, outermostAwaitedValue, runsPerIteration, thisAssignmentsIn } from "../../src/analysis/ast.js";
 
 type Found = { tokens: string[]; walk: string[] };
 
@@ -114,4 +115,56 @@ describe("thisAssignmentsIn", () => {
       });
     }
   }
+});
+
+/** For each call `f(…)` of `code`, in source order: `answer(call, sourceCode)`. */
+function atCalls<T>(code: string, answer: (call: TSESTree.CallExpression, sourceCode: TSESLint.SourceCode) => T): T[] {
+  const out: T[] = [];
+  probe(code, "ts", (context) => ({
+    CallExpression(call: TSESTree.CallExpression) {
+      if (call.callee.type === "Identifier" && call.callee.name === "f") out.push(answer(call, context.sourceCode as never));
+    },
+  }));
+  return out;
+}
+
+describe("outermostAwaitedValue", () => {
+  it("climbs through TypeScript wrappers, `?.` chains and `await`, not through other parents", () => {
+    const code = "async function g() { const a = (await f()!) as number; const b = (await f()?.x); const c = await f?.(); h(f()); }";
+    const parents = atCalls(code, (call) => {
+      const top = outermostAwaitedValue(call);
+      return `${top.type} in ${top.parent?.type}`;
+    });
+    expect(parents).toEqual([
+      "TSAsExpression in VariableDeclarator",
+      "CallExpression in MemberExpression",
+      "AwaitExpression in VariableDeclarator",
+      "CallExpression in CallExpression",
+    ]);
+  });
+});
+
+describe("isConditionOf, isLoop and runsPerIteration", () => {
+  it("knows which child a statement or `?:` tests", () => {
+    const code = "if (f(1)) f(2); while (f(3)) {} const x = f(4) ? f(5) : 0; for (f(6); f(7); f(8)) {}";
+    expect(atCalls(code, (call) => !!call.parent && isConditionOf(call.parent, call))).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+      false,
+      true,
+      false,
+    ]);
+  });
+  it("runs the body, test and update of a loop per iteration, not its init or iterable", () => {
+    const code = "for (f(1); f(2); f(3)) f(4); for (const x of f(5)) f(6); do f(7); while (f(8));";
+    const inLoop = atCalls(code, (call) => {
+      let loop: TSESTree.Node | undefined = call.parent;
+      while (loop && !isLoop(loop)) loop = loop.parent;
+      return isLoop(loop) ? runsPerIteration(loop, call) : undefined;
+    });
+    expect(inLoop).toEqual([false, true, true, true, false, true, true, true]);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import {
   alwaysOneRow,
+  bindParameterCount,
   DYNAMIC,
   isUpsertOrReplace,
   mainVerb,
@@ -9,6 +10,7 @@ import {
   pragmaInfo,
   readTables,
   splitStatements,
+  splitsLikeWorkerd,
   statementKind,
   tokenizeSql,
   writtenTable,
@@ -498,5 +500,36 @@ describe("alwaysOneRow", () => {
     expect(one("INSERT INTO t (a) SELECT a FROM u RETURNING id")).toBe(false);
     expect(one("PRAGMA user_version")).toBe(false);
     expect(one("SELECT COUNT(*) FROM \uE000")).toBe(false);
+  });
+});
+
+describe("bindParameterCount", () => {
+  const count = (text: string) => bindParameterCount(one(text));
+  it("counts SQLite's slots: bare `?`, `?NNN` and each distinct name", () => {
+    expect(count("SELECT ?, ?")).toBe(2);
+    expect(count("SELECT ?3")).toBe(3);
+    expect(count("SELECT :a, :a, @b")).toBe(2);
+    expect(count("SELECT 1")).toBe(0);
+  });
+  it("is undefined where SQLite may count otherwise", () => {
+    expect(count("SELECT ?0")).toBeUndefined();
+    expect(count("SELECT ?32767")).toBeUndefined();
+    expect(count("SELECT $a::b")).toBeUndefined();
+    expect(count("SELECT $a(x)")).toBeUndefined();
+    expect(count("SELECT #a")).toBeUndefined();
+  });
+});
+
+describe("splitsLikeWorkerd", () => {
+  const splits = (text: string) => splitsLikeWorkerd(text, splitStatements(text));
+  it("accepts statements separated by one `;`, with an optional last `;` and spaces", () => {
+    expect(splits("SELECT 1")).toBe(true);
+    expect(splits("SELECT 1; SELECT 2;\n  ")).toBe(true);
+  });
+  it("rejects what workerd would prepare as one more statement", () => {
+    expect(splits("SELECT 1; -- done")).toBe(false);
+    expect(splits("SELECT 1;;")).toBe(false);
+    expect(splits("; SELECT 1")).toBe(false);
+    expect(splits("SELECT 1;; SELECT 2")).toBe(false);
   });
 });

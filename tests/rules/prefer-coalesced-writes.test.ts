@@ -125,6 +125,52 @@ runRuleTests("prefer-coalesced-writes", rule, {
       ],
     },
     {
+      name: "a parenthesised write: no await-last suggestion (removing `await (` would not parse), the batch still",
+      code: method(`await (this.ctx.storage.put("a", 1));\n    await this.ctx.storage.put("b", 2);`),
+      errors: [
+        {
+          messageId: "sequence",
+          data: { count: "2" },
+          line: 4,
+          suggestions: [{ messageId: "suggestBatchPut", output: method(`await this.ctx.storage.put({ "a": 1, "b": 2 });`) }],
+        },
+      ],
+    },
+    {
+      name: "a comment after `await` stays when the await is dropped",
+      code: method(`await /* first */ this.ctx.storage.put("a", 1);\n    await this.ctx.storage.put("b", 2);`),
+      errors: [
+        {
+          messageId: "sequence",
+          data: { count: "2" },
+          line: 4,
+          suggestions: [
+            {
+              messageId: "suggestAwaitLast",
+              output: method(`/* first */ this.ctx.storage.put("a", 1);\n    await this.ctx.storage.put("b", 2);`),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a parenthesised write in a loop: no drop-await suggestion, the collected write still",
+      code: method(`for (const it of items) await (this.ctx.storage.put(it.id, it.value));`),
+      errors: [
+        {
+          messageId: "loop",
+          line: 4,
+          column: 29,
+          suggestions: [
+            {
+              messageId: "suggestCollectPut",
+              output: method(`await this.ctx.storage.put(Object.fromEntries(Array.from(items, (it) => [it.id, it.value])));`),
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "a statement between: only the await-last suggestion (nothing is moved)",
       code: method(`await this.ctx.storage.put("a", 1);\n    const next = id + "!";\n    await this.ctx.storage.put("b", next);`),
       errors: [

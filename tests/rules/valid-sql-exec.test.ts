@@ -462,6 +462,11 @@ export class C extends DurableObject {
       errors: [{ messageId: "awaitCursor", suggestions: [] }],
     },
     {
+      name: "a parenthesised cursor: no suggestion (`(sql.exec(…))` could join the line before)",
+      code: m(`foo()`, `await (sql.exec("DELETE FROM t"))`),
+      errors: [{ messageId: "awaitCursor", line: 6, column: 5, suggestions: [] }],
+    },
+    {
       name: "`await` and a fallback on the same `.one()`: two reports, each suggestion fixes one",
       code: m(`return (await sql.exec("SELECT v FROM t").one())?.v;`),
       errors: [
