@@ -22,20 +22,14 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       awaits:
-        "`transactionSync()` does not wait for an async callback: the transaction ends when the callback returns its Promise, at the first `await` (line {{line}}). " +
-        "Everything after that runs outside the transaction, so its writes are not atomic with the ones before, and a throw anywhere in the callback only rejects the Promise instead of rolling back. " +
-        "Keep the callback synchronous and do the awaited work before or after `transactionSync()`, or use `storage.transaction(async (txn) => …)`.",
+        "`transactionSync()` does not wait for an async callback: the transaction ends at its first `await` (line {{line}}). " +
+        "Await outside it, or use `transaction()`.",
       asyncNoAwait:
-        "`transactionSync()` does not wait for an async callback: it gets a Promise back and commits at once. " +
-        "A throw in the callback only rejects that Promise, so the writes before it are committed instead of rolled back, and `transactionSync()` returns the Promise instead of the callback's value. " +
-        "The callback awaits nothing: remove `async`.",
+        "`transactionSync()` does not wait for an async callback, so a throw in it no longer rolls back. It awaits nothing: remove `async`.",
       refAwaits:
-        "`{{name}}` is an async function, and `transactionSync()` does not wait for it: the transaction ends at its first `await` (line {{line}}). " +
-        "Everything after that runs outside the transaction, so its writes are not atomic with the ones before, and a throw in it only rejects its Promise instead of rolling back. " +
-        "Pass a synchronous function and do the awaited work before or after `transactionSync()`, or use `storage.transaction(async (txn) => …)`.",
+        "`{{name}}` is async, so `transactionSync()` ends at its first `await` (line {{line}}). Pass a synchronous function, or use `transaction()`.",
       refAsync:
-        "`{{name}}` is an async function, and `transactionSync()` does not wait for it: a throw in it only rejects its Promise, so the writes before the throw are committed instead of rolled back. " +
-        "It awaits nothing: make it synchronous (check its other callers), or pass a synchronous function.",
+        "`{{name}}` is async, so a throw in it no longer rolls `transactionSync()` back. Make it synchronous (check its other callers).",
       suggestDropAsync: "Remove `async`{{returnType}}, so a throw in the callback rolls the transaction back",
     },
   },

@@ -30,9 +30,8 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       memoryOnly:
-        "`this.{{field}}` is filled in `{{method}}()` and read when `alarm()` runs, but it lives only in memory. Alarms are durable, in-memory fields are not: " +
-        "if the object is evicted, or restarted by a deploy or a crash, before the alarm fires, `alarm()` runs on a fresh instance where `this.{{field}}` is empty, and the items are silently lost. " +
-        'Write each item to storage in `{{method}}()` (e.g. `sql.exec("INSERT INTO pending …", …)` or `storage.put("pending:" + id, item)`), and in `alarm()` read, process and delete the stored items inside `storage.transactionSync(() => { … })`.',
+        "`this.{{field}}` is filled in `{{method}}()` for `alarm()` but lives only in memory: after an eviction or restart the alarm finds it empty. " +
+        "Store each item in `{{method}}()`.",
     },
   },
   create(context) {

@@ -36,8 +36,8 @@ export default createRule<[], MessageIds>({
       property:
         "`{{method}}()` returns a Promise, so `{{access}}` is read from the Promise, not from the stored value: it is `undefined` (and calling it throws a `TypeError`). {{advice}}.",
       awaitedProperty:
-        "`await` binds looser than `{{access}}`: `{{access}}` is read from the Promise that `{{method}}()` returns (it is `undefined`), and that is what gets awaited. " +
-        "Put the `await` on the call: `(await {{call}}){{access}}`.",
+        "`await` binds looser than `{{access}}`: `{{access}}` is read from the Promise of `{{method}}()` (`undefined`), and that is awaited. " +
+        "Write `(await {{call}}){{access}}`.",
       notIterable:
         "`{{method}}()` returns a Promise, and a Promise is not iterable: {{operator}} throws `TypeError: … is not iterable`. {{advice}}.",
       empty:

@@ -21,8 +21,8 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       opensGate:
-        "Requests can see {{target}} unset: the constructor does not wait for `{{call}}`, and that load sets {{target}} only after waiting on `{{awaited}}` (line {{line}}), which opens the input gate, so other requests run first. " +
-        "Run it inside `blockConcurrencyWhile`, which holds every event until it settles and resets the object if it throws.",
+        "Requests can see {{target}} unset: the constructor does not wait for `{{call}}`, which sets it after `{{awaited}}` (line {{line}}) lets them in. " +
+        "Run the load in `blockConcurrencyWhile`.",
       suggestBlockConcurrency: "Run it inside `{{state}}.blockConcurrencyWhile(…)`",
     },
   },

@@ -51,11 +51,11 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       sequence:
-        "These {{count}} awaited writes are committed one at a time: each `await` waits for its write to be durable before the next is sent (a round trip each), and an eviction or crash between them leaves only some of them stored. " +
-        "Without the `await`s between them they coalesce into one batch (atomic against a crash, per Cloudflare), and the output gate still holds the response until it is durable. Where they must be all or nothing even if one write fails, write them with one `put({ … })` or `delete([ … ])`.",
+        "These {{count}} awaited writes commit one by one, and a crash between them keeps only some. " +
+        "Await only the last (one batch), or use one `put({ … })` or `delete([ … ])`.",
       loop:
-        "This awaited write is committed once per iteration: each `await` waits for the write to be durable before the next iteration (a round trip each), and an eviction or crash part-way leaves only some iterations stored. " +
-        "Without the `await` the loop's writes coalesce into one batch (atomic against a crash, per Cloudflare; the output gate still holds the response until it is durable). Where they must be all or nothing even if one write fails, write every entry with one call.",
+        "This awaited write commits once per iteration, and a crash part-way keeps only some. " +
+        "Drop the `await` (one batch), or write every entry with one call.",
       suggestAwaitLast: "Await only the last write, so the writes coalesce into one batch",
       suggestBatchPut: "Write them with one `put({ … })`",
       suggestBatchDelete: "Delete them with one `delete([ … ])`",

@@ -26,19 +26,13 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       bindingCount:
-        "{{subject}} takes {{params}} but {{values}} bound: `exec()` throws `Error: Wrong number of parameter bindings for SQL query.` " +
-        "Pass exactly one value per parameter (`?NNN` takes position NNN; each distinct `:name`, `@name` or `$name` takes the next position).",
+        "{{subject}} takes {{params}} but {{values}} bound: `exec()` throws `Wrong number of parameter bindings`. Pass one value per parameter.",
       paramsBeforeLast:
-        "Only the last statement of a multi-statement `exec()` may have parameters: `exec()` runs any statements before this one, then throws " +
-        "`When executing multiple SQL statements in a single call, only the last statement can have parameters.` " +
-        "Run this statement in its own `exec()` call with its values.",
+        "Only the last statement of a multi-statement `exec()` may have parameters: this one makes it throw after running those before. " +
+        "Run it in its own `exec()`.",
       oneNeverUndefined:
-        "`.one()` never returns `undefined`: it throws `Expected exactly one result from SQL query, but got no results.` when no row matches " +
-        "(and `… got multiple results.` for two or more), so {{check}} never takes effect and a missing row throws instead. " +
-        "Use `.toArray()[0]` to get `undefined` when there is no row.",
-      awaitCursor:
-        "`exec()` is synchronous: it returns a `Cursor`, not a Promise, so this `await` waits for nothing (it only defers the rest of the function by a microtask). " +
-        "Remove it, so the code does not look as if the query ran in the background.",
+        "`.one()` throws when no row (or more than one) matches, so {{check}} never takes effect. Use `.toArray()[0]` to get `undefined` when there is no row.",
+      awaitCursor: "`exec()` is synchronous and returns a `Cursor`, not a Promise: this `await` waits for nothing. Remove it.",
       suggestToArray: "Use `.toArray()[0]`, which gives `undefined` when there is no row (and the first row when there are several)",
       suggestRemoveAwait: "Remove the `await`",
     },

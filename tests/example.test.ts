@@ -64,8 +64,7 @@ const EXPECTED: Finding[] = [
     column: 80,
     ruleId: "durable-objects/valid-sql-exec",
     message:
-      "`.one()` never returns `undefined`: it throws `Expected exactly one result from SQL query, but got no results.` when no row matches (and `… got multiple results.` for two or more), " +
-      "so the `?.` after it never takes effect and a missing row throws instead. Use `.toArray()[0]` to get `undefined` when there is no row.",
+      "`.one()` throws when no row (or more than one) matches, so the `?.` after it never takes effect. Use `.toArray()[0]` to get `undefined` when there is no row.",
   },
   { file: "src/schema.ts", line: 23, column: 22, ruleId: "durable-objects/no-pragma-user-version", message: PRAGMA_WRITE },
   { file: "src/schema.ts", line: 27, column: 22, ruleId: "durable-objects/no-pragma-user-version", message: PRAGMA_WRITE },
@@ -84,8 +83,8 @@ const EXPECTED: Finding[] = [
     column: 5,
     ruleId: "durable-objects/prefer-coalesced-writes",
     message:
-      "These 2 awaited writes are committed one at a time: each `await` waits for its write to be durable before the next is sent (a round trip each), and an eviction or crash between them leaves only some of them stored. " +
-      "Without the `await`s between them they coalesce into one batch (atomic against a crash, per Cloudflare), and the output gate still holds the response until it is durable. Where they must be all or nothing even if one write fails, write them with one `put({ … })` or `delete([ … ])`.",
+      "These 2 awaited writes commit one by one, and a crash between them keeps only some. " +
+      "Await only the last (one batch), or use one `put({ … })` or `delete([ … ])`.",
   },
   {
     file: "src/session.ts",
@@ -93,8 +92,8 @@ const EXPECTED: Finding[] = [
     column: 7,
     ruleId: "durable-objects/prefer-coalesced-writes",
     message:
-      "This awaited write is committed once per iteration: each `await` waits for the write to be durable before the next iteration (a round trip each), and an eviction or crash part-way leaves only some iterations stored. " +
-      "Without the `await` the loop's writes coalesce into one batch (atomic against a crash, per Cloudflare; the output gate still holds the response until it is durable). Where they must be all or nothing even if one write fails, write every entry with one call.",
+      "This awaited write commits once per iteration, and a crash part-way keeps only some. " +
+      "Drop the `await` (one batch), or write every entry with one call.",
   },
   {
     file: "src/session.ts",
