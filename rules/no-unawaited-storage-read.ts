@@ -3,7 +3,7 @@ import { createRule } from "../src/create-rule.js";
 import { mergeListeners } from "../src/analysis/listeners.js";
 import { memberName } from "../src/analysis/ast.js";
 import { awaitOverMember, awaitPlace, insertAwait, moveAwaitOnto } from "../src/analysis/await-fix.js";
-import { type MisuseKind, promiseMisuse } from "../src/analysis/promise-use.js";
+import { type MisuseKind, heldPromiseMisuse, promiseMisuse } from "../src/analysis/promise-use.js";
 import { getModel, STORAGE_READ_METHODS } from "../src/analysis/storage.js";
 
 type MessageIds = MisuseKind | "awaitedProperty" | "suggestAwait" | "suggestMoveAwait";
@@ -71,7 +71,10 @@ export default createRule<[], MessageIds>({
     function check(node: TSESTree.CallExpression): void {
       const h = model.handleCall(node, STORAGE_READ_METHODS);
       if (!h || (h.kind !== "storage" && h.kind !== "txn") || !STORAGE_READ_METHODS.has(h.method)) return;
-      const use = promiseMisuse(node, sourceCode);
+      // Used where it is made, or kept in a `const` that every use misreads (`const a = getAlarm(); if (a === null)`).
+      const direct = promiseMisuse(node, sourceCode);
+      const held = direct ? undefined : heldPromiseMisuse(node, sourceCode);
+      const use = direct ?? held?.misuse;
       if (!use) return;
       const place = awaitPlace(node);
       const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
@@ -85,7 +88,7 @@ export default createRule<[], MessageIds>({
       };
 
       // `await storage.get(k).x`: the `await` is there, on the wrong expression.
-      const awaited = use.member && awaitOverMember(use.member);
+      const awaited = direct && use.member && awaitOverMember(use.member);
       if (awaited) {
         const move = moveAwaitOnto(sourceCode, awaited, node);
         const fix = move ?? insertAwait(sourceCode, node);
@@ -97,7 +100,7 @@ export default createRule<[], MessageIds>({
         const fix = insertAwait(sourceCode, node);
         if (fix) suggest.push({ messageId: "suggestAwait", data, fix });
       }
-      context.report({ node, messageId: use.kind, data, suggest });
+      context.report({ node: held?.at ?? node, messageId: use.kind, data, suggest });
     }
 
     const calls = model.calls([...STORAGE_READ_METHODS]);

@@ -5,7 +5,8 @@
  * destructuring. Nothing here knows about Durable Objects.
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { type Node, isConditionOf, isValueWrapper, memberName } from "./ast.js";
+import { findVariable } from "@typescript-eslint/utils/ast-utils";
+import { type Node, isConditionOf, isValueWrapper, memberName, outermostValue } from "./ast.js";
 import { isGlobal } from "./scope.js";
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
@@ -102,6 +103,29 @@ export function promiseMisuse(expr: Node, sourceCode: SourceCode): PromiseMisuse
     }
   }
   return undefined;
+}
+
+/**
+ * A Promise kept in a `const` and never used as a Promise: `const alarm = storage.getAlarm();
+ * if (alarm === null) …`. Every reference of the constant misreads it (none is awaited, returned,
+ * passed on, `.then()`ed or otherwise kept as a Promise); gives the first, with where it is.
+ */
+export function heldPromiseMisuse(expr: Node, sourceCode: SourceCode): { misuse: PromiseMisuse; at: TSESTree.Identifier } | undefined {
+  const value = outermostValue(expr, true);
+  const decl = value.parent;
+  if (decl?.type !== AST_NODE_TYPES.VariableDeclarator || decl.init !== value || decl.id.type !== AST_NODE_TYPES.Identifier)
+    return undefined;
+  if (decl.parent.type !== AST_NODE_TYPES.VariableDeclaration || decl.parent.kind !== "const") return undefined;
+  const variable = findVariable(sourceCode.getScope(decl.id), decl.id.name);
+  const uses = variable?.references.filter((r) => !r.init) ?? [];
+  let first: { misuse: PromiseMisuse; at: TSESTree.Identifier } | undefined;
+  for (const ref of uses) {
+    const id = ref.identifier;
+    const misuse = id.type === AST_NODE_TYPES.Identifier ? promiseMisuse(id, sourceCode) : undefined;
+    if (!misuse || id.type !== AST_NODE_TYPES.Identifier) return undefined;
+    first ??= { misuse, at: id };
+  }
+  return first;
 }
 
 function binaryMisuse(p: TSESTree.BinaryExpression, child: Node): PromiseMisuse | undefined {

@@ -126,8 +126,42 @@ runRuleTests("no-unawaited-storage-read", rule, {
       code: method(`await this.ctx.storage.transaction(async (txn) => {\n      if (!(await txn.get(k))) await txn.put(k, 1);\n    });`),
     },
     { name: "no storage in the file", code: `const m = new Map();\nif (!m.get("a")) m.set("a", 1);` },
+    // A Promise kept in a const: silent as soon as one use keeps it as a Promise.
+    {
+      name: "a read kept in a const and awaited later (started early on purpose)",
+      code: method(
+        `const alarm = this.ctx.storage.getAlarm();\n    await fetch("https://example.com");\n    if ((await alarm) === null) await this.ctx.storage.setAlarm(Date.now() + 1000);`,
+      ),
+    },
+    {
+      name: "a read kept in a const, compared once and also passed on",
+      code: method(`const pending = this.ctx.storage.get(k);\n    if (pending !== undefined) return Promise.all([pending]);`),
+    },
   ],
   invalid: [
+    {
+      name: "getAlarm() kept in a const that is only compared: the alarm is never set",
+      code: method(
+        `const current = this.ctx.storage.getAlarm();\n    if (current === null || current < Date.now()) await this.ctx.storage.setAlarm(Date.now() + 1000);`,
+      ),
+      errors: [
+        {
+          messageId: "compare",
+          data: { method: "getAlarm", advice: AWAIT, operator: "`===`" },
+          line: 5,
+          column: 9,
+          endColumn: 16,
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              output: method(
+                `const current = await this.ctx.storage.getAlarm();\n    if (current === null || current < Date.now()) await this.ctx.storage.setAlarm(Date.now() + 1000);`,
+              ),
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "the alarm that is never scheduled: `!getAlarm()` is always false",
       code: method(`if (!this.ctx.storage.getAlarm()) await this.ctx.storage.setAlarm(Date.now() + 5000);`),
