@@ -94,6 +94,8 @@ class StaleReadTracker {
   private readonly readsByNode = new Map<Node, ReadSite[]>();
   private readonly readById = new Map<number, ReadSite>();
   private readonly reportedReads = new Set<number>();
+  /** Key reads by the key's text (`KeyRep.text`), for the writes that look for a read of their key. */
+  private readonly readsByKey = new Map<string, ReadSite[]>();
 
   constructor(
     private readonly model: DurableObjectModel,
@@ -171,7 +173,14 @@ class StaleReadTracker {
       const sites = this.readSites(node);
       if (sites.length === 0 || atomicRegionOf(this.model, node)) return;
       reads = sites.map((site) => ({ ...site, id: this.readById.size + sites.indexOf(site) }));
-      for (const r of reads) this.readById.set(r.id, r);
+      for (const r of reads) {
+        this.readById.set(r.id, r);
+        if (r.key) {
+          const same = this.readsByKey.get(r.key.text);
+          if (same) same.push(r);
+          else this.readsByKey.set(r.key.text, [r]);
+        }
+      }
       this.readsByNode.set(node, reads);
     }
     for (const fresh of reads) {
@@ -228,8 +237,15 @@ class StaleReadTracker {
       }
     }
     // Check-then-act: the same key written under a condition on a read made before the gate opened.
-    const guards = targets.some((t) => t.key) ? this.guardReads(node) : NO_SITES;
-    for (const id of guards) {
+    // The conditions are read only when a read of a written key has seen the gate open since.
+    if (
+      !targets.some(
+        (t) => t.key && this.readsByKey.get(t.key.text)?.some((r) => !this.reportedReads.has(r.id) && this.flow.openerSince(r.id)),
+      )
+    ) {
+      return;
+    }
+    for (const id of this.guardReads(node)) {
       const read = this.readById.get(id);
       const opener = this.flow.openerSince(id);
       if (!opener || !read?.key || this.reportedReads.has(id)) continue;
