@@ -1,22 +1,19 @@
-import path from "node:path";
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
-import { type RuleContext, createRule } from "../src/create-rule.js";
+import { createRule } from "../src/create-rule.js";
 import { type ClassNode, type FunctionNode, enclosingFunction, keyName, memberName, methodCall, unwrap } from "../src/analysis/ast.js";
 import { type Callee, resolveMethod } from "../src/analysis/callees.js";
 import { classIndex, closure, ownerOf } from "../src/analysis/class-model.js";
+import { type CompatibilityOptions, type KeepsAlarmReason, whyDeleteAllKeepsAlarm } from "../src/analysis/delete-all-alarm.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
-import { CALENDAR_DATE_PATTERN, compatibilityFor, describeSection, isOnOrAfter } from "../src/analysis/wrangler.js";
+import { CALENDAR_DATE_PATTERN } from "../src/analysis/wrangler.js";
 
-/** From this compatibility date on, `deleteAll()` deletes the alarm too (measured on workerd). */
-export const DELETE_ALL_DELETES_ALARM_SINCE = "2026-02-24";
-
-/** The storage methods this rule looks at; other calls are only candidates for handing the object away. */
+/** The storage calls this rule looks at: the `deleteAll()` to judge, and what says the class uses alarms or deletes one. */
 const ALARM_METHODS: ReadonlySet<string> = new Set(["deleteAll", "setAlarm", "deleteAlarm"]);
 
-type Options = [{ compatibilityDate?: string; compatibilityFlags?: string[] }];
+type Options = [CompatibilityOptions];
 
-type MessageIds = "oldDate" | "unknownDate" | "noValidDate" | "ignoredConfig" | "preservesFlag" | "suggestDeleteAlarm";
+type MessageIds = KeepsAlarmReason | "suggestDeleteAlarm";
 
 interface Candidate {
   call: TSESTree.CallExpression;
@@ -102,7 +99,7 @@ export default createRule<Options, MessageIds>({
         const deleters = new AlarmDeleters(model, deletesAlarm);
         const pending = judged.filter((c) => !deleters.mayDelete(c.fn, c.cls));
         if (pending.length === 0) return;
-        const report = verdict(context, options);
+        const report = whyDeleteAllKeepsAlarm(context.filename, options);
         if (!report) return;
         const { sourceCode } = context;
         for (const c of pending) {
@@ -111,7 +108,8 @@ export default createRule<Options, MessageIds>({
           const fix = insertBeforeStatement(sourceCode, c.call, `${awaitPrefix}${receiver}.deleteAlarm();`);
           context.report({
             node: c.call,
-            ...report,
+            messageId: report.messageId,
+            data: report.data,
             suggest: fix ? [{ messageId: "suggestDeleteAlarm", data: { receiver }, fix }] : [],
           });
         }
@@ -119,44 +117,6 @@ export default createRule<Options, MessageIds>({
     };
   },
 });
-
-/**
- * What the compatibility settings say about this file's `deleteAll()` calls: nothing (the alarm is
- * deleted with the keys), or the message to report, naming where the date or flag came from.
- */
-function verdict(
-  context: RuleContext<MessageIds, Options>,
-  options: Options[0],
-): { messageId: Exclude<MessageIds, "suggestDeleteAlarm">; data: Record<string, string> } | undefined {
-  const fromDir = path.dirname(path.resolve(context.filename));
-  const settings =
-    options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined ? undefined : compatibilityFor(context.filename);
-  const configPath = settings?.configPath;
-  const date = options.compatibilityDate ?? settings?.date;
-  const flags = options.compatibilityFlags ?? settings?.flags ?? [];
-  if (flags.includes("delete_all_deletes_alarm")) return undefined;
-  const preserves = flags.includes("delete_all_preserves_alarm");
-  if (date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE)) {
-    if (!preserves) return undefined;
-    const source =
-      options.compatibilityFlags !== undefined || configPath === undefined
-        ? "the `compatibilityFlags` option"
-        : describeSection(configPath, undefined, fromDir);
-    return { messageId: "preservesFlag", data: { source } };
-  }
-  if (date !== undefined) {
-    const source =
-      options.compatibilityDate !== undefined || configPath === undefined
-        ? "the `compatibilityDate` option"
-        : describeSection(configPath, settings?.env, fromDir);
-    return { messageId: "oldDate", data: { date, source } };
-  }
-  if (settings?.ignoredPath !== undefined) {
-    return { messageId: "ignoredConfig", data: { file: describeSection(settings.ignoredPath, undefined, fromDir) } };
-  }
-  if (configPath !== undefined) return { messageId: "noValidDate", data: { source: describeSection(configPath, settings?.env, fromDir) } };
-  return { messageId: "unknownDate", data: {} };
-}
 
 /**
  * Which methods of the file's classes may delete the alarm, for the `deleteAll()` calls judged (only
