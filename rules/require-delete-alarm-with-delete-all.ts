@@ -1,40 +1,25 @@
-import path from "node:path";
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { type RuleContext, createRule } from "../src/create-rule.js";
-import {
-  type ClassNode,
-  type FunctionNode,
-  classMemberOf,
-  enclosingFunction,
-  isClass,
-  isFunction,
-  keyName,
-  memberName,
-  methodCall,
-  unwrap,
-  withinAny,
-} from "../src/analysis/ast.js";
+import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import { createRule } from "../src/create-rule.js";
+import { type ClassNode, type FunctionNode, enclosingFunction, keyName, memberName, methodCall, unwrap } from "../src/analysis/ast.js";
+import { type Callee, resolveMethod } from "../src/analysis/callees.js";
+import { classIndex, closure, ownerOf } from "../src/analysis/class-model.js";
+import { type CompatibilityOptions, type KeepsAlarmReason, whyDeleteAllKeepsAlarm } from "../src/analysis/delete-all-alarm.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
-import { resolveMethod } from "../src/analysis/callees.js";
-import { methodListeners } from "../src/analysis/listeners.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
-import { CALENDAR_DATE_PATTERN, compatibilityFor, describeSection, isOnOrAfter } from "../src/analysis/wrangler.js";
+import { CALENDAR_DATE_PATTERN } from "../src/analysis/wrangler.js";
 
-/** From this compatibility date on, `deleteAll()` deletes the alarm too (measured on workerd). */
-export const DELETE_ALL_DELETES_ALARM_SINCE = "2026-02-24";
-
-/** The storage methods this rule looks at; other calls are only candidates for handing the object away. */
+/** The storage calls this rule looks at: the `deleteAll()` to judge, and what says the class uses alarms or deletes one. */
 const ALARM_METHODS: ReadonlySet<string> = new Set(["deleteAll", "setAlarm", "deleteAlarm"]);
 
-type Options = [{ compatibilityDate?: string; compatibilityFlags?: string[] }];
+type Options = [CompatibilityOptions];
 
-type MessageIds = "oldDate" | "unknownDate" | "noValidDate" | "ignoredConfig" | "preservesFlag" | "suggestDeleteAlarm";
+type MessageIds = KeepsAlarmReason | "suggestDeleteAlarm";
 
 interface Candidate {
   call: TSESTree.CallExpression;
   receiver: TSESTree.Expression;
   cls: ClassNode;
-  method: FunctionNode;
+  fn: FunctionNode;
 }
 
 export default createRule<Options, MessageIds>({
@@ -91,169 +76,122 @@ export default createRule<Options, MessageIds>({
     const model = getModel(context);
     // Only a `deleteAll()` call is reported: without the word, there is none.
     if (!model.hasRegions || !context.sourceCode.text.includes("deleteAll")) return {};
-    return methodListeners(new DeleteAllChecker(context, options, model), ["AssignmentExpression", "CallExpression", "Program:exit"]);
+    const candidates: Candidate[] = [];
+    const setsAlarm = new Set<ClassNode>();
+    const deletesAlarm = new Set<FunctionNode>();
+    return {
+      CallExpression(node) {
+        const call = model.handleCall(node, ALARM_METHODS);
+        if (!call || (call.kind !== "storage" && call.kind !== "txn")) return;
+        // The method (or function-valued field) the call runs for, through nested callbacks.
+        const owner = ownerOf(node, true);
+        if (!owner?.fn) return;
+        if (call.method === "setAlarm") setsAlarm.add(owner.cls);
+        else if (call.method === "deleteAlarm") deletesAlarm.add(owner.fn);
+        else if (call.kind === "storage" && owner.key !== "alarm") {
+          candidates.push({ call: node, receiver: call.receiver, cls: owner.cls, fn: owner.fn });
+        }
+      },
+      "Program:exit"() {
+        // Only classes that use alarms can leave one behind.
+        const judged = candidates.filter((c) => setsAlarm.has(c.cls) || model.classOf(c.cls).methods.has("alarm"));
+        if (judged.length === 0) return;
+        const deleters = new AlarmDeleters(model, deletesAlarm);
+        const pending = judged.filter((c) => !deleters.mayDelete(c.fn, c.cls));
+        if (pending.length === 0) return;
+        const report = whyDeleteAllKeepsAlarm(context.filename, options);
+        if (!report) return;
+        const { sourceCode } = context;
+        for (const c of pending) {
+          const receiver = sourceCode.getText(c.receiver);
+          const awaitPrefix = enclosingFunction(c.call)?.async ? "await " : "";
+          const fix = insertBeforeStatement(sourceCode, c.call, `${awaitPrefix}${receiver}.deleteAlarm();`);
+          context.report({
+            node: c.call,
+            messageId: report.messageId,
+            data: report.data,
+            suggest: fix ? [{ messageId: "suggestDeleteAlarm", data: { receiver }, fix }] : [],
+          });
+        }
+      },
+    };
   },
 });
 
-/** One file's `deleteAll()` calls and what decides them (its listeners are methods: see `methodListeners`). */
-class DeleteAllChecker {
-  private readonly sourceCode: Readonly<TSESLint.SourceCode>;
-  private readonly candidates: Candidate[] = [];
-  /** Per method of a class with a `deleteAll()` to judge: its other calls, and the same-class methods it calls. */
+/**
+ * Which methods of the file's classes may delete the alarm, for the `deleteAll()` calls judged (only
+ * the methods they reach are looked at). Calls come from the class model: every call of a member,
+ * callbacks nested in it included.
+ */
+class AlarmDeleters {
+  /** Per member function of a class asked about: its calls, callbacks included. */
   private readonly callsIn = new Map<FunctionNode, TSESTree.CallExpression[]>();
-  private readonly calls = new Map<FunctionNode, Set<string>>();
-  /** Per method: whether it hands the object or its storage to other code (computed when asked). */
+  private readonly indexed = new Set<ClassNode>();
+  /** Per member function: whether it hands the object or its storage to other code (computed when asked). */
   private readonly handsOffCache = new Map<FunctionNode, boolean>();
-  private readonly classesWithAlarms = new Set<ClassNode>();
-  private readonly methodsDeletingAlarm = new Set<FunctionNode>();
   /** Per class: its `delegateFields` (computed when asked). */
-  private readonly delegates = new WeakMap<ClassNode, Set<string>>();
-  private readonly fieldAssignments: { cls: ClassNode; name: string; value: TSESTree.Node }[] = [];
-  /** `this.f = …` assignments and the other calls: only looked at when the file calls `deleteAll()`. */
-  private readonly thisAssignments: TSESTree.AssignmentExpression[] = [];
-  private readonly otherCalls: TSESTree.CallExpression[] = [];
+  private readonly delegates = new Map<ClassNode, Set<string>>();
 
   constructor(
-    private readonly context: RuleContext<MessageIds, Options>,
-    private readonly options: Options[0],
     private readonly model: DurableObjectModel,
-  ) {
-    this.sourceCode = context.sourceCode;
-  }
-
-  AssignmentExpression(node: TSESTree.AssignmentExpression): void {
-    if (node.left.type === AST_NODE_TYPES.MemberExpression && node.left.object.type === AST_NODE_TYPES.ThisExpression) {
-      this.thisAssignments.push(node);
-    }
-  }
-
-  CallExpression(node: TSESTree.CallExpression): void {
-    const call = this.model.handleCall(node, ALARM_METHODS);
-    if (!call) {
-      this.otherCalls.push(node);
-      return;
-    }
-    if (call.kind !== "storage" && call.kind !== "txn") return;
-    const owner = ownerMethod(node);
-    if (!owner) return;
-    if (call.method === "setAlarm") this.classesWithAlarms.add(owner.cls);
-    else if (call.method === "deleteAlarm") this.methodsDeletingAlarm.add(owner.method);
-    else if (call.kind === "storage" && owner.name !== "alarm") {
-      this.candidates.push({ call: node, receiver: call.receiver, cls: owner.cls, method: owner.method });
-    }
-  }
-
-  "Program:exit"(): void {
-    const { model, context, sourceCode, callsIn, calls } = this;
-    // Only classes that use alarms can leave one behind.
-    const judged = this.candidates.filter((c) => this.classesWithAlarms.has(c.cls) || model.classOf(c.cls).methods.has("alarm"));
-    if (judged.length === 0) return;
-    const candidateClasses = new Set(judged.map((c) => c.cls));
-    // A range test first: most calls of a file are outside the few classes judged.
-    for (const node of this.thisAssignments) {
-      if (!withinAny(candidateClasses, node)) continue;
-      const owner = ownerMethod(node);
-      const name = memberName(node.left as TSESTree.MemberExpression);
-      if (owner && candidateClasses.has(owner.cls) && name !== undefined)
-        this.fieldAssignments.push({ cls: owner.cls, name, value: node.right });
-    }
-    for (const node of this.otherCalls) {
-      if (!withinAny(candidateClasses, node)) continue;
-      const owner = ownerMethod(node);
-      if (!owner || !candidateClasses.has(owner.cls)) continue;
-      let list = callsIn.get(owner.method);
-      if (!list) callsIn.set(owner.method, (list = []));
-      list.push(node);
-      const mc = methodCall(node);
-      if (mc && unwrap(mc.receiver).type === AST_NODE_TYPES.ThisExpression) {
-        let set = calls.get(owner.method);
-        if (!set) calls.set(owner.method, (set = new Set()));
-        set.add(mc.method);
-      }
-    }
-    const pending = judged.filter((c) => !this.mayDelete(c.method, c.cls, new Set()));
-    if (pending.length === 0) return;
-    const report = this.verdict();
-    if (!report) return;
-    for (const c of pending) {
-      const receiver = sourceCode.getText(c.receiver);
-      const awaitPrefix = enclosingFunction(c.call)?.async ? "await " : "";
-      const fix = insertBeforeStatement(sourceCode, c.call, `${awaitPrefix}${receiver}.deleteAlarm();`);
-      context.report({
-        node: c.call,
-        ...report,
-        suggest: fix ? [{ messageId: "suggestDeleteAlarm", data: { receiver }, fix }] : [],
-      });
-    }
-  }
+    /** The member functions that call `deleteAlarm()`. */
+    private readonly deletesAlarm: ReadonlySet<FunctionNode>,
+  ) {}
 
   /**
-   * What the compatibility settings say about this file's `deleteAll()` calls: nothing (the alarm is
-   * deleted with the keys), or the message to report, naming where the date or flag came from.
+   * Whether `fn` (a method of `cls`) may delete the alarm: it, or a method it reaches through
+   * `this.m()`, calls `deleteAlarm()`, hands the object or its storage to other code, or calls a
+   * method of a field built from them; or it reaches a `this.m()` whose body this file does not
+   * show for certain (callees.ts: a framework base class's, one a subclass declares again, one the
+   * class reassigns). A `this.m()` in a nested `function` counts as the instance's call: it may
+   * well run on the instance (`items.forEach(function () { this.m(); }, this)`).
    */
-  private verdict(): { messageId: Exclude<MessageIds, "suggestDeleteAlarm">; data: Record<string, string> } | undefined {
-    const { options, context } = this;
-    const fromDir = path.dirname(path.resolve(context.filename));
-    const settings =
-      options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined ? undefined : compatibilityFor(context.filename);
-    const configPath = settings?.configPath;
-    const date = options.compatibilityDate ?? settings?.date;
-    const flags = options.compatibilityFlags ?? settings?.flags ?? [];
-    if (flags.includes("delete_all_deletes_alarm")) return undefined;
-    const preserves = flags.includes("delete_all_preserves_alarm");
-    if (date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE)) {
-      if (!preserves) return undefined;
-      const source =
-        options.compatibilityFlags !== undefined || configPath === undefined
-          ? "the `compatibilityFlags` option"
-          : describeSection(configPath, undefined, fromDir);
-      return { messageId: "preservesFlag", data: { source } };
-    }
-    if (date !== undefined) {
-      const source =
-        options.compatibilityDate !== undefined || configPath === undefined
-          ? "the `compatibilityDate` option"
-          : describeSection(configPath, settings?.env, fromDir);
-      return { messageId: "oldDate", data: { date, source } };
-    }
-    if (settings?.ignoredPath !== undefined) {
-      return { messageId: "ignoredConfig", data: { file: describeSection(settings.ignoredPath, undefined, fromDir) } };
-    }
-    if (configPath !== undefined)
-      return { messageId: "noValidDate", data: { source: describeSection(configPath, settings?.env, fromDir) } };
-    return { messageId: "unknownDate", data: {} };
-  }
-
-  /**
-   * A method may delete the alarm if it calls deleteAlarm(), hands the object or its storage to other code,
-   * calls a method of a field built from them, or calls a method of the class that may (or whose
-   * body this file does not show for certain). Only the
-   * methods a judged `deleteAll()` reaches are looked at.
-   */
-  private mayDelete(fn: FunctionNode, cls: ClassNode, seen: Set<FunctionNode>): boolean {
-    if (this.methodsDeletingAlarm.has(fn)) return true;
-    if (seen.has(fn)) return false;
-    seen.add(fn);
-    if (this.handsOff(fn, cls)) return true;
-    for (const name of this.calls.get(fn) ?? []) {
-      // The body `this.name()` runs (callees.ts: own or inherited, and only if nothing can replace
-      // it). A method the file does not show, or may be replaced, is "can't tell": it may delete.
-      const callee = resolveMethod(this.model, cls, name);
-      if (callee === "unknown" || (callee && this.mayDelete(callee, cls, seen))) return true;
+  mayDelete(fn: FunctionNode, cls: ClassNode): boolean {
+    const reached = closure<Callee>([fn], (f) =>
+      typeof f === "object" ? this.thisCalls(f).map((name) => resolveMethod(this.model, cls, name)) : [],
+    );
+    for (const f of reached) {
+      if (f === "unknown" || (f && (this.deletesAlarm.has(f) || this.handsOff(f)))) return true;
     }
     return false;
   }
 
+  /** The calls in `fn`, a class member's function (none for a function the file's classes do not own). */
+  private calls(fn: FunctionNode): readonly TSESTree.CallExpression[] {
+    const cls = ownerOf(fn.body)?.cls;
+    if (cls && !this.indexed.has(cls)) {
+      this.indexed.add(cls);
+      for (const { node, owner } of classIndex(this.model, cls).calls) {
+        if (!owner.fn) continue;
+        const list = this.callsIn.get(owner.fn);
+        if (list) list.push(node);
+        else this.callsIn.set(owner.fn, [node]);
+      }
+    }
+    return this.callsIn.get(fn) ?? [];
+  }
+
+  /** The names `m` of the `this.m()` calls in `fn`. */
+  private thisCalls(fn: FunctionNode): string[] {
+    const names: string[] = [];
+    for (const node of this.calls(fn)) {
+      const mc = methodCall(node);
+      if (mc && unwrap(mc.receiver).type === AST_NODE_TYPES.ThisExpression) names.push(mc.method);
+    }
+    return names;
+  }
+
   /** Whether `fn` hands the object or a handle to other code: as an argument, or through `this.field.m()` of a field built from them. */
-  private handsOff(fn: FunctionNode, cls: ClassNode): boolean {
+  private handsOff(fn: FunctionNode): boolean {
     let r = this.handsOffCache.get(fn);
     if (r !== undefined) return r;
     r = false;
-    for (const node of this.callsIn.get(fn) ?? []) {
+    const cls = ownerOf(fn.body)?.cls;
+    for (const node of this.calls(fn)) {
       if (this.model.handleCall(node)) continue;
       const mc = methodCall(node);
       const receiver = mc && unwrap(mc.receiver);
-      if (receiver?.type === AST_NODE_TYPES.MemberExpression && unwrap(receiver.object).type === AST_NODE_TYPES.ThisExpression) {
+      if (cls && receiver?.type === AST_NODE_TYPES.MemberExpression && unwrap(receiver.object).type === AST_NODE_TYPES.ThisExpression) {
         const field = memberName(receiver);
         if (field !== undefined && this.delegateFields(cls).has(field)) r = true;
       }
@@ -290,22 +228,13 @@ class DeleteAllChecker {
         if (name !== undefined) out.add(name);
       }
     }
-    for (const a of this.fieldAssignments) {
-      if (a.cls === cls && made(a.value)) out.add(a.name);
+    // `this.f = …` in any instance member (the class model's writes: `this` the instance).
+    for (const { write, use } of classIndex(this.model, cls).writes) {
+      if (write.type === AST_NODE_TYPES.AssignmentExpression && write.left === use.node && use.name !== undefined && made(write.right)) {
+        out.add(use.name);
+      }
     }
     this.delegates.set(cls, out);
     return out;
   }
-}
-
-/** The class method (or field function) a call sits in, through nested callbacks. */
-function ownerMethod(node: TSESTree.Node): { cls: ClassNode; method: FunctionNode; name: string | undefined } | undefined {
-  for (let n = node.parent; n; n = n.parent) {
-    if (isFunction(n)) {
-      const m = classMemberOf(n);
-      if (m) return m.isStatic ? undefined : { cls: m.cls, method: n, name: m.name };
-    }
-    if (isClass(n)) return undefined;
-  }
-  return undefined;
 }

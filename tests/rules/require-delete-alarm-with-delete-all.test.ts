@@ -73,6 +73,20 @@ runRuleTests("require-delete-alarm-with-delete-all", rule, {
       options: [{ compatibilityDate: "2025-01-01" }],
     },
     {
+      name: "a this.m() in a nested function counts as the instance's call: the helper it names deletes the alarm",
+      code: `${DO}export class Room extends DurableObject {
+  async alarm() {}
+  clearAlarm() { void this.ctx.storage.deleteAlarm(); }
+  async reset() {
+    const self = this;
+    function stop(this: Room) { this.clearAlarm(); }
+    stop.call(self);
+    await this.ctx.storage.deleteAll();
+  }
+}`,
+      options: [{ compatibilityDate: "2025-01-01" }],
+    },
+    {
       name: "a helper inherited from a local base class deletes the alarm (callees.ts)",
       code: `${DO}class Base extends DurableObject {
   async clearAlarm() { await this.ctx.storage.deleteAlarm(); }
