@@ -43,9 +43,8 @@ import {
   walk,
 } from "./ast.js";
 import { resolveCallee } from "./callees.js";
+import { isReassigned } from "./scope.js";
 import type { DurableObjectModel, HandleKind } from "./storage.js";
-
-type Variable = TSESLint.Scope.Variable;
 
 /** How deep a key is followed through `const`s, and through helpers' parameters to their callers. */
 const MAX_DEPTH = 4;
@@ -293,7 +292,7 @@ class KeySpace {
   private variableKey(id: TSESTree.Identifier, depth: number): KeyClass {
     const varying = { head: undefined };
     const variable = findVariable(this.sourceCode.getScope(id), id.name);
-    if (!variable || variable.defs.length !== 1 || reassigned(variable)) return varying;
+    if (!variable || variable.defs.length !== 1 || isReassigned(variable)) return varying;
     const def = variable.defs[0];
     switch (def.type) {
       case "Parameter": {
@@ -317,7 +316,7 @@ class KeySpace {
     const obj = unwrap(e.object);
     if (name === undefined || obj.type !== AST_NODE_TYPES.Identifier) return varying;
     const variable = findVariable(this.sourceCode.getScope(obj), obj.name);
-    if (!variable || variable.defs.length !== 1 || reassigned(variable)) return varying;
+    if (!variable || variable.defs.length !== 1 || isReassigned(variable)) return varying;
     const def = variable.defs[0];
     if (def.type === "ImportBinding" || def.type === "TSEnumName") return "constant";
     if (
@@ -397,7 +396,7 @@ class KeySpace {
           : undefined;
     if (name?.type !== AST_NODE_TYPES.Identifier || exported(fn)) return undefined;
     const variable = findVariable(this.sourceCode.getScope(name), name.name);
-    if (!variable || reassigned(variable)) return undefined;
+    if (!variable || isReassigned(variable)) return undefined;
     const sites: TSESTree.CallExpression[] = [];
     for (const ref of variable.references) {
       if (ref.init) continue;
@@ -441,10 +440,6 @@ function boundMethodOfThis(call: TSESTree.CallExpression): boolean {
   if (callee.type !== AST_NODE_TYPES.MemberExpression || memberName(callee) !== "bind") return false;
   const target = unwrap(callee.object);
   return target.type === AST_NODE_TYPES.MemberExpression && unwrap(target.object).type === AST_NODE_TYPES.ThisExpression;
-}
-
-function reassigned(variable: Variable): boolean {
-  return variable.references.some((r) => r.isWrite() && !r.init);
 }
 
 const spaces = new WeakMap<DurableObjectModel, KeySpace>();
