@@ -11,25 +11,18 @@ import {
   runsPerIteration,
   statementList,
   unwrap,
+  walk,
 } from "../src/analysis/ast.js";
-import { awaitRemoval } from "../src/analysis/await-fix.js";
 import { methodListeners } from "../src/analysis/listeners.js";
 import { atomicRegionOf } from "../src/analysis/regions.js";
 import { resolveCallee } from "../src/analysis/callees.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 import { KEY_WRITE_METHODS, type SingleKeyWrite, singleKeyWrite } from "../src/analysis/storage-access.js";
 import { soleWrite } from "../src/analysis/summaries.js";
-import { batchedWriteText, collectedWriteText } from "../src/analysis/write-batch.js";
+import { batchedWriteText, collectedWriteText, storageRead, transactionText } from "../src/analysis/write-batch.js";
 
 type MessageIds =
-  | "sequence"
-  | "loop"
-  | "suggestAwaitLast"
-  | "suggestBatchPut"
-  | "suggestBatchDelete"
-  | "suggestDropAwait"
-  | "suggestCollectPut"
-  | "suggestCollectDelete";
+  "sequence" | "loop" | "suggestBatchPut" | "suggestBatchDelete" | "suggestTransaction" | "suggestCollectPut" | "suggestCollectDelete";
 
 /** `await storage.put(k, v)` / `await storage.delete(k)` as a whole statement, or `await this.save(v)` of a helper that only writes. */
 interface AwaitedWrite extends SingleKeyWrite {
@@ -44,22 +37,21 @@ export default createRule<[], MessageIds>({
   meta: {
     type: "suggestion",
     docs: {
-      description: "Prefer coalesced Durable Object storage writes over a sequence of awaited writes",
+      description: "Prefer one storage call or one transaction over a sequence of awaited writes that a failure can leave half done",
       recommended: "warn",
     },
     hasSuggestions: true,
     schema: [],
     messages: {
       sequence:
-        "These {{count}} awaited writes commit one by one, and a crash between them keeps only some. " +
-        "Await only the last (one batch), or use one `put({ … })` or `delete([ … ])`.",
+        "If one of these {{count}} writes fails, the ones before it stay stored. " +
+        "Write them with one `put({ … })`, `delete([ … ])` or `transaction()`.",
       loop:
-        "This awaited write commits once per iteration, and a crash part-way keeps only some. " +
-        "Drop the `await` (one batch), or write every entry with one call.",
-      suggestAwaitLast: "Await only the last write, so the writes coalesce into one batch",
+        "If this write fails in one iteration, the earlier iterations' writes stay stored. " +
+        "Write every entry with one call, to store all or nothing.",
       suggestBatchPut: "Write them with one `put({ … })`",
       suggestBatchDelete: "Delete them with one `delete([ … ])`",
-      suggestDropAwait: "Drop the `await`, so the loop's writes coalesce into one batch",
+      suggestTransaction: "Run them in one `transaction()`, which stores all or nothing",
       suggestCollectPut: "Collect the entries and write them with one `put(…)`",
       suggestCollectDelete: "Collect the keys and delete them with one `delete(…)`",
     },
@@ -109,7 +101,10 @@ class CoalescedWrites {
 
   /**
    * Reports each run of two or more awaited writes in a statement list (allocates nothing for a
-   * list without one). `known` is a write of the list already analysed, not to analyse again.
+   * list without one). Between the writes may stand statements that do not await (`contiguous`
+   * is then false) and declarations that await only reads of storage (`const b = (await
+   * storage.get(k)) ?? 0`), which keep the writes in one batch (tests/runtime/write-batches.test.ts).
+   * `known` is a write of the list already analysed, not to analyse again.
    */
   private scanList(statements: Node[], known?: AwaitedWrite): void {
     let run: AwaitedWrite[] | undefined;
@@ -119,36 +114,52 @@ class CoalescedWrites {
         stmt === known?.stmt ? known : stmt.type === AST_NODE_TYPES.ExpressionStatement ? awaitedWrite(this.model, stmt) : undefined;
       if (write) {
         (run ??= []).push(write);
-      } else if (run && isNeutral(stmt, this.sourceCode)) {
+      } else if (run && (isNeutral(stmt, this.sourceCode) || this.readsStorageOnly(stmt))) {
         contiguous = false;
       } else if (run) {
-        if (run.length >= 2) this.reportSequence(run, contiguous);
+        if (run.length >= 2) this.reportSequence(run, contiguous, statements);
         run = undefined;
         contiguous = true;
       }
     }
-    if (run && run.length >= 2) this.reportSequence(run, contiguous);
+    if (run && run.length >= 2) this.reportSequence(run, contiguous, statements);
   }
 
-  private reportSequence(run: AwaitedWrite[], contiguous: boolean): void {
+  private reportSequence(run: AwaitedWrite[], contiguous: boolean, statements: Node[]): void {
     const sourceCode = this.sourceCode;
     for (const w of run) this.reported.add(w.call);
     const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-    const removals = run.slice(0, -1).map((w) => awaitRemoval(sourceCode, w.awaitNode));
-    if (removals.every((r) => r !== undefined)) {
-      suggest.push({ messageId: "suggestAwaitLast", fix: (fixer) => removals.flat().map((r) => fixer.removeRange(r)) });
-    }
+    const range: [number, number] = [run[0].stmt.range[0], run[run.length - 1].stmt.range[1]];
     const batch = contiguous && !run.some((w) => w.viaHelper) ? batchedWriteText(run, sourceCode) : undefined;
-    if (batch) {
-      const range: [number, number] = [run[0].stmt.range[0], run[run.length - 1].stmt.range[1]];
-      if (commentsIn(sourceCode, range[0], range[1]).length === 0) {
-        suggest.push({
-          messageId: batch.method === "put" ? "suggestBatchPut" : "suggestBatchDelete",
-          fix: (fixer) => fixer.replaceTextRange(range, batch.text),
-        });
-      }
+    if (batch && commentsIn(sourceCode, range[0], range[1]).length === 0) {
+      suggest.push({
+        messageId: batch.method === "put" ? "suggestBatchPut" : "suggestBatchDelete",
+        fix: (fixer) => fixer.replaceTextRange(range, batch.text),
+      });
+    } else {
+      const span = statements.slice(statements.indexOf(run[0].stmt), statements.indexOf(run[run.length - 1].stmt) + 1);
+      const txn = transactionText(this.model, span, run);
+      if (txn) suggest.push({ messageId: "suggestTransaction", fix: (fixer) => fixer.replaceTextRange(txn.range, txn.text) });
     }
     this.context.report({ node: run[0].awaitNode, messageId: "sequence", data: { count: String(run.length) }, suggest });
+  }
+
+  /** `const b = (await storage.get(k)) ?? 0`: a declaration or expression whose every `await` is of a read of this object's storage. */
+  private readsStorageOnly(stmt: Node): boolean {
+    if (stmt.type === AST_NODE_TYPES.VariableDeclaration ? stmt.kind === "var" : stmt.type !== AST_NODE_TYPES.ExpressionStatement)
+      return false;
+    let reads = 0;
+    let other = false;
+    walk(stmt, this.sourceCode.visitorKeys, (n) => {
+      if (other || isFunction(n) || isClass(n)) return false;
+      if (n.type === AST_NODE_TYPES.AwaitExpression) {
+        const call = unwrap(n.argument);
+        if (call.type === AST_NODE_TYPES.CallExpression && storageRead(this.model, call)) reads++;
+        else other = true;
+      }
+      return true;
+    });
+    return reads > 0 && !other;
   }
 
   private frameOf(loop: LoopNode): LoopFrame {
@@ -198,8 +209,6 @@ class CoalescedWrites {
     if (otherAwaits > 0 || writes.length === 0 || writes.some((w) => this.reported.has(w.call))) return;
     for (const w of writes) {
       const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-      const removal = awaitRemoval(sourceCode, w.awaitNode);
-      if (removal) suggest.push({ messageId: "suggestDropAwait", fix: (fixer) => removal.map((r) => fixer.removeRange(r)) });
       const collected = writes.length === 1 && !w.viaHelper ? collectedWriteText(loop, w.stmt, w, sourceCode) : undefined;
       if (collected) {
         suggest.push({

@@ -142,6 +142,8 @@ export function wrapStatements(
   opening: string,
   range: [number, number] = [span[0].range[0], span[span.length - 1].range[1]],
   indent = indentOf(sourceCode.text, span[0]),
+  /** Source ranges inside the span to write differently in the callback (`storage.put` → `txn.put`), none overlapping. */
+  replacements: readonly { range: readonly [number, number]; text: string }[] = [],
 ): { range: [number, number]; text: string } | undefined {
   if (span.length === 0) return undefined;
   for (const s of span) {
@@ -166,6 +168,10 @@ export function wrapStatements(
   }
   const inner = `${indent}  `;
   let body = sourceCode.text.slice(start, end);
+  for (const r of [...replacements].sort((a, b) => b.range[0] - a.range[0])) {
+    if (r.range[0] < start || r.range[1] > end) return undefined;
+    body = body.slice(0, r.range[0] - start) + r.text + body.slice(r.range[1] - start);
+  }
   const multilineTemplate = span
     .flatMap((s) => sourceCode.getTokens(s as TSESTree.Node))
     .some((t) => t.type === "Template" && t.value.includes("\n"));

@@ -1,11 +1,74 @@
 /**
  * The batched forms of single-key storage writes, as suggestions write them: several `put(k, v)`
- * as one `put({ … })`, several `delete(k)` as one `delete([ … ])`, and a `for…of` loop of one write
- * as one write of every entry.
+ * as one `put({ … })`, several `delete(k)` as one `delete([ … ])`, a `for…of` loop of one write
+ * as one write of every entry, and statements that read and write as one `transaction()`.
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import type { Node } from "./ast.js";
+import { type Node, isClass, isFunction, unwrap, walk } from "./ast.js";
+import { wrapStatements } from "./fix.js";
 import type { SingleKeyWrite } from "./storage-access.js";
+import type { DurableObjectModel } from "./storage.js";
+
+/** The asynchronous reads of the storage API that keep the write batch open (tests/runtime/write-batches.test.ts). */
+const BATCH_READS: ReadonlySet<string> = new Set(["get", "list"]);
+
+/** `storage.get(…)` / `storage.list(…)` on this object's storage (not `txn`, not `storage.kv`, not SQL). */
+export function storageRead(model: DurableObjectModel, call: TSESTree.CallExpression): TSESTree.Expression | undefined {
+  const h = model.handleCall(call, BATCH_READS);
+  return h?.kind === "storage" ? h.receiver : undefined;
+}
+
+/**
+ * `await s.transaction(async (txn) => { … })` around `span`, consecutive statements of one block
+ * from the first of `writes` to the last, with every storage call in it made on `txn`. Undefined
+ * unless every storage call in the span is one of `writes` or an awaited read (`storageRead`) on
+ * the same receiver, so that nothing in the span writes or reads outside the transaction.
+ */
+export function transactionText(
+  model: DurableObjectModel,
+  span: readonly Node[],
+  writes: readonly SingleKeyWrite[],
+): { range: [number, number]; text: string } | undefined {
+  const sourceCode = model.sourceCode;
+  const receiver = sourceCode.getText(writes[0].receiver);
+  const known = new Set<Node>(writes.map((w) => w.call));
+  const calls: TSESTree.CallExpression[] = [...writes.map((w) => w.call)];
+  let ok = true;
+  for (const stmt of span) {
+    walk(stmt, sourceCode.visitorKeys, (n) => {
+      if (!ok || isClass(n)) return false;
+      if (isFunction(n)) {
+        ok = false; // a callback in the span could run outside the transaction
+        return false;
+      }
+      if (n.type === AST_NODE_TYPES.AwaitExpression) {
+        const call = unwrap(n.argument);
+        if (call.type === AST_NODE_TYPES.CallExpression && !known.has(call)) {
+          const r = storageRead(model, call);
+          if (r) {
+            known.add(call);
+            calls.push(call);
+          }
+        }
+      } else if (n.type === AST_NODE_TYPES.CallExpression && !known.has(n) && model.handleCall(n)) {
+        ok = false; // another storage call (not awaited, or of another method)
+      }
+      return true;
+    });
+  }
+  if (!ok) return undefined;
+  const replacements: { range: readonly [number, number]; text: string }[] = [];
+  const text = span.map((s) => sourceCode.getText(s as TSESTree.Node)).join("\n");
+  const name = ["txn", "tx"].find((n) => !new RegExp(`\\b${n}\\b`).test(text));
+  if (!name) return undefined;
+  for (const call of calls) {
+    const callee = call.callee;
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed) return undefined;
+    if (sourceCode.getText(callee.object) !== receiver) return undefined;
+    replacements.push({ range: callee.object.range, text: name });
+  }
+  return wrapStatements(sourceCode, [...span], `await ${receiver}.transaction(async (${name}) => {`, undefined, undefined, replacements);
+}
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 

@@ -66,7 +66,7 @@ export class Profile extends DurableObject<Env> {
   ],
   invalid: [
     {
-      name: "two helpers that each only write, awaited one after the other",
+      name: "two helpers that each only write, awaited one after the other: reported, with no suggestion",
       code: `import { DurableObject } from "cloudflare:workers";
 export class Profile extends DurableObject<Env> {
   async saveName(name: string) {
@@ -88,29 +88,12 @@ export class Profile extends DurableObject<Env> {
           column: 5,
           endLine: 8,
           endColumn: 30,
-          suggestions: [
-            {
-              messageId: "suggestAwaitLast",
-              output: `import { DurableObject } from "cloudflare:workers";
-export class Profile extends DurableObject<Env> {
-  async saveName(name: string) {
-    await this.ctx.storage.put("name", name);
-  }
-  saveEmail = (email: string) => this.ctx.storage.put("email", email);
-  async update(name: string, email: string) {
-    this.saveName(name);
-    await this.saveEmail(email);
-    return new Response("ok");
-  }
-}
-`,
-            },
-          ],
+          suggestions: [],
         },
       ],
     },
     {
-      name: "a helper's write and a direct write: only the awaits can move, no batch",
+      name: "a helper's write and a direct write: no batch, no transaction (the helper's write is not on `txn`)",
       code: `import { DurableObject } from "cloudflare:workers";
 export class Profile extends DurableObject<Env> {
   async saveName(name: string) {
@@ -130,22 +113,7 @@ export class Profile extends DurableObject<Env> {
           column: 5,
           endLine: 7,
           endColumn: 30,
-          suggestions: [
-            {
-              messageId: "suggestAwaitLast",
-              output: `import { DurableObject } from "cloudflare:workers";
-export class Profile extends DurableObject<Env> {
-  async saveName(name: string) {
-    await this.ctx.storage.put("name", name);
-  }
-  async rename(name: string) {
-    this.saveName(name);
-    await this.ctx.storage.put("updated", Date.now());
-  }
-}
-`,
-            },
-          ],
+          suggestions: [],
         },
       ],
     },
@@ -168,21 +136,7 @@ export class Keys extends DurableObject<Env> {
           column: 27,
           endLine: 7,
           endColumn: 48,
-          suggestions: [
-            {
-              messageId: "suggestDropAwait",
-              output: `import { DurableObject } from "cloudflare:workers";
-export class Keys extends DurableObject<Env> {
-  async #forget(key: string) {
-    return this.ctx.storage.delete(key);
-  }
-  async forgetAll(keys: string[]) {
-    for (const k of keys) this.#forget(k);
-  }
-}
-`,
-            },
-          ],
+          suggestions: [],
         },
       ],
     },

@@ -83,10 +83,76 @@ runRuleTests("prefer-coalesced-writes", rule, {
       name: "an awaited write in a callback is one write per call",
       code: method(`items.forEach(async (it) => { await this.ctx.storage.put(it.id, it.value); });`),
     },
+    {
+      name: "the transfer in one transaction (the suggestion's output) is not reported again",
+      code: method(
+        `const a = (await this.ctx.storage.get<number>(\`balance:\${id}\`)) ?? 0;\n    await this.ctx.storage.transaction(async (txn) => {\n      await txn.put(\`balance:\${id}\`, a - 1);\n      const b = (await txn.get<number>("pool")) ?? 0;\n      await txn.put("pool", b + 1);\n    });`,
+      ),
+    },
+    {
+      name: "a Workers KV read between the writes is not a storage read: each write stands alone",
+      code: method(
+        `await this.ctx.storage.put("a", 1);\n    const flag = await this.env.FLAGS.get("mode");\n    await this.ctx.storage.put("b", flag);`,
+      ),
+    },
+    {
+      name: "a read through a helper between the writes: not known to await storage only",
+      code: method(`await this.ctx.storage.put("a", 1);\n    const b = await this.load("b");\n    await this.ctx.storage.put("b", b);`),
+    },
   ],
   invalid: [
     {
-      name: "two awaited puts: await only the last, or one put({...})",
+      name: "Cloudflare's transfer: a debit and a credit split by a read of the second balance, in one transaction",
+      code: method(
+        `const from = (await this.ctx.storage.get<number>(\`balance:\${id}\`)) ?? 0;\n    await this.ctx.storage.put(\`balance:\${id}\`, from - 5);\n    const to = (await this.ctx.storage.get<number>("balance:pool")) ?? 0;\n    await this.ctx.storage.put("balance:pool", to + 5);`,
+      ),
+      errors: [
+        {
+          messageId: "sequence",
+          data: { count: "2" },
+          line: 5,
+          column: 5,
+          endColumn: 58,
+          suggestions: [
+            {
+              messageId: "suggestTransaction",
+              output: method(
+                `const from = (await this.ctx.storage.get<number>(\`balance:\${id}\`)) ?? 0;\n    await this.ctx.storage.transaction(async (txn) => {\n      await txn.put(\`balance:\${id}\`, from - 5);\n      const to = (await txn.get<number>("balance:pool")) ?? 0;\n      await txn.put("balance:pool", to + 5);\n    });`,
+              ),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a value read between the writes and used after them comes out of the transaction",
+      code: method(
+        `await this.ctx.storage.delete(\`lock:\${id}\`);\n    const list = await this.ctx.storage.list({ prefix: "job:" });\n    await this.ctx.storage.put("jobs", list.size);\n    return list.size;`,
+      ),
+      errors: [
+        {
+          messageId: "sequence",
+          data: { count: "2" },
+          line: 4,
+          column: 5,
+          suggestions: [
+            {
+              messageId: "suggestTransaction",
+              output: method(
+                `const list = await this.ctx.storage.transaction(async (txn) => {\n      await txn.delete(\`lock:\${id}\`);\n      const list = await txn.list({ prefix: "job:" });\n      await txn.put("jobs", list.size);\n      return list;\n    });\n    return list.size;`,
+              ),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an un-awaited storage call between the writes: reported, but no transaction (it would not be on `txn`)",
+      code: method(`await this.ctx.storage.put("a", 1);\n    this.ctx.storage.delete("old");\n    await this.ctx.storage.put("b", 2);`),
+      errors: [{ messageId: "sequence", data: { count: "2" }, line: 4, column: 5, suggestions: [] }],
+    },
+    {
+      name: "two awaited puts: one put({...})",
       code: method(`await this.ctx.storage.put("a", 1);\n    await this.ctx.storage.put(\`user:\${id}\`, { id });`),
       errors: [
         {
@@ -96,10 +162,6 @@ runRuleTests("prefer-coalesced-writes", rule, {
           column: 5,
           endColumn: 39,
           suggestions: [
-            {
-              messageId: "suggestAwaitLast",
-              output: method(`this.ctx.storage.put("a", 1);\n    await this.ctx.storage.put(\`user:\${id}\`, { id });`),
-            },
             { messageId: "suggestBatchPut", output: method(`await this.ctx.storage.put({ "a": 1, [\`user:\${id}\`]: { id } });`) },
           ],
         },
@@ -115,17 +177,13 @@ runRuleTests("prefer-coalesced-writes", rule, {
           line: 5,
           column: 5,
           suggestions: [
-            {
-              messageId: "suggestAwaitLast",
-              output: method(`const s = this.ctx.storage;\n    s.delete("a");\n    s.delete(id);\n    await s.delete("c");`),
-            },
             { messageId: "suggestBatchDelete", output: method(`const s = this.ctx.storage;\n    await s.delete(["a", id, "c"]);`) },
           ],
         },
       ],
     },
     {
-      name: "a parenthesised write: no await-last suggestion (removing `await (` would not parse), the batch still",
+      name: "a parenthesised write: the batch keeps the parentheses out",
       code: method(`await (this.ctx.storage.put("a", 1));\n    await this.ctx.storage.put("b", 2);`),
       errors: [
         {
@@ -137,7 +195,7 @@ runRuleTests("prefer-coalesced-writes", rule, {
       ],
     },
     {
-      name: "a comment after `await` stays when the await is dropped",
+      name: "a comment in the writes: no batch (it would drop the comment), the transaction keeps it",
       code: method(`await /* first */ this.ctx.storage.put("a", 1);\n    await this.ctx.storage.put("b", 2);`),
       errors: [
         {
@@ -146,15 +204,17 @@ runRuleTests("prefer-coalesced-writes", rule, {
           line: 4,
           suggestions: [
             {
-              messageId: "suggestAwaitLast",
-              output: method(`/* first */ this.ctx.storage.put("a", 1);\n    await this.ctx.storage.put("b", 2);`),
+              messageId: "suggestTransaction",
+              output: method(
+                `await this.ctx.storage.transaction(async (txn) => {\n      await /* first */ txn.put("a", 1);\n      await txn.put("b", 2);\n    });`,
+              ),
             },
           ],
         },
       ],
     },
     {
-      name: "a parenthesised write in a loop: no drop-await suggestion, the collected write still",
+      name: "a parenthesised write in a loop: the collected write",
       code: method(`for (const it of items) await (this.ctx.storage.put(it.id, it.value));`),
       errors: [
         {
@@ -171,7 +231,7 @@ runRuleTests("prefer-coalesced-writes", rule, {
       ],
     },
     {
-      name: "a statement between: only the await-last suggestion (nothing is moved)",
+      name: "a statement between: the transaction (nothing is moved)",
       code: method(`await this.ctx.storage.put("a", 1);\n    const next = id + "!";\n    await this.ctx.storage.put("b", next);`),
       errors: [
         {
@@ -180,8 +240,10 @@ runRuleTests("prefer-coalesced-writes", rule, {
           line: 4,
           suggestions: [
             {
-              messageId: "suggestAwaitLast",
-              output: method(`this.ctx.storage.put("a", 1);\n    const next = id + "!";\n    await this.ctx.storage.put("b", next);`),
+              messageId: "suggestTransaction",
+              output: method(
+                `await this.ctx.storage.transaction(async (txn) => {\n      await txn.put("a", 1);\n      const next = id + "!";\n      await txn.put("b", next);\n    });`,
+              ),
             },
           ],
         },
@@ -196,13 +258,18 @@ runRuleTests("prefer-coalesced-writes", rule, {
           data: { count: "2" },
           line: 4,
           suggestions: [
-            { messageId: "suggestAwaitLast", output: method(`this.ctx.storage.put("a", 1);\n    await this.ctx.storage.delete("b");`) },
+            {
+              messageId: "suggestTransaction",
+              output: method(
+                `await this.ctx.storage.transaction(async (txn) => {\n      await txn.put("a", 1);\n      await txn.delete("b");\n    });`,
+              ),
+            },
           ],
         },
       ],
     },
     {
-      name: "an awaited put in a for…of loop: drop the await, or collect the entries",
+      name: "an awaited put in a for…of loop: collect the entries",
       code: method(`for (const it of items) {\n      await this.ctx.storage.put(\`item:\${it.id}\`, it.value);\n    }`),
       errors: [
         {
@@ -210,10 +277,6 @@ runRuleTests("prefer-coalesced-writes", rule, {
           line: 5,
           column: 7,
           suggestions: [
-            {
-              messageId: "suggestDropAwait",
-              output: method(`for (const it of items) {\n      this.ctx.storage.put(\`item:\${it.id}\`, it.value);\n    }`),
-            },
             {
               messageId: "suggestCollectPut",
               output: method(`await this.ctx.storage.put(Object.fromEntries(Array.from(items, (it) => [\`item:\${it.id}\`, it.value])));`),
@@ -231,7 +294,6 @@ runRuleTests("prefer-coalesced-writes", rule, {
           line: 4,
           column: 38,
           suggestions: [
-            { messageId: "suggestDropAwait", output: method(`for (const { id: key } of items) this.ctx.storage.delete(key);`) },
             {
               messageId: "suggestCollectDelete",
               output: method(`await this.ctx.storage.delete(Array.from(items, ({ id: key }) => key));`),
