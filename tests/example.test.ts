@@ -83,8 +83,8 @@ const EXPECTED: Finding[] = [
     column: 5,
     ruleId: "durable-objects/prefer-coalesced-writes",
     message:
-      "These 2 awaited writes commit one by one, and a crash between them keeps only some. " +
-      "Await only the last (one batch), or use one `put({ … })` or `delete([ … ])`.",
+      "If one of these 2 writes fails, the ones before it stay stored. " +
+      "Write them with one `put({ … })`, `delete([ … ])` or `transaction()`.",
   },
   {
     file: "src/session.ts",
@@ -92,8 +92,8 @@ const EXPECTED: Finding[] = [
     column: 7,
     ruleId: "durable-objects/prefer-coalesced-writes",
     message:
-      "This awaited write commits once per iteration, and a crash part-way keeps only some. " +
-      "Drop the `await` (one batch), or write every entry with one call.",
+      "If this write fails in one iteration, the earlier iterations' writes stay stored. " +
+      "Write every entry with one call, to store all or nothing.",
   },
   {
     file: "src/session.ts",
@@ -119,11 +119,8 @@ const EXPECTED_SUGGESTIONS: Record<string, string[]> = {
     "Move `await lobby(this.env).announce(…)` before the read",
     "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
   ],
-  "src/session.ts:28:5": ["Await only the last write, so the writes coalesce into one batch", "Write them with one `put({ … })`"],
-  "src/session.ts:40:7": [
-    "Drop the `await`, so the loop's writes coalesce into one batch",
-    "Collect the entries and write them with one `put(…)`",
-  ],
+  "src/session.ts:28:5": ["Write them with one `put({ … })`"],
+  "src/session.ts:40:7": ["Collect the entries and write them with one `put(…)`"],
   "src/session.ts:59:11": ["Call `this.ctx.storage.deleteAlarm()` before `deleteAll()`"],
 };
 

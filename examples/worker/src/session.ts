@@ -21,7 +21,7 @@ export class Session extends DurableObject<Env> {
   }
 
   /**
-   * ❌ Two awaited puts commit one by one: a failure between them stores the new name with the
+   * ❌ Two puts: if the second fails (a value too large, say), the new name stays stored with the
    * old email.
    */
   async saveProfileUnsafe(profile: Profile): Promise<void> {
