@@ -6,7 +6,14 @@ import { type StaleWrite, staleReadListeners } from "../src/analysis/stale-reads
 import { getModel } from "../src/analysis/storage.js";
 
 type MessageIds =
-  "staleKey" | "staleRow" | "staleKeyHelper" | "staleRowHelper" | "staleCheck" | "suggestMoveAwait" | "suggestBlockConcurrency";
+  | "staleKey"
+  | "staleRow"
+  | "staleKeyHelper"
+  | "staleRowHelper"
+  | "staleCheck"
+  | "staleRowCheck"
+  | "suggestMoveAwait"
+  | "suggestBlockConcurrency";
 
 export default createRule<[], MessageIds>({
   name: "no-unsafe-read-modify-write",
@@ -34,6 +41,9 @@ export default createRule<[], MessageIds>({
       staleCheck:
         "Stale check: {{key}} read here decides the write on line {{writeLine}}, but `{{awaited}}` (line {{awaitLine}}) lets others pass the same check first. " +
         "Re-check after it, or use `blockConcurrencyWhile`.",
+      staleRowCheck:
+        "Stale check: {{columns}} of `{{table}}` read here decides the write on line {{writeLine}}, but `{{awaited}}` (line {{awaitLine}}) lets others pass it first. " +
+        "Re-test it in the write's `WHERE`, or claim the row before.",
       suggestMoveAwait: "Move `{{awaited}}` before the read",
       suggestBlockConcurrency: "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
     },
@@ -41,11 +51,12 @@ export default createRule<[], MessageIds>({
   create(context) {
     const model = getModel(context);
     const sourceCode = context.sourceCode;
-    return staleReadListeners(context, ({ read, write, writeVia, target, opener, kind }: StaleWrite) => {
+    return staleReadListeners(context, ({ read, write, writeVia, target, opener, kind, columns }: StaleWrite) => {
       const awaited = opener.type === AST_NODE_TYPES.AwaitExpression ? `await ${describeAwait(sourceCode.text, opener)}` : "for await (…)";
       const data = {
         key: read.key ? (read.via ? target : sourceCode.getText(read.node.arguments[0])) : "",
         table: read.tables?.join("`, `") ?? "",
+        columns: columns?.map((c) => `\`${c}\``).join(", ") ?? "",
         writeLine: String(write.loc.start.line),
         awaitLine: String(opener.loc.start.line),
         awaited,
@@ -63,7 +74,9 @@ export default createRule<[], MessageIds>({
       if (wrap) suggest.push({ messageId: "suggestBlockConcurrency", data, fix: wrap });
       const messageId =
         kind === "check"
-          ? "staleCheck"
+          ? read.key
+            ? "staleCheck"
+            : "staleRowCheck"
           : read.key
             ? viaHelper
               ? "staleKeyHelper"

@@ -553,3 +553,166 @@ export function splitsLikeWorkerd(text: string, statements: readonly SqlStatemen
   if (tail.length > 1 || tail[0].text !== ";") return false;
   return WORKERD_TAIL_SPACE.test(text.slice(lastEnd + tail[0].end));
 }
+
+/** Words that end a WHERE clause at depth 0. */
+const WHERE_END: ReadonlySet<string> = new Set([
+  "GROUP",
+  "HAVING",
+  "WINDOW",
+  "ORDER",
+  "LIMIT",
+  "UNION",
+  "INTERSECT",
+  "EXCEPT",
+  "RETURNING",
+]);
+
+/** Words of an expression that are not names. */
+const EXPRESSION_WORDS: ReadonlySet<string> = new Set(
+  "AND OR NOT IS NULL IN LIKE GLOB REGEXP MATCH BETWEEN EXISTS ESCAPE COLLATE CASE WHEN THEN ELSE END TRUE FALSE CAST AS DISTINCT SELECT FROM WHERE".split(
+    " ",
+  ),
+);
+
+/**
+ * Lower-cased names in `t[from…to)`, at any depth: the columns (and tables) an expression names.
+ * Function names and the words of SQL's expression syntax are left out; any other word counts.
+ */
+function namesIn(t: SqlToken[], from: number, to: number): Set<string> {
+  const out = new Set<string>();
+  for (let i = from; i < to; i++) {
+    const tok = t[i];
+    if (tok.type === "quoted-identifier") out.add(tok.value.toLowerCase());
+    else if (tok.type === "word" && !EXPRESSION_WORDS.has(tok.value) && !isPunct(t[i + 1], "(")) out.add(tok.text.toLowerCase());
+  }
+  return out;
+}
+
+/** The WHERE clause at depth 0 from `from` on: [first token, end), or undefined if there is none. */
+function whereClause(t: SqlToken[], from: number): [number, number] | undefined {
+  let start = -1;
+  for (const i of topLevel(t, from)) {
+    if (start < 0 && isWord(t[i], "WHERE")) start = i + 1;
+    else if (start >= 0 && t[i].type === "word" && WHERE_END.has(t[i].value)) return [start, i];
+  }
+  return start < 0 ? undefined : [start, t.length];
+}
+
+/** A `SELECT`'s shape, for telling which columns a check on its rows tests. */
+export interface SelectShape {
+  /** Names of the result columns (lower-cased), or "*" when a `*` makes every column a result. */
+  columns: ReadonlySet<string> | "*";
+  /** Names in its WHERE clause (lower-cased; keywords too): what its rows were chosen by. */
+  whereNames: ReadonlySet<string>;
+}
+
+/**
+ * The result columns and WHERE names of a plain `SELECT … FROM …` (no `WITH`, no `${…}`); a result
+ * column is named by `AS name`, or is a bare or qualified column. undefined for anything else.
+ */
+export function selectShape(stmt: SqlStatement): SelectShape | undefined {
+  const t = stmt.tokens;
+  if (!isWord(t[0], "SELECT") || t.some((tok) => tok.type === "dynamic")) return undefined;
+  let from = -1;
+  for (const i of topLevel(t, 1)) {
+    if (isWord(t[i], "FROM")) {
+      from = i;
+      break;
+    }
+  }
+  if (from < 0) return undefined;
+  const names = new Set<string>();
+  let star = false;
+  const items: SqlToken[][] = [[]];
+  for (let i = isWord(t[1], "DISTINCT") || isWord(t[1], "ALL") ? 2 : 1, depth = 0; i < from; i++) {
+    if (isPunct(t[i], "(")) depth++;
+    else if (isPunct(t[i], ")")) depth--;
+    if (depth === 0 && isPunct(t[i], ",")) items.push([]);
+    else items[items.length - 1].push(t[i]);
+  }
+  for (const item of items) {
+    const last = item[item.length - 1];
+    if (isPunct(last, "*")) star = true;
+    else if (!last || !(last.type === "word" || last.type === "quoted-identifier")) continue;
+    else if (item.length === 1 || isWord(item[item.length - 2], "AS") || (item.length === 3 && isPunct(item[1], "."))) {
+      names.add(last.value.toLowerCase());
+    }
+  }
+  const where = whereClause(t, from);
+  return { columns: star ? "*" : names, whereNames: where ? namesIn(t, where[0], where[1]) : new Set() };
+}
+
+/** What an `UPDATE`, `DELETE`, upsert or `REPLACE` changes, and which of its parameters choose the rows. */
+export interface RowWrite {
+  table: string;
+  /** Columns it assigns (lower-cased): `SET` targets; "all" for a `DELETE` or a `REPLACE`, which change the whole row. */
+  assigned: ReadonlySet<string> | "all";
+  /** Names in its WHERE clause (lower-cased; keywords too): what it re-tests when it runs. */
+  whereNames: ReadonlySet<string>;
+  /** SQLite indexes of the parameters that appear only in the WHERE clause (they choose rows, they store nothing). */
+  whereParams: ReadonlySet<number>;
+}
+
+/**
+ * The shape of a row write without `WITH` or `${…}`: `UPDATE t SET … [WHERE …]`, `DELETE FROM t
+ * [WHERE …]`, `INSERT … ON CONFLICT … DO UPDATE SET … [WHERE …]`, `INSERT OR REPLACE` / `REPLACE
+ * INTO`. undefined for anything else.
+ */
+export function rowWrite(stmt: SqlStatement): RowWrite | undefined {
+  const t = stmt.tokens;
+  if (t.some((tok) => tok.type === "dynamic")) return undefined;
+  const table = writtenTable(stmt);
+  const kind = kindOf(t[0]);
+  if (!table || !(kind === "update" || kind === "delete" || ((kind === "insert" || kind === "replace") && isUpsertOrReplace(stmt)))) {
+    return undefined;
+  }
+  let setAt = -1;
+  for (const i of topLevel(t, 1)) {
+    if (isWord(t[i], "SET") && (kind === "update" || isWord(t[i - 1], "UPDATE"))) {
+      setAt = i;
+      break;
+    }
+  }
+  let assigned: Set<string> | "all" = "all";
+  let where: [number, number] | undefined;
+  if (setAt >= 0) {
+    assigned = new Set();
+    let end = t.length;
+    for (const i of topLevel(t, setAt + 1)) {
+      if (t[i].type === "word" && (t[i].value === "FROM" || t[i].value === "WHERE" || WHERE_END.has(t[i].value))) {
+        end = i;
+        break;
+      }
+    }
+    // `a = …, (b, c) = …`: the names before each item's first `=` at depth 0.
+    let target = true;
+    for (let i = setAt + 1, depth = 0; i < end; i++) {
+      if (isPunct(t[i], "(")) depth++;
+      else if (isPunct(t[i], ")")) depth--;
+      else if (depth === 0 && isPunct(t[i], ",")) target = true;
+      else if (depth === 0 && isPunct(t[i], "=")) target = false;
+      else if (target && (t[i].type === "word" || t[i].type === "quoted-identifier")) assigned.add(t[i].value.toLowerCase());
+    }
+    where = whereClause(t, end);
+  } else if (kind === "delete") {
+    where = whereClause(t, 1);
+  }
+  // Parameters numbered as SQLite does (see parameterInfo); one used outside the WHERE stores a value.
+  const inWhere = new Map<number, boolean>();
+  const namedIndex = new Map<string, number>();
+  let slots = 0;
+  t.forEach((tok, i) => {
+    if (tok.type !== "param") return;
+    let index = namedIndex.get(tok.text);
+    if (index === undefined) {
+      index = tok.text[0] !== "?" ? slots + 1 : tok.text.length > 1 ? Number(tok.text.slice(1)) : slots + 1;
+      if (tok.text[0] !== "?") namedIndex.set(tok.text, index);
+      slots = Math.max(slots, index);
+    }
+    const w = where !== undefined && i >= where[0] && i < where[1];
+    inWhere.set(index, (inWhere.get(index) ?? true) && w);
+  });
+  const whereParams = new Set<number>();
+  for (const [index, w] of inWhere) if (w) whereParams.add(index);
+  return { table, assigned, whereNames: where ? namesIn(t, where[0], where[1]) : new Set(), whereParams };
+}

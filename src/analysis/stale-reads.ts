@@ -31,7 +31,8 @@ import { Gate, describeExpression, getGateModel } from "./gate.js";
 import { GateFlow, NO_SITES, type Opener, union } from "./gate-flow.js";
 import { mergeListeners, methodListeners } from "./listeners.js";
 import { atomicRegionOf } from "./regions.js";
-import { type KeyRep, instantiate, keyParts, keyRep, readAccess, sameKey, writeAccesses, writeKey } from "./storage-access.js";
+import type { RowWrite, SelectShape } from "./sql.js";
+import { type KeyRep, instantiate, keyParts, keyRep, readAccess, rowWrites, sameKey, writeAccesses, writeKey } from "./storage-access.js";
 import { type DurableObjectModel, getModel } from "./storage.js";
 import { returnedReads, writtenFromParams } from "./summaries.js";
 
@@ -43,6 +44,8 @@ export interface ReadSite {
   key: KeyRep | undefined;
   /** Tables a SQL read selects from. */
   tables: string[] | undefined;
+  /** A plain `SELECT`'s result columns and WHERE names (undefined through a helper). */
+  select: SelectShape | undefined;
   /** For a read inside a helper: the helper call as a message shows it (`this.loadRoom()`). */
   via: string | undefined;
 }
@@ -62,6 +65,8 @@ export interface StaleWrite {
    * check: other requests can pass the same check meanwhile).
    */
   kind: "value" | "check";
+  /** For a stale check on SQL rows: the columns the check tested and the write changes. */
+  columns?: string[];
 }
 
 /** One (key or table, value) that a write call stores. */
@@ -69,6 +74,9 @@ interface WriteTarget {
   key?: KeyRep;
   table?: string;
   value: Node;
+  /** A SQL binding's statement, and whether the binding only chooses the rows (a WHERE parameter). */
+  row?: RowWrite;
+  choosesRows?: boolean;
 }
 
 /**
@@ -94,8 +102,11 @@ class StaleReadTracker {
   private readonly readsByNode = new Map<Node, ReadSite[]>();
   private readonly readById = new Map<number, ReadSite>();
   private readonly reportedReads = new Set<number>();
-  /** Key reads by the key's text (`KeyRep.text`), for the writes that look for a read of their key. */
+  /** Key reads by the key's text (`KeyRep.text`), and SQL reads of one table by the table, for the writes that look for a read of theirs. */
   private readonly readsByKey = new Map<string, ReadSite[]>();
+  private readonly readsByTable = new Map<string, ReadSite[]>();
+  /** Reads whose key or table was written before any gate-opening await since: the check was acted on (claimed) in time. */
+  private readonly claimed = new Set<number>();
 
   constructor(
     private readonly model: DurableObjectModel,
@@ -175,11 +186,8 @@ class StaleReadTracker {
       reads = sites.map((site) => ({ ...site, id: this.readById.size + sites.indexOf(site) }));
       for (const r of reads) {
         this.readById.set(r.id, r);
-        if (r.key) {
-          const same = this.readsByKey.get(r.key.text);
-          if (same) same.push(r);
-          else this.readsByKey.set(r.key.text, [r]);
-        }
+        if (r.key) pushTo(this.readsByKey, r.key.text, r);
+        else if (r.select && r.tables?.length === 1) pushTo(this.readsByTable, r.tables[0], r);
       }
       this.readsByNode.set(node, reads);
     }
@@ -198,7 +206,7 @@ class StaleReadTracker {
     if (access) {
       const key = access.keyNode ? keyRep(access.keyNode, this.sourceCode) : undefined;
       if (!key && !access.tables) return [];
-      return [{ node, receiver: access.receiver, key, tables: access.tables, via: undefined }];
+      return [{ node, receiver: access.receiver, key, tables: access.tables, select: access.select, via: undefined }];
     }
     // A helper's result read only if it is used: `this.save(); await this.flush();` carries nothing.
     if (valueDiscarded(node)) return [];
@@ -210,10 +218,10 @@ class StaleReadTracker {
     const receiver = receiverOf(node);
     const out: Omit<ReadSite, "id">[] = [];
     for (const r of returns) {
-      if (r.tables) out.push({ node, receiver, key: undefined, tables: [...r.tables], via });
+      if (r.tables) out.push({ node, receiver, key: undefined, tables: [...r.tables], select: undefined, via });
       else {
         const key = r.key && instantiate(r.key, (j) => this.argParts(node, j));
-        if (key) out.push({ node, receiver, key, tables: undefined, via });
+        if (key) out.push({ node, receiver, key, tables: undefined, select: undefined, via });
       }
     }
     return out;
@@ -231,50 +239,91 @@ class StaleReadTracker {
           ? read.key !== undefined && sameKey(read.key, t.key)
           : t.table !== undefined && read.tables?.includes(t.table) === true;
         if (!matches) continue;
+        if (t.row && (t.choosesRows || reTests(t.row, t.row.assigned))) {
+          // A binding that only chooses the rows stores nothing of the read: stale only if the read's
+          // WHERE was a check that this write undoes without re-testing it (a row chosen by a stale check).
+          // A write whose WHERE re-tests a column it sets is a compare-and-set: never stale.
+          const columns = t.choosesRows && read.select ? staleChoice(read.select, t.row) : undefined;
+          if (!columns) continue;
+          this.reportedReads.add(id);
+          this.onStale({ read, write: node, writeVia: via, target: t.table!, opener, kind: "check", columns });
+          continue;
+        }
         this.reportedReads.add(id);
         const target = t.key ? (read.key?.display ?? t.key.display) : t.table!;
         this.onStale({ read, write: node, writeVia: via, target, opener, kind: "value" });
       }
     }
-    // Check-then-act: the same key written under a condition on a read made before the gate opened.
-    // The conditions are read only when a read of a written key has seen the gate open since.
-    if (
-      !targets.some(
-        (t) => t.key && this.readsByKey.get(t.key.text)?.some((r) => !this.reportedReads.has(r.id) && this.flow.openerSince(r.id)),
-      )
-    ) {
-      return;
-    }
-    for (const id of this.guardReads(node)) {
-      const read = this.readById.get(id);
-      const opener = this.flow.openerSince(id);
-      if (!opener || !read?.key || this.reportedReads.has(id)) continue;
-      const t = targets.find((w) => w.key && sameKey(read.key!, w.key));
-      if (!t) continue;
-      this.reportedReads.add(id);
-      this.onStale({ read, write: node, writeVia: via, target: read.key.display, opener, kind: "check" });
+    // Check-then-act: the same key, or a column of the same table, written under a condition on a
+    // read made before the gate opened. The conditions are read only when a read of what the call
+    // writes has seen the gate open since.
+    const rows = via === undefined && this.readsByTable.size > 0 ? rowWrites(this.model, node, this.sourceCode) : undefined;
+    // A write with no gate-opening await since the read settles the check in time (`status = "running"`
+    // before the fetch): later writes under the same check are not decided by a stale value.
+    const fresh = (r: ReadSite): boolean => this.flow.openerSince(r.id) === null; // live here, and no opener since
+    for (const t of targets) if (t.key) for (const r of this.readsByKey.get(t.key.text) ?? []) if (fresh(r)) this.claimed.add(r.id);
+    for (const w of rows ?? []) for (const r of this.readsByTable.get(w.table) ?? []) if (fresh(r)) this.claimed.add(r.id);
+    const stale = (r: ReadSite): boolean => !this.reportedReads.has(r.id) && !this.claimed.has(r.id) && !!this.flow.openerSince(r.id);
+    const keyed = targets.some((t) => t.key && this.readsByKey.get(t.key.text)?.some(stale));
+    if (!keyed && !rows?.some((w) => this.readsByTable.get(w.table)?.some(stale))) return;
+    for (const test of this.guardTests(node)) {
+      for (const id of this.readsIn(test)) {
+        const read = this.readById.get(id);
+        const opener = this.flow.openerSince(id);
+        if (!opener || !read || this.reportedReads.has(id) || this.claimed.has(id)) continue;
+        if (read.key) {
+          if (!targets.some((w) => w.key && sameKey(read.key!, w.key))) continue;
+          this.reportedReads.add(id);
+          this.onStale({ read, write: node, writeVia: via, target: read.key.display, opener, kind: "check" });
+          continue;
+        }
+        const row = read.select && rows?.find((w) => w.table === read.tables![0]);
+        if (!row) continue;
+        const tested = this.testedColumns(test, id, read.select!);
+        const changed = row.assigned === "all" ? tested : tested.filter((c) => row.assigned !== "all" && row.assigned.has(c));
+        if (changed.length === 0 || reTests(row, changed) || reTests(row, row.assigned)) continue;
+        this.reportedReads.add(id);
+        this.onStale({ read, write: node, writeVia: via, target: row.table, opener, kind: "check", columns: changed });
+      }
     }
   }
 
   /**
-   * The reads the conditions around `node` test, up to its function: an `if`'s or a ternary's
-   * test for its branches, the left side of `&&` / `||` / `??` for its right side, a `switch`'s
-   * discriminant and case tests for the case's statements. An early `return` is not a condition
-   * around what follows it, and loops are not followed (no back edges, as elsewhere here).
+   * The conditions around `node`, up to its function: an `if`'s or a ternary's test for its
+   * branches, the left side of `&&` / `||` / `??` for its right side, a `switch`'s discriminant
+   * and case tests for the case's statements. An early `return` is not a condition around what
+   * follows it, and loops are not followed (no back edges, as elsewhere here).
    */
-  private guardReads(node: Node): ReadonlySet<number> {
-    let out: ReadonlySet<number> = NO_SITES;
+  private guardTests(node: Node): Node[] {
+    const out: Node[] = [];
     let child: Node = node;
     for (let p = node.parent; p && !isFunction(p) && !isClass(p); child = p, p = p.parent) {
       if ((p.type === AST_NODE_TYPES.IfStatement || p.type === AST_NODE_TYPES.ConditionalExpression) && p.test !== child) {
-        out = union(out, this.readsIn(p.test));
+        out.push(p.test);
       } else if (p.type === AST_NODE_TYPES.LogicalExpression && p.right === child) {
-        out = union(out, this.readsIn(p.left));
+        out.push(p.left);
       } else if (p.type === AST_NODE_TYPES.SwitchCase && p.test !== child && p.parent.type === AST_NODE_TYPES.SwitchStatement) {
-        out = union(out, this.readsIn(p.parent.discriminant));
-        if (p.test) out = union(out, this.readsIn(p.test));
+        out.push(p.parent.discriminant);
+        if (p.test) out.push(p.test);
       }
     }
+    return out;
+  }
+
+  /**
+   * The result columns of `select` that `test` reads from the rows of read `id`: `rows[0]?.status`,
+   * `team.n` (property names; `length` of a row list is not a column when the read is `SELECT *`).
+   */
+  private testedColumns(test: Node, id: number, select: SelectShape): string[] {
+    const out: string[] = [];
+    walk(test, this.sourceCode.visitorKeys, (n) => {
+      if (isFunction(n) || isClass(n)) return false;
+      if (n.type !== AST_NODE_TYPES.MemberExpression) return true;
+      const name = !n.computed && n.property.type === AST_NODE_TYPES.Identifier ? n.property.name.toLowerCase() : undefined;
+      const column = name !== undefined && (select.columns === "*" ? name !== "length" : select.columns.has(name));
+      if (column && !out.includes(name) && this.readsIn(n.object).has(id)) out.push(name);
+      return true;
+    });
     return out;
   }
 
@@ -284,7 +333,7 @@ class StaleReadTracker {
     if (direct) {
       const targets: WriteTarget[] = [];
       for (const w of direct) {
-        if (w.table) targets.push({ table: w.table, value: w.value });
+        if (w.table) targets.push({ table: w.table, value: w.value, row: w.row, choosesRows: w.choosesRows });
         else {
           const key = writeKey(w, this.sourceCode);
           if (key) targets.push({ key, value: w.value });
@@ -328,6 +377,32 @@ function valueDiscarded(call: TSESTree.CallExpression): boolean {
 /** The object a helper is called on (`this` of `this.loadRoom()`), or the call itself for a plain function. */
 function receiverOf(call: TSESTree.CallExpression): TSESTree.Expression {
   return call.callee.type === AST_NODE_TYPES.MemberExpression ? call.callee.object : call;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Whether a row write's WHERE names one of `columns`: it re-tests them, so it changes nothing once the check fails. */
+function reTests(row: RowWrite, columns: Iterable<string> | "all"): boolean {
+  if (columns === "all") return false;
+  for (const c of columns) if (row.whereNames.has(c)) return true;
+  return false;
+}
+
+/**
+ * For a write whose rows were chosen by a read made before the gate opened: the columns the
+ * read's WHERE tested that the write changes, unless the write's WHERE tests them again
+ * (`UPDATE teams SET full = 1 WHERE id = ? AND full = 0`: a column both read's and write's WHERE
+ * test but the write leaves alone, such as the `id`, chooses the row and is not a check).
+ * undefined when that is not stale.
+ */
+function staleChoice(select: SelectShape, row: RowWrite): string[] | undefined {
+  const tested = [...select.whereNames];
+  const changed = row.assigned === "all" ? tested : tested.filter((c) => row.assigned !== "all" && row.assigned.has(c));
+  return changed.length > 0 && !reTests(row, changed) && !reTests(row, row.assigned) ? changed : undefined;
 }
 
 function sameTarget(a: ReadSite, b: ReadSite): boolean {

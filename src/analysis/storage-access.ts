@@ -12,7 +12,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type Node, isClass, isFunction, isReference, unwrap, walk } from "./ast.js";
-import { isUpsertOrReplace, mainVerb, readTables, writtenTable } from "./sql.js";
+import { type RowWrite, type SelectShape, isUpsertOrReplace, mainVerb, readTables, rowWrite, selectShape, writtenTable } from "./sql.js";
 import { staticSql } from "./sql-text.js";
 import type { DurableObjectModel } from "./storage.js";
 
@@ -38,6 +38,8 @@ export interface ReadAccess {
   keyNode?: Node;
   /** Tables a SQL read selects from. */
   tables?: string[];
+  /** A plain SQL `SELECT`'s result columns and WHERE names. */
+  select?: SelectShape;
 }
 
 /** One (key, value) or (table, binding) a write stores. */
@@ -47,6 +49,9 @@ export interface WriteAccess {
   keyName?: string;
   table?: string;
   value: Node;
+  /** For a SQL binding: the statement's shape, and whether the binding only chooses rows (it is a WHERE parameter). */
+  row?: RowWrite;
+  choosesRows?: boolean;
 }
 
 /** What a call reads, if it is a storage read that is followed. */
@@ -63,7 +68,7 @@ export function readAccess(model: DurableObjectModel, node: TSESTree.CallExpress
     const last = sql?.statements[sql.statements.length - 1];
     if (!last || mainVerb(last) !== "select") return undefined;
     const tables = readTables(last);
-    return tables && tables.length > 0 ? { receiver: h.receiver, tables } : undefined;
+    return tables && tables.length > 0 ? { receiver: h.receiver, tables, select: selectShape(last) } : undefined;
   }
   return undefined;
 }
@@ -93,11 +98,28 @@ export function writeAccesses(model: DurableObjectModel, node: TSESTree.CallExpr
       const verb = mainVerb(stmt);
       if (verb !== "update" && !((verb === "insert" || verb === "replace") && isUpsertOrReplace(stmt))) continue;
       const table = writtenTable(stmt);
-      if (table) for (const b of node.arguments.slice(1)) out.push({ table, value: b });
+      const row = rowWrite(stmt);
+      if (!table) continue;
+      node.arguments.slice(1).forEach((b, j) => {
+        const choosesRows = b.type !== AST_NODE_TYPES.SpreadElement && row?.whereParams.has(j + 1) === true;
+        out.push({ table, value: b, row, choosesRows });
+      });
     }
     return out;
   }
   return undefined;
+}
+
+/** The row writes (`UPDATE`, `DELETE`, upsert, `REPLACE`) of a `sql.exec(…)` call with static SQL, bindings or not. */
+export function rowWrites(model: DurableObjectModel, node: TSESTree.CallExpression, sourceCode: SourceCode): RowWrite[] | undefined {
+  const h = model.handleCall(node, WRITE_METHODS);
+  if (!h || h.kind !== "sql" || h.method !== "exec" || !node.arguments[0]) return undefined;
+  const out: RowWrite[] = [];
+  for (const stmt of staticSql(node.arguments[0], sourceCode)?.statements ?? []) {
+    const row = rowWrite(stmt);
+    if (row) out.push(row);
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 /** The key a write access names, as comparable text. */

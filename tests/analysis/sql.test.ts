@@ -9,6 +9,8 @@ import {
   parameterInfo,
   pragmaInfo,
   readTables,
+  rowWrite,
+  selectShape,
   splitStatements,
   splitsLikeWorkerd,
   statementKind,
@@ -531,5 +533,87 @@ describe("splitsLikeWorkerd", () => {
     expect(splits("SELECT 1;;")).toBe(false);
     expect(splits("; SELECT 1")).toBe(false);
     expect(splits("SELECT 1;; SELECT 2")).toBe(false);
+  });
+});
+
+describe("selectShape", () => {
+  const shape = (text: string) => {
+    const r = selectShape(one(text));
+    return r && { columns: r.columns === "*" ? "*" : [...r.columns], whereNames: [...r.whereNames] };
+  };
+
+  it("names the result columns: bare, qualified and aliased; a `*` makes every column one", () => {
+    expect(shape("SELECT id, t.n, count(*) AS total, n + 1 FROM t WHERE full = 0 AND region = ? LIMIT 1")).toEqual({
+      columns: ["id", "n", "total"],
+      whereNames: ["full", "region"],
+    });
+    expect(shape("SELECT DISTINCT * FROM t")).toEqual({ columns: "*", whereNames: [] });
+  });
+
+  it("leaves out of the WHERE names the words of SQL's expression syntax and function names", () => {
+    expect(shape("SELECT id FROM t WHERE status IS NOT NULL AND lower(name) LIKE ? ORDER BY id")?.whereNames).toEqual(["status", "name"]);
+  });
+
+  it("gives nothing for a statement it cannot read whole", () => {
+    expect(selectShape(one("WITH x AS (SELECT 1) SELECT * FROM x"))).toBeUndefined();
+    expect(selectShape(one(`SELECT id FROM ${DYNAMIC}`))).toBeUndefined();
+    expect(selectShape(one("SELECT 1"))).toBeUndefined();
+    expect(selectShape(one("UPDATE t SET a = 1"))).toBeUndefined();
+  });
+});
+
+describe("rowWrite", () => {
+  const rw = (text: string) => {
+    const r = rowWrite(one(text));
+    return (
+      r && {
+        table: r.table,
+        assigned: r.assigned === "all" ? "all" : [...r.assigned],
+        whereNames: [...r.whereNames],
+        whereParams: [...r.whereParams],
+      }
+    );
+  };
+
+  it("reads an UPDATE's SET targets, WHERE names, and which parameters only choose rows", () => {
+    expect(rw("UPDATE teams SET full = 1, n = n + ? WHERE id = ? AND full = 0")).toEqual({
+      table: "teams",
+      assigned: ["full", "n"],
+      whereNames: ["id", "full"],
+      whereParams: [2],
+    });
+    expect(rw("UPDATE OR IGNORE t SET (a, b) = (?, ?), c = CASE WHEN d = 1 THEN 2 ELSE 3 END WHERE id = ?3 RETURNING a")).toEqual({
+      table: "t",
+      assigned: ["a", "b", "c"],
+      whereNames: ["id"],
+      whereParams: [3],
+    });
+  });
+
+  it("counts a parameter used both in SET and WHERE as a stored value", () => {
+    expect(rw("UPDATE t SET a = :v WHERE a <> :v AND id = :id")?.whereParams).toEqual([2]);
+  });
+
+  it("changes the whole row for DELETE and REPLACE; an upsert assigns its DO UPDATE SET columns", () => {
+    expect(rw("DELETE FROM sessions WHERE expires < ?")).toEqual({
+      table: "sessions",
+      assigned: "all",
+      whereNames: ["expires"],
+      whereParams: [1],
+    });
+    expect(rw("REPLACE INTO t (id, v) VALUES (?, ?)")).toEqual({ table: "t", assigned: "all", whereNames: [], whereParams: [] });
+    expect(rw("INSERT INTO t (id, n) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET n = n + 1 WHERE n < 10")).toEqual({
+      table: "t",
+      assigned: ["n"],
+      whereNames: ["n"],
+      whereParams: [],
+    });
+  });
+
+  it("gives nothing for a plain INSERT, a SELECT, a WITH or a statement with `${…}`", () => {
+    expect(rowWrite(one("INSERT INTO t (a) VALUES (?)"))).toBeUndefined();
+    expect(rowWrite(one("SELECT * FROM t"))).toBeUndefined();
+    expect(rowWrite(one("WITH x AS (SELECT 1) UPDATE t SET a = 1"))).toBeUndefined();
+    expect(rowWrite(one(`UPDATE t SET ${DYNAMIC} = ? WHERE id = ?`))).toBeUndefined();
   });
 });

@@ -32,6 +32,14 @@ const jobs = (body: string) => `${DO}export class Jobs extends DurableObject<Env
   }
 }`;
 
+/** SQL check-then-act: `body` in a Durable Object method `m(id)`, its SQL handle as `sql`. */
+const rows = (body: string) => `${DO}export class Items extends DurableObject<Env> {
+  async m(id: string) {
+    const sql = this.ctx.storage.sql;
+    ${body}
+  }
+}`;
+
 runRuleTests("no-unsafe-read-modify-write", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
@@ -139,8 +147,158 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
       this.ctx.waitUntil(fetch("https://worker.example/run"));
     }`),
     },
+    {
+      name: "check-then-act: claimed before the await, inside the check",
+      code: jobs(`if (item?.status === "pending") {
+      await this.ctx.storage.put(\`item:\${id}\`, { status: "running" });
+      await fetch("https://worker.example/run");
+      await this.ctx.storage.put(\`item:\${id}\`, { status: "completed" });
+    }`),
+    },
+    // SQL check-then-act twins: the write re-tests the check, the row is claimed first, the check is on a column the write leaves alone.
+    {
+      name: "SQL check-then-act: the UPDATE re-tests the checked column",
+      code: rows(`const row = sql.exec<{ status: string }>("SELECT status FROM items WHERE id = ?", id).toArray()[0];
+    if (row?.status === "pending") {
+      await fetch("https://worker.example/run");
+      sql.exec("UPDATE items SET status = 'done' WHERE id = ? AND status = 'pending'", id);
+    }`),
+    },
+    {
+      name: "SQL check-then-act: the row is claimed before the fetch",
+      code: rows(`const row = sql.exec<{ status: string }>("SELECT status FROM items WHERE id = ?", id).toArray()[0];
+    if (row?.status === "pending") {
+      sql.exec("UPDATE items SET status = 'running' WHERE id = ?", id);
+      await fetch("https://worker.example/run");
+      sql.exec("UPDATE items SET status = 'done' WHERE id = ?", id);
+    }`),
+    },
+    {
+      name: "SQL check-then-act: the write changes a column the check did not test",
+      code: rows(`const row = sql.exec<{ status: string }>("SELECT status FROM items WHERE id = ?", id).toArray()[0];
+    if (row?.status === "pending") {
+      await fetch("https://worker.example/run");
+      sql.exec("UPDATE items SET runs = runs + 1 WHERE id = ?", id);
+    }`),
+    },
+    {
+      name: "SQL: a row chosen by its key, not by a check on what the write changes",
+      code: rows(`const user = sql.exec<{ id: string }>("SELECT id FROM users WHERE email = ?", id).one();
+    await fetch("https://worker.example/notify");
+    sql.exec("UPDATE users SET last_seen = ? WHERE id = ?", Date.now(), user.id);`),
+    },
+    {
+      name: "SQL: the team chosen by a check, and the UPDATE re-tests it",
+      code: rows(`const team = sql.exec<{ id: string }>("SELECT id FROM teams WHERE full = 0 LIMIT 1").one();
+    await fetch("https://worker.example/join");
+    const { rowsWritten } = sql.exec("UPDATE teams SET full = 1 WHERE id = ? AND full = 0", team.id);
+    if (rowsWritten === 0) throw new Error("the team filled up");`),
+    },
+    {
+      name: "SQL: compare-and-set on the value read",
+      code: rows(`const row = sql.exec<{ n: number }>("SELECT n FROM counters WHERE id = ?", id).one();
+    await fetch("https://worker.example/log");
+    sql.exec("UPDATE counters SET n = ? WHERE id = ? AND n = ?", row.n + 1, id, row.n);`),
+    },
   ],
   invalid: [
+    {
+      name: "SQL check-then-act: a pending item is processed twice when two requests pass the check during the fetch",
+      code: rows(`const row = sql.exec<{ status: string }>("SELECT status FROM items WHERE id = ?", id).toArray()[0];
+    if (row?.status === "pending") {
+      await fetch("https://worker.example/run");
+      sql.exec("UPDATE items SET status = 'done' WHERE id = ?", id);
+    }`),
+      errors: [
+        {
+          message:
+            "Stale check: `status` of `items` read here decides the write on line 8, but `await fetch(…)` (line 7) lets others pass it first. Re-test it in the write's `WHERE`, or claim the row before.",
+          line: 5,
+          column: 17,
+          endLine: 5,
+          endColumn: 90,
+          suggestions: [
+            {
+              messageId: "suggestBlockConcurrency",
+              output: `${DO}export class Items extends DurableObject<Env> {
+  async m(id: string) {
+    const sql = this.ctx.storage.sql;
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const row = sql.exec<{ status: string }>("SELECT status FROM items WHERE id = ?", id).toArray()[0];
+      if (row?.status === "pending") {
+        await fetch("https://worker.example/run");
+        sql.exec("UPDATE items SET status = 'done' WHERE id = ?", id);
+      }
+    });
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "SQL: the team chosen by `full = 0` is filled by every join that reads it during the RPC",
+      code: rows(`const team = sql.exec<{ id: string }>("SELECT id FROM teams WHERE full = 0 LIMIT 1").one();
+    await this.env.PLAYERS.get(this.env.PLAYERS.idFromName(id)).join(team.id);
+    sql.exec("UPDATE teams SET full = 1 WHERE id = ?", team.id);`),
+      errors: [
+        {
+          message:
+            "Stale check: `full` of `teams` read here decides the write on line 7, but `await this.env.PLAYERS.get(this.env.PLAYERS.idFromName(id)).joi…` (line 6) lets others pass it first. Re-test it in the write's `WHERE`, or claim the row before.",
+          line: 5,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "suggestBlockConcurrency",
+              output: `${DO}export class Items extends DurableObject<Env> {
+  async m(id: string) {
+    const sql = this.ctx.storage.sql;
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const team = sql.exec<{ id: string }>("SELECT id FROM teams WHERE full = 0 LIMIT 1").one();
+      await this.env.PLAYERS.get(this.env.PLAYERS.idFromName(id)).join(team.id);
+      sql.exec("UPDATE teams SET full = 1 WHERE id = ?", team.id);
+    });
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "SQL check-then-act: a session deleted as expired after another request renewed it",
+      code: rows(`const session = sql.exec<{ expires: number }>("SELECT expires FROM sessions WHERE id = ?", id).one();
+    if (session.expires < Date.now()) {
+      await fetch("https://worker.example/expired");
+      sql.exec("DELETE FROM sessions WHERE id = ?", id);
+    }`),
+      errors: [
+        {
+          message:
+            "Stale check: `expires` of `sessions` read here decides the write on line 8, but `await fetch(…)` (line 7) lets others pass it first. Re-test it in the write's `WHERE`, or claim the row before.",
+          line: 5,
+          column: 21,
+          suggestions: [
+            {
+              messageId: "suggestBlockConcurrency",
+              output: `${DO}export class Items extends DurableObject<Env> {
+  async m(id: string) {
+    const sql = this.ctx.storage.sql;
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const session = sql.exec<{ expires: number }>("SELECT expires FROM sessions WHERE id = ?", id).one();
+      if (session.expires < Date.now()) {
+        await fetch("https://worker.example/expired");
+        sql.exec("DELETE FROM sessions WHERE id = ?", id);
+      }
+    });
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "check-then-act: the item is processed twice when two requests pass the check during the fetch",
       code: jobs(`if (item?.status === "pending") {

@@ -1,6 +1,7 @@
 /**
  * no-unsafe-read-modify-write on workerd: 50 concurrent calls to one object. The ❌ examples read,
- * await a service (`AUDIT.fetch`, `NOTIFY.send`), and write back: updates are lost. The ✅ examples
+ * await a service (`AUDIT.fetch`, `NOTIFY.send`), and write back: updates are lost, or a job
+ * checked to be pending runs more than once. The ✅ examples
  * and both of the rule's suggestions end at 50. The in-memory counter of the Initialization Pattern
  * also keeps its 50 across a restart of workerd.
  */
@@ -10,6 +11,7 @@ import { CONCURRENCY, type ObjectRef, applySuggestions, concurrently, docsExampl
 const RULE = "no-unsafe-read-modify-write";
 const counter = docsExample(RULE, "incorrect-0").code;
 const likes = docsExample(RULE, "incorrect-1").code;
+const jobs = docsExample(RULE, "incorrect-2").code;
 
 const { proof, runtime, define } = ruleProof(
   RULE,
@@ -19,6 +21,7 @@ const { proof, runtime, define } = ruleProof(
       { name: "counter-block", code: applySuggestions(RULE, counter, "suggestBlockConcurrency") },
       { name: "likes-move-await", code: applySuggestions(RULE, likes, "suggestMoveAwait") },
       { name: "likes-block", code: applySuggestions(RULE, likes, "suggestBlockConcurrency") },
+      { name: "jobs-block", code: applySuggestions(RULE, jobs, "suggestBlockConcurrency") },
     ]),
   // Short: the blockConcurrencyWhile versions wait for the service 50 times in a row.
   { timeout: 30_000, serviceDelayMs: 10 },
@@ -47,6 +50,16 @@ const likePost = async (worker: string) => {
   return hammer(obj, "like", ["post-1"], async () => (await obj.sql<{ n: number }>("SELECT n FROM counters WHERE id = 'post-1'"))[0].n);
 };
 
+/** Sends `CONCURRENCY` process() calls for one pending job at once; returns how many times it ran (its AUDIT calls). */
+const processJob = async (worker: string) => {
+  const obj = runtime().object(worker, "Jobs");
+  const id = `${worker}-job`;
+  await obj.sql("CREATE TABLE jobs (id TEXT PRIMARY KEY, status TEXT NOT NULL)");
+  await obj.sql(`INSERT INTO jobs VALUES ('${id}', 'pending')`);
+  await concurrently(CONCURRENCY, () => obj.call("process", id));
+  return (await runtime().serviceCalls()).filter((c) => c.url === `https://audit/run/${id}`).length;
+};
+
 export default define(() => {
   it(`❌ Counter: ${CONCURRENCY} concurrent increment() calls lose updates`, async () => {
     const { final, returned } = await incrementCounter("incorrect-0");
@@ -67,6 +80,26 @@ export default define(() => {
       `❌ \`Likes\`: ${CONCURRENCY} concurrent \`like()\` calls (\`SELECT\`, \`await NOTIFY.send()\`, \`UPDATE … SET n = ?\`): \`n\` ends below ${CONCURRENCY} (lost updates)`,
     );
   });
+
+  it(`❌ Jobs: ${CONCURRENCY} concurrent process() calls for one pending job run it more than once`, async () => {
+    const runs = await processJob("incorrect-2");
+    proof.measure("jobsIncorrect", { runs });
+    expect(runs).toBeGreaterThan(1);
+    proof.failure(
+      "c",
+      `❌ \`Jobs\`: ${CONCURRENCY} concurrent \`process()\` calls for one pending job (\`SELECT status\`, \`if pending\`, \`await AUDIT.fetch()\`, \`UPDATE … SET status = 'done'\`): the job runs more than once (stale check)`,
+    );
+  });
+
+  for (const [worker, label, key] of [
+    ["jobs-block", 'suggestion "Wrap in `blockConcurrencyWhile`" (`Jobs`)', "j"],
+    ["correct-4", "✅ `Jobs` claimed by `UPDATE … WHERE status = 'pending'`, `rowsWritten` checked", "k"],
+  ] as const) {
+    it(`${label}: the job runs once`, async () => {
+      expect(await processJob(worker)).toBe(1);
+      proof.fixed(key, `${label}: ${CONCURRENCY} concurrent calls run the job once`);
+    });
+  }
 
   for (const [worker, label, key] of [
     ["counter-move-await", 'suggestion "Move `await` before the read" (`Counter`)', "a"],
