@@ -17,6 +17,10 @@
  *   value is passed in (`await this.saveRoom(room)`);
  * - check-then-act: a write of the same key that runs only because a condition on the read held
  *   (`if (item.status === "pending") { await fetch(…); await put(key, done) }`), whatever it writes;
+ *   for SQL, an `UPDATE`/`DELETE` of the table that changes a column the condition tested, or
+ *   whose row was chosen by the `SELECT`'s WHERE and changes what that WHERE tested (sql.ts
+ *   `selectShape`, `rowWrite`); not when its WHERE re-tests it, and not after a claim (a write of
+ *   the key or table before the gate opened);
  * - reading the same key again clears the earlier read (a re-read after the await is fresh);
  * - nothing inside `blockConcurrencyWhile`, `transaction` or `transactionSync` callbacks.
  *

@@ -4,7 +4,8 @@
  *
  * - reads: `storage.get(key)`, `txn.get(key)`, `storage.kv.get(key)`, and `sql.exec(SELECT …)`;
  * - writes: `put(key, value)` / `put({ [key]: value })`, or a SQL `UPDATE` / `INSERT OR REPLACE` /
- *   upsert of a table, with its bindings as the written values.
+ *   upsert of a table, with its bindings as the written values (a binding used only in the WHERE
+ *   clause chooses rows: `choosesRows`); `rowWrites` gives every row write's shape, bindings or not.
  *
  * Keys are compared as written (`KeyRep`): string literals by value; other expressions by their
  * tokens, provided every variable in them is never reassigned and they contain no call or assignment.
