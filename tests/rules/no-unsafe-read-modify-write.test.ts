@@ -211,8 +211,8 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
     }`),
       errors: [
         {
-          message:
-            "Stale check: `status` of `items` read here decides the write on line 8, but `await fetch(…)` (line 7) lets others pass it first. Re-test it in the write's `WHERE`, or claim the row before.",
+          messageId: "staleRowCheck",
+          data: { columns: "`status`", table: "items", writeLine: "8", awaitLine: "7", awaited: "await fetch(…)" },
           line: 5,
           column: 17,
           endLine: 5,
@@ -244,8 +244,14 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
     sql.exec("UPDATE teams SET full = 1 WHERE id = ?", team.id);`),
       errors: [
         {
-          message:
-            "Stale check: `full` of `teams` read here decides the write on line 7, but `await this.env.PLAYERS.get(this.env.PLAYERS.idFromName(id)).joi…` (line 6) lets others pass it first. Re-test it in the write's `WHERE`, or claim the row before.",
+          messageId: "staleRowCheck",
+          data: {
+            columns: "`full`",
+            table: "teams",
+            writeLine: "7",
+            awaitLine: "6",
+            awaited: "await this.env.PLAYERS.get(this.env.PLAYERS.idFromName(id)).joi…",
+          },
           line: 5,
           column: 18,
           suggestions: [
@@ -275,8 +281,8 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
     }`),
       errors: [
         {
-          message:
-            "Stale check: `expires` of `sessions` read here decides the write on line 8, but `await fetch(…)` (line 7) lets others pass it first. Re-test it in the write's `WHERE`, or claim the row before.",
+          messageId: "staleRowCheck",
+          data: { columns: "`expires`", table: "sessions", writeLine: "8", awaitLine: "7", awaited: "await fetch(…)" },
           line: 5,
           column: 21,
           suggestions: [
