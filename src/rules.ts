@@ -11,6 +11,7 @@ import noPragmaUserVersion from "../rules/no-pragma-user-version.js";
 import noUnsafeReadModifyWrite from "../rules/no-unsafe-read-modify-write.js";
 import preferCoalescedWrites from "../rules/prefer-coalesced-writes.js";
 import validSqlExec from "../rules/valid-sql-exec.js";
+import requireSqliteBackend from "../rules/require-sqlite-backend.js";
 import requireDeleteAlarmWithDeleteAll from "../rules/require-delete-alarm-with-delete-all.js";
 
 export const rules = {
@@ -26,6 +27,7 @@ export const rules = {
   "no-unsupported-pragma": noUnsupportedPragma,
   "prefer-coalesced-writes": preferCoalescedWrites,
   "require-delete-alarm-with-delete-all": requireDeleteAlarmWithDeleteAll,
+  "require-sqlite-backend": requireSqliteBackend,
   "valid-sql-exec": validSqlExec,
 };
 

@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import tsParser from "@typescript-eslint/parser";
 import { type ESLint, Linter } from "eslint";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import plugin from "../src/index.js";
 import { rules } from "../src/rules.js";
 
@@ -48,6 +48,35 @@ function examples(markdown: string): { found: Example[]; markers: number } {
   return { found, markers };
 }
 
+/**
+ * Where a rule's examples are linted: `example.ts` in the repo's root (no wrangler config), or, for
+ * a page with a `<!-- test: wrangler-config -->` block, a file in `src/` of a scratch folder (in
+ * `.cache/`) that holds that block as its `wrangler.jsonc`: the page shows the config its examples
+ * are linted with.
+ */
+const exampleFiles = new Map<string, string>();
+function exampleFile(ruleName: string): string {
+  let file = exampleFiles.get(ruleName);
+  if (file) return file;
+  const page = fs.readFileSync(path.join(root, "docs/rules", `${ruleName}.md`), "utf8");
+  const block = /<!-- test: wrangler-config -->\n```jsonc\n([\s\S]*?)```/.exec(page);
+  file = "example.ts";
+  if (block) {
+    // Inside the repo, where ESLint's `files` patterns match (a file outside its cwd matches no config).
+    fs.mkdirSync(path.join(root, ".cache"), { recursive: true });
+    const dir = fs.mkdtempSync(path.join(root, ".cache", `docs-${ruleName}-`));
+    fs.writeFileSync(path.join(dir, "wrangler.jsonc"), block[1]);
+    file = path.join(dir, "src/example.ts");
+  }
+  exampleFiles.set(ruleName, file);
+  return file;
+}
+
+afterAll(() => {
+  for (const file of exampleFiles.values())
+    if (file !== "example.ts") fs.rmSync(path.dirname(path.dirname(file)), { recursive: true, force: true });
+});
+
 function lint(ruleName: string, code: string): Linter.LintMessage[] {
   const linter = new Linter({ configType: "flat" });
   return linter.verify(
@@ -60,7 +89,7 @@ function lint(ruleName: string, code: string): Linter.LintMessage[] {
         rules: { [`durable-objects/${ruleName}`]: "error" },
       },
     ],
-    "example.ts",
+    exampleFile(ruleName),
   );
 }
 

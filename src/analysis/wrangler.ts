@@ -24,6 +24,19 @@ export interface CompatibilitySettings {
   configPath: string | undefined;
   /** Absolute path of the nearest config when it was malformed or unreadable and so ignored (then `configPath` is undefined). */
   ignoredPath: string | undefined;
+  /** The storage backend the config declares for each Durable Object class it names (see {@link ClassStorage}); undefined when none. */
+  classStorage?: ReadonlyMap<string, ClassStorage>;
+}
+
+/**
+ * The storage backend a config declares for one Durable Object class, and how: `migrations`
+ * (`new_classes` is the key-value backend, `new_sqlite_classes` SQLite, followed through
+ * `renamed_classes` and `deleted_classes` in order) or the newer `exports` field (`"storage":
+ * "legacy-kv"` or `"sqlite"`).
+ */
+export interface ClassStorage {
+  backend: "kv" | "sqlite";
+  via: "migrations" | "renamed" | "exports";
 }
 
 export interface ParsedCompatibility {
@@ -31,6 +44,8 @@ export interface ParsedCompatibility {
   /** As {@link CompatibilitySettings.env}. */
   env: string | undefined;
   flags: string[];
+  /** As {@link CompatibilitySettings.classStorage}. */
+  classStorage?: ReadonlyMap<string, ClassStorage>;
 }
 type Parsed = ParsedCompatibility;
 
@@ -123,13 +138,57 @@ export function parseCompatibility(text: string, kind: "toml" | "json"): Parsed 
     }
 
     const flags = [...new Set(topFlags)].filter((flag) => flagSets.every((set) => set.includes(flag))).sort();
+    const classStorage = classStorageOf(root);
+    const storage = classStorage ? { classStorage } : {};
     const missing = dates.find((d) => d.date === undefined);
-    if (missing) return { date: undefined, env: missing.env, flags };
+    if (missing) return { date: undefined, env: missing.env, flags, ...storage };
     const oldest = dates.reduce((a, b) => (b.date! < a.date! ? b : a));
-    return { date: oldest.date, env: oldest.env, flags };
+    return { date: oldest.date, env: oldest.env, flags, ...storage };
   } catch {
     return undefined;
   }
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+
+/**
+ * The backend of each class the config declares, from the top level (migrations are inherited by
+ * every environment and cannot be overridden). A config with both `migrations` and `exports` (which
+ * wrangler rejects), or with an environment that sets either, declares nothing here: the rule
+ * that reads this stays silent rather than guess. A class renamed from one the list does not know,
+ * transferred from another Worker, or deleted, has no entry.
+ */
+function classStorageOf(root: Record<string, unknown>): Map<string, ClassStorage> | undefined {
+  if (root.migrations !== undefined && root.exports !== undefined) return undefined;
+  if (isRecord(root.env) && Object.values(root.env).some((e) => isRecord(e) && (e.migrations !== undefined || e.exports !== undefined))) {
+    return undefined;
+  }
+  const out = new Map<string, ClassStorage>();
+  if (Array.isArray(root.migrations)) {
+    for (const m of root.migrations) {
+      if (!isRecord(m)) continue;
+      for (const c of strings(m.new_classes)) out.set(c, { backend: "kv", via: "migrations" });
+      for (const c of strings(m.new_sqlite_classes)) out.set(c, { backend: "sqlite", via: "migrations" });
+      for (const r of Array.isArray(m.renamed_classes) ? m.renamed_classes : []) {
+        if (!isRecord(r) || typeof r.from !== "string" || typeof r.to !== "string") continue;
+        const from = out.get(r.from);
+        out.delete(r.from);
+        if (from) out.set(r.to, { backend: from.backend, via: "renamed" });
+        else out.delete(r.to);
+      }
+      for (const t of Array.isArray(m.transferred_classes) ? m.transferred_classes : []) {
+        if (isRecord(t) && typeof t.to === "string") out.delete(t.to);
+      }
+      for (const c of strings(m.deleted_classes)) out.delete(c);
+    }
+  } else if (isRecord(root.exports)) {
+    for (const [name, e] of Object.entries(root.exports)) {
+      if (!isRecord(e) || e.type !== "durable-object" || (e.state !== undefined && e.state !== "created")) continue;
+      if (e.storage === "sqlite") out.set(name, { backend: "sqlite", via: "exports" });
+      else if (e.storage === "legacy-kv") out.set(name, { backend: "kv", via: "exports" });
+    }
+  }
+  return out.size > 0 ? out : undefined;
 }
 
 /** Nearest existing config entry (file or not) walking up from startDir, with its stat. */
@@ -195,7 +254,14 @@ export function compatibilityFor(filename: string): CompatibilitySettings {
     if (!found.stat.isFile()) return unknown(found.file);
     const parsed = loadConfig(found.file, found.stat);
     if (!parsed) return unknown(found.file);
-    return { date: parsed.date, env: parsed.env, flags: [...parsed.flags], configPath: found.file, ignoredPath: undefined };
+    return {
+      date: parsed.date,
+      env: parsed.env,
+      flags: [...parsed.flags],
+      configPath: found.file,
+      ignoredPath: undefined,
+      ...(parsed.classStorage ? { classStorage: parsed.classStorage } : {}),
+    };
   } catch {
     return unknown();
   }

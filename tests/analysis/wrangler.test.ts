@@ -139,6 +139,56 @@ name = "prod"
   });
 });
 
+describe("the storage backend of each class (parseCompatibility's classStorage)", () => {
+  const backends = (text: string, kind: "toml" | "json" = "json") => {
+    const m = parseCompatibility(text, kind)?.classStorage;
+    return m && Object.fromEntries([...m].map(([name, c]) => [name, `${c.backend} (${c.via})`]));
+  };
+
+  it("reads migrations in order: new_classes, new_sqlite_classes, renames, transfers and deletions", () => {
+    expect(
+      backends(`{
+        "migrations": [
+          { "tag": "v1", "new_classes": ["Room", "Old", "Gone"], "new_sqlite_classes": ["Chat"] },
+          { "tag": "v2", "renamed_classes": [{ "from": "Old", "to": "Lobby" }, { "from": "Unknown", "to": "Chat" }] },
+          { "tag": "v3", "deleted_classes": ["Gone"], "transferred_classes": [{ "from": "X", "from_script": "other", "to": "Room" }] },
+          { "tag": "v4", "new_classes": ["Room"] }
+        ]
+      }`),
+    ).toEqual({ Lobby: "kv (renamed)", Room: "kv (migrations)" });
+  });
+
+  it("reads TOML's [[migrations]] tables", () => {
+    expect(
+      backends('[[migrations]]\ntag = "v1"\nnew_classes = ["Room"]\n\n[[migrations]]\ntag = "v2"\nnew_sqlite_classes = ["Chat"]\n', "toml"),
+    ).toEqual({
+      Room: "kv (migrations)",
+      Chat: "sqlite (migrations)",
+    });
+  });
+
+  it("reads the exports field: live Durable Object classes with a storage of sqlite or legacy-kv", () => {
+    expect(
+      backends(`{ "exports": {
+        "Room": { "type": "durable-object", "storage": "legacy-kv" },
+        "Chat": { "type": "durable-object", "storage": "sqlite", "state": "created" },
+        "Gone": { "type": "durable-object", "storage": "legacy-kv", "state": "deleted" },
+        "NoStorage": { "type": "durable-object" },
+        "Entry": { "type": "worker-entrypoint" }
+      } }`),
+    ).toEqual({ Room: "kv (exports)", Chat: "sqlite (exports)" });
+  });
+
+  it("declares nothing when the config has both forms, or an environment sets either, or there is neither", () => {
+    expect(backends('{ "migrations": [{ "tag": "v1", "new_classes": ["A"] }], "exports": {} }')).toBeUndefined();
+    expect(
+      backends('{ "migrations": [{ "tag": "v1", "new_classes": ["A"] }], "env": { "staging": { "migrations": [] } } }'),
+    ).toBeUndefined();
+    expect(backends('{ "compatibility_date": "2026-01-01" }')).toBeUndefined();
+    expect(backends('{ "migrations": "v1", "exports": null }')).toBeUndefined();
+  });
+});
+
 describe("describeSection", () => {
   it("names the file relative to the linted file's directory, and the environment as the file's format writes it", () => {
     const dir = path.join(tmp, "proj");

@@ -23,7 +23,7 @@
  * How a block becomes a Worker (`workerSource`):
  * - `typescript`'s `transpileModule` strips the types. Nothing else in the block changes.
  * - Every exported class that `extends DurableObject` is bound as a Durable Object namespace named
- *   after the class (SQLite-backed), through a probe subclass that only adds methods for the test:
+ *   after the class (SQLite-backed unless the spec names it in `keyValueClasses`), through a probe subclass that only adds methods for the test:
  *   `__exec` (run SQL), `__storage` (call a storage method), `__listSize` (how many entries a
  *   `list(options)` returns), `__field` (read an instance field), `__abort` (`ctx.abort()`: the next
  *   call gets a fresh instance), `__alarms` (the alarm log). When the class has an `alarm()`, the
@@ -291,6 +291,8 @@ export interface WorkerSpec {
   compatibilityFlags?: string[];
   /** How long its services answer after; `SERVICE_DELAY_MS` unless set. */
   serviceDelayMs?: number;
+  /** Classes bound on the key-value storage backend (what wrangler's `new_classes` gives); every other class is SQLite-backed. */
+  keyValueClasses?: string[];
 }
 
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: string };
@@ -424,7 +426,9 @@ export class Runtime {
         modules: [{ type: "ESModule", path: `${spec.name}.js`, contents: script }],
         compatibilityDate: spec.compatibilityDate ?? COMPATIBILITY_DATE,
         compatibilityFlags: spec.compatibilityFlags ?? [],
-        durableObjects: Object.fromEntries(classes.map((c) => [c, { className: `__Probe_${c}`, useSQLite: true }])),
+        durableObjects: Object.fromEntries(
+          classes.map((c) => [c, { className: `__Probe_${c}`, useSQLite: !(spec.keyValueClasses ?? []).includes(c) }]),
+        ),
         serviceBindings: { AUDIT: services, NOTIFY: { name: services, entrypoint: "Notify" } },
         outboundService: services,
       });

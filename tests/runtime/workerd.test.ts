@@ -25,6 +25,7 @@ import noUnsafeReadModifyWrite from "./rules/no-unsafe-read-modify-write.js";
 import noUnsupportedPragma from "./rules/no-unsupported-pragma.js";
 import preferCoalescedWrites from "./rules/prefer-coalesced-writes.js";
 import requireDeleteAlarmWithDeleteAll from "./rules/require-delete-alarm-with-delete-all.js";
+import requireSqliteBackend from "./rules/require-sqlite-backend.js";
 import validSqlExec from "./rules/valid-sql-exec.js";
 
 const proofs = [
@@ -40,6 +41,7 @@ const proofs = [
   noUnsupportedPragma,
   preferCoalescedWrites,
   requireDeleteAlarmWithDeleteAll,
+  requireSqliteBackend,
   validSqlExec,
 ];
 
