@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import rule from "../../rules/no-async-transaction-sync.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
 const typed = {
@@ -33,7 +33,7 @@ const APPLY_AWAITS = `  async apply() {
 const noAwait = { messageId: "asyncNoAwait" } as const;
 const drop = (output: string, returnType = "") => ({ messageId: "suggestDropAsync", data: { returnType }, output }) as const;
 
-runRuleTests("no-async-transaction-sync", rule, {
+new RuleTester().run("no-async-transaction-sync", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {

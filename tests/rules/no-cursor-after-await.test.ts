@@ -1,6 +1,6 @@
 import rule from "../../rules/no-cursor-after-await.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /** A Durable Object with a `sql` field whose `m(url)` body is `body`. */
@@ -12,7 +12,7 @@ const m = (body: string) => `${DO}export class C extends DurableObject<Env> {
 }`;
 const fetched = { awaited: "await fetch(…)", awaitLine: "6" };
 
-runRuleTests("no-cursor-after-await", rule, {
+new RuleTester().run("no-cursor-after-await", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {

@@ -1,11 +1,11 @@
 import rule, { CREATE_MIGRATIONS } from "../../rules/no-pragma-user-version.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 const read = { messageId: "read" } as const;
 
-runRuleTests("no-pragma-user-version", rule, {
+new RuleTester().run("no-pragma-user-version", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     // Not Durable Object SQL.

@@ -1,6 +1,6 @@
 import rule from "../../rules/no-sql-transaction-statements.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /** A Durable Object with a `sql` field whose `batchUpdate(items)` body is `body`. */
@@ -13,7 +13,7 @@ const m = (body: string) => `${DO}export class C extends DurableObject<Env> {
 const storage = { storage: "this.ctx.storage" };
 const statement = (s: string) => ({ statement: s, closing: "", closingLine: "" });
 
-runRuleTests("no-sql-transaction-statements", rule, {
+new RuleTester().run("no-sql-transaction-statements", rule, {
   valid: [
     // Every block but "Write Coalescing Pattern", whose "Atomic batch with SQL" is this rule's target.
     ...patternDocCases(() =>

@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import rule from "../../rules/no-unawaited-storage-read.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
 const typed = {
@@ -23,7 +23,7 @@ const SYNC =
   "`await` it: make this function `async` (its callers then get a Promise), or read the value in an `async` caller and pass it in";
 const ELSEWHERE = "Read it with `await` inside an `async` function (`await` is not allowed here)";
 
-runRuleTests("no-unawaited-storage-read", rule, {
+new RuleTester().run("no-unawaited-storage-read", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {

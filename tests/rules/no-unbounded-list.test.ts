@@ -1,6 +1,6 @@
 import rule from "../../rules/no-unbounded-list.js";
 import { CURRENT_DOCS, OLDER_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /**
@@ -19,7 +19,7 @@ const m = (body: string) => `${DO}export class C extends DurableObject<Env> {
 /** A Durable Object with `body` as its class body. */
 const cls = (body: string) => `${DO}export class Room extends DurableObject<Env> {\n${body}\n}`;
 
-runRuleTests("no-unbounded-list", rule, {
+new RuleTester().run("no-unbounded-list", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     ...patternDocCases(() => docBlocks(OLDER_DOCS).map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code }))),

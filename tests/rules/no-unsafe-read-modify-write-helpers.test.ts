@@ -8,9 +8,9 @@
  * Messages, positions and suggestion outputs are literal: each was read and checked by hand.
  */
 import rule from "../../rules/no-unsafe-read-modify-write.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
-runRuleTests("no-unsafe-read-modify-write", rule, {
+new RuleTester().run("no-unsafe-read-modify-write", rule, {
   valid: [
     {
       name: "the helper reads after the await",

@@ -1,6 +1,6 @@
 import rule from "../../rules/no-unsafe-read-modify-write.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /** A Durable Object whose `m(id, url)` body is `body`, with a storage-only helper and a helper that fetches. */
@@ -32,7 +32,7 @@ const jobs = (body: string) => `${DO}export class Jobs extends DurableObject<Env
   }
 }`;
 
-runRuleTests("no-unsafe-read-modify-write", rule, {
+new RuleTester().run("no-unsafe-read-modify-write", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {

@@ -3,10 +3,7 @@ import { fileURLToPath } from "node:url";
 import rule from "../../rules/no-unsupported-pragma.js";
 import { ALLOWED_PRAGMAS } from "../../src/analysis/sql-authorizer.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-// The helper wires RuleTester to vitest. Its `runRuleTests` adds a suite checking each suggestion, which is
-// empty (and so fails) for a rule that offers none, as this one does: RuleTester is run directly.
-import "../helpers/rule-tester.js";
-import { RuleTester } from "@typescript-eslint/rule-tester";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");

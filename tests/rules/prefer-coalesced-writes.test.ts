@@ -1,6 +1,6 @@
 import rule from "../../rules/prefer-coalesced-writes.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /** A Durable Object whose `m(id, items)` method body is `body`. */
@@ -10,7 +10,7 @@ const method = (body: string) => `${DO}export class Store extends DurableObject<
   }
 }`;
 
-runRuleTests("prefer-coalesced-writes", rule, {
+new RuleTester().run("prefer-coalesced-writes", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     { name: "one awaited write", code: method(`await this.ctx.storage.put("a", 1);`) },

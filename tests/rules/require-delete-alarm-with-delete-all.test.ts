@@ -4,7 +4,7 @@ import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import rule from "../../rules/require-delete-alarm-with-delete-all.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 import { CALENDAR_DATE_PATTERN, isCalendarDate } from "../../src/analysis/wrangler.js";
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
@@ -19,7 +19,7 @@ const withAlarm = (body: string, asyncReset = true) => `${DO}export class Room e
   }
 }`;
 
-runRuleTests("require-delete-alarm-with-delete-all", rule, {
+new RuleTester().run("require-delete-alarm-with-delete-all", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {

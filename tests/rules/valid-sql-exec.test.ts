@@ -1,6 +1,6 @@
 import rule from "../../rules/valid-sql-exec.js";
 import { CURRENT_DOCS, OLDER_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /**
@@ -23,7 +23,7 @@ const one = (check: string) => ({ messageId: "oneNeverUndefined" as const, data:
 
 const olderDocs = () => docBlocks(OLDER_DOCS);
 
-runRuleTests("valid-sql-exec", rule, {
+new RuleTester().run("valid-sql-exec", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     ...patternDocCases(() =>
