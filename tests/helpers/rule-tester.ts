@@ -1,6 +1,7 @@
 /**
- * RuleTester wired to vitest, plus one check RuleTester does not make: every suggestion's output
- * parses and no longer has the report it was offered for (it has exactly one report fewer).
+ * RuleTester wired to vitest, with ESLint 10's stricter assertion options on, plus one check
+ * RuleTester does not make: every suggestion's output parses and no longer has the report it was
+ * offered for (it has exactly one report fewer).
  */
 import tsParser from "@typescript-eslint/parser";
 import { RuleTester as BaseRuleTester, type InvalidTestCase, type RunTests } from "@typescript-eslint/rule-tester";
@@ -38,9 +39,18 @@ export function lintWith(
 }
 
 /**
- * @typescript-eslint/rule-tester's RuleTester, plus one suite per rule that has suggestions: each
- * suggestion's output parses and drops exactly its own report. Called as `new RuleTester().run(…)`
- * so that eslint-plugin-eslint-plugin's test rules see the cases.
+ * What every rule test asserts beyond RuleTester's defaults: each expected error gives the data of a
+ * message with placeholders (so the whole message is checked, suggestions' too) and the report's full
+ * range (line, column, endLine, endColumn). @typescript-eslint/rule-tester implements these options
+ * itself, with the meaning ESLint 10's RuleTester gives them, whichever ESLint it runs on.
+ */
+const ASSERTION_OPTIONS = { requireData: true, requireLocation: true } as const;
+
+/**
+ * @typescript-eslint/rule-tester's RuleTester with {@link ASSERTION_OPTIONS} always on, plus one
+ * suite per rule that has suggestions: each suggestion's output parses and drops exactly its own
+ * report. Called as `new RuleTester().run(…)` so that eslint-plugin-eslint-plugin's test rules see
+ * the cases.
  */
 export class RuleTester extends BaseRuleTester {
   override run<M extends string, O extends readonly unknown[]>(
@@ -48,7 +58,7 @@ export class RuleTester extends BaseRuleTester {
     rule: TSESLint.RuleModule<M, O>,
     tests: RunTests<M, O>,
   ): void {
-    super.run(ruleName, rule, tests);
+    super.run(ruleName, rule, { ...tests, assertionOptions: ASSERTION_OPTIONS });
     checkSuggestionsDropTheirReport(ruleName, rule, tests);
   }
 }

@@ -46,6 +46,7 @@ new RuleTester().run("no-cursor-after-await", rule, {
           data: { awaited: "await fetch(…)", awaitLine: "12" },
           line: 13,
           column: 21,
+          endLine: 13,
           endColumn: 25,
           suggestions: [
             {

@@ -37,6 +37,7 @@ const report = (field: string, method: string, line: number, column: number, end
   data: { field, method },
   line,
   column,
+  endLine: line,
   endColumn,
   suggestions: [],
 });

@@ -35,7 +35,7 @@ new RuleTester().run("no-pragma-user-version", rule, {
     ).map(([arg, column, endColumn]) => ({
       name: `the string inside ${arg}`,
       code: `${DO}class A extends DurableObject { m() { return this.ctx.storage.sql.exec(${arg}).one(); } }`,
-      errors: [{ ...read, line: 2, column, endColumn, suggestions: [] }],
+      errors: [{ ...read, line: 2, column, endLine: 2, endColumn, suggestions: [] }],
     })),
     {
       name: "the older pattern docs' migration",
@@ -81,6 +81,7 @@ new RuleTester().run("no-pragma-user-version", rule, {
           messageId: "write",
           line: 10,
           column: 22,
+          endLine: 10,
           endColumn: 45,
           suggestions: [
             {
@@ -117,6 +118,8 @@ new RuleTester().run("no-pragma-user-version", rule, {
           ...read,
           line: 6,
           column: 22,
+          endLine: 6,
+          endColumn: 47,
           suggestions: [
             {
               messageId: "suggestRead",
@@ -146,6 +149,8 @@ class Legacy extends DurableObject {
           ...read,
           line: 6,
           column: 36,
+          endLine: 6,
+          endColumn: 55,
           suggestions: [
             {
               messageId: "suggestRead",
@@ -175,6 +180,7 @@ class Legacy extends DurableObject {
           messageId: "write",
           line: 6,
           column: 15,
+          endLine: 6,
           endColumn: 44,
           suggestions: [
             {
@@ -202,6 +208,7 @@ class Legacy extends DurableObject {
           messageId: "write",
           line: 2,
           column: 75,
+          endLine: 2,
           endColumn: 98,
           suggestions: [
             {
@@ -226,6 +233,8 @@ class Legacy extends DurableObject {
           messageId: "write",
           line: 4,
           column: 24,
+          endLine: 4,
+          endColumn: 46,
           suggestions: [
             {
               messageId: "suggestWrite",
@@ -243,12 +252,12 @@ class Legacy extends DurableObject {
       name: "a const string: reported at the argument, no suggestion (the text is elsewhere)",
       code: `${DO}const Q = "PRAGMA user_version";
 class A extends DurableObject { m() { return this.ctx.storage.sql.exec(Q).one(); } }`,
-      errors: [{ ...read, line: 3, column: 72, endColumn: 73, suggestions: [] }],
+      errors: [{ ...read, line: 3, column: 72, endLine: 3, endColumn: 73, suggestions: [] }],
     },
     {
       name: "a read with bindings gets no suggestion",
       code: `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("PRAGMA user_version", 1); } }`,
-      errors: [{ ...read, line: 2, column: 66, suggestions: [] }],
+      errors: [{ ...read, line: 2, column: 66, endLine: 2, endColumn: 85, suggestions: [] }],
     },
     {
       name: "old module style, plain JavaScript",
@@ -265,6 +274,8 @@ class A extends DurableObject { m() { return this.ctx.storage.sql.exec(Q).one();
           ...read,
           line: 4,
           column: 34,
+          endLine: 4,
+          endColumn: 53,
           suggestions: [
             {
               messageId: "suggestRead",
@@ -292,6 +303,8 @@ class A extends DurableObject { m() { return this.ctx.storage.sql.exec(Q).one();
           messageId: "write",
           line: 3,
           column: 48,
+          endLine: 3,
+          endColumn: 71,
           suggestions: [
             {
               messageId: "suggestWrite",

@@ -185,6 +185,7 @@ new RuleTester().run("no-unguarded-constructor-init", rule, {
           data: { call: "ctx.storage.get(…).then(…)", target: "`this.v`", awaited: "fetch(…)", line: "6" },
           line: 6,
           column: 5,
+          endLine: 6,
           endColumn: 35,
           suggestions: suggest(
             C(
@@ -206,6 +207,7 @@ new RuleTester().run("no-unguarded-constructor-init", rule, {
           data: { call: "this.load()", target: "`this.v`", awaited: "this.env.CONFIG.get(…)", line: "9" },
           line: 6,
           column: 5,
+          endLine: 6,
           endColumn: 16,
           suggestions: suggest(
             C(
@@ -237,6 +239,7 @@ export class C extends Loader {
           data: { call: "this.load()", target: "`this.v`", awaited: "this.env.CONFIG.get(…)", line: "5" },
           line: 12,
           column: 5,
+          endLine: 12,
           endColumn: 16,
           suggestions: suggest(`${DO}class Loader extends DurableObject<Env> {
   v: unknown;
@@ -266,6 +269,7 @@ export class C extends Loader {
           data: { call: "this.load()", target: "`this.v`", awaited: "fetch(…)", line: "10" },
           line: 6,
           column: 5,
+          endLine: 6,
           endColumn: 16,
           suggestions: suggest(
             C(

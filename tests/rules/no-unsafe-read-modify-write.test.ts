@@ -153,6 +153,8 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
           data: { key: "`item:${id}`", table: "", writeLine: "7", awaitLine: "6", awaited: "await fetch(…)" },
           line: 4,
           column: 24,
+          endLine: 4,
+          endColumn: 78,
           suggestions: [
             {
               messageId: "suggestBlockConcurrency",
@@ -186,6 +188,8 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
           data: { key: "`item:${id}`", table: "", writeLine: "8", awaitLine: "7", awaited: "await fetch(…)" },
           line: 4,
           column: 24,
+          endLine: 4,
+          endColumn: 78,
           suggestions: [
             {
               messageId: "suggestBlockConcurrency",
@@ -218,6 +222,7 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
           data: keyData("crypto.subtle.digest(…)", 6, 7),
           line: 5,
           column: 22,
+          endLine: 5,
           endColumn: 59,
           suggestions: [
             {
@@ -247,6 +252,7 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
           data: keyData("fetch(…)"),
           line: 4,
           column: 22,
+          endLine: 4,
           endColumn: 59,
           suggestions: [
             { messageId: "suggestMoveAwait", data: keyData("fetch(…)"), output: m(`await fetch(url);\n    ${READ}\n    ${WRITE}`) },
@@ -265,10 +271,15 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
       errors: [
         {
           messageId: "staleKey",
+          data: keyData("fetch(…)"),
           line: 4,
+          column: 22,
+          endLine: 4,
+          endColumn: 59,
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: keyData("fetch(…)"),
               output: m(`const res = await fetch(url);\n    ${READ}\n    ${WRITE}\n    return { n, ok: res.ok };`),
             },
             {
@@ -287,7 +298,11 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
       errors: [
         {
           messageId: "staleKey",
+          data: keyData("fetch(…)"),
           line: 4,
+          column: 22,
+          endLine: 4,
+          endColumn: 59,
           suggestions: [{ messageId: "suggestBlockConcurrency", output: m(bcw(`${READ}\n    await fetch(url + n);\n    ${WRITE}`)) }],
         },
       ],
@@ -303,10 +318,12 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
           data: { key: "", table: "counters", writeLine: "6", awaitLine: "5", awaited: "await fetch(…)" },
           line: 4,
           column: 17,
+          endLine: 4,
           endColumn: 85,
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: keyData("fetch(…)"),
               output: m(
                 `await fetch(url);\n    const row = this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    this.ctx.storage.sql.exec("UPDATE counters SET n = ? WHERE id = ?", (row.n as number) + 1, id);`,
               ),
@@ -334,9 +351,12 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
           data: keyData("new Promise(…)", 5, 7, "`c:${id}`"),
           line: 4,
           column: 19,
+          endLine: 4,
+          endColumn: 58,
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: keyData("new Promise(…)"),
               output: m(
                 `await new Promise((r) => setTimeout(r, 5));\n    let v = await this.ctx.storage.get<number>(\`c:\${id}\`);\n    v = (v ?? 0) + 1;\n    await this.ctx.storage.put(\`c:\${id}\`, v);`,
               ),
@@ -361,8 +381,15 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
           messageId: "staleKey",
           data: keyData("this.sync()"),
           line: 4,
+          column: 22,
+          endLine: 4,
+          endColumn: 59,
           suggestions: [
-            { messageId: "suggestMoveAwait", output: m(`await this.sync();\n    ${READ}\n    this.ctx.storage.put("count", n + 1);`) },
+            {
+              messageId: "suggestMoveAwait",
+              data: keyData("this.sync()"),
+              output: m(`await this.sync();\n    ${READ}\n    this.ctx.storage.put("count", n + 1);`),
+            },
             {
               messageId: "suggestBlockConcurrency",
               output: m(bcw(`${READ}\n    await this.sync();\n    this.ctx.storage.put("count", n + 1);`)),
@@ -377,7 +404,11 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
       errors: [
         {
           messageId: "staleKey",
+          data: keyData("fetch(…)"),
           line: 4,
+          column: 22,
+          endLine: 4,
+          endColumn: 59,
           suggestions: [
             {
               messageId: "suggestBlockConcurrency",
@@ -398,9 +429,12 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
           data: keyData("this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(…)", 7, 8, `"n"`),
           line: 5,
           column: 21,
+          endLine: 5,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: keyData("this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(…)"),
               output: m(
                 `const s = this.ctx.storage;\n    await this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(url);\n    const v = await s.get<number>("n");\n    const next = (v ?? 0) + 1;\n    await s.put({ n: next, at: Date.now() });`,
               ),
@@ -426,9 +460,12 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
           data: keyData("scheduler.wait(…)", 5, 6, `"n"`),
           line: 4,
           column: 15,
+          endLine: 4,
+          endColumn: 51,
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: keyData("scheduler.wait(…)"),
               output: m(
                 `await scheduler.wait(1);\n    const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n    this.ctx.storage.kv.put("n", v + 1);`,
               ),
@@ -455,6 +492,9 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
           messageId: "staleKey",
           data: { key: `"count"`, table: "", writeLine: "6", awaitLine: "5", awaited: "for await (…)" },
           line: 4,
+          column: 22,
+          endLine: 4,
+          endColumn: 59,
           suggestions: [
             {
               messageId: "suggestBlockConcurrency",
@@ -481,6 +521,8 @@ new RuleTester().run("no-unsafe-read-modify-write", rule, {
           data: { key: `"hits"`, table: "", writeLine: "4", awaitLine: "3", awaited: "await env.CACHE.put(…)" },
           line: 2,
           column: 20,
+          endLine: 2,
+          endColumn: 47,
           suggestions: [],
         },
       ],

@@ -103,26 +103,26 @@ new RuleTester().run("no-unsupported-pragma", rule, {
     return this.ctx.storage.sql.exec<{ integrity_check: string }>('PRAGMA integrity_check').one().integrity_check;
   }
 }`,
-      errors: [{ ...pragma("integrity_check", INTEGRITY), line: 4, column: 68, endColumn: 90 }],
+      errors: [{ ...pragma("integrity_check", INTEGRITY), line: 4, column: 68, endLine: 4, endColumn: 90 }],
     },
     {
       name: "page_count and schema_version have their own advice; a typo is pointed to the docs' list",
       code: inMethod(`"PRAGMA page_count; PRAGMA schema_version; PRAGMA tabel_info(users)"`),
       errors: [
-        { ...pragma("page_count", PAGE_COUNT), line: 2, column: IN_METHOD_COL, endColumn: IN_METHOD_COL + 17 },
-        { ...pragma("schema_version", SCHEMA_VERSION), line: 2, column: IN_METHOD_COL + 19, endColumn: IN_METHOD_COL + 40 },
-        { ...pragma("tabel_info(…)", REMOVE), line: 2, column: IN_METHOD_COL + 42, endColumn: IN_METHOD_COL + 66 },
+        { ...pragma("page_count", PAGE_COUNT), line: 2, column: IN_METHOD_COL, endLine: 2, endColumn: IN_METHOD_COL + 17 },
+        { ...pragma("schema_version", SCHEMA_VERSION), line: 2, column: IN_METHOD_COL + 19, endLine: 2, endColumn: IN_METHOD_COL + 40 },
+        { ...pragma("tabel_info(…)", REMOVE), line: 2, column: IN_METHOD_COL + 42, endLine: 2, endColumn: IN_METHOD_COL + 66 },
       ],
     },
     {
       name: "only the denied statement of several, with schema, call form and letter case as written",
       code: inMethod(`"CREATE TABLE t (a); PRAGMA MAIN.Cache_Size(-2000); PRAGMA foreign_keys = ON"`),
-      errors: [{ ...pragma("Cache_Size(…)", ENGINE), line: 2, column: IN_METHOD_COL + 20, endColumn: IN_METHOD_COL + 49 }],
+      errors: [{ ...pragma("Cache_Size(…)", ENGINE), line: 2, column: IN_METHOD_COL + 20, endLine: 2, endColumn: IN_METHOD_COL + 49 }],
     },
     {
       name: "page_size = N is refused though reading it is allowed",
       code: inMethod(`'PRAGMA page_size = 8192'`),
-      errors: [{ ...pragma("page_size = …", ENGINE), line: 2, column: IN_METHOD_COL, endColumn: IN_METHOD_COL + 23 }],
+      errors: [{ ...pragma("page_size = …", ENGINE), line: 2, column: IN_METHOD_COL, endLine: 2, endColumn: IN_METHOD_COL + 23 }],
     },
     {
       name: "a template placeholder as the value: the range covers it",
@@ -132,12 +132,12 @@ new RuleTester().run("no-unsupported-pragma", rule, {
     sql.exec(\`PRAGMA busy_timeout = \${ms}\`);
   }
 }`,
-      errors: [{ ...pragma("busy_timeout = …", ENGINE), line: 5, column: 15, endColumn: 42 }],
+      errors: [{ ...pragma("busy_timeout = …", ENGINE), line: 5, column: 15, endLine: 5, endColumn: 42 }],
     },
     {
       name: "a binding as the value",
       code: inMethod(`"PRAGMA hard_heap_limit = ?", 1024`),
-      errors: [{ ...pragma("hard_heap_limit = …", ENGINE), line: 2, column: IN_METHOD_COL, endColumn: IN_METHOD_COL + 26 }],
+      errors: [{ ...pragma("hard_heap_limit = …", ENGINE), line: 2, column: IN_METHOD_COL, endLine: 2, endColumn: IN_METHOD_COL + 26 }],
     },
     {
       name: "a const, a concatenation, an escape sequence: reported at the argument",
@@ -150,9 +150,9 @@ class A extends DurableObject {
   }
 }`,
       errors: [
-        { ...pragma("synchronous = …", ENGINE), line: 5, column: 31, endColumn: 36 },
-        { ...pragma("locking_mode = …", ENGINE), line: 6, column: 31, endColumn: 69 },
-        { ...pragma("secure_delete = …", ENGINE), line: 7, column: 31, endColumn: 61 },
+        { ...pragma("synchronous = …", ENGINE), line: 5, column: 31, endLine: 5, endColumn: 36 },
+        { ...pragma("locking_mode = …", ENGINE), line: 6, column: 31, endLine: 6, endColumn: 69 },
+        { ...pragma("secure_delete = …", ENGINE), line: 7, column: 31, endLine: 7, endColumn: 61 },
       ],
     },
     {
@@ -165,8 +165,8 @@ class A extends DurableObject {
   }
 }`,
       errors: [
-        { messageId: "attach", line: 5, column: 20, endColumn: 59 },
-        { messageId: "detach", line: 6, column: 20, endColumn: 34 },
+        { messageId: "attach", line: 5, column: 20, endLine: 5, endColumn: 59 },
+        { messageId: "detach", line: 6, column: 20, endLine: 6, endColumn: 34 },
       ],
     },
     {
@@ -197,12 +197,12 @@ class A extends DurableObject {
   sql.exec(\`CREATE TABLE _cf_\${suffix} (a)\`);
 }`,
       errors: [
-        { ...reserved("CREATE INDEX", "_cf_idx"), line: 2, column: 13, endColumn: 69 },
-        { ...reserved("CREATE INDEX", "_cf_KV"), line: 3, column: 13, endColumn: 47 },
-        { ...reserved("CREATE VIEW", "_cf_view"), line: 4, column: 13, endColumn: 47 },
-        { ...reserved("CREATE TRIGGER", "_cf_KV"), line: 5, column: 13, endColumn: 85 },
-        { ...reserved("CREATE VIRTUAL TABLE", "_cf_search"), line: 6, column: 13, endColumn: 61 },
-        { ...reserved("CREATE TABLE", "_cf_${…}"), line: 7, column: 13, endColumn: 43 },
+        { ...reserved("CREATE INDEX", "_cf_idx"), line: 2, column: 13, endLine: 2, endColumn: 69 },
+        { ...reserved("CREATE INDEX", "_cf_KV"), line: 3, column: 13, endLine: 3, endColumn: 47 },
+        { ...reserved("CREATE VIEW", "_cf_view"), line: 4, column: 13, endLine: 4, endColumn: 47 },
+        { ...reserved("CREATE TRIGGER", "_cf_KV"), line: 5, column: 13, endLine: 5, endColumn: 85 },
+        { ...reserved("CREATE VIRTUAL TABLE", "_cf_search"), line: 6, column: 13, endLine: 6, endColumn: 61 },
+        { ...reserved("CREATE TABLE", "_cf_${…}"), line: 7, column: 13, endLine: 7, endColumn: 43 },
       ],
     },
     {
@@ -215,7 +215,7 @@ class A extends DurableObject {
   }
 }`,
       filename: "counter.js",
-      errors: [{ ...pragma("wal_checkpoint(…)", ENGINE), line: 4, column: 34, endColumn: 65 }],
+      errors: [{ ...pragma("wal_checkpoint(…)", ENGINE), line: 4, column: 34, endLine: 4, endColumn: 65 }],
     },
     {
       name: "TypeScript parameter property, quoted pragma name",
@@ -223,7 +223,7 @@ class A extends DurableObject {
   constructor(private readonly state: DurableObjectState, private env: Env) {}
   async fetch() { this.state.storage.sql.exec("PRAGMA 'application_id' = 7"); return new Response(); }
 }`,
-      errors: [{ ...pragma("application_id = …", REMOVE), line: 3, column: 48, endColumn: 75 }],
+      errors: [{ ...pragma("application_id = …", REMOVE), line: 3, column: 48, endLine: 3, endColumn: 75 }],
     },
     {
       name: "with type information: a handle known only by its type",
@@ -234,7 +234,7 @@ export function setup() {
 }`,
       filename: path.join(typedDir, "file.ts"),
       languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: typedDir } },
-      errors: [{ ...pragma("temp_store = …", ENGINE), line: 4, column: 12, endColumn: 38 }],
+      errors: [{ ...pragma("temp_store = …", ENGINE), line: 4, column: 12, endLine: 4, endColumn: 38 }],
     },
   ],
 });
