@@ -29,6 +29,14 @@ export default [
   { files: ["rules/**/*.ts"], ...eslintPlugin.configs["rules-recommended"] },
   { files: ["tests/rules/**/*.ts"], ...eslintPlugin.configs["tests-recommended"] },
   {
+    // Every case says what it shows, once per rule (the helper's `new RuleTester().run(…)` is what they look for).
+    files: ["tests/rules/**/*.ts"],
+    rules: {
+      "eslint-plugin/require-test-case-name": ["error", { require: "always" }],
+      "eslint-plugin/unique-test-case-names": "error",
+    },
+  },
+  {
     // Narrow AST nodes by their `type`, not with `in` (needs types: the repo's tsconfig.json).
     files: ["src/**/*.ts", "rules/**/*.ts"],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

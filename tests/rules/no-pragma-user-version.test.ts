@@ -9,18 +9,51 @@ new RuleTester().run("no-pragma-user-version", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     // Not Durable Object SQL.
-    `import Database from "better-sqlite3"; const db = new Database(":memory:"); db.exec("PRAGMA user_version = 1");`,
-    `export default { async fetch(req: Request, env: Env) { await env.DB.exec("PRAGMA user_version"); return new Response(); } }`,
-    `const sql = { exec(q: string) { return q; } }; sql.exec("PRAGMA user_version");`,
-    `${DO}class A extends DurableObject { sql = makeDb(); m() { this.sql.exec("PRAGMA user_version"); } }`,
-    `class Foo extends Bar { m() { this.ctx.storage.sql.exec("PRAGMA user_version"); } }`,
-    `function f(storage: Map<string, unknown>, sql: { exec(q: string): void }) { sql.exec("PRAGMA user_version"); }`,
+    {
+      name: "better-sqlite3's exec",
+      code: `import Database from "better-sqlite3"; const db = new Database(":memory:"); db.exec("PRAGMA user_version = 1");`,
+    },
+    {
+      name: "D1's exec",
+      code: `export default { async fetch(req: Request, env: Env) { await env.DB.exec("PRAGMA user_version"); return new Response(); } }`,
+    },
+    {
+      name: "a look-alike object with an exec method",
+      code: `const sql = { exec(q: string) { return q; } }; sql.exec("PRAGMA user_version");`,
+    },
+    {
+      name: "a field of a Durable Object that is not its storage",
+      code: `${DO}class A extends DurableObject { sql = makeDb(); m() { this.sql.exec("PRAGMA user_version"); } }`,
+    },
+    {
+      name: "a class that does not extend DurableObject",
+      code: `class Foo extends Bar { m() { this.ctx.storage.sql.exec("PRAGMA user_version"); } }`,
+    },
+    {
+      name: "a parameter typed as a plain object with exec",
+      code: `function f(storage: Map<string, unknown>, sql: { exec(q: string): void }) { sql.exec("PRAGMA user_version"); }`,
+    },
     // Never executed, or not a statement.
-    `${DO}class A extends DurableObject { m() { const q = "PRAGMA user_version"; return q; } }`,
-    `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("-- PRAGMA user_version\\nSELECT 1"); } }`,
-    `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("SELECT 'PRAGMA user_version' AS s"); } }`,
-    `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("PRAGMA table_info(users)"); } }`,
-    `${DO}class A extends DurableObject { m(name: string) { this.ctx.storage.sql.exec(\`PRAGMA \${name}\`); } }`,
+    {
+      name: "a query string that is never executed",
+      code: `${DO}class A extends DurableObject { m() { const q = "PRAGMA user_version"; return q; } }`,
+    },
+    {
+      name: "the PRAGMA inside an SQL comment",
+      code: `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("-- PRAGMA user_version\\nSELECT 1"); } }`,
+    },
+    {
+      name: "the PRAGMA inside an SQL string literal",
+      code: `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("SELECT 'PRAGMA user_version' AS s"); } }`,
+    },
+    {
+      name: "PRAGMA table_info is another PRAGMA",
+      code: `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("PRAGMA table_info(users)"); } }`,
+    },
+    {
+      name: "a PRAGMA name known only at run time",
+      code: `${DO}class A extends DurableObject { m(name: string) { this.ctx.storage.sql.exec(\`PRAGMA \${name}\`); } }`,
+    },
   ],
   invalid: [
     // Every TypeScript wrapper that keeps the value is looked through, the same way everywhere; the
