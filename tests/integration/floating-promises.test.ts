@@ -175,10 +175,7 @@ describe("no-floating-promises and un-awaited storage writes", () => {
   });
 
   it("without options, flags them (and every other floating call)", () => {
-    expect(floating.get("none")).toEqual([
-      ...EXAMPLE_UNAWAITED,
-      ...probe(3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16),
-    ]);
+    expect(floating.get("none")).toEqual([...EXAMPLE_UNAWAITED, ...probe(3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)]);
   });
 
   it("marker file + { from: 'file' }: accepts exactly DurableObjectStorage's writes; fetch(), KV, R2, Cache, transaction writes and deleteAll() stay flagged", () => {
@@ -205,9 +202,6 @@ describe("no-floating-promises and un-awaited storage writes", () => {
   });
 
   it("{ from: 'package' } matches nothing when the runtime types come from a local file", () => {
-    expect(floating.get("packageLocal")).toEqual([
-      ...EXAMPLE_UNAWAITED,
-      ...probe(3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16),
-    ]);
+    expect(floating.get("packageLocal")).toEqual([...EXAMPLE_UNAWAITED, ...probe(3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)]);
   });
 });
