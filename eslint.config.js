@@ -1,5 +1,5 @@
 // The repo lints itself: ESLint's recommended rules, this plugin's own recommended config (from the
-// build, as a user gets it), and eslint-plugin-eslint-plugin on the rules.
+// build, as a user gets it), and eslint-plugin-eslint-plugin on the rules and their tests.
 import js from "@eslint/js";
 import eslintPlugin from "eslint-plugin-eslint-plugin";
 import tsParser from "@typescript-eslint/parser";
@@ -28,4 +28,19 @@ export default [
   // eslint-plugin-eslint-plugin's checks on our own rules and rule tests.
   { files: ["rules/**/*.ts"], ...eslintPlugin.configs["rules-recommended"] },
   { files: ["tests/rules/**/*.ts"], ...eslintPlugin.configs["tests-recommended"] },
+  {
+    // Every case says what it shows, once per rule (the helper's `new RuleTester().run(…)` is what they look for).
+    files: ["tests/rules/**/*.ts"],
+    rules: {
+      "eslint-plugin/require-test-case-name": ["error", { require: "always" }],
+      "eslint-plugin/unique-test-case-names": "error",
+    },
+  },
+  {
+    // Narrow AST nodes by their `type`, not with `in` (needs types: the repo's tsconfig.json).
+    files: ["src/**/*.ts", "rules/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { "eslint-plugin": eslintPlugin },
+    rules: { "eslint-plugin/no-property-in-node": "error" },
+  },
 ];

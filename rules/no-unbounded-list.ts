@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
 import { mergeListeners } from "../src/analysis/listeners.js";
-import { keyName, unwrap } from "../src/analysis/ast.js";
+import { isFunction, keyName, unwrap } from "../src/analysis/ast.js";
 import { describeExpression } from "../src/analysis/gate.js";
 import { type GrowingWrite, closedKeySet, growingWrite } from "../src/analysis/key-space.js";
 import { getModel } from "../src/analysis/storage.js";
@@ -44,7 +44,7 @@ function describeWrite(text: string, write: GrowingWrite): string {
   if (!key) return "a key that varies";
   if (key.type === AST_NODE_TYPES.SpreadElement) return `the keys of \`${describeExpression(text, key.argument)}\``;
   if (write.node.arguments[0] === key && write.node.arguments.length === 1) return `the keys of \`${describeExpression(text, key)}\``;
-  if (key.parent && "params" in key.parent && (key.parent.params as unknown[]).includes(key)) {
+  if (isFunction(key.parent) && (key.parent.params as TSESTree.Node[]).includes(key)) {
     const id = key.type === AST_NODE_TYPES.AssignmentPattern ? key.left : key;
     return `the key callers pass as \`${id.type === AST_NODE_TYPES.Identifier ? id.name : describeExpression(text, id)}\``;
   }

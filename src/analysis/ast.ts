@@ -561,7 +561,9 @@ export function isLoop(node: Node | null | undefined): node is LoopNode {
 
 /** Whether `node` runs once per iteration of `loop`: in its body, test or update (not its `for` init, nor the `for…of`/`for…in` iterable). */
 export function runsPerIteration(loop: LoopNode, node: Node): boolean {
-  return within(loop.body, node) || ("test" in loop && (within(loop.test, node) || ("update" in loop && within(loop.update, node))));
+  if (within(loop.body, node)) return true;
+  if (loop.type === AST_NODE_TYPES.ForInStatement || loop.type === AST_NODE_TYPES.ForOfStatement) return false;
+  return within(loop.test, node) || (loop.type === AST_NODE_TYPES.ForStatement && within(loop.update, node));
 }
 
 /** Whether `child` is the condition that an `if`, a `while`, `do…while` or `for` loop, or a `?:` tests. */

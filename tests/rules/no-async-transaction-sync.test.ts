@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import rule from "../../rules/no-async-transaction-sync.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
 const typed = {
@@ -33,7 +33,7 @@ const APPLY_AWAITS = `  async apply() {
 const noAwait = { messageId: "asyncNoAwait" } as const;
 const drop = (output: string, returnType = "") => ({ messageId: "suggestDropAsync", data: { returnType }, output }) as const;
 
-runRuleTests("no-async-transaction-sync", rule, {
+new RuleTester().run("no-async-transaction-sync", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {
@@ -193,6 +193,7 @@ runRuleTests("no-async-transaction-sync", rule, {
           ...noAwait,
           line: 4,
           column: 44,
+          endLine: 4,
           endColumn: 70,
           suggestions: [
             drop(
@@ -213,6 +214,7 @@ runRuleTests("no-async-transaction-sync", rule, {
           ...noAwait,
           line: 4,
           column: 54,
+          endLine: 4,
           endColumn: 88,
           suggestions: [
             drop(
@@ -228,7 +230,7 @@ runRuleTests("no-async-transaction-sync", rule, {
     {
       name: "the result is kept as a value: no suggestion (it would stop being a Promise)",
       code: m(`const p = this.ctx.storage.transactionSync(async () => 1);\n    p.then(console.log);`),
-      errors: [{ ...noAwait, line: 4, column: 48, endColumn: 59, suggestions: [] }],
+      errors: [{ ...noAwait, line: 4, column: 48, endLine: 4, endColumn: 59, suggestions: [] }],
     },
     {
       name: "returned from an async method: the suggestion keeps what the method resolves to",
@@ -238,6 +240,7 @@ runRuleTests("no-async-transaction-sync", rule, {
           ...noAwait,
           line: 4,
           column: 45,
+          endLine: 4,
           endColumn: 56,
           suggestions: [drop(m(`return this.ctx.storage.transactionSync(() => this.ctx.storage.kv.get("a"));`))],
         },
@@ -246,7 +249,7 @@ runRuleTests("no-async-transaction-sync", rule, {
     {
       name: "returned from a synchronous method: no suggestion",
       code: m(`return this.ctx.storage.transactionSync(async () => this.ctx.storage.kv.get("a"));`, false),
-      errors: [{ ...noAwait, line: 4, column: 45, endColumn: 56, suggestions: [] }],
+      errors: [{ ...noAwait, line: 4, column: 45, endLine: 4, endColumn: 56, suggestions: [] }],
     },
     {
       name: "a comment after async stays",
@@ -256,6 +259,7 @@ runRuleTests("no-async-transaction-sync", rule, {
           ...noAwait,
           line: 4,
           column: 38,
+          endLine: 4,
           endColumn: 61,
           suggestions: [drop(m(`this.ctx.storage.transactionSync(/* keeps */ () => {\n      this.ctx.storage.kv.delete("a");\n    });`))],
         },
@@ -264,17 +268,17 @@ runRuleTests("no-async-transaction-sync", rule, {
     {
       name: "a return type that is an alias: no suggestion",
       code: `type Done = Promise<void>;\n${m(`this.ctx.storage.transactionSync(async (): Done => {\n      this.ctx.storage.kv.put("a", 1);\n    });`)}`,
-      errors: [{ ...noAwait, line: 5, column: 38, endColumn: 55, suggestions: [] }],
+      errors: [{ ...noAwait, line: 5, column: 38, endLine: 5, endColumn: 55, suggestions: [] }],
     },
     {
       name: "a generic arrow: no suggestion",
       code: m(`this.ctx.storage.transactionSync(async <T,>(): Promise<void> => {});`),
-      errors: [{ ...noAwait, line: 4, column: 38, endColumn: 68, suggestions: [] }],
+      errors: [{ ...noAwait, line: 4, column: 38, endLine: 4, endColumn: 68, suggestions: [] }],
     },
     {
       name: "a callback behind a type assertion: no suggestion",
       code: m(`this.ctx.storage.transactionSync((async () => {\n      this.ctx.storage.kv.put("a", 1);\n    }) as () => void);`),
-      errors: [{ ...noAwait, line: 4, column: 39, endColumn: 50, suggestions: [] }],
+      errors: [{ ...noAwait, line: 4, column: 39, endLine: 4, endColumn: 50, suggestions: [] }],
     },
     {
       name: "optional call as a statement, void, and the body of an async arrow all keep the suggestion",
@@ -286,6 +290,7 @@ runRuleTests("no-async-transaction-sync", rule, {
           ...noAwait,
           line: 4,
           column: 39,
+          endLine: 4,
           endColumn: 50,
           suggestions: [
             drop(
@@ -299,6 +304,7 @@ runRuleTests("no-async-transaction-sync", rule, {
           ...noAwait,
           line: 5,
           column: 43,
+          endLine: 5,
           endColumn: 54,
           suggestions: [
             drop(
@@ -312,6 +318,7 @@ runRuleTests("no-async-transaction-sync", rule, {
           ...noAwait,
           line: 6,
           column: 62,
+          endLine: 6,
           endColumn: 73,
           suggestions: [
             drop(
@@ -336,51 +343,51 @@ runRuleTests("no-async-transaction-sync", rule, {
     {
       name: "a #private async arrow field that awaits nothing",
       code: ref("this.#apply", `  #apply = async () => { this.ctx.storage.kv.put("a", 1); };`),
-      errors: [{ messageId: "refAsync", data: { name: "this.#apply" }, line: 4, column: 38, endColumn: 49 }],
+      errors: [{ messageId: "refAsync", data: { name: "this.#apply" }, line: 4, column: 38, endLine: 4, endColumn: 49 }],
     },
     {
       name: "a module function through bind",
       code: ref("migrate.bind(this)", "", `async function migrate(this: DurableObject) {\n  await scheduler.wait(1);\n}\n`),
-      errors: [{ messageId: "refAwaits", data: { name: "migrate", line: "3" }, line: 7, column: 38, endColumn: 56 }],
+      errors: [{ messageId: "refAwaits", data: { name: "migrate", line: "3" }, line: 7, column: 38, endLine: 7, endColumn: 56 }],
     },
     {
       name: "a local const async arrow",
       code: m(`const step = async () => { this.ctx.storage.kv.put("a", 1); };\n    this.ctx.storage.transactionSync(step);`),
-      errors: [{ messageId: "refAsync", data: { name: "step" }, line: 5, column: 38, endColumn: 42 }],
+      errors: [{ messageId: "refAsync", data: { name: "step" }, line: 5, column: 38, endLine: 5, endColumn: 42 }],
     },
     {
       name: "a synchronous wrapper that returns an async method's Promise: reported at the call",
       code: ref("() => this.apply()", APPLY_AWAITS),
-      errors: [{ messageId: "refAwaits", data: { name: "this.apply", line: "8" }, line: 4, column: 44, endColumn: 56 }],
+      errors: [{ messageId: "refAwaits", data: { name: "this.apply", line: "8" }, line: 4, column: 44, endLine: 4, endColumn: 56 }],
     },
     {
       name: "a block wrapper calling an async function declaration that uses for await",
       code: m(
         `this.ctx.storage.transactionSync(() => {\n      return save();\n    });\n    async function save() {\n      for await (const x of source()) void x;\n    }`,
       ),
-      errors: [{ messageId: "refAwaits", data: { name: "save", line: "8" }, line: 5, column: 14, endColumn: 20 }],
+      errors: [{ messageId: "refAwaits", data: { name: "save", line: "8" }, line: 5, column: 14, endLine: 5, endColumn: 20 }],
     },
     {
       name: "a typed storage parameter",
       code: `export function wipe(storage: DurableObjectStorage) {\n  storage.transactionSync(async () => {\n    storage.sql.exec("DELETE FROM t");\n    await notify();\n  });\n}`,
-      errors: [{ messageId: "awaits", data: { line: "4" }, line: 2, column: 27, endColumn: 38 }],
+      errors: [{ messageId: "awaits", data: { line: "4" }, line: 2, column: 27, endLine: 2, endColumn: 38 }],
     },
     {
       name: "an old module-style class in JavaScript",
       filename: "room.js",
       code: `export class Room {\n  constructor(state, env) {\n    this.state = state;\n  }\n  async fetch(request) {\n    this.state.storage.transactionSync(async () => {\n      await this.state.storage.put("last", request.url);\n    });\n    return new Response("ok");\n  }\n}`,
-      errors: [{ messageId: "awaits", data: { line: "7" }, line: 6, column: 40, endColumn: 51 }],
+      errors: [{ messageId: "awaits", data: { line: "7" }, line: 6, column: 40, endLine: 6, endColumn: 51 }],
     },
     {
       name: "with type information: storage known only by its type",
       ...typed,
       code: `declare function storageOf(name: string): DurableObjectStorage;\nexport function f() {\n  storageOf("a").transactionSync(async () => {\n    await fetch("x");\n  });\n}`,
-      errors: [{ messageId: "awaits", data: { line: "4" }, line: 3, column: 34, endColumn: 45 }],
+      errors: [{ messageId: "awaits", data: { line: "4" }, line: 3, column: 34, endLine: 3, endColumn: 45 }],
     },
     {
       name: "destructured storage",
       code: m(`const { storage } = this.ctx;\n    storage.transactionSync(async () => {\n      await storage.put("a", 1);\n    });`),
-      errors: [{ messageId: "awaits", data: { line: "6" }, line: 5, column: 29, endColumn: 40 }],
+      errors: [{ messageId: "awaits", data: { line: "6" }, line: 5, column: 29, endLine: 5, endColumn: 40 }],
     },
   ],
 });

@@ -4,7 +4,7 @@
  * helper that materialises the rows, or an async one, is not followed.
  */
 import rule from "../../rules/no-cursor-after-await.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /** A Durable Object with the helpers `rows(q)` (a cursor), `all(q)` (an array) and `later(q)` (async), and `m(url)` whose body is `body`. */
@@ -21,7 +21,7 @@ const c = (body: string) => `${DO}export class C extends DurableObject<Env> {
   }
 }`;
 
-runRuleTests("no-cursor-after-await", rule, {
+new RuleTester().run("no-cursor-after-await", rule, {
   valid: [
     {
       name: "the helper materialises the rows",
@@ -46,6 +46,7 @@ runRuleTests("no-cursor-after-await", rule, {
           data: { awaited: "await fetch(…)", awaitLine: "12" },
           line: 13,
           column: 21,
+          endLine: 13,
           endColumn: 25,
           suggestions: [
             {

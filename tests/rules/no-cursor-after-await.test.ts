@@ -1,6 +1,6 @@
 import rule from "../../rules/no-cursor-after-await.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /** A Durable Object with a `sql` field whose `m(url)` body is `body`. */
@@ -12,7 +12,7 @@ const m = (body: string) => `${DO}export class C extends DurableObject<Env> {
 }`;
 const fetched = { awaited: "await fetch(…)", awaitLine: "6" };
 
-runRuleTests("no-cursor-after-await", rule, {
+new RuleTester().run("no-cursor-after-await", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {
@@ -60,6 +60,7 @@ runRuleTests("no-cursor-after-await", rule, {
           data: fetched,
           line: 7,
           column: 21,
+          endLine: 7,
           endColumn: 25,
           suggestions: [
             {
@@ -81,6 +82,7 @@ runRuleTests("no-cursor-after-await", rule, {
           data: fetched,
           line: 7,
           column: 12,
+          endLine: 7,
           endColumn: 25,
           suggestions: [
             {
@@ -94,7 +96,7 @@ runRuleTests("no-cursor-after-await", rule, {
     {
       name: "one() after the await: no suggestion (an array has no one())",
       code: m(`const cur = this.sql.exec("SELECT n FROM t");\n    await fetch(url);\n    return cur.one().n;`),
-      errors: [{ messageId: "afterAwait", data: fetched, line: 7, column: 12, endColumn: 21, suggestions: [] }],
+      errors: [{ messageId: "afterAwait", data: fetched, line: 7, column: 12, endLine: 7, endColumn: 21, suggestions: [] }],
     },
     {
       name: "spread after a timer",
@@ -105,6 +107,8 @@ runRuleTests("no-cursor-after-await", rule, {
           data: { awaited: "await new Promise(…)", awaitLine: "6" },
           line: 7,
           column: 13,
+          endLine: 7,
+          endColumn: 19,
           suggestions: [
             {
               messageId: "suggestToArray",
@@ -125,6 +129,7 @@ runRuleTests("no-cursor-after-await", rule, {
           data: fetched,
           line: 5,
           column: 21,
+          endLine: 5,
           endColumn: 53,
           suggestions: [
             {
@@ -144,6 +149,8 @@ runRuleTests("no-cursor-after-await", rule, {
           data: { awaited: "await this.env.Q.send(…)", awaitLine: "7" },
           line: 6,
           column: 21,
+          endLine: 6,
+          endColumn: 25,
           suggestions: [
             {
               messageId: "suggestToArray",

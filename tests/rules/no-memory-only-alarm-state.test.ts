@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import rule from "../../rules/no-memory-only-alarm-state.js";
 import { CURRENT_DOCS, OLDER_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
 const typed = {
@@ -37,11 +37,12 @@ const report = (field: string, method: string, line: number, column: number, end
   data: { field, method },
   line,
   column,
+  endLine: line,
   endColumn,
   suggestions: [],
 });
 
-runRuleTests("no-memory-only-alarm-state", rule, {
+new RuleTester().run("no-memory-only-alarm-state", rule, {
   valid: [
     ...patternDocCases(() =>
       docBlocks(CURRENT_DOCS)

@@ -1,26 +1,59 @@
 import rule, { CREATE_MIGRATIONS } from "../../rules/no-pragma-user-version.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 const read = { messageId: "read" } as const;
 
-runRuleTests("no-pragma-user-version", rule, {
+new RuleTester().run("no-pragma-user-version", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     // Not Durable Object SQL.
-    `import Database from "better-sqlite3"; const db = new Database(":memory:"); db.exec("PRAGMA user_version = 1");`,
-    `export default { async fetch(req: Request, env: Env) { await env.DB.exec("PRAGMA user_version"); return new Response(); } }`,
-    `const sql = { exec(q: string) { return q; } }; sql.exec("PRAGMA user_version");`,
-    `${DO}class A extends DurableObject { sql = makeDb(); m() { this.sql.exec("PRAGMA user_version"); } }`,
-    `class Foo extends Bar { m() { this.ctx.storage.sql.exec("PRAGMA user_version"); } }`,
-    `function f(storage: Map<string, unknown>, sql: { exec(q: string): void }) { sql.exec("PRAGMA user_version"); }`,
+    {
+      name: "better-sqlite3's exec",
+      code: `import Database from "better-sqlite3"; const db = new Database(":memory:"); db.exec("PRAGMA user_version = 1");`,
+    },
+    {
+      name: "D1's exec",
+      code: `export default { async fetch(req: Request, env: Env) { await env.DB.exec("PRAGMA user_version"); return new Response(); } }`,
+    },
+    {
+      name: "a look-alike object with an exec method",
+      code: `const sql = { exec(q: string) { return q; } }; sql.exec("PRAGMA user_version");`,
+    },
+    {
+      name: "a field of a Durable Object that is not its storage",
+      code: `${DO}class A extends DurableObject { sql = makeDb(); m() { this.sql.exec("PRAGMA user_version"); } }`,
+    },
+    {
+      name: "a class that does not extend DurableObject",
+      code: `class Foo extends Bar { m() { this.ctx.storage.sql.exec("PRAGMA user_version"); } }`,
+    },
+    {
+      name: "a parameter typed as a plain object with exec",
+      code: `function f(storage: Map<string, unknown>, sql: { exec(q: string): void }) { sql.exec("PRAGMA user_version"); }`,
+    },
     // Never executed, or not a statement.
-    `${DO}class A extends DurableObject { m() { const q = "PRAGMA user_version"; return q; } }`,
-    `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("-- PRAGMA user_version\\nSELECT 1"); } }`,
-    `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("SELECT 'PRAGMA user_version' AS s"); } }`,
-    `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("PRAGMA table_info(users)"); } }`,
-    `${DO}class A extends DurableObject { m(name: string) { this.ctx.storage.sql.exec(\`PRAGMA \${name}\`); } }`,
+    {
+      name: "a query string that is never executed",
+      code: `${DO}class A extends DurableObject { m() { const q = "PRAGMA user_version"; return q; } }`,
+    },
+    {
+      name: "the PRAGMA inside an SQL comment",
+      code: `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("-- PRAGMA user_version\\nSELECT 1"); } }`,
+    },
+    {
+      name: "the PRAGMA inside an SQL string literal",
+      code: `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("SELECT 'PRAGMA user_version' AS s"); } }`,
+    },
+    {
+      name: "PRAGMA table_info is another PRAGMA",
+      code: `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("PRAGMA table_info(users)"); } }`,
+    },
+    {
+      name: "a PRAGMA name known only at run time",
+      code: `${DO}class A extends DurableObject { m(name: string) { this.ctx.storage.sql.exec(\`PRAGMA \${name}\`); } }`,
+    },
   ],
   invalid: [
     // Every TypeScript wrapper that keeps the value is looked through, the same way everywhere; the
@@ -35,7 +68,7 @@ runRuleTests("no-pragma-user-version", rule, {
     ).map(([arg, column, endColumn]) => ({
       name: `the string inside ${arg}`,
       code: `${DO}class A extends DurableObject { m() { return this.ctx.storage.sql.exec(${arg}).one(); } }`,
-      errors: [{ ...read, line: 2, column, endColumn, suggestions: [] }],
+      errors: [{ ...read, line: 2, column, endLine: 2, endColumn, suggestions: [] }],
     })),
     {
       name: "the older pattern docs' migration",
@@ -81,6 +114,7 @@ runRuleTests("no-pragma-user-version", rule, {
           messageId: "write",
           line: 10,
           column: 22,
+          endLine: 10,
           endColumn: 45,
           suggestions: [
             {
@@ -117,6 +151,8 @@ runRuleTests("no-pragma-user-version", rule, {
           ...read,
           line: 6,
           column: 22,
+          endLine: 6,
+          endColumn: 47,
           suggestions: [
             {
               messageId: "suggestRead",
@@ -146,6 +182,8 @@ class Legacy extends DurableObject {
           ...read,
           line: 6,
           column: 36,
+          endLine: 6,
+          endColumn: 55,
           suggestions: [
             {
               messageId: "suggestRead",
@@ -175,6 +213,7 @@ class Legacy extends DurableObject {
           messageId: "write",
           line: 6,
           column: 15,
+          endLine: 6,
           endColumn: 44,
           suggestions: [
             {
@@ -202,6 +241,7 @@ class Legacy extends DurableObject {
           messageId: "write",
           line: 2,
           column: 75,
+          endLine: 2,
           endColumn: 98,
           suggestions: [
             {
@@ -226,6 +266,8 @@ class Legacy extends DurableObject {
           messageId: "write",
           line: 4,
           column: 24,
+          endLine: 4,
+          endColumn: 46,
           suggestions: [
             {
               messageId: "suggestWrite",
@@ -243,12 +285,12 @@ class Legacy extends DurableObject {
       name: "a const string: reported at the argument, no suggestion (the text is elsewhere)",
       code: `${DO}const Q = "PRAGMA user_version";
 class A extends DurableObject { m() { return this.ctx.storage.sql.exec(Q).one(); } }`,
-      errors: [{ ...read, line: 3, column: 72, endColumn: 73, suggestions: [] }],
+      errors: [{ ...read, line: 3, column: 72, endLine: 3, endColumn: 73, suggestions: [] }],
     },
     {
       name: "a read with bindings gets no suggestion",
       code: `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("PRAGMA user_version", 1); } }`,
-      errors: [{ ...read, line: 2, column: 66, suggestions: [] }],
+      errors: [{ ...read, line: 2, column: 66, endLine: 2, endColumn: 85, suggestions: [] }],
     },
     {
       name: "old module style, plain JavaScript",
@@ -265,6 +307,8 @@ class A extends DurableObject { m() { return this.ctx.storage.sql.exec(Q).one();
           ...read,
           line: 4,
           column: 34,
+          endLine: 4,
+          endColumn: 53,
           suggestions: [
             {
               messageId: "suggestRead",
@@ -292,6 +336,8 @@ class A extends DurableObject { m() { return this.ctx.storage.sql.exec(Q).one();
           messageId: "write",
           line: 3,
           column: 48,
+          endLine: 3,
+          endColumn: 71,
           suggestions: [
             {
               messageId: "suggestWrite",

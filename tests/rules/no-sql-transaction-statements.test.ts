@@ -1,6 +1,6 @@
 import rule from "../../rules/no-sql-transaction-statements.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /** A Durable Object with a `sql` field whose `batchUpdate(items)` body is `body`. */
@@ -13,7 +13,7 @@ const m = (body: string) => `${DO}export class C extends DurableObject<Env> {
 const storage = { storage: "this.ctx.storage" };
 const statement = (s: string) => ({ statement: s, closing: "", closingLine: "" });
 
-runRuleTests("no-sql-transaction-statements", rule, {
+new RuleTester().run("no-sql-transaction-statements", rule, {
   valid: [
     // Every block but "Write Coalescing Pattern", whose "Atomic batch with SQL" is this rule's target.
     ...patternDocCases(() =>
@@ -51,6 +51,7 @@ runRuleTests("no-sql-transaction-statements", rule, {
             data: { statement: "BEGIN", closing: "COMMIT", closingLine: "21" },
             line: 17,
             column: 18,
+            endLine: 17,
             endColumn: 23,
             suggestions: [
               {
@@ -87,6 +88,7 @@ runRuleTests("no-sql-transaction-statements", rule, {
           data: { statement: "BEGIN TRANSACTION", closing: "COMMIT", closingLine: "8" },
           line: 5,
           column: 20,
+          endLine: 5,
           endColumn: 37,
           suggestions: [
             {
@@ -111,6 +113,8 @@ runRuleTests("no-sql-transaction-statements", rule, {
           data: { statement: "BEGIN", closing: "END", closingLine: "9" },
           line: 6,
           column: 15,
+          endLine: 6,
+          endColumn: 20,
           suggestions: [
             {
               messageId: "suggestTransactionSync",
@@ -127,24 +131,32 @@ runRuleTests("no-sql-transaction-statements", rule, {
       name: "an await in between: no suggestion (transactionSync is synchronous)",
       code: m(`this.sql.exec("BEGIN");\n    await fetch("https://example.com");\n    this.sql.exec("COMMIT");`),
       errors: [
-        { messageId: "pair", data: { statement: "BEGIN", closing: "COMMIT", closingLine: "7" }, line: 5, column: 20, suggestions: [] },
+        {
+          messageId: "pair",
+          data: { statement: "BEGIN", closing: "COMMIT", closingLine: "7" },
+          line: 5,
+          column: 20,
+          endLine: 5,
+          endColumn: 25,
+          suggestions: [],
+        },
       ],
     },
     {
       name: "BEGIN and COMMIT in one string: each statement",
       code: m(`this.ctx.storage.sql.exec("BEGIN; DELETE FROM items; COMMIT;");`),
       errors: [
-        { messageId: "statement", data: statement("BEGIN"), line: 5, column: 32, endColumn: 37, suggestions: [] },
-        { messageId: "statement", data: statement("COMMIT"), line: 5, column: 58, endColumn: 64, suggestions: [] },
+        { messageId: "statement", data: statement("BEGIN"), line: 5, column: 32, endLine: 5, endColumn: 37, suggestions: [] },
+        { messageId: "statement", data: statement("COMMIT"), line: 5, column: 58, endLine: 5, endColumn: 64, suggestions: [] },
       ],
     },
     {
       name: "savepoints",
       code: m(`this.sql.exec("SAVEPOINT a");\n    this.sql.exec("release a");\n    this.sql.exec("ROLLBACK TO a");`),
       errors: [
-        { messageId: "statement", data: statement("SAVEPOINT a"), line: 5, column: 20, endColumn: 31 },
-        { messageId: "statement", data: statement("release a"), line: 6, column: 20, endColumn: 29 },
-        { messageId: "statement", data: statement("ROLLBACK TO a"), line: 7, column: 20, endColumn: 33 },
+        { messageId: "statement", data: statement("SAVEPOINT a"), line: 5, column: 20, endLine: 5, endColumn: 31 },
+        { messageId: "statement", data: statement("release a"), line: 6, column: 20, endLine: 6, endColumn: 29 },
+        { messageId: "statement", data: statement("ROLLBACK TO a"), line: 7, column: 20, endLine: 7, endColumn: 33 },
       ],
     },
     {
@@ -156,6 +168,7 @@ runRuleTests("no-sql-transaction-statements", rule, {
           data: { statement: "BEGIN IMMEDIATE", closing: "COMMIT", closingLine: "4" },
           line: 2,
           column: 13,
+          endLine: 2,
           endColumn: 28,
           suggestions: [],
         },

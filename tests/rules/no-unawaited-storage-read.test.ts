@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import rule from "../../rules/no-unawaited-storage-read.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
 const typed = {
@@ -23,7 +23,7 @@ const SYNC =
   "`await` it: make this function `async` (its callers then get a Promise), or read the value in an `async` caller and pass it in";
 const ELSEWHERE = "Read it with `await` inside an `async` function (`await` is not allowed here)";
 
-runRuleTests("no-unawaited-storage-read", rule, {
+new RuleTester().run("no-unawaited-storage-read", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {
@@ -150,10 +150,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "getAlarm", advice: AWAIT, operator: "`===`" },
           line: 5,
           column: 9,
+          endLine: 5,
           endColumn: 16,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "getAlarm" },
               output: method(
                 `const current = await this.ctx.storage.getAlarm();\n    if (current === null || current < Date.now()) await this.ctx.storage.setAlarm(Date.now() + 1000);`,
               ),
@@ -171,6 +173,7 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "getAlarm", advice: AWAIT },
           line: 4,
           column: 10,
+          endLine: 4,
           endColumn: 37,
           suggestions: [
             {
@@ -191,8 +194,15 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "`+`", advice: AWAIT },
           line: 4,
           column: 15,
+          endLine: 4,
           endColumn: 48,
-          suggestions: [{ messageId: "suggestAwait", output: method(`const v = (await this.ctx.storage.get<number>("n")) + 1;`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              data: { method: "get" },
+              output: method(`const v = (await this.ctx.storage.get<number>("n")) + 1;`),
+            },
+          ],
         },
       ],
     },
@@ -205,10 +215,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "`*`", advice: AWAIT },
           line: 4,
           column: 15,
+          endLine: 4,
           endColumn: 46,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(`const v = (await this.ctx.storage.get<number>(k)) * 2;\n    n -= this.ctx.storage.get<number>(k);`),
             },
           ],
@@ -218,10 +230,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "`-=`", advice: AWAIT },
           line: 5,
           column: 10,
+          endLine: 5,
           endColumn: 41,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(`const v = this.ctx.storage.get<number>(k) * 2;\n    n -= await this.ctx.storage.get<number>(k);`),
             },
           ],
@@ -237,9 +251,14 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", access: ".count", advice: AWAIT },
           line: 4,
           column: 15,
+          endLine: 4,
           endColumn: 57,
           suggestions: [
-            { messageId: "suggestAwait", output: method(`const c = (await this.ctx.storage.get<{ count: number }>(k)).count;`) },
+            {
+              messageId: "suggestAwait",
+              data: { method: "get" },
+              output: method(`const c = (await this.ctx.storage.get<{ count: number }>(k)).count;`),
+            },
           ],
         },
       ],
@@ -253,6 +272,7 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", access: ".count", call: "this.ctx.storage.get(…)" },
           line: 4,
           column: 21,
+          endLine: 4,
           endColumn: 44,
           suggestions: [
             { messageId: "suggestMoveAwait", data: { method: "get" }, output: method(`const c = (await this.ctx.storage.get(k)).count;`) },
@@ -274,10 +294,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", access: ".size", call: "this.ctx.storage.list(…)" },
           line: 4,
           column: 11,
+          endLine: 4,
           endColumn: 56,
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: { method: "list" },
               output: `${DO}export class Room extends DurableObject<Env> {
   async m() {
     (await this.ctx.storage.list({ prefix: "session:" })).size;
@@ -298,8 +320,11 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", access: ".forEach", advice: AWAIT },
           line: 4,
           column: 5,
+          endLine: 4,
           endColumn: 28,
-          suggestions: [{ messageId: "suggestAwait", output: method(`(await this.ctx.storage.list()).forEach(() => n++);`) }],
+          suggestions: [
+            { messageId: "suggestAwait", data: { method: "list" }, output: method(`(await this.ctx.storage.list()).forEach(() => n++);`) },
+          ],
         },
       ],
     },
@@ -312,6 +337,7 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", access: ".forEach", advice: AWAIT },
           line: 5,
           column: 5,
+          endLine: 5,
           endColumn: 28,
           suggestions: [],
         },
@@ -326,8 +352,11 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", access: "[0]", advice: AWAIT },
           line: 4,
           column: 12,
+          endLine: 4,
           endColumn: 45,
-          suggestions: [{ messageId: "suggestAwait", output: method(`return (await this.ctx.storage.get<number[]>(k))![0];`) }],
+          suggestions: [
+            { messageId: "suggestAwait", data: { method: "get" }, output: method(`return (await this.ctx.storage.get<number[]>(k))![0];`) },
+          ],
         },
       ],
     },
@@ -340,8 +369,11 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", access: ".size", advice: AWAIT },
           line: 4,
           column: 13,
+          endLine: 4,
           endColumn: 36,
-          suggestions: [{ messageId: "suggestAwait", output: method(`return (await this.ctx.storage.list()).size > 0;`) }],
+          suggestions: [
+            { messageId: "suggestAwait", data: { method: "list" }, output: method(`return (await this.ctx.storage.list()).size > 0;`) },
+          ],
         },
       ],
     },
@@ -351,11 +383,17 @@ runRuleTests("no-unawaited-storage-read", rule, {
       errors: [
         {
           messageId: "truthy",
+          data: { method: "get", advice: AWAIT },
           line: 5,
           column: 18,
+          endLine: 5,
           endColumn: 26,
           suggestions: [
-            { messageId: "suggestAwait", output: method(`const s = this.ctx.storage;\n    if (n > 0 && await s.get(k)) return;`) },
+            {
+              messageId: "suggestAwait",
+              data: { method: "get" },
+              output: method(`const s = this.ctx.storage;\n    if (n > 0 && await s.get(k)) return;`),
+            },
           ],
         },
       ],
@@ -366,10 +404,14 @@ runRuleTests("no-unawaited-storage-read", rule, {
       errors: [
         {
           messageId: "truthy",
+          data: { method: "get", advice: AWAIT },
           line: 4,
           column: 15,
+          endLine: 4,
           endColumn: 38,
-          suggestions: [{ messageId: "suggestAwait", output: method(`const v = (await this.ctx.storage.get(k)) || "none";`) }],
+          suggestions: [
+            { messageId: "suggestAwait", data: { method: "get" }, output: method(`const v = (await this.ctx.storage.get(k)) || "none";`) },
+          ],
         },
       ],
     },
@@ -382,8 +424,15 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", advice: AWAIT },
           line: 4,
           column: 22,
+          endLine: 4,
           endColumn: 53,
-          suggestions: [{ messageId: "suggestAwait", output: method(`const v = await ((await this.ctx.storage.get<number>(k)) ?? 0);`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              data: { method: "get" },
+              output: method(`const v = await ((await this.ctx.storage.get<number>(k)) ?? 0);`),
+            },
+          ],
         },
       ],
     },
@@ -393,10 +442,14 @@ runRuleTests("no-unawaited-storage-read", rule, {
       errors: [
         {
           messageId: "truthy",
+          data: { method: "get", advice: AWAIT },
           line: 4,
           column: 12,
+          endLine: 4,
           endColumn: 35,
-          suggestions: [{ messageId: "suggestAwait", output: method(`return await this.ctx.storage.get(k) ? "yes" : "no";`) }],
+          suggestions: [
+            { messageId: "suggestAwait", data: { method: "get" }, output: method(`return await this.ctx.storage.get(k) ? "yes" : "no";`) },
+          ],
         },
       ],
     },
@@ -406,10 +459,14 @@ runRuleTests("no-unawaited-storage-read", rule, {
       errors: [
         {
           messageId: "truthy",
+          data: { method: "get", advice: AWAIT },
           line: 4,
           column: 13,
+          endLine: 4,
           endColumn: 36,
-          suggestions: [{ messageId: "suggestAwait", output: method(`if (n ? await this.ctx.storage.get(k) : null) return;`) }],
+          suggestions: [
+            { messageId: "suggestAwait", data: { method: "get" }, output: method(`if (n ? await this.ctx.storage.get(k) : null) return;`) },
+          ],
         },
       ],
     },
@@ -419,24 +476,30 @@ runRuleTests("no-unawaited-storage-read", rule, {
       errors: [
         {
           messageId: "truthy",
+          data: { method: "get", advice: AWAIT },
           line: 4,
           column: 12,
+          endLine: 4,
           endColumn: 35,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(`while (await this.ctx.storage.get(k)) break;\n    do n--; while (!this.ctx.storage.get(k));`),
             },
           ],
         },
         {
           messageId: "truthy",
+          data: { method: "get", advice: AWAIT },
           line: 5,
           column: 21,
+          endLine: 5,
           endColumn: 44,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(`while (this.ctx.storage.get(k)) break;\n    do n--; while (!(await this.ctx.storage.get(k)));`),
             },
           ],
@@ -452,10 +515,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "`===`", advice: AWAIT },
           line: 4,
           column: 9,
+          endLine: 4,
           endColumn: 32,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(
                 `if ((await this.ctx.storage.get(k)) === undefined) return;\n    return this.ctx.storage.getAlarm() > Date.now();`,
               ),
@@ -467,10 +532,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "getAlarm", operator: "`>`", advice: AWAIT },
           line: 5,
           column: 12,
+          endLine: 5,
           endColumn: 39,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "getAlarm" },
               output: method(
                 `if (this.ctx.storage.get(k) === undefined) return;\n    return (await this.ctx.storage.getAlarm()) > Date.now();`,
               ),
@@ -488,10 +555,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", operator: "`instanceof`", advice: AWAIT },
           line: 4,
           column: 9,
+          endLine: 4,
           endColumn: 32,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "list" },
               output: method(
                 `if ((await this.ctx.storage.list()) instanceof Map) return;\n    return "count" in this.ctx.storage.get<object>(k);`,
               ),
@@ -503,10 +572,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "`in`", advice: AWAIT },
           line: 5,
           column: 23,
+          endLine: 5,
           endColumn: 54,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(
                 `if (this.ctx.storage.list() instanceof Map) return;\n    return "count" in (await this.ctx.storage.get<object>(k));`,
               ),
@@ -524,8 +595,15 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "`switch`", advice: AWAIT },
           line: 4,
           column: 13,
+          endLine: 4,
           endColumn: 36,
-          suggestions: [{ messageId: "suggestAwait", output: method(`switch (await this.ctx.storage.get(k)) { case 1: return; }`) }],
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              data: { method: "get" },
+              output: method(`switch (await this.ctx.storage.get(k)) { case 1: return; }`),
+            },
+          ],
         },
       ],
     },
@@ -538,8 +616,11 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "a template literal", advice: AWAIT },
           line: 4,
           column: 22,
+          endLine: 4,
           endColumn: 45,
-          suggestions: [{ messageId: "suggestAwait", output: method(`return \`count: \${await this.ctx.storage.get(k)}\`;`) }],
+          suggestions: [
+            { messageId: "suggestAwait", data: { method: "get" }, output: method(`return \`count: \${await this.ctx.storage.get(k)}\`;`) },
+          ],
         },
       ],
     },
@@ -554,10 +635,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "`String()`", advice: AWAIT },
           line: 4,
           column: 23,
+          endLine: 4,
           endColumn: 46,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(
                 `const a = [String(await this.ctx.storage.get(k)), Number(this.ctx.storage.get(k))];\n    return Boolean(this.ctx.storage.getAlarm()) && JSON.stringify(this.ctx.storage.list());`,
               ),
@@ -569,10 +652,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "`Number()`", advice: AWAIT },
           line: 4,
           column: 56,
+          endLine: 4,
           endColumn: 79,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(
                 `const a = [String(this.ctx.storage.get(k)), Number(await this.ctx.storage.get(k))];\n    return Boolean(this.ctx.storage.getAlarm()) && JSON.stringify(this.ctx.storage.list());`,
               ),
@@ -584,10 +669,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "getAlarm", advice: AWAIT },
           line: 5,
           column: 20,
+          endLine: 5,
           endColumn: 47,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "getAlarm" },
               output: method(
                 `const a = [String(this.ctx.storage.get(k)), Number(this.ctx.storage.get(k))];\n    return Boolean(await this.ctx.storage.getAlarm()) && JSON.stringify(this.ctx.storage.list());`,
               ),
@@ -599,10 +686,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", operator: "`JSON.stringify()`", advice: AWAIT },
           line: 5,
           column: 67,
+          endLine: 5,
           endColumn: 90,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "list" },
               output: method(
                 `const a = [String(this.ctx.storage.get(k)), Number(this.ctx.storage.get(k))];\n    return Boolean(this.ctx.storage.getAlarm()) && JSON.stringify(await this.ctx.storage.list());`,
               ),
@@ -622,10 +711,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", operator: "`Object.entries()`", advice: AWAIT },
           line: 4,
           column: 28,
+          endLine: 4,
           endColumn: 51,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "list" },
               output: method(
                 `return [Object.entries(await this.ctx.storage.list()), Array.from(this.ctx.storage.list()), Object.fromEntries(this.ctx.storage.list())];`,
               ),
@@ -637,10 +728,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", operator: "`Array.from()`", advice: AWAIT },
           line: 4,
           column: 65,
+          endLine: 4,
           endColumn: 88,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "list" },
               output: method(
                 `return [Object.entries(this.ctx.storage.list()), Array.from(await this.ctx.storage.list()), Object.fromEntries(this.ctx.storage.list())];`,
               ),
@@ -652,10 +745,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", operator: "`Object.fromEntries()`", advice: AWAIT },
           line: 4,
           column: 110,
+          endLine: 4,
           endColumn: 133,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "list" },
               output: method(
                 `return [Object.entries(this.ctx.storage.list()), Array.from(this.ctx.storage.list()), Object.fromEntries(await this.ctx.storage.list())];`,
               ),
@@ -673,10 +768,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "object spread", advice: AWAIT },
           line: 4,
           column: 20,
+          endLine: 4,
           endColumn: 43,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(`const o = { ...await this.ctx.storage.get(k), n };\n    return [...this.ctx.storage.list(), o];`),
             },
           ],
@@ -686,10 +783,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", operator: "spread `...`", advice: AWAIT },
           line: 5,
           column: 16,
+          endLine: 5,
           endColumn: 39,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "list" },
               output: method(`const o = { ...this.ctx.storage.get(k), n };\n    return [...await this.ctx.storage.list(), o];`),
             },
           ],
@@ -707,10 +806,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", operator: "`for…of`", advice: AWAIT },
           line: 4,
           column: 25,
+          endLine: 4,
           endColumn: 48,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "list" },
               output: method(
                 `for (const [key] of await this.ctx.storage.list()) n++;\n    for await (const e of this.ctx.storage.list()) n++;\n    for (const key in this.ctx.storage.list()) n++;`,
               ),
@@ -722,10 +823,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", operator: "`for await…of`", advice: AWAIT },
           line: 5,
           column: 27,
+          endLine: 5,
           endColumn: 50,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "list" },
               output: method(
                 `for (const [key] of this.ctx.storage.list()) n++;\n    for await (const e of await this.ctx.storage.list()) n++;\n    for (const key in this.ctx.storage.list()) n++;`,
               ),
@@ -737,10 +840,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "list", operator: "`for…in`", advice: AWAIT },
           line: 6,
           column: 23,
+          endLine: 6,
           endColumn: 46,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "list" },
               output: method(
                 `for (const [key] of this.ctx.storage.list()) n++;\n    for await (const e of this.ctx.storage.list()) n++;\n    for (const key in await this.ctx.storage.list()) n++;`,
               ),
@@ -760,10 +865,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", names: "`count`, `...rest`", advice: AWAIT },
           line: 4,
           column: 32,
+          endLine: 4,
           endColumn: 74,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(
                 `const { count, ...rest } = await this.ctx.storage.get<{ count: number }>(k);\n    const [first] = this.ctx.storage.get<number[]>(k);`,
               ),
@@ -775,10 +882,12 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "array destructuring", advice: AWAIT },
           line: 5,
           column: 21,
+          endLine: 5,
           endColumn: 54,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(
                 `const { count, ...rest } = this.ctx.storage.get<{ count: number }>(k);\n    const [first] = await this.ctx.storage.get<number[]>(k);`,
               ),
@@ -793,24 +902,30 @@ runRuleTests("no-unawaited-storage-read", rule, {
       errors: [
         {
           messageId: "truthy",
+          data: { method: "get", advice: AWAIT },
           line: 4,
           column: 11,
+          endLine: 4,
           endColumn: 34,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(`if (!(await this.ctx.storage.get(k) as unknown)) return;\n    return this.ctx.storage.get?.(k) + "";`),
             },
           ],
         },
         {
           messageId: "string",
+          data: { method: "get", advice: AWAIT, operator: "`+`" },
           line: 5,
           column: 12,
+          endLine: 5,
           endColumn: 37,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(`if (!(this.ctx.storage.get(k) as unknown)) return;\n    return (await this.ctx.storage.get?.(k)) + "";`),
             },
           ],
@@ -826,6 +941,7 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", access: ".count", advice: AWAIT },
           line: 5,
           column: 12,
+          endLine: 5,
           endColumn: 40,
           suggestions: [],
         },
@@ -840,6 +956,7 @@ runRuleTests("no-unawaited-storage-read", rule, {
           data: { method: "get", operator: "`===`", advice: SYNC },
           line: 4,
           column: 12,
+          endLine: 4,
           endColumn: 35,
           suggestions: [],
         },
@@ -848,7 +965,9 @@ runRuleTests("no-unawaited-storage-read", rule, {
     {
       name: "a non-async callback in an async method",
       code: method(`return [k].filter((key) => !this.ctx.storage.get(key));`),
-      errors: [{ messageId: "truthy", data: { method: "get", advice: SYNC }, line: 4, column: 33, endColumn: 58, suggestions: [] }],
+      errors: [
+        { messageId: "truthy", data: { method: "get", advice: SYNC }, line: 4, column: 33, endLine: 4, endColumn: 58, suggestions: [] },
+      ],
     },
     {
       name: "a class field initialiser and a parameter default: `await` is not allowed there",
@@ -857,12 +976,21 @@ runRuleTests("no-unawaited-storage-read", rule, {
   async m(v = this.ctx.storage.get<number>("v") + 1) { return v; }
 }`,
       errors: [
-        { messageId: "truthy", data: { method: "get", advice: ELSEWHERE }, line: 3, column: 12, endColumn: 40, suggestions: [] },
+        {
+          messageId: "truthy",
+          data: { method: "get", advice: ELSEWHERE },
+          line: 3,
+          column: 12,
+          endLine: 3,
+          endColumn: 40,
+          suggestions: [],
+        },
         {
           messageId: "string",
           data: { method: "get", operator: "`+`", advice: ELSEWHERE },
           line: 4,
           column: 15,
+          endLine: 4,
           endColumn: 48,
           suggestions: [],
         },
@@ -874,12 +1002,15 @@ runRuleTests("no-unawaited-storage-read", rule, {
       errors: [
         {
           messageId: "truthy",
+          data: { method: "get", advice: AWAIT },
           line: 5,
           column: 12,
+          endLine: 5,
           endColumn: 22,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: method(
                 `await this.ctx.storage.transaction(async (txn) => {\n      if (!(await txn.get(k))) await txn.put(k, 1);\n    });`,
               ),
@@ -896,12 +1027,15 @@ runRuleTests("no-unawaited-storage-read", rule, {
       errors: [
         {
           messageId: "string",
+          data: { method: "get", advice: AWAIT, operator: "`+`" },
           line: 2,
           column: 26,
+          endLine: 2,
           endColumn: 50,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "get" },
               output: `export async function bump(storage: DurableObjectStorage) {
   await storage.put("n", (await storage.get<number>("n")) + 1);
 }`,
@@ -924,12 +1058,15 @@ runRuleTests("no-unawaited-storage-read", rule, {
       errors: [
         {
           messageId: "truthy",
+          data: { method: "getAlarm", advice: AWAIT },
           line: 4,
           column: 10,
+          endLine: 4,
           endColumn: 39,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "getAlarm" },
               output: `export class Room {
   constructor(state, env) { this.state = state; }
   async fetch(request) {
@@ -956,12 +1093,15 @@ export async function arm(state: DurableObjectState) {
       errors: [
         {
           messageId: "truthy",
+          data: { method: "getAlarm", advice: AWAIT },
           line: 6,
           column: 8,
+          endLine: 6,
           endColumn: 20,
           suggestions: [
             {
               messageId: "suggestAwait",
+              data: { method: "getAlarm" },
               output: `function storageOf(state: DurableObjectState) {
   return state.storage;
 }

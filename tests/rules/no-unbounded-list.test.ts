@@ -1,6 +1,6 @@
 import rule from "../../rules/no-unbounded-list.js";
 import { CURRENT_DOCS, OLDER_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /**
@@ -19,7 +19,7 @@ const m = (body: string) => `${DO}export class C extends DurableObject<Env> {
 /** A Durable Object with `body` as its class body. */
 const cls = (body: string) => `${DO}export class Room extends DurableObject<Env> {\n${body}\n}`;
 
-runRuleTests("no-unbounded-list", rule, {
+new RuleTester().run("no-unbounded-list", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     ...patternDocCases(() => docBlocks(OLDER_DOCS).map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code }))),
@@ -158,25 +158,59 @@ export class Helper extends Agent<Env> {
     {
       name: "no argument",
       code: m(`return this.ctx.storage.list();`),
-      errors: [{ messageId: "unbounded", data: { what: "the key `crypto.randomUUID()`", line: 8 }, line: 4, column: 12, endColumn: 35 }],
+      errors: [
+        {
+          messageId: "unbounded",
+          data: { what: "the key `crypto.randomUUID()`", line: 8 },
+          line: 4,
+          column: 12,
+          endLine: 4,
+          endColumn: 35,
+        },
+      ],
     },
     {
       name: "options that bound nothing: reverse, noCache",
       code: m(`return this.ctx.storage.list({ reverse: true, noCache: true });`),
-      errors: [{ messageId: "unbounded", data: { what: "the key `crypto.randomUUID()`", line: 8 }, line: 4, column: 12, endColumn: 67 }],
+      errors: [
+        {
+          messageId: "unbounded",
+          data: { what: "the key `crypto.randomUUID()`", line: 8 },
+          line: 4,
+          column: 12,
+          endLine: 4,
+          endColumn: 67,
+        },
+      ],
     },
     {
       name: "a transaction's list()",
       code: m(
         `await this.ctx.storage.transaction(async (txn) => {\n      const all = await txn.list();\n      await txn.put("count", all.size);\n    });`,
       ),
-      errors: [{ messageId: "unbounded", data: { what: "the key `crypto.randomUUID()`", line: 11 }, line: 5, column: 25, endColumn: 35 }],
+      errors: [
+        {
+          messageId: "unbounded",
+          data: { what: "the key `crypto.randomUUID()`", line: 11 },
+          line: 5,
+          column: 25,
+          endLine: 5,
+          endColumn: 35,
+        },
+      ],
     },
     {
       name: "the old module style, untyped: one key per request path",
       code: `export class Room {\n  constructor(state, env) { this.state = state; }\n  async fetch(request) {\n    const all = await this.state.storage.list();\n    await this.state.storage.put(new URL(request.url).pathname, Date.now());\n    return new Response(String(all.size));\n  }\n}`,
       errors: [
-        { messageId: "unbounded", data: { what: "the key `new URL(request.url).pathname`", line: 5 }, line: 4, column: 23, endColumn: 48 },
+        {
+          messageId: "unbounded",
+          data: { what: "the key `new URL(request.url).pathname`", line: 5 },
+          line: 4,
+          column: 23,
+          endLine: 4,
+          endColumn: 48,
+        },
       ],
     },
     {
@@ -188,7 +222,16 @@ export class Helper extends Agent<Env> {
   async all() {
     return this.ctx.storage.list();
   }`),
-      errors: [{ messageId: "unbounded", data: { what: "the key callers pass as `key`", line: 4 }, line: 8, column: 12, endColumn: 35 }],
+      errors: [
+        {
+          messageId: "unbounded",
+          data: { what: "the key callers pass as `key`", line: 4 },
+          line: 8,
+          column: 12,
+          endLine: 8,
+          endColumn: 35,
+        },
+      ],
     },
     {
       name: "a private helper called with a key built from input: the message names the call",
@@ -203,7 +246,9 @@ export class Helper extends Agent<Env> {
   async tally() {
     return (await this.ctx.storage.list()).size;
   }`),
-      errors: [{ messageId: "unbounded", data: { what: 'the key `"votes:" + user`', line: 8 }, line: 12, column: 19, endColumn: 42 }],
+      errors: [
+        { messageId: "unbounded", data: { what: 'the key `"votes:" + user`', line: 8 }, line: 12, column: 19, endLine: 12, endColumn: 42 },
+      ],
     },
     {
       name: "a private helper also used as a value: its callers choose the key",
@@ -219,7 +264,16 @@ export class Helper extends Agent<Env> {
   async marks() {
     return this.ctx.storage.list();
   }`),
-      errors: [{ messageId: "unbounded", data: { what: "the key callers pass as `key`", line: 4 }, line: 13, column: 12, endColumn: 35 }],
+      errors: [
+        {
+          messageId: "unbounded",
+          data: { what: "the key callers pass as `key`", line: 4 },
+          line: 13,
+          column: 12,
+          endLine: 13,
+          endColumn: 35,
+        },
+      ],
     },
     {
       name: "put() of an object the rule does not read",
@@ -230,7 +284,9 @@ export class Helper extends Agent<Env> {
   async export() {
     return this.ctx.storage.list();
   }`),
-      errors: [{ messageId: "unbounded", data: { what: "the keys of `entries`", line: 4 }, line: 8, column: 12, endColumn: 35 }],
+      errors: [
+        { messageId: "unbounded", data: { what: "the keys of `entries`", line: 4 }, line: 8, column: 12, endLine: 8, endColumn: 35 },
+      ],
     },
     {
       name: "a subclass in the file shares the storage",
@@ -244,7 +300,16 @@ export class Chat extends Base {
     await this.ctx.storage.put(crypto.randomUUID(), text);
   }
 }`,
-      errors: [{ messageId: "unbounded", data: { what: "the key `crypto.randomUUID()`", line: 9 }, line: 4, column: 12, endColumn: 35 }],
+      errors: [
+        {
+          messageId: "unbounded",
+          data: { what: "the key `crypto.randomUUID()`", line: 9 },
+          line: 4,
+          column: 12,
+          endLine: 4,
+          endColumn: 35,
+        },
+      ],
     },
     {
       name: "an exported module function stores the key it is given",
@@ -257,25 +322,66 @@ export class Room extends DurableObject<Env> {
     return this.ctx.storage.list();
   }
 }`,
-      errors: [{ messageId: "unbounded", data: { what: "the key callers pass as `key`", line: 3 }, line: 8, column: 12, endColumn: 35 }],
+      errors: [
+        {
+          messageId: "unbounded",
+          data: { what: "the key callers pass as `key`", line: 3 },
+          line: 8,
+          column: 12,
+          endLine: 8,
+          endColumn: 35,
+        },
+      ],
     },
     // A range: reported with the write that grows it, or where the file cannot show the object's keys are a fixed set.
     {
       name: "a prefix alone does not bound it",
       code: m(`const items = await this.ctx.storage.list<string>({ prefix: "item:" });\n    return items.size;`),
-      errors: [{ messageId: "rangeGrows", data: { what: "the key `crypto.randomUUID()`", line: 9 }, line: 4, column: 25, endColumn: 75 }],
+      errors: [
+        {
+          messageId: "rangeGrows",
+          data: { what: "the key `crypto.randomUUID()`", line: 9 },
+          line: 4,
+          column: 25,
+          endLine: 4,
+          endColumn: 75,
+        },
+      ],
     },
     {
       name: "start and end alone, through a const alias of storage",
       code: m(`const storage = this.ctx.storage;\n    return storage.list({ start: "a", end: "b" });`),
-      errors: [{ messageId: "rangeGrows", data: { what: "the key `crypto.randomUUID()`", line: 9 }, line: 5, column: 12, endColumn: 50 }],
+      errors: [
+        {
+          messageId: "rangeGrows",
+          data: { what: "the key `crypto.randomUUID()`", line: 9 },
+          line: 5,
+          column: 12,
+          endLine: 5,
+          endColumn: 50,
+        },
+      ],
     },
     {
       name: "an options literal wrapped in satisfies; an optional call",
       code: m(`await this.ctx.storage.list({ prefix: "a" } satisfies DurableObjectListOptions);\n    await this.ctx.storage?.list();`),
       errors: [
-        { messageId: "rangeGrows", data: { what: "the key `crypto.randomUUID()`", line: 9 }, line: 4, column: 11, endColumn: 84 },
-        { messageId: "unbounded", data: { what: "the key `crypto.randomUUID()`", line: 9 }, line: 5, column: 11, endColumn: 35 },
+        {
+          messageId: "rangeGrows",
+          data: { what: "the key `crypto.randomUUID()`", line: 9 },
+          line: 4,
+          column: 11,
+          endLine: 4,
+          endColumn: 84,
+        },
+        {
+          messageId: "unbounded",
+          data: { what: "the key `crypto.randomUUID()`", line: 9 },
+          line: 5,
+          column: 11,
+          endLine: 5,
+          endColumn: 35,
+        },
       ],
     },
     {
@@ -287,12 +393,14 @@ export class Room extends DurableObject<Env> {
   async history() {
     return this.ctx.storage.list({ prefix: "msg:" });
   }`),
-      errors: [{ messageId: "rangeGrows", data: { what: "the key ``msg:${id}``", line: 4 }, line: 8, column: 12, endColumn: 53 }],
+      errors: [
+        { messageId: "rangeGrows", data: { what: "the key ``msg:${id}``", line: 4 }, line: 8, column: 12, endLine: 8, endColumn: 53 },
+      ],
     },
     {
       name: "a function taking DurableObjectStorage: its keys are written elsewhere",
       code: `export function dump(storage: DurableObjectStorage) {\n  return storage.list({ prefix: "user:" });\n}`,
-      errors: [{ messageId: "rangeOnly", line: 2, column: 10, endColumn: 43 }],
+      errors: [{ messageId: "rangeOnly", line: 2, column: 10, endLine: 2, endColumn: 43 }],
     },
     {
       name: "constant keys here, but the storage also goes to another module",
@@ -306,7 +414,7 @@ export class Room extends DurableObject<Env> {
     return this.ctx.storage.list({ prefix: "usage:" });
   }
 }`,
-      errors: [{ messageId: "rangeOnly", line: 9, column: 12, endColumn: 55 }],
+      errors: [{ messageId: "rangeOnly", line: 9, column: 12, endLine: 9, endColumn: 55 }],
     },
     {
       name: "constant keys here, but the object itself goes to other code",
@@ -318,7 +426,7 @@ export class Room extends DurableObject<Env> {
     return this.ctx.storage.list({ prefix: "route:" });
   }
 }`,
-      errors: [{ messageId: "rangeOnly", line: 7, column: 12, endColumn: 55 }],
+      errors: [{ messageId: "rangeOnly", line: 7, column: 12, endLine: 7, endColumn: 55 }],
     },
     {
       name: "constant keys here, but a framework base class may store keys of its own",
@@ -329,7 +437,7 @@ export class Helper extends Agent<Env> {
     return this.ctx.storage.list({ prefix: "task:" });
   }
 }`,
-      errors: [{ messageId: "rangeOnly", line: 5, column: 12, endColumn: 54 }],
+      errors: [{ messageId: "rangeOnly", line: 5, column: 12, endLine: 5, endColumn: 54 }],
     },
   ],
 });

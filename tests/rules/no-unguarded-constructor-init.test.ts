@@ -1,6 +1,6 @@
 import rule from "../../rules/no-unguarded-constructor-init.js";
 import { CURRENT_DOCS, OLDER_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /** A Durable Object whose constructor body starts on line 6, column 5, followed by `members`. */
@@ -17,7 +17,7 @@ const LOAD = `\n  async load() { this.v = await this.ctx.storage.get("v"); }`;
 const KV_LOAD = `\n  async load() {\n    const key = await this.env.CONFIG.get("key");\n    this.v = await this.ctx.storage.get(key ?? "v");\n  }`;
 const suggest = (output: string, state = "ctx") => [{ messageId: "suggestBlockConcurrency" as const, data: { state }, output }];
 
-runRuleTests("no-unguarded-constructor-init", rule, {
+new RuleTester().run("no-unguarded-constructor-init", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     ...patternDocCases(() => docBlocks(OLDER_DOCS).map((b) => ({ name: `older pattern docs: ${b.heading}`, code: b.code }))),
@@ -185,6 +185,7 @@ runRuleTests("no-unguarded-constructor-init", rule, {
           data: { call: "ctx.storage.get(…).then(…)", target: "`this.v`", awaited: "fetch(…)", line: "6" },
           line: 6,
           column: 5,
+          endLine: 6,
           endColumn: 35,
           suggestions: suggest(
             C(
@@ -206,6 +207,7 @@ runRuleTests("no-unguarded-constructor-init", rule, {
           data: { call: "this.load()", target: "`this.v`", awaited: "this.env.CONFIG.get(…)", line: "9" },
           line: 6,
           column: 5,
+          endLine: 6,
           endColumn: 16,
           suggestions: suggest(
             C(
@@ -237,6 +239,7 @@ export class C extends Loader {
           data: { call: "this.load()", target: "`this.v`", awaited: "this.env.CONFIG.get(…)", line: "5" },
           line: 12,
           column: 5,
+          endLine: 12,
           endColumn: 16,
           suggestions: suggest(`${DO}class Loader extends DurableObject<Env> {
   v: unknown;
@@ -266,6 +269,7 @@ export class C extends Loader {
           data: { call: "this.load()", target: "`this.v`", awaited: "fetch(…)", line: "10" },
           line: 6,
           column: 5,
+          endLine: 6,
           endColumn: 16,
           suggestions: suggest(
             C(

@@ -8,9 +8,9 @@
  * Messages, positions and suggestion outputs are literal: each was read and checked by hand.
  */
 import rule from "../../rules/no-unsafe-read-modify-write.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
-runRuleTests("no-unsafe-read-modify-write", rule, {
+new RuleTester().run("no-unsafe-read-modify-write", rule, {
   valid: [
     {
       name: "the helper reads after the await",
@@ -352,6 +352,7 @@ export class Lobby extends DurableObject<Env> {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: { awaited: "await this.env.PROFILES.get(…)" },
               output: `import { DurableObject } from "cloudflare:workers";
 interface Room { players: string[] }
 export class Lobby extends DurableObject<Env> {
@@ -433,6 +434,7 @@ export class Lobby extends DurableObject<Env> {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: { awaited: "await fetch(…)" },
               output: `import { DurableObject } from "cloudflare:workers";
 interface Room { players: string[] }
 export class Lobby extends DurableObject<Env> {
@@ -551,6 +553,7 @@ export class Board extends DurableObject<Env> {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: { awaited: "await this.env.NOTIFY.send(…)" },
               output: `import { DurableObject } from "cloudflare:workers";
 type Row = { id: string; score: number };
 export class Board extends DurableObject<Env> {
@@ -634,6 +637,7 @@ export class Chat extends DurableObject<Env> {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: { awaited: "await fetch(…)" },
               output: `import { DurableObject } from "cloudflare:workers";
 type Prefs = Record<string, unknown>;
 export class Chat extends DurableObject<Env> {
@@ -752,6 +756,7 @@ export class Counts extends DurableObject<Env> {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: { awaited: "await fetch(…)" },
               output: `import { DurableObject } from "cloudflare:workers";
 export class Counts extends DurableObject<Env> {
   #get = async (key: string) => this.ctx.storage.get<number>(key);
@@ -828,6 +833,7 @@ export class Hits extends Store {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: { awaited: "await this.env.LOG.fetch(…)" },
               output: `import { DurableObject } from "cloudflare:workers";
 class Store extends DurableObject<Env> {
   read<T>(key: string) {
@@ -903,6 +909,7 @@ export class Tokens extends DurableObject<Env> {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: { awaited: "await this.refresh()" },
               output: `import { DurableObject } from "cloudflare:workers";
 export class Tokens extends DurableObject<Env> {
   async refresh() {
@@ -1009,6 +1016,7 @@ export class Agent extends DurableObject<Env> {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: { awaited: "await this.llm.complete(…)" },
               output: `import { DurableObject } from "cloudflare:workers";
 import { Client } from "llm-sdk";
 export class Agent extends DurableObject<Env> {
@@ -1065,6 +1073,7 @@ export class Agent extends DurableObject<Env> {
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: { awaited: "await this.llm.complete(…)" },
               output: `import { DurableObject } from "cloudflare:workers";
 import { Client } from "./llm";
 export class Agent extends DurableObject<Env> {

@@ -1,6 +1,6 @@
 import rule from "../../rules/no-unsafe-read-modify-write.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /** A Durable Object whose `m(id, url)` body is `body`, with a storage-only helper and a helper that fetches. */
@@ -40,7 +40,7 @@ const rows = (body: string) => `${DO}export class Items extends DurableObject<En
   }
 }`;
 
-runRuleTests("no-unsafe-read-modify-write", rule, {
+new RuleTester().run("no-unsafe-read-modify-write", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {
@@ -254,6 +254,8 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           },
           line: 5,
           column: 18,
+          endLine: 5,
+          endColumn: 89,
           suggestions: [
             {
               messageId: "suggestBlockConcurrency",
@@ -285,6 +287,8 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           data: { columns: "`expires`", table: "sessions", writeLine: "8", awaitLine: "7", awaited: "await fetch(…)" },
           line: 5,
           column: 21,
+          endLine: 5,
+          endColumn: 99,
           suggestions: [
             {
               messageId: "suggestBlockConcurrency",
@@ -317,6 +321,8 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           data: { key: "`item:${id}`", table: "", writeLine: "7", awaitLine: "6", awaited: "await fetch(…)" },
           line: 4,
           column: 24,
+          endLine: 4,
+          endColumn: 78,
           suggestions: [
             {
               messageId: "suggestBlockConcurrency",
@@ -350,6 +356,8 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           data: { key: "`item:${id}`", table: "", writeLine: "8", awaitLine: "7", awaited: "await fetch(…)" },
           line: 4,
           column: 24,
+          endLine: 4,
+          endColumn: 78,
           suggestions: [
             {
               messageId: "suggestBlockConcurrency",
@@ -382,6 +390,7 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           data: keyData("crypto.subtle.digest(…)", 6, 7),
           line: 5,
           column: 22,
+          endLine: 5,
           endColumn: 59,
           suggestions: [
             {
@@ -411,6 +420,7 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           data: keyData("fetch(…)"),
           line: 4,
           column: 22,
+          endLine: 4,
           endColumn: 59,
           suggestions: [
             { messageId: "suggestMoveAwait", data: keyData("fetch(…)"), output: m(`await fetch(url);\n    ${READ}\n    ${WRITE}`) },
@@ -429,10 +439,15 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
       errors: [
         {
           messageId: "staleKey",
+          data: keyData("fetch(…)"),
           line: 4,
+          column: 22,
+          endLine: 4,
+          endColumn: 59,
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: keyData("fetch(…)"),
               output: m(`const res = await fetch(url);\n    ${READ}\n    ${WRITE}\n    return { n, ok: res.ok };`),
             },
             {
@@ -451,7 +466,11 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
       errors: [
         {
           messageId: "staleKey",
+          data: keyData("fetch(…)"),
           line: 4,
+          column: 22,
+          endLine: 4,
+          endColumn: 59,
           suggestions: [{ messageId: "suggestBlockConcurrency", output: m(bcw(`${READ}\n    await fetch(url + n);\n    ${WRITE}`)) }],
         },
       ],
@@ -467,10 +486,12 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           data: { key: "", table: "counters", writeLine: "6", awaitLine: "5", awaited: "await fetch(…)" },
           line: 4,
           column: 17,
+          endLine: 4,
           endColumn: 85,
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: keyData("fetch(…)"),
               output: m(
                 `await fetch(url);\n    const row = this.ctx.storage.sql.exec("SELECT n FROM counters WHERE id = ?", id).one();\n    this.ctx.storage.sql.exec("UPDATE counters SET n = ? WHERE id = ?", (row.n as number) + 1, id);`,
               ),
@@ -498,9 +519,12 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           data: keyData("new Promise(…)", 5, 7, "`c:${id}`"),
           line: 4,
           column: 19,
+          endLine: 4,
+          endColumn: 58,
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: keyData("new Promise(…)"),
               output: m(
                 `await new Promise((r) => setTimeout(r, 5));\n    let v = await this.ctx.storage.get<number>(\`c:\${id}\`);\n    v = (v ?? 0) + 1;\n    await this.ctx.storage.put(\`c:\${id}\`, v);`,
               ),
@@ -525,8 +549,15 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           messageId: "staleKey",
           data: keyData("this.sync()"),
           line: 4,
+          column: 22,
+          endLine: 4,
+          endColumn: 59,
           suggestions: [
-            { messageId: "suggestMoveAwait", output: m(`await this.sync();\n    ${READ}\n    this.ctx.storage.put("count", n + 1);`) },
+            {
+              messageId: "suggestMoveAwait",
+              data: keyData("this.sync()"),
+              output: m(`await this.sync();\n    ${READ}\n    this.ctx.storage.put("count", n + 1);`),
+            },
             {
               messageId: "suggestBlockConcurrency",
               output: m(bcw(`${READ}\n    await this.sync();\n    this.ctx.storage.put("count", n + 1);`)),
@@ -541,7 +572,11 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
       errors: [
         {
           messageId: "staleKey",
+          data: keyData("fetch(…)"),
           line: 4,
+          column: 22,
+          endLine: 4,
+          endColumn: 59,
           suggestions: [
             {
               messageId: "suggestBlockConcurrency",
@@ -562,9 +597,12 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           data: keyData("this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(…)", 7, 8, `"n"`),
           line: 5,
           column: 21,
+          endLine: 5,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: keyData("this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(…)"),
               output: m(
                 `const s = this.ctx.storage;\n    await this.env.OTHER.get(this.env.OTHER.idFromName(id)).fetch(url);\n    const v = await s.get<number>("n");\n    const next = (v ?? 0) + 1;\n    await s.put({ n: next, at: Date.now() });`,
               ),
@@ -590,9 +628,12 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           data: keyData("scheduler.wait(…)", 5, 6, `"n"`),
           line: 4,
           column: 15,
+          endLine: 4,
+          endColumn: 51,
           suggestions: [
             {
               messageId: "suggestMoveAwait",
+              data: keyData("scheduler.wait(…)"),
               output: m(
                 `await scheduler.wait(1);\n    const v = this.ctx.storage.kv.get<number>("n") ?? 0;\n    this.ctx.storage.kv.put("n", v + 1);`,
               ),
@@ -619,6 +660,9 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           messageId: "staleKey",
           data: { key: `"count"`, table: "", writeLine: "6", awaitLine: "5", awaited: "for await (…)" },
           line: 4,
+          column: 22,
+          endLine: 4,
+          endColumn: 59,
           suggestions: [
             {
               messageId: "suggestBlockConcurrency",
@@ -645,6 +689,8 @@ runRuleTests("no-unsafe-read-modify-write", rule, {
           data: { key: `"hits"`, table: "", writeLine: "4", awaitLine: "3", awaited: "await env.CACHE.put(…)" },
           line: 2,
           column: 20,
+          endLine: 2,
+          endColumn: 47,
           suggestions: [],
         },
       ],

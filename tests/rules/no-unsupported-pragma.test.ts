@@ -3,10 +3,7 @@ import { fileURLToPath } from "node:url";
 import rule from "../../rules/no-unsupported-pragma.js";
 import { ALLOWED_PRAGMAS } from "../../src/analysis/sql-authorizer.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-// The helper wires RuleTester to vitest. Its `runRuleTests` adds a suite checking each suggestion, which is
-// empty (and so fails) for a rule that offers none, as this one does: RuleTester is run directly.
-import "../helpers/rule-tester.js";
-import { RuleTester } from "@typescript-eslint/rule-tester";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
@@ -36,55 +33,115 @@ new RuleTester().run("no-unsupported-pragma", rule, {
       code: inMethod(`"PRAGMA ${name}; PRAGMA main.${name}(users); PRAGMA ${name} = 1"`),
     })),
     // Allowed from workerd 1.20260805.1 on: reading the page size.
-    inMethod(`"PRAGMA page_size"`),
+    { name: "reading page_size (allowed from workerd 1.20260805.1)", code: inMethod(`"PRAGMA page_size"`) },
     // no-pragma-user-version's.
-    inMethod(`"PRAGMA user_version"`),
-    inMethod(`"PRAGMA user_version = 2"`),
+    { name: "reading user_version (no-pragma-user-version's)", code: inMethod(`"PRAGMA user_version"`) },
+    { name: "setting user_version (no-pragma-user-version's)", code: inMethod(`"PRAGMA user_version = 2"`) },
     // Not measured, so not reported: letter case of allowed names, their arguments, other schemas.
-    inMethod(`"PRAGMA TABLE_INFO(users)"`),
-    inMethod(`"PRAGMA data_version = 5"`),
-    inMethod(`"PRAGMA temp.table_info(users)"`),
+    { name: "an allowed name in upper case", code: inMethod(`"PRAGMA TABLE_INFO(users)"`) },
+    { name: "an allowed name with a value", code: inMethod(`"PRAGMA data_version = 5"`) },
+    { name: "an allowed name in another schema", code: inMethod(`"PRAGMA temp.table_info(users)"`) },
     // Pragma table-valued functions.
-    inMethod(`"SELECT name, type FROM pragma_table_info('users')"`),
-    inMethod(`"SELECT * FROM pragma_journal_mode"`),
+    { name: "the pragma_table_info table-valued function", code: inMethod(`"SELECT name, type FROM pragma_table_info('users')"`) },
+    { name: "the pragma_journal_mode table-valued function", code: inMethod(`"SELECT * FROM pragma_journal_mode"`) },
     // Dynamic PRAGMA names.
-    `${DO}class A extends DurableObject { m(name: string) { this.ctx.storage.sql.exec(\`PRAGMA \${name}\`); } }`,
-    `${DO}class A extends DurableObject { m(mode: string) { this.ctx.storage.sql.exec(\`PRAGMA journal_\${mode} = 1\`); } }`,
+    {
+      name: "a PRAGMA name from a template placeholder",
+      code: `${DO}class A extends DurableObject { m(name: string) { this.ctx.storage.sql.exec(\`PRAGMA \${name}\`); } }`,
+    },
+    {
+      name: "a PRAGMA name built around a template placeholder",
+      code: `${DO}class A extends DurableObject { m(mode: string) { this.ctx.storage.sql.exec(\`PRAGMA journal_\${mode} = 1\`); } }`,
+    },
     // Not statements: comments, strings, EXPLAIN, a column called _cf_x, reads of _cf_ tables (out of scope).
-    inMethod(`"-- PRAGMA journal_mode = WAL\\nSELECT 1"`),
-    inMethod(`"SELECT 'PRAGMA journal_mode; ATTACH x AS y' AS s"`),
-    inMethod(`"EXPLAIN PRAGMA journal_mode"`),
-    inMethod(`"CREATE TABLE IF NOT EXISTS t (_cf_col TEXT); CREATE INDEX IF NOT EXISTS t_cf ON t(_cf_col)"`),
-    inMethod(`"CREATE TABLE cf_settings (k TEXT); CREATE TABLE my_cf_x (a); CREATE TABLE _cfx (a)"`),
-    inMethod(`"CREATE TRIGGER trg AFTER INSERT ON t BEGIN INSERT INTO log VALUES ('_cf_'); END"`),
+    { name: "the PRAGMA inside an SQL comment", code: inMethod(`"-- PRAGMA journal_mode = WAL\\nSELECT 1"`) },
+    { name: "PRAGMA and ATTACH inside an SQL string literal", code: inMethod(`"SELECT 'PRAGMA journal_mode; ATTACH x AS y' AS s"`) },
+    { name: "EXPLAIN PRAGMA", code: inMethod(`"EXPLAIN PRAGMA journal_mode"`) },
+    {
+      name: "a column named _cf_col, and an index on it",
+      code: inMethod(`"CREATE TABLE IF NOT EXISTS t (_cf_col TEXT); CREATE INDEX IF NOT EXISTS t_cf ON t(_cf_col)"`),
+    },
+    {
+      name: "names that only look like the _cf_ prefix",
+      code: inMethod(`"CREATE TABLE cf_settings (k TEXT); CREATE TABLE my_cf_x (a); CREATE TABLE _cfx (a)"`),
+    },
+    {
+      name: "a trigger body inserting the string '_cf_'",
+      code: inMethod(`"CREATE TRIGGER trg AFTER INSERT ON t BEGIN INSERT INTO log VALUES ('_cf_'); END"`),
+    },
     // Refused for another reason (temporary objects), or unknown: left alone.
-    inMethod(`"CREATE TEMP TABLE _cf_scratch (a)"`),
-    inMethod(`"CREATE VIRTUAL TABLE IF NOT EXISTS _cf_search USING fts5(body)"`),
-    `${DO}class A extends DurableObject { m(p: string) { this.ctx.storage.sql.exec(\`CREATE TABLE \${p}_cf_x (a)\`); } }`,
+    { name: "a temporary _cf_ table", code: inMethod(`"CREATE TEMP TABLE _cf_scratch (a)"`) },
+    { name: "a virtual _cf_ table", code: inMethod(`"CREATE VIRTUAL TABLE IF NOT EXISTS _cf_search USING fts5(body)"`) },
+    {
+      name: "a table name with a placeholder before _cf_",
+      code: `${DO}class A extends DurableObject { m(p: string) { this.ctx.storage.sql.exec(\`CREATE TABLE \${p}_cf_x (a)\`); } }`,
+    },
     // Built at run time.
-    `${DO}class A extends DurableObject { m(mode: string) { this.ctx.storage.sql.exec(["PRAGMA", "journal_mode"].join(" ")); } }`,
-    `${DO}class A extends DurableObject { m() { let q = "PRAGMA journal_mode"; q = "SELECT 1"; this.ctx.storage.sql.exec(q); } }`,
+    {
+      name: "a statement joined from an array at run time",
+      code: `${DO}class A extends DurableObject { m(mode: string) { this.ctx.storage.sql.exec(["PRAGMA", "journal_mode"].join(" ")); } }`,
+    },
+    {
+      name: "a query variable reassigned before exec",
+      code: `${DO}class A extends DurableObject { m() { let q = "PRAGMA journal_mode"; q = "SELECT 1"; this.ctx.storage.sql.exec(q); } }`,
+    },
     // Never executed.
-    `${DO}class A extends DurableObject { m() { const q = "PRAGMA journal_mode = WAL"; return q; } }`,
+    {
+      name: "a PRAGMA string that is never executed",
+      code: `${DO}class A extends DurableObject { m() { const q = "PRAGMA journal_mode = WAL"; return q; } }`,
+    },
     // Not Durable Object SQL: D1, better-sqlite3, node:sqlite, Workers KV, R2, a Map, a look-alike object, an RPC stub.
-    `export default { async fetch(req: Request, env: Env) { await env.DB.exec("PRAGMA journal_mode = WAL; ATTACH 'x.db' AS x"); return new Response(); } }`,
-    `export default { async fetch(req: Request, env: Env) { return Response.json(await env.DB.prepare("PRAGMA integrity_check").all()); } }`,
-    `import Database from "better-sqlite3"; const db = new Database("app.db"); db.exec("PRAGMA journal_mode = WAL"); db.pragma("synchronous = NORMAL");`,
-    `import { DatabaseSync } from "node:sqlite"; const db = new DatabaseSync(":memory:"); db.exec("ATTACH DATABASE 'b.db' AS b; CREATE TABLE _cf_x (a)");`,
-    `export default { async fetch(req: Request, env: Env) { await env.KV.put("PRAGMA journal_mode", "WAL"); await env.BUCKET.put("ATTACH", "x"); return new Response(); } }`,
-    `const storage = new Map<string, string>(); storage.set("PRAGMA journal_mode", "WAL");`,
-    `const sql = { exec(q: string) { return q; } }; sql.exec("PRAGMA journal_mode = WAL");`,
-    `function f(sql: { exec(q: string): void }) { sql.exec("DETACH other"); }`,
-    `${DO}class A extends DurableObject { sql = makeDb(); m() { this.sql.exec("PRAGMA synchronous = OFF"); } }`,
-    `class Foo extends Bar { m() { this.ctx.storage.sql.exec("PRAGMA journal_mode"); } }`,
-    `${DO}export class Room extends DurableObject<Env> {
+    {
+      name: "D1's exec",
+      code: `export default { async fetch(req: Request, env: Env) { await env.DB.exec("PRAGMA journal_mode = WAL; ATTACH 'x.db' AS x"); return new Response(); } }`,
+    },
+    {
+      name: "D1's prepare",
+      code: `export default { async fetch(req: Request, env: Env) { return Response.json(await env.DB.prepare("PRAGMA integrity_check").all()); } }`,
+    },
+    {
+      name: "better-sqlite3's exec and pragma",
+      code: `import Database from "better-sqlite3"; const db = new Database("app.db"); db.exec("PRAGMA journal_mode = WAL"); db.pragma("synchronous = NORMAL");`,
+    },
+    {
+      name: "node:sqlite's exec",
+      code: `import { DatabaseSync } from "node:sqlite"; const db = new DatabaseSync(":memory:"); db.exec("ATTACH DATABASE 'b.db' AS b; CREATE TABLE _cf_x (a)");`,
+    },
+    {
+      name: "Workers KV and R2 keys",
+      code: `export default { async fetch(req: Request, env: Env) { await env.KV.put("PRAGMA journal_mode", "WAL"); await env.BUCKET.put("ATTACH", "x"); return new Response(); } }`,
+    },
+    { name: "a Map key", code: `const storage = new Map<string, string>(); storage.set("PRAGMA journal_mode", "WAL");` },
+    {
+      name: "a look-alike object with an exec method",
+      code: `const sql = { exec(q: string) { return q; } }; sql.exec("PRAGMA journal_mode = WAL");`,
+    },
+    {
+      name: "a parameter typed as a plain object with exec",
+      code: `function f(sql: { exec(q: string): void }) { sql.exec("DETACH other"); }`,
+    },
+    {
+      name: "a field of a Durable Object that is not its storage",
+      code: `${DO}class A extends DurableObject { sql = makeDb(); m() { this.sql.exec("PRAGMA synchronous = OFF"); } }`,
+    },
+    {
+      name: "a class that does not extend DurableObject",
+      code: `class Foo extends Bar { m() { this.ctx.storage.sql.exec("PRAGMA journal_mode"); } }`,
+    },
+    {
+      name: "an RPC stub's exec is the user's own method",
+      code: `${DO}export class Room extends DurableObject<Env> {
   async m(id: DurableObjectId) {
     const stub = this.env.DB_OBJECT.get(id);
     await stub.exec("PRAGMA journal_mode = WAL");
   }
 }`,
+    },
     // Durable Object storage, but not SQL.
-    `${DO}class A extends DurableObject { async m() { await this.ctx.storage.put("PRAGMA journal_mode", 1); this.ctx.storage.kv.put("ATTACH", 1); } }`,
+    {
+      name: "PRAGMA and ATTACH as keys of the storage KV API",
+      code: `${DO}class A extends DurableObject { async m() { await this.ctx.storage.put("PRAGMA journal_mode", 1); this.ctx.storage.kv.put("ATTACH", 1); } }`,
+    },
   ],
   invalid: [
     {
@@ -106,26 +163,26 @@ new RuleTester().run("no-unsupported-pragma", rule, {
     return this.ctx.storage.sql.exec<{ integrity_check: string }>('PRAGMA integrity_check').one().integrity_check;
   }
 }`,
-      errors: [{ ...pragma("integrity_check", INTEGRITY), line: 4, column: 68, endColumn: 90 }],
+      errors: [{ ...pragma("integrity_check", INTEGRITY), line: 4, column: 68, endLine: 4, endColumn: 90 }],
     },
     {
       name: "page_count and schema_version have their own advice; a typo is pointed to the docs' list",
       code: inMethod(`"PRAGMA page_count; PRAGMA schema_version; PRAGMA tabel_info(users)"`),
       errors: [
-        { ...pragma("page_count", PAGE_COUNT), line: 2, column: IN_METHOD_COL, endColumn: IN_METHOD_COL + 17 },
-        { ...pragma("schema_version", SCHEMA_VERSION), line: 2, column: IN_METHOD_COL + 19, endColumn: IN_METHOD_COL + 40 },
-        { ...pragma("tabel_info(…)", REMOVE), line: 2, column: IN_METHOD_COL + 42, endColumn: IN_METHOD_COL + 66 },
+        { ...pragma("page_count", PAGE_COUNT), line: 2, column: IN_METHOD_COL, endLine: 2, endColumn: IN_METHOD_COL + 17 },
+        { ...pragma("schema_version", SCHEMA_VERSION), line: 2, column: IN_METHOD_COL + 19, endLine: 2, endColumn: IN_METHOD_COL + 40 },
+        { ...pragma("tabel_info(…)", REMOVE), line: 2, column: IN_METHOD_COL + 42, endLine: 2, endColumn: IN_METHOD_COL + 66 },
       ],
     },
     {
       name: "only the denied statement of several, with schema, call form and letter case as written",
       code: inMethod(`"CREATE TABLE t (a); PRAGMA MAIN.Cache_Size(-2000); PRAGMA foreign_keys = ON"`),
-      errors: [{ ...pragma("Cache_Size(…)", ENGINE), line: 2, column: IN_METHOD_COL + 20, endColumn: IN_METHOD_COL + 49 }],
+      errors: [{ ...pragma("Cache_Size(…)", ENGINE), line: 2, column: IN_METHOD_COL + 20, endLine: 2, endColumn: IN_METHOD_COL + 49 }],
     },
     {
       name: "page_size = N is refused though reading it is allowed",
       code: inMethod(`'PRAGMA page_size = 8192'`),
-      errors: [{ ...pragma("page_size = …", ENGINE), line: 2, column: IN_METHOD_COL, endColumn: IN_METHOD_COL + 23 }],
+      errors: [{ ...pragma("page_size = …", ENGINE), line: 2, column: IN_METHOD_COL, endLine: 2, endColumn: IN_METHOD_COL + 23 }],
     },
     {
       name: "a template placeholder as the value: the range covers it",
@@ -135,12 +192,12 @@ new RuleTester().run("no-unsupported-pragma", rule, {
     sql.exec(\`PRAGMA busy_timeout = \${ms}\`);
   }
 }`,
-      errors: [{ ...pragma("busy_timeout = …", ENGINE), line: 5, column: 15, endColumn: 42 }],
+      errors: [{ ...pragma("busy_timeout = …", ENGINE), line: 5, column: 15, endLine: 5, endColumn: 42 }],
     },
     {
       name: "a binding as the value",
       code: inMethod(`"PRAGMA hard_heap_limit = ?", 1024`),
-      errors: [{ ...pragma("hard_heap_limit = …", ENGINE), line: 2, column: IN_METHOD_COL, endColumn: IN_METHOD_COL + 26 }],
+      errors: [{ ...pragma("hard_heap_limit = …", ENGINE), line: 2, column: IN_METHOD_COL, endLine: 2, endColumn: IN_METHOD_COL + 26 }],
     },
     {
       name: "a const, a concatenation, an escape sequence: reported at the argument",
@@ -153,9 +210,9 @@ class A extends DurableObject {
   }
 }`,
       errors: [
-        { ...pragma("synchronous = …", ENGINE), line: 5, column: 31, endColumn: 36 },
-        { ...pragma("locking_mode = …", ENGINE), line: 6, column: 31, endColumn: 69 },
-        { ...pragma("secure_delete = …", ENGINE), line: 7, column: 31, endColumn: 61 },
+        { ...pragma("synchronous = …", ENGINE), line: 5, column: 31, endLine: 5, endColumn: 36 },
+        { ...pragma("locking_mode = …", ENGINE), line: 6, column: 31, endLine: 6, endColumn: 69 },
+        { ...pragma("secure_delete = …", ENGINE), line: 7, column: 31, endLine: 7, endColumn: 61 },
       ],
     },
     {
@@ -168,8 +225,8 @@ class A extends DurableObject {
   }
 }`,
       errors: [
-        { messageId: "attach", line: 5, column: 20, endColumn: 59 },
-        { messageId: "detach", line: 6, column: 20, endColumn: 34 },
+        { messageId: "attach", line: 5, column: 20, endLine: 5, endColumn: 59 },
+        { messageId: "detach", line: 6, column: 20, endLine: 6, endColumn: 34 },
       ],
     },
     {
@@ -200,12 +257,12 @@ class A extends DurableObject {
   sql.exec(\`CREATE TABLE _cf_\${suffix} (a)\`);
 }`,
       errors: [
-        { ...reserved("CREATE INDEX", "_cf_idx"), line: 2, column: 13, endColumn: 69 },
-        { ...reserved("CREATE INDEX", "_cf_KV"), line: 3, column: 13, endColumn: 47 },
-        { ...reserved("CREATE VIEW", "_cf_view"), line: 4, column: 13, endColumn: 47 },
-        { ...reserved("CREATE TRIGGER", "_cf_KV"), line: 5, column: 13, endColumn: 85 },
-        { ...reserved("CREATE VIRTUAL TABLE", "_cf_search"), line: 6, column: 13, endColumn: 61 },
-        { ...reserved("CREATE TABLE", "_cf_${…}"), line: 7, column: 13, endColumn: 43 },
+        { ...reserved("CREATE INDEX", "_cf_idx"), line: 2, column: 13, endLine: 2, endColumn: 69 },
+        { ...reserved("CREATE INDEX", "_cf_KV"), line: 3, column: 13, endLine: 3, endColumn: 47 },
+        { ...reserved("CREATE VIEW", "_cf_view"), line: 4, column: 13, endLine: 4, endColumn: 47 },
+        { ...reserved("CREATE TRIGGER", "_cf_KV"), line: 5, column: 13, endLine: 5, endColumn: 85 },
+        { ...reserved("CREATE VIRTUAL TABLE", "_cf_search"), line: 6, column: 13, endLine: 6, endColumn: 61 },
+        { ...reserved("CREATE TABLE", "_cf_${…}"), line: 7, column: 13, endLine: 7, endColumn: 43 },
       ],
     },
     {
@@ -218,7 +275,7 @@ class A extends DurableObject {
   }
 }`,
       filename: "counter.js",
-      errors: [{ ...pragma("wal_checkpoint(…)", ENGINE), line: 4, column: 34, endColumn: 65 }],
+      errors: [{ ...pragma("wal_checkpoint(…)", ENGINE), line: 4, column: 34, endLine: 4, endColumn: 65 }],
     },
     {
       name: "TypeScript parameter property, quoted pragma name",
@@ -226,7 +283,7 @@ class A extends DurableObject {
   constructor(private readonly state: DurableObjectState, private env: Env) {}
   async fetch() { this.state.storage.sql.exec("PRAGMA 'application_id' = 7"); return new Response(); }
 }`,
-      errors: [{ ...pragma("application_id = …", REMOVE), line: 3, column: 48, endColumn: 75 }],
+      errors: [{ ...pragma("application_id = …", REMOVE), line: 3, column: 48, endLine: 3, endColumn: 75 }],
     },
     {
       name: "with type information: a handle known only by its type",
@@ -237,7 +294,7 @@ export function setup() {
 }`,
       filename: path.join(typedDir, "file.ts"),
       languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: typedDir } },
-      errors: [{ ...pragma("temp_store = …", ENGINE), line: 4, column: 12, endColumn: 38 }],
+      errors: [{ ...pragma("temp_store = …", ENGINE), line: 4, column: 12, endLine: 4, endColumn: 38 }],
     },
   ],
 });

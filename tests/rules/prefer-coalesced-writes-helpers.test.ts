@@ -7,9 +7,9 @@
  * Messages, positions and suggestion outputs are literal: each was read and checked by hand.
  */
 import rule from "../../rules/prefer-coalesced-writes.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
-runRuleTests("prefer-coalesced-writes", rule, {
+new RuleTester().run("prefer-coalesced-writes", rule, {
   valid: [
     {
       name: "a helper that also fetches is not just a write",

@@ -1,6 +1,6 @@
 import rule from "../../rules/prefer-coalesced-writes.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /** A Durable Object whose `m(id, items)` method body is `body`. */
@@ -10,7 +10,7 @@ const method = (body: string) => `${DO}export class Store extends DurableObject<
   }
 }`;
 
-runRuleTests("prefer-coalesced-writes", rule, {
+new RuleTester().run("prefer-coalesced-writes", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     { name: "one awaited write", code: method(`await this.ctx.storage.put("a", 1);`) },
@@ -112,6 +112,7 @@ runRuleTests("prefer-coalesced-writes", rule, {
           data: { count: "2" },
           line: 5,
           column: 5,
+          endLine: 5,
           endColumn: 58,
           suggestions: [
             {
@@ -135,6 +136,8 @@ runRuleTests("prefer-coalesced-writes", rule, {
           data: { count: "2" },
           line: 4,
           column: 5,
+          endLine: 4,
+          endColumn: 48,
           suggestions: [
             {
               messageId: "suggestTransaction",
@@ -149,7 +152,7 @@ runRuleTests("prefer-coalesced-writes", rule, {
     {
       name: "an un-awaited storage call between the writes: reported, but no transaction (it would not be on `txn`)",
       code: method(`await this.ctx.storage.put("a", 1);\n    this.ctx.storage.delete("old");\n    await this.ctx.storage.put("b", 2);`),
-      errors: [{ messageId: "sequence", data: { count: "2" }, line: 4, column: 5, suggestions: [] }],
+      errors: [{ messageId: "sequence", data: { count: "2" }, line: 4, column: 5, endLine: 4, endColumn: 39, suggestions: [] }],
     },
     {
       name: "two awaited puts: one put({...})",
@@ -160,6 +163,7 @@ runRuleTests("prefer-coalesced-writes", rule, {
           data: { count: "2" },
           line: 4,
           column: 5,
+          endLine: 4,
           endColumn: 39,
           suggestions: [
             { messageId: "suggestBatchPut", output: method(`await this.ctx.storage.put({ "a": 1, [\`user:\${id}\`]: { id } });`) },
@@ -176,6 +180,8 @@ runRuleTests("prefer-coalesced-writes", rule, {
           data: { count: "3" },
           line: 5,
           column: 5,
+          endLine: 5,
+          endColumn: 24,
           suggestions: [
             { messageId: "suggestBatchDelete", output: method(`const s = this.ctx.storage;\n    await s.delete(["a", id, "c"]);`) },
           ],
@@ -190,6 +196,9 @@ runRuleTests("prefer-coalesced-writes", rule, {
           messageId: "sequence",
           data: { count: "2" },
           line: 4,
+          column: 5,
+          endLine: 4,
+          endColumn: 41,
           suggestions: [{ messageId: "suggestBatchPut", output: method(`await this.ctx.storage.put({ "a": 1, "b": 2 });`) }],
         },
       ],
@@ -202,6 +211,9 @@ runRuleTests("prefer-coalesced-writes", rule, {
           messageId: "sequence",
           data: { count: "2" },
           line: 4,
+          column: 5,
+          endLine: 4,
+          endColumn: 51,
           suggestions: [
             {
               messageId: "suggestTransaction",
@@ -221,6 +233,8 @@ runRuleTests("prefer-coalesced-writes", rule, {
           messageId: "loop",
           line: 4,
           column: 29,
+          endLine: 4,
+          endColumn: 74,
           suggestions: [
             {
               messageId: "suggestCollectPut",
@@ -238,6 +252,9 @@ runRuleTests("prefer-coalesced-writes", rule, {
           messageId: "sequence",
           data: { count: "2" },
           line: 4,
+          column: 5,
+          endLine: 4,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestTransaction",
@@ -257,6 +274,9 @@ runRuleTests("prefer-coalesced-writes", rule, {
           messageId: "sequence",
           data: { count: "2" },
           line: 4,
+          column: 5,
+          endLine: 4,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestTransaction",
@@ -276,6 +296,8 @@ runRuleTests("prefer-coalesced-writes", rule, {
           messageId: "loop",
           line: 5,
           column: 7,
+          endLine: 5,
+          endColumn: 60,
           suggestions: [
             {
               messageId: "suggestCollectPut",
@@ -293,6 +315,8 @@ runRuleTests("prefer-coalesced-writes", rule, {
           messageId: "loop",
           line: 4,
           column: 38,
+          endLine: 4,
+          endColumn: 72,
           suggestions: [
             {
               messageId: "suggestCollectDelete",

@@ -4,7 +4,7 @@ import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import rule from "../../rules/require-delete-alarm-with-delete-all.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 import { CALENDAR_DATE_PATTERN, isCalendarDate } from "../../src/analysis/wrangler.js";
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
@@ -19,7 +19,7 @@ const withAlarm = (body: string, asyncReset = true) => `${DO}export class Room e
   }
 }`;
 
-runRuleTests("require-delete-alarm-with-delete-all", rule, {
+new RuleTester().run("require-delete-alarm-with-delete-all", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     {
@@ -136,6 +136,7 @@ export class Room extends DurableObject {
           messageId: "unknownDate",
           line: 5,
           column: 11,
+          endLine: 5,
           endColumn: 39,
           suggestions: [
             {
@@ -157,6 +158,8 @@ export class Room extends DurableObject {
           data: { date: "2025-06-01", source: "the `compatibilityDate` option" },
           line: 5,
           column: 12,
+          endLine: 5,
+          endColumn: 40,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
@@ -177,9 +180,12 @@ export class Room extends DurableObject {
           data: { date: "2025-01-15", source: `\`../wrangler.jsonc\`` },
           line: 5,
           column: 11,
+          endLine: 5,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
               output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
             },
           ],
@@ -195,9 +201,13 @@ export class Room extends DurableObject {
           messageId: "oldDate",
           data: { date: "2025-12-01", source: `\`[env.staging]\` of \`../wrangler.toml\`` },
           line: 5,
+          column: 11,
+          endLine: 5,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
               output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
             },
           ],
@@ -213,9 +223,13 @@ export class Room extends DurableObject {
           messageId: "ignoredConfig",
           data: { file: `\`../wrangler.toml\`` },
           line: 5,
+          column: 11,
+          endLine: 5,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
               output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
             },
           ],
@@ -231,9 +245,13 @@ export class Room extends DurableObject {
           messageId: "preservesFlag",
           data: { source: "the `compatibilityFlags` option" },
           line: 5,
+          column: 11,
+          endLine: 5,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
               output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
             },
           ],
@@ -249,9 +267,13 @@ export class Room extends DurableObject {
           messageId: "oldDate",
           data: { date: "2025-06-01", source: `\`env.staging\` of \`../wrangler.jsonc\`` },
           line: 5,
+          column: 11,
+          endLine: 5,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
               output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
             },
           ],
@@ -267,9 +289,13 @@ export class Room extends DurableObject {
           messageId: "noValidDate",
           data: { source: `\`[env.staging]\` of \`../wrangler.toml\`` },
           line: 5,
+          column: 11,
+          endLine: 5,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
               output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
             },
           ],
@@ -285,9 +311,13 @@ export class Room extends DurableObject {
           messageId: "preservesFlag",
           data: { source: `\`../wrangler.toml\`` },
           line: 5,
+          column: 11,
+          endLine: 5,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
               output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
             },
           ],
@@ -304,9 +334,13 @@ export class Room extends DurableObject {
           messageId: "oldDate",
           data: { date: "2025-02-01", source: "the `compatibilityDate` option" },
           line: 5,
+          column: 11,
+          endLine: 5,
+          endColumn: 39,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
               output: withAlarm("await this.ctx.storage.deleteAlarm();\n    await this.ctx.storage.deleteAll();"),
             },
           ],
@@ -329,6 +363,8 @@ export class Room extends DurableObject {
           data: { date: "2024-09-01", source: "the `compatibilityDate` option" },
           line: 6,
           column: 22,
+          endLine: 6,
+          endColumn: 41,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
@@ -360,8 +396,11 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "oldDate",
+          data: { date: "2023-05-01", source: "the `compatibilityDate` option" },
           line: 5,
           column: 11,
+          endLine: 5,
+          endColumn: 41,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
@@ -392,11 +431,15 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "oldDate",
+          data: { date: "2025-01-01", source: "the `compatibilityDate` option" },
           line: 5,
           column: 62,
+          endLine: 5,
+          endColumn: 90,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
               output: `${DO}export class Room extends DurableObject {
   async alarm() {}
   async reset() {
@@ -421,11 +464,15 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "oldDate",
+          data: { date: "2025-01-01", source: "the `compatibilityDate` option" },
           line: 6,
           column: 66,
+          endLine: 6,
+          endColumn: 94,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
               output: `${DO}export class Room extends DurableObject<Env> {
   logger = createLogger("room");
   async alarm() {}
@@ -445,10 +492,15 @@ export class Room extends DurableObject {
       errors: [
         {
           messageId: "oldDate",
+          data: { date: "2025-01-01", source: "the `compatibilityDate` option" },
           line: 5,
+          column: 27,
+          endLine: 5,
+          endColumn: 55,
           suggestions: [
             {
               messageId: "suggestDeleteAlarm",
+              data: { receiver: "this.ctx.storage" },
               output: withAlarm("items.forEach(() => { this.ctx.storage.deleteAlarm();\n    this.ctx.storage.deleteAll(); });").replace(
                 "reset() {",
                 "reset(items: number[]) {",

@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import rule from "../../rules/require-sqlite-backend.js";
 import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
 /** A file in `src/` of a fixture project, whose wrangler config declares `Room` key-value backed and `Chat` SQLite (or names nothing). */
@@ -18,7 +18,7 @@ const cls = (name: string, body: string) => `${DO}export class ${name} extends D
 }`;
 const SQL = `return this.ctx.storage.sql.exec("SELECT 1 AS x").one().x;`;
 
-runRuleTests("require-sqlite-backend", rule, {
+new RuleTester().run("require-sqlite-backend", rule, {
   valid: [
     ...patternDocCases(() =>
       docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code, filename: migrations })),
@@ -80,14 +80,30 @@ runRuleTests("require-sqlite-backend", rule, {
 }`,
       filename: migrations,
       errors: [
-        { messageId: "kvMigrations", data: { api: "`kv.put()`", config: "`../wrangler.jsonc`", className: "Room" }, line: 5, column: 5 },
+        {
+          messageId: "kvMigrations",
+          data: { api: "`kv.put()`", config: "`../wrangler.jsonc`", className: "Room" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 36,
+        },
         {
           messageId: "kvMigrations",
           data: { api: "`sql.databaseSize`", config: "`../wrangler.jsonc`", className: "Room" },
           line: 7,
           column: 12,
+          endLine: 7,
+          endColumn: 33,
         },
-        { messageId: "kvMigrations", data: { api: "`kv.get()`", config: "`../wrangler.jsonc`", className: "Room" }, line: 7, column: 37 },
+        {
+          messageId: "kvMigrations",
+          data: { api: "`kv.get()`", config: "`../wrangler.jsonc`", className: "Room" },
+          line: 7,
+          column: 37,
+          endLine: 7,
+          endColumn: 73,
+        },
       ],
     },
     {
@@ -100,6 +116,8 @@ runRuleTests("require-sqlite-backend", rule, {
           data: { api: "`sql.exec()`", config: "`../wrangler.toml`", className: "Room" },
           line: 4,
           column: 12,
+          endLine: 4,
+          endColumn: 54,
         },
       ],
     },
@@ -113,6 +131,8 @@ runRuleTests("require-sqlite-backend", rule, {
           data: { api: "`sql.exec()`", config: "`../wrangler.json`", className: "Room" },
           line: 4,
           column: 12,
+          endLine: 4,
+          endColumn: 54,
         },
       ],
     },

@@ -1,6 +1,6 @@
 import rule from "../../rules/valid-sql-exec.js";
 import { CURRENT_DOCS, OLDER_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-docs.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 /**
@@ -23,7 +23,7 @@ const one = (check: string) => ({ messageId: "oneNeverUndefined" as const, data:
 
 const olderDocs = () => docBlocks(OLDER_DOCS);
 
-runRuleTests("valid-sql-exec", rule, {
+new RuleTester().run("valid-sql-exec", rule, {
   valid: [
     ...patternDocCases(() => docBlocks(CURRENT_DOCS).map((b) => ({ name: `pattern docs: ${b.heading}`, code: b.code }))),
     ...patternDocCases(() =>
@@ -143,37 +143,37 @@ export class C extends DurableObject {
     {
       name: "a value without a parameter",
       code: m(`sql.exec("DELETE FROM t", id);`),
-      errors: [{ ...count("This SQL", "0 parameters", "1 value is"), line: 5, column: 14, endColumn: 29 }],
+      errors: [{ ...count("This SQL", "0 parameters", "1 value is"), line: 5, column: 14, endLine: 5, endColumn: 29 }],
     },
     {
       name: "`?NNN` takes position NNN",
       code: m(`sql.exec("SELECT ?3", id);`),
-      errors: [{ ...count("This SQL", "3 parameters", "1 value is"), line: 5, column: 14 }],
+      errors: [{ ...count("This SQL", "3 parameters", "1 value is"), line: 5, column: 14, endLine: 5, endColumn: 25 }],
     },
     {
       name: "each distinct named parameter takes a position",
       code: m(`sql.exec("SELECT :a, @b, :a", id);`),
-      errors: [{ ...count("This SQL", "2 parameters", "1 value is"), line: 5, column: 14 }],
+      errors: [{ ...count("This SQL", "2 parameters", "1 value is"), line: 5, column: 14, endLine: 5, endColumn: 33 }],
     },
     {
       name: "with a `${…}`, too few values is still certain",
       code: m(`sql.exec(\`SELECT * FROM \${t} WHERE id = ? AND v = ?\`, id);`),
-      errors: [{ ...count("This SQL", "at least 2 parameters", "1 value is"), line: 5, column: 14 }],
+      errors: [{ ...count("This SQL", "at least 2 parameters", "1 value is"), line: 5, column: 14, endLine: 5, endColumn: 57 }],
     },
     {
       name: "the last statement's parameters count",
       code: m(`sql.exec("CREATE TABLE IF NOT EXISTS t (v); INSERT INTO t VALUES (?, ?)", v);`),
-      errors: [{ ...count("The last statement", "2 parameters", "1 value is"), line: 5, column: 14 }],
+      errors: [{ ...count("The last statement", "2 parameters", "1 value is"), line: 5, column: 14, endLine: 5, endColumn: 77 }],
     },
     {
       name: "a query in a const",
       code: m(`const q = "SELECT ?";`, `sql.exec(q, 1, 2);`),
-      errors: [{ ...count("This SQL", "1 parameter", "2 values are"), line: 6, column: 14, endColumn: 15 }],
+      errors: [{ ...count("This SQL", "1 parameter", "2 values are"), line: 6, column: 14, endLine: 6, endColumn: 15 }],
     },
     {
       name: "through a typed parameter and exec<T>",
       code: `function f(sql: SqlStorage) { return sql.exec<{ n: number }>("SELECT count(*) AS n FROM t WHERE a = ?").one().n; }`,
-      errors: [{ ...count("This SQL", "1 parameter", "0 values are"), line: 1, column: 62 }],
+      errors: [{ ...count("This SQL", "1 parameter", "0 values are"), line: 1, column: 62, endLine: 1, endColumn: 103 }],
     },
     // 2. Parameters before the last statement.
     {
@@ -184,17 +184,17 @@ export class C extends DurableObject {
     {
       name: "without bindings too",
       code: m(`sql.exec("DELETE FROM t WHERE id = ?; SELECT changes() AS n");`),
-      errors: [{ messageId: "paramsBeforeLast", line: 5, column: 15, endColumn: 41 }],
+      errors: [{ messageId: "paramsBeforeLast", line: 5, column: 15, endLine: 5, endColumn: 41 }],
     },
     {
       name: "a concatenation: the report covers the argument",
       code: m(`sql.exec("INSERT INTO t VALUES (?);" + " SELECT 1", v);`),
-      errors: [{ messageId: "paramsBeforeLast", line: 5, column: 14, endColumn: 55 }],
+      errors: [{ messageId: "paramsBeforeLast", line: 5, column: 14, endLine: 5, endColumn: 55 }],
     },
     {
       name: "a `${…}` statement in between does not hide the one after it",
       code: m(`sql.exec(\`INSERT INTO t VALUES (?); \${t}; SELECT 1\`, v);`),
-      errors: [{ messageId: "paramsBeforeLast", line: 5, column: 15, endColumn: 39 }],
+      errors: [{ messageId: "paramsBeforeLast", line: 5, column: 15, endLine: 5, endColumn: 39 }],
     },
     // 3. Fallbacks on .one().
     ...patternDocCases(() => [
@@ -226,6 +226,7 @@ export class C extends DurableObject {
           ...one("the `?.` after it"),
           line: 5,
           column: 45,
+          endLine: 5,
           endColumn: 50,
           suggestions: [{ messageId: "suggestToArray", output: m(`const ver = sql.exec("SELECT v FROM t").toArray()[0]?.v || 0;`) }],
         },
@@ -239,6 +240,8 @@ export class C extends DurableObject {
           ...one("the `?.` after it"),
           line: 5,
           column: 57,
+          endLine: 5,
+          endColumn: 62,
           suggestions: [
             { messageId: "suggestToArray", output: m(`return sql.exec("SELECT v FROM t WHERE id = ?", id).toArray()[0]?.[t];`) },
           ],
@@ -253,6 +256,8 @@ export class C extends DurableObject {
           ...one("the `??` fallback"),
           line: 5,
           column: 45,
+          endLine: 5,
+          endColumn: 50,
           suggestions: [{ messageId: "suggestToArray", output: m(`const row = sql.exec("SELECT v FROM t").toArray()[0] ?? { v: 0 };`) }],
         },
       ],
@@ -263,6 +268,10 @@ export class C extends DurableObject {
       errors: [
         {
           ...one("the `||` fallback"),
+          line: 5,
+          column: 45,
+          endLine: 5,
+          endColumn: 50,
           suggestions: [{ messageId: "suggestToArray", output: m(`const row = sql.exec("SELECT v FROM t").toArray()[0] || {};`) }],
         },
       ],
@@ -275,6 +284,7 @@ export class C extends DurableObject {
           ...one("the check `!row` on line 6"),
           line: 5,
           column: 62,
+          endLine: 5,
           endColumn: 67,
           suggestions: [
             {
@@ -300,6 +310,9 @@ export class C extends DurableObject {
         {
           ...one("the check `row === undefined` on line 6"),
           line: 5,
+          column: 45,
+          endLine: 5,
+          endColumn: 50,
           suggestions: [
             {
               messageId: "suggestToArray",
@@ -321,6 +334,8 @@ export class C extends DurableObject {
           ...one('the check `typeof row === "undefined"` on line 6'),
           line: 5,
           column: 45,
+          endLine: 5,
+          endColumn: 50,
           suggestions: [
             {
               messageId: "suggestToArray",
@@ -338,6 +353,7 @@ export class C extends DurableObject {
           ...one("the truthiness test on line 7"),
           line: 6,
           column: 24,
+          endLine: 6,
           endColumn: 29,
           suggestions: [
             {
@@ -359,6 +375,10 @@ export class C extends DurableObject {
       errors: [
         {
           ...one("the `&&` guard on line 6"),
+          line: 5,
+          column: 45,
+          endLine: 5,
+          endColumn: 50,
           suggestions: [
             { messageId: "suggestToArray", output: m(`const row = sql.exec("SELECT v FROM t").toArray()[0];`, `return row && row.v;`) },
           ],
@@ -371,6 +391,10 @@ export class C extends DurableObject {
       errors: [
         {
           ...one("the truthiness test"),
+          line: 5,
+          column: 37,
+          endLine: 5,
+          endColumn: 42,
           suggestions: [{ messageId: "suggestToArray", output: m(`if (sql.exec("SELECT v FROM t").toArray()[0]) return 1;`) }],
         },
       ],
@@ -383,6 +407,7 @@ export class C extends DurableObject {
           ...one("the `?.` after it"),
           line: 7,
           column: 8,
+          endLine: 7,
           endColumn: 13,
           suggestions: [
             { messageId: "suggestToArray", output: m(`return sql`, `  .exec<{ v: number }>("SELECT v FROM t")`, `  .toArray()[0]?.v;`) },
@@ -393,7 +418,7 @@ export class C extends DurableObject {
     {
       name: 'a computed `["one"]()`: no suggestion',
       code: m(`return sql.exec("SELECT v FROM t")["one"]()?.v;`),
-      errors: [{ ...one("the `?.` after it"), line: 5, column: 40, endColumn: 48, suggestions: [] }],
+      errors: [{ ...one("the `?.` after it"), line: 5, column: 40, endLine: 5, endColumn: 48, suggestions: [] }],
     },
     // 4. await on a cursor.
     {
@@ -404,6 +429,7 @@ export class C extends DurableObject {
           messageId: "awaitCursor",
           line: 5,
           column: 5,
+          endLine: 5,
           endColumn: 36,
           suggestions: [{ messageId: "suggestRemoveAwait", output: m(`sql.exec("DELETE FROM t");`) }],
         },
@@ -417,6 +443,7 @@ export class C extends DurableObject {
           messageId: "awaitCursor",
           line: 5,
           column: 19,
+          endLine: 5,
           endColumn: 52,
           suggestions: [{ messageId: "suggestRemoveAwait", output: m(`const rows = sql.exec("SELECT v FROM t").toArray();`) }],
         },
@@ -430,6 +457,8 @@ export class C extends DurableObject {
           messageId: "awaitCursor",
           line: 5,
           column: 12,
+          endLine: 5,
+          endColumn: 51,
           suggestions: [{ messageId: "suggestRemoveAwait", output: m(`return sql.exec("SELECT 1 AS n").one().n;`) }],
         },
       ],
@@ -440,6 +469,10 @@ export class C extends DurableObject {
       errors: [
         {
           messageId: "awaitCursor",
+          line: 5,
+          column: 20,
+          endLine: 5,
+          endColumn: 64,
           suggestions: [
             { messageId: "suggestRemoveAwait", output: m(`const names = (this.ctx.storage.sql?.exec("SELECT 1")).columnNames;`) },
           ],
@@ -452,6 +485,10 @@ export class C extends DurableObject {
       errors: [
         {
           messageId: "awaitCursor",
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 47,
           suggestions: [{ messageId: "suggestRemoveAwait", output: m(`/* sync */ sql.exec("DELETE FROM t");`) }],
         },
       ],
@@ -459,12 +496,12 @@ export class C extends DurableObject {
     {
       name: "an argument starting with `(`: no suggestion",
       code: m(`await (sql).exec("DELETE FROM t");`),
-      errors: [{ messageId: "awaitCursor", suggestions: [] }],
+      errors: [{ messageId: "awaitCursor", line: 5, column: 5, endLine: 5, endColumn: 38, suggestions: [] }],
     },
     {
       name: "a parenthesised cursor: no suggestion (`(sql.exec(…))` could join the line before)",
       code: m(`foo()`, `await (sql.exec("DELETE FROM t"))`),
-      errors: [{ messageId: "awaitCursor", line: 6, column: 5, suggestions: [] }],
+      errors: [{ messageId: "awaitCursor", line: 6, column: 5, endLine: 6, endColumn: 38, suggestions: [] }],
     },
     {
       name: "`await` and a fallback on the same `.one()`: two reports, each suggestion fixes one",
@@ -474,6 +511,7 @@ export class C extends DurableObject {
           messageId: "awaitCursor",
           line: 5,
           column: 13,
+          endLine: 5,
           endColumn: 52,
           suggestions: [{ messageId: "suggestRemoveAwait", output: m(`return sql.exec("SELECT v FROM t").one()?.v;`) }],
         },
@@ -481,6 +519,7 @@ export class C extends DurableObject {
           ...one("the `?.` after it"),
           line: 5,
           column: 47,
+          endLine: 5,
           endColumn: 52,
           suggestions: [{ messageId: "suggestToArray", output: m(`return (await sql.exec("SELECT v FROM t").toArray()[0])?.v;`) }],
         },

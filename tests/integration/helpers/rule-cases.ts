@@ -65,12 +65,6 @@ function capture(rule: string, tests: Tests): void {
   }
 }
 
-/** Stands in for tests/helpers/rule-tester.js. */
-export const captureRunner = {
-  runRuleTests: (rule: string, _module: unknown, tests: Tests): void => capture(rule, tests),
-  lintWith: (): never[] => [],
-};
-
 /** Stands in for `@typescript-eslint/rule-tester`'s RuleTester. */
 export class CaptureRuleTester {
   static afterAll: unknown;
@@ -81,6 +75,9 @@ export class CaptureRuleTester {
     capture(rule, tests);
   }
 }
+
+/** Stands in for tests/helpers/rule-tester.js. */
+export const captureRunner = { RuleTester: CaptureRuleTester, lintWith: (): never[] => [] };
 
 /** Imports every tests/rules/*.test.ts (under the mocks) and returns what they would have run. */
 export async function collectRuleCases(): Promise<RuleCase[]> {
