@@ -4,7 +4,23 @@ import { mergeListeners } from "../src/analysis/listeners.js";
 import { memberName } from "../src/analysis/ast.js";
 import { awaitOverMember, awaitPlace, insertAwait, moveAwaitOnto } from "../src/analysis/await-fix.js";
 import { type MisuseKind, heldPromiseMisuse, promiseMisuse } from "../src/analysis/promise-use.js";
-import { getModel, STORAGE_READ_METHODS } from "../src/analysis/storage.js";
+import { getModel } from "../src/analysis/storage.js";
+
+/**
+ * The methods of `DurableObjectStorage` (and of a transaction) whose Promise carries a value
+ * (`@cloudflare/workers-types`): reads, `delete` (whether or how many keys it deleted),
+ * `transaction` (the callback's result) and the point-in-time-recovery bookmarks.
+ */
+const VALUE_METHODS: ReadonlySet<string> = new Set([
+  "get",
+  "getAlarm",
+  "list",
+  "delete",
+  "transaction",
+  "getCurrentBookmark",
+  "getBookmarkForTime",
+  "onNextSessionRestoreBookmark",
+]);
 
 type MessageIds = MisuseKind | "awaitedProperty" | "suggestAwait" | "suggestMoveAwait";
 
@@ -19,31 +35,31 @@ export default createRule<[], MessageIds>({
   meta: {
     type: "problem",
     docs: {
-      description: "Disallow using the Promise of a Durable Object storage read (`get`, `getAlarm`, `list`) as if it were the stored value",
+      description:
+        "Disallow using the Promise of a Durable Object storage call (`get`, `list`, `getAlarm`, `delete`, a bookmark) as if it were its value",
       recommended: "error",
     },
     hasSuggestions: true,
     schema: [],
     messages: {
       truthy:
-        "`{{method}}()` returns a Promise, and a Promise is always truthy: this test comes out the same whatever is stored. {{advice}}.",
+        "`{{method}}()` returns a Promise, and a Promise is always truthy: this test comes out the same whatever it resolves to. {{advice}}.",
       nullish: "`{{method}}()` returns a Promise, which is never `null` or `undefined`: this `??` fallback is never used. {{advice}}.",
       compare:
-        "`{{method}}()` returns a Promise, so this {{operator}} checks the Promise itself, not the stored value: its result is the same whatever is stored. {{advice}}.",
-      nan: "`{{method}}()` returns a Promise, and {{operator}} converts it to the number `NaN`, not the stored value. {{advice}}.",
-      string:
-        '`{{method}}()` returns a Promise, and {{operator}} turns it into the string "[object Promise]", not the stored value. {{advice}}.',
+        "`{{method}}()` returns a Promise, so this {{operator}} checks the Promise itself, not its value: the result is the same whatever it resolves to. {{advice}}.",
+      nan: "`{{method}}()` returns a Promise, and {{operator}} converts it to the number `NaN`, not to its value. {{advice}}.",
+      string: '`{{method}}()` returns a Promise, and {{operator}} turns it into the string "[object Promise]", not its value. {{advice}}.',
       property:
-        "`{{method}}()` returns a Promise, so `{{access}}` is read from the Promise, not from the stored value: it is `undefined` (and calling it throws a `TypeError`). {{advice}}.",
+        "`{{method}}()` returns a Promise, so `{{access}}` is read from the Promise, not from its value: it is `undefined` (and calling it throws a `TypeError`). {{advice}}.",
       awaitedProperty:
         "`await` binds looser than `{{access}}`: `{{access}}` is read from the Promise of `{{method}}()` (`undefined`), and that is awaited. " +
         "Write `(await {{call}}){{access}}`.",
       notIterable:
         "`{{method}}()` returns a Promise, and a Promise is not iterable: {{operator}} throws `TypeError: … is not iterable`. {{advice}}.",
       empty:
-        "`{{method}}()` returns a Promise, which has no own properties or entries: {{operator}} sees nothing of the stored value. {{advice}}.",
+        "`{{method}}()` returns a Promise, which has no own properties or entries: {{operator}} sees nothing of its value. {{advice}}.",
       destructure:
-        "`{{method}}()` returns a Promise, so destructuring reads {{names}} from the Promise, not from the stored value, and finds nothing there. {{advice}}.",
+        "`{{method}}()` returns a Promise, so destructuring reads {{names}} from the Promise, not from its value, and finds nothing there. {{advice}}.",
       suggestAwait: "Await `{{method}}()`",
       suggestMoveAwait: "Move the `await` onto `{{method}}()`",
     },
@@ -69,8 +85,8 @@ export default createRule<[], MessageIds>({
     }
 
     function check(node: TSESTree.CallExpression): void {
-      const h = model.handleCall(node, STORAGE_READ_METHODS);
-      if (!h || (h.kind !== "storage" && h.kind !== "txn") || !STORAGE_READ_METHODS.has(h.method)) return;
+      const h = model.handleCall(node, VALUE_METHODS);
+      if (!h || (h.kind !== "storage" && h.kind !== "txn") || !VALUE_METHODS.has(h.method)) return;
       // Used where it is made, or kept in a `const` that every use misreads (`const a = getAlarm(); if (a === null)`).
       const direct = promiseMisuse(node, sourceCode);
       const held = direct ? undefined : heldPromiseMisuse(node, sourceCode);
@@ -103,10 +119,10 @@ export default createRule<[], MessageIds>({
       context.report({ node: held?.at ?? node, messageId: use.kind, data, suggest });
     }
 
-    const calls = model.calls([...STORAGE_READ_METHODS]);
+    const calls = model.calls([...VALUE_METHODS]);
     return mergeListeners(calls.listeners, {
       "Program:exit"() {
-        for (const name of STORAGE_READ_METHODS) for (const node of calls.of(name)) check(node);
+        for (const name of VALUE_METHODS) for (const node of calls.of(name)) check(node);
       },
     });
   },

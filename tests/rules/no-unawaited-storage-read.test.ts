@@ -114,8 +114,14 @@ new RuleTester().run("no-unawaited-storage-read", rule, {
       code: method(`const stub = this.env.ROOM.get(this.env.ROOM.idFromName(k));\n    if (!stub.get(k)) return;`),
     },
     {
-      name: "writes are not reads (a `delete()` in a condition is not this rule's)",
-      code: method(`if (this.ctx.storage.delete(k)) return;`),
+      name: "writes that carry no value: an un-awaited put() or deleteAll() in a condition is another rule's concern",
+      code: method(`if (this.ctx.storage.put(k, n)) return;\n    if (this.ctx.storage.deleteAll()) return;`),
+    },
+    {
+      name: "bookmarks and delete() kept as Promises: awaited, returned, passed on",
+      code: method(
+        `const b = await this.ctx.storage.getCurrentBookmark();\n    await this.ctx.storage.put("bookmark", b);\n    return Promise.all([this.ctx.storage.delete(k), this.ctx.storage.getBookmarkForTime(n)]);`,
+      ),
     },
     {
       name: "a .then() result in a condition (the call reported would be `then`, not a read)",
@@ -139,6 +145,69 @@ new RuleTester().run("no-unawaited-storage-read", rule, {
     },
   ],
   invalid: [
+    {
+      name: "delete() in a test: the Promise is truthy, so it returns whether or not the key existed",
+      code: method(`if (this.ctx.storage.delete(k)) return "deleted";`),
+      errors: [
+        {
+          messageId: "truthy",
+          data: { method: "delete", advice: AWAIT },
+          line: 4,
+          column: 9,
+          endLine: 4,
+          endColumn: 35,
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              data: { method: "delete" },
+              output: method(`if (await this.ctx.storage.delete(k)) return "deleted";`),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "getCurrentBookmark() in a template, getBookmarkForTime() passed on as if it were the bookmark string",
+      code: method(
+        "const at = this.ctx.storage.getBookmarkForTime(n);\n    return `restore ${this.ctx.storage.getCurrentBookmark()} or ${at.slice(0, 8)}`;",
+      ),
+      errors: [
+        {
+          messageId: "string",
+          data: { method: "getCurrentBookmark", advice: AWAIT, operator: "a template literal" },
+          line: 5,
+          column: 23,
+          endLine: 5,
+          endColumn: 60,
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              data: { method: "getCurrentBookmark" },
+              output: method(
+                "const at = this.ctx.storage.getBookmarkForTime(n);\n    return `restore ${await this.ctx.storage.getCurrentBookmark()} or ${at.slice(0, 8)}`;",
+              ),
+            },
+          ],
+        },
+        {
+          messageId: "property",
+          data: { method: "getBookmarkForTime", advice: AWAIT, access: ".slice" },
+          line: 5,
+          column: 67,
+          endLine: 5,
+          endColumn: 69,
+          suggestions: [
+            {
+              messageId: "suggestAwait",
+              data: { method: "getBookmarkForTime" },
+              output: method(
+                "const at = await this.ctx.storage.getBookmarkForTime(n);\n    return `restore ${this.ctx.storage.getCurrentBookmark()} or ${at.slice(0, 8)}`;",
+              ),
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "getAlarm() kept in a const that is only compared: the alarm is never set",
       code: method(

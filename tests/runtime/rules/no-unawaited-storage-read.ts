@@ -1,15 +1,23 @@
 /**
  * no-unawaited-storage-read on workerd: the ❌ example stores "[object Promise]1", never sets the
  * alarm, and throws on `for…of list()`. The rule's suggestions (await each read) and the ✅ example
- * count, schedule the alarm and list the items.
+ * count, schedule the alarm and list the items. The ❌ `Notes` records "[object Promise]" as its
+ * checkpoint and "deletes" a note that never existed; awaited, it records a bookmark and tells a
+ * missing note from a deleted one.
  */
 import { expect, it } from "vitest";
 import { type ObjectRef, applySuggestions, docsExample, docsWorkers, ruleProof, thrown, value } from "../harness.js";
 
 const RULE = "no-unawaited-storage-read";
 const suggested = applySuggestions(RULE, docsExample(RULE, "incorrect-0").code, "suggestAwait");
+const notesSuggested = applySuggestions(RULE, docsExample(RULE, "incorrect-1").code, "suggestAwait");
 
-const { proof, runtime, define } = ruleProof(RULE, () => docsWorkers(RULE, [{ name: "suggested", code: suggested }]));
+const { proof, runtime, define } = ruleProof(RULE, () =>
+  docsWorkers(RULE, [
+    { name: "suggested", code: suggested },
+    { name: "notes-suggested", code: notesSuggested },
+  ]),
+);
 
 async function addTwice(obj: ObjectRef): Promise<{ count: unknown; alarm: unknown; at: number }> {
   const at = Date.now();
@@ -70,4 +78,32 @@ export default define(() => {
       "✅ `addItem()` twice on a new object: `count` 2, alarm set once, 5 s ahead; `pendingItems()` lists the items; `counts()` reads both keys",
     );
   });
+
+  it('❌ Notes: the checkpoint is "saved at [object Promise]", and remove() says it deleted a note that never existed', async () => {
+    const notes = runtime().object("incorrect-1", "Notes");
+    expect(value(await notes.call("checkpoint"))).toBe("saved at [object Promise]");
+    expect(value(await notes.call("remove", "never-written"))).toBe("deleted");
+    proof.failure(
+      "b",
+      '❌ `Notes`: `checkpoint()` returns `"saved at [object Promise]"`; `remove()` of a note never written returns `"deleted"`',
+    );
+  });
+
+  for (const [worker, label, key] of [
+    ["notes-suggested", "suggestions applied to `Notes` (`await`)", "c"],
+    ["correct-1", "✅ `Notes` awaiting the bookmark and `delete()`", "d"],
+  ] as const) {
+    it(`${label}: a real bookmark, and a missing note told from a deleted one`, async () => {
+      const notes = runtime().object(worker, "Notes");
+      const saved = value(await notes.call("checkpoint")) as string;
+      expect(saved).toMatch(/^saved at [0-9a-f-]{20,}$/);
+      expect(value(await notes.call("remove", "never-written"))).toBe("no such note");
+      await notes.storage("put", "note:n1", "text");
+      expect(value(await notes.call("remove", "n1"))).toBe("deleted");
+      proof.fixed(
+        key,
+        `${label}: \`checkpoint()\` returns a bookmark string; \`remove()\` says "no such note" for a missing note and "deleted" for a stored one`,
+      );
+    });
+  }
 });
