@@ -4,12 +4,33 @@ import { awaitRemoval } from "../src/analysis/await-fix.js";
 import { mergeListeners, methodListeners } from "../src/analysis/listeners.js";
 import { type Node, calledMethod, isConditionOf, methodCall, outermostAwaitedValue } from "../src/analysis/ast.js";
 import { execBehind, isCursorValue, isExecCall } from "../src/analysis/cursor.js";
-import { isNullishValue, unchangedBinding } from "../src/analysis/scope.js";
-import { DYNAMIC, alwaysOneRow, bindParameterCount, splitsLikeWorkerd } from "../src/analysis/sql.js";
+import { isNullishValue, unchangedBinding, unchangedInit } from "../src/analysis/scope.js";
+import {
+  DYNAMIC,
+  MAX_PARAMETERS,
+  MAX_PATTERN_BYTES,
+  MAX_SQL_BYTES,
+  alwaysOneRow,
+  bindParameterCount,
+  patternLiterals,
+  splitsLikeWorkerd,
+  utf8Length,
+} from "../src/analysis/sql.js";
 import { sourceRange, staticSql } from "../src/analysis/sql-text.js";
 import { type CallIndexClaim, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
-type MessageIds = "bindingCount" | "paramsBeforeLast" | "oneNeverUndefined" | "awaitCursor" | "suggestToArray" | "suggestRemoveAwait";
+type MessageIds =
+  | "bindingCount"
+  | "arrayBinding"
+  | "tooManyParameters"
+  | "sqlTooLong"
+  | "patternTooLong"
+  | "paramsBeforeLast"
+  | "oneNeverUndefined"
+  | "awaitCursor"
+  | "suggestSpread"
+  | "suggestToArray"
+  | "suggestRemoveAwait";
 
 const EQUALITY = new Set(["==", "!=", "===", "!=="]);
 
@@ -19,7 +40,7 @@ export default createRule<[], MessageIds>({
     type: "problem",
     docs: {
       description:
-        "Disallow Durable Object `sql.exec()` misuse: wrong binding counts, parameters before the last statement, fallbacks on `.one()`, `await` on a cursor",
+        "Disallow Durable Object `sql.exec()` misuse: wrong bindings, SQLite's limits, parameters before the last statement, fallbacks on `.one()`, `await` on a cursor",
       recommended: "error",
     },
     hasSuggestions: true,
@@ -27,12 +48,21 @@ export default createRule<[], MessageIds>({
     messages: {
       bindingCount:
         "{{subject}} takes {{params}} but {{values}} bound: `exec()` throws `Wrong number of parameter bindings`. Pass one value per parameter.",
+      arrayBinding:
+        "`exec()` binds this array as one value, its items joined into a string, not one value per parameter. Pass the values as separate arguments.",
+      tooManyParameters:
+        "This SQL has {{count}} parameters and Durable Object SQLite allows 100: `exec()` throws `too many SQL variables`. Bind fewer values per statement.",
+      sqlTooLong:
+        "This SQL is {{bytes}} bytes and Durable Object SQLite allows 100,000: `exec()` throws `statement too long`. Bind long values as parameters, or split it.",
+      patternTooLong:
+        "This {{operator}} pattern is {{bytes}} bytes and Durable Object SQLite allows 50: it throws `LIKE or GLOB pattern too complex`. Shorten it, or use `instr()`.",
       paramsBeforeLast:
         "Only the last statement of a multi-statement `exec()` may have parameters: this one makes it throw after running those before. " +
         "Run it in its own `exec()`.",
       oneNeverUndefined:
         "`.one()` throws when no row (or more than one) matches, so {{check}} never takes effect. Use `.toArray()[0]` to get `undefined` when there is no row.",
       awaitCursor: "`exec()` is synchronous and returns a `Cursor`, not a Promise: this `await` waits for nothing. Remove it.",
+      suggestSpread: "Pass the array's items as separate arguments",
       suggestToArray: "Use `.toArray()[0]`, which gives `undefined` when there is no row (and the first row when there are several)",
       suggestRemoveAwait: "Remove the `await`",
     },
@@ -81,28 +111,69 @@ class ExecChecker {
     const statements = sql.statements;
     const last = statements[statements.length - 1];
 
+    // SQLite's limits (measured on workerd): the text, LIKE/GLOB patterns, parameters.
+    const bytes = utf8Length(sql.text.split(DYNAMIC).join(""));
+    if (bytes > MAX_SQL_BYTES) {
+      this.context.report({ node: query, messageId: "sqlTooLong", data: { bytes: bytes.toLocaleString("en-US") } });
+      return;
+    }
+    for (const stmt of statements) {
+      for (const { operator, token } of patternLiterals(stmt)) {
+        const size = utf8Length(token.value);
+        if (size <= MAX_PATTERN_BYTES) continue;
+        this.report(sql, query, token.start, token.end, "patternTooLong", { operator, bytes: String(size) });
+      }
+    }
+
     // 2. A parameter before the last statement: workerd throws when it reaches that statement.
     for (let i = 0; i + 1 < statements.length; i++) {
       const stmt = statements[i];
       // A statement that is only `${…}` may be empty at run time: a real statement must follow.
       const followed = statements.slice(i + 1).some((s) => s.tokens.some((t) => t.type !== "dynamic"));
       if (followed && stmt.tokens.some((t) => t.type === "param")) {
-        const range = sourceRange(sql, stmt.start, stmt.end);
-        this.context.report({
-          loc: range ? { start: this.sourceCode.getLocFromIndex(range[0]), end: this.sourceCode.getLocFromIndex(range[1]) } : query.loc,
-          messageId: "paramsBeforeLast",
-        });
+        this.report(sql, query, stmt.start, stmt.end, "paramsBeforeLast", {});
         return;
       }
     }
 
     // 1. The last statement's parameter slots against the bound values.
-    if (bindings.some((b) => b.type === AST_NODE_TYPES.SpreadElement)) return;
     const slots = bindParameterCount(last);
     if (slots === undefined) return;
+    if (slots > MAX_PARAMETERS) {
+      this.context.report({ node: query, messageId: "tooManyParameters", data: { count: String(slots) } });
+      return;
+    }
+    if (bindings.some((b) => b.type === AST_NODE_TYPES.SpreadElement)) return;
     // A `${…}` can add parameters (and statements), never remove them: with one, only "too few" is certain.
     const exact = !sql.text.includes(DYNAMIC);
     const count = bindings.length;
+    // `exec(q, [a, b])`: one array for the parameters (measured: bound as the string "a,b", or "Wrong number of parameter bindings").
+    const array = count === 1 && slots >= 1 ? arrayValue(bindings[0], this.sourceCode) : undefined;
+    if (array) {
+      const items = array.literal?.elements;
+      const spreadable =
+        exact && (items ? items.length === slots && items.every((e) => e && e.type !== AST_NODE_TYPES.SpreadElement) : true);
+      const binding = bindings[0];
+      this.context.report({
+        node: binding,
+        messageId: "arrayBinding",
+        suggest: spreadable
+          ? [
+              {
+                messageId: "suggestSpread",
+                fix: (fixer) =>
+                  array.literal
+                    ? [
+                        fixer.removeRange([binding.range[0], binding.range[0] + 1]),
+                        fixer.removeRange([binding.range[1] - 1, binding.range[1]]),
+                      ]
+                    : fixer.insertTextBefore(binding, "..."),
+              },
+            ]
+          : [],
+      });
+      return;
+    }
     if (exact ? slots === count : count >= slots) return;
     this.context.report({
       node: query,
@@ -112,6 +183,23 @@ class ExecChecker {
         params: `${exact ? "" : "at least "}${slots} parameter${slots === 1 ? "" : "s"}`,
         values: `${count} value${count === 1 ? " is" : "s are"}`,
       },
+    });
+  }
+
+  /** Reports at the SQL text [start, end) when the source shows it verbatim, else at the query. */
+  private report(
+    sql: NonNullable<ReturnType<typeof staticSql>>,
+    query: Node,
+    start: number,
+    end: number,
+    messageId: MessageIds,
+    data: Record<string, string>,
+  ): void {
+    const range = sourceRange(sql, start, end);
+    this.context.report({
+      loc: range ? { start: this.sourceCode.getLocFromIndex(range[0]), end: this.sourceCode.getLocFromIndex(range[1]) } : query.loc,
+      messageId,
+      data,
     });
   }
 
@@ -163,6 +251,17 @@ class ExecChecker {
         : [],
     });
   }
+}
+
+/**
+ * An array passed as a binding: an array literal, or a `const` (never reassigned) initialised
+ * with one. Anything else may be a single value on purpose, and is not judged.
+ */
+function arrayValue(node: Node, sourceCode: Readonly<TSESLint.SourceCode>): { literal: TSESTree.ArrayExpression | undefined } | undefined {
+  if (node.type === AST_NODE_TYPES.ArrayExpression) return { literal: node };
+  if (node.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const init = unchangedInit(node, sourceCode);
+  return init?.type === AST_NODE_TYPES.ArrayExpression ? { literal: undefined } : undefined;
 }
 
 interface Check {

@@ -716,3 +716,30 @@ export function rowWrite(stmt: SqlStatement): RowWrite | undefined {
   for (const [index, w] of inWhere) if (w) whereParams.add(index);
   return { table, assigned, whereNames: where ? namesIn(t, where[0], where[1]) : new Set(), whereParams };
 }
+
+/** The most bytes a LIKE or GLOB pattern may have on Durable Object SQLite (measured: 51 throws "LIKE or GLOB pattern too complex"). */
+export const MAX_PATTERN_BYTES = 50;
+/** The most parameters a statement may have on Durable Object SQLite (measured: 101 throws "too many SQL variables"). */
+export const MAX_PARAMETERS = 100;
+/** The most bytes of SQL text one `exec()` may pass (measured: 100,001 throws "statement too long: SQLITE_TOOBIG"). */
+export const MAX_SQL_BYTES = 100_000;
+
+/** UTF-8 length of `text`. */
+export const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
+
+/**
+ * The string literals a statement uses as LIKE or GLOB patterns: right after `LIKE` / `GLOB`
+ * (`NOT LIKE` too), and the first argument of `like(…)` / `glob(…)`.
+ */
+export function patternLiterals(stmt: SqlStatement): { operator: "LIKE" | "GLOB"; token: SqlToken }[] {
+  const t = stmt.tokens;
+  const out: { operator: "LIKE" | "GLOB"; token: SqlToken }[] = [];
+  for (let i = 0; i < t.length; i++) {
+    const tok = t[i];
+    if (tok.type !== "word" || (tok.value !== "LIKE" && tok.value !== "GLOB")) continue;
+    const operator = tok.value;
+    if (t[i + 1]?.type === "string") out.push({ operator, token: t[i + 1] });
+    else if (isPunct(t[i + 1], "(") && t[i + 2]?.type === "string" && isPunct(t[i + 3], ",")) out.push({ operator, token: t[i + 2] });
+  }
+  return out;
+}

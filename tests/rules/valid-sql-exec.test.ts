@@ -132,8 +132,78 @@ export class C extends DurableObject {
 }
 `,
     },
+    { name: "100 parameters is the limit, not over it", code: m(`sql.exec("SELECT ${"?, ".repeat(99)}?", ...new Array(100).fill(id));`) },
+    { name: "a 50-byte LIKE pattern is within the limit", code: m(`sql.exec("SELECT * FROM t WHERE a LIKE '${"%".repeat(50)}'");`) },
+    { name: "a long pattern bound as a parameter is not judged", code: m(`sql.exec("SELECT * FROM t WHERE a LIKE ?", t.repeat(60));`) },
+    {
+      name: "an array bound to a single parameter on purpose, as JSON",
+      code: m(`sql.exec("INSERT INTO t VALUES (?)", JSON.stringify([id, t]));`),
+    },
+    { name: "a variable that is not known to be an array", code: m(`sql.exec("INSERT INTO t VALUES (?)", v);`) },
   ],
   invalid: [
+    {
+      name: "an array as the only binding of two parameters: workerd throws Wrong number of parameter bindings",
+      code: m(`sql.exec("INSERT INTO t VALUES (?, ?)", [id, t]);`),
+      errors: [
+        {
+          messageId: "arrayBinding",
+          line: 5,
+          column: 45,
+          endLine: 5,
+          endColumn: 52,
+          suggestions: [{ messageId: "suggestSpread", output: m(`sql.exec("INSERT INTO t VALUES (?, ?)", id, t);`) }],
+        },
+      ],
+    },
+    {
+      name: "an array const bound to one parameter: stored as the string of its items",
+      code: m(`const tags = [id, t];`, `sql.exec("INSERT INTO t VALUES (?)", tags);`),
+      errors: [
+        {
+          messageId: "arrayBinding",
+          line: 6,
+          column: 42,
+          endLine: 6,
+          endColumn: 46,
+          suggestions: [
+            { messageId: "suggestSpread", output: m(`const tags = [id, t];`, `sql.exec("INSERT INTO t VALUES (?)", ...tags);`) },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an array literal whose length does not match: reported, no suggestion",
+      code: m(`sql.exec("INSERT INTO t VALUES (?, ?, ?)", [id, t]);`),
+      errors: [{ messageId: "arrayBinding", line: 5, column: 48, endLine: 5, endColumn: 55, suggestions: [] }],
+    },
+    {
+      name: "101 parameters",
+      code: m(`sql.exec("SELECT ${"?, ".repeat(100)}?", ...new Array(101).fill(id));`),
+      errors: [{ messageId: "tooManyParameters", data: { count: "101" }, line: 5, column: 14, endLine: 5, endColumn: 324 }],
+    },
+    {
+      name: "?101 names the 101st parameter",
+      code: m(`sql.exec("SELECT ?101", id);`),
+      errors: [{ messageId: "tooManyParameters", data: { count: "101" }, line: 5, column: 14, endLine: 5, endColumn: 27 }],
+    },
+    {
+      name: "SQL text over 100,000 bytes (a 2-byte character counts twice)",
+      code: m(`sql.exec("INSERT INTO t VALUES ('${"é".repeat(50_000)}')");`),
+      errors: [{ messageId: "sqlTooLong", data: { bytes: "100,025" }, line: 5, column: 14, endLine: 5, endColumn: 50041 }],
+    },
+    {
+      name: "LIKE, NOT LIKE, GLOB and like() patterns over 50 bytes, each at its literal",
+      code: m(
+        `sql.exec("SELECT * FROM t WHERE a LIKE '${"%".repeat(51)}' OR a NOT LIKE '${"ab".repeat(30)}' OR a GLOB '${"*".repeat(51)}' OR like('${"é".repeat(26)}', a)");`,
+      ),
+      errors: [
+        { messageId: "patternTooLong", data: { operator: "LIKE", bytes: "51" }, line: 5, column: 44, endLine: 5, endColumn: 97 },
+        { messageId: "patternTooLong", data: { operator: "LIKE", bytes: "60" }, line: 5, column: 112, endLine: 5, endColumn: 174 },
+        { messageId: "patternTooLong", data: { operator: "GLOB", bytes: "51" }, line: 5, column: 185, endLine: 5, endColumn: 238 },
+        { messageId: "patternTooLong", data: { operator: "LIKE", bytes: "52" }, line: 5, column: 247, endLine: 5, endColumn: 275 },
+      ],
+    },
     // 1. Binding counts.
     {
       name: "a parameter without a value",

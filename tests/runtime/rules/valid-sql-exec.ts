@@ -25,7 +25,24 @@ function multiStatementSql(code: string): string {
   return JSON.parse(code.slice(open, close + 1)) as string;
 }
 
-const { proof, runtime, define } = ruleProof(RULE, () => docsWorkers(RULE, [{ name: "suggested", code: suggested }]));
+const tagsSuggested = applySuggestions(RULE, docsExample(RULE, "incorrect-1").code, "suggestSpread");
+
+const { proof, runtime, define } = ruleProof(RULE, () =>
+  docsWorkers(RULE, [
+    { name: "suggested", code: suggested },
+    { name: "tags-suggested", code: tagsSuggested },
+  ]),
+);
+
+const PAGES = ["https://docs.example.com/internal/handbook/drafts/unpublished/a", "https://docs.example.com/public/b"];
+
+async function tags(worker: string): Promise<ObjectRef> {
+  const obj = runtime().object(worker, "Tags");
+  await obj.sql("CREATE TABLE tags (note TEXT NOT NULL, tag TEXT NOT NULL)");
+  await obj.sql("CREATE TABLE pages (url TEXT NOT NULL)");
+  for (const url of PAGES) await obj.sql("INSERT INTO pages VALUES (?)", url);
+  return obj;
+}
 
 async function inventory(worker: string): Promise<ObjectRef> {
   const obj = runtime().object(worker, "Inventory");
@@ -105,7 +122,7 @@ export default define(() => {
   });
 
   it("✅ Notes: .one() on an aggregate and a named parameter", async () => {
-    const notes = runtime().object("correct-1", "Notes");
+    const notes = runtime().object("correct-2", "Notes");
     await notes.sql("CREATE TABLE _sql_schema_migrations (id INTEGER PRIMARY KEY)");
     await notes.sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, author TEXT NOT NULL)");
     expect(value(await notes.call("version"))).toBe(0);
@@ -118,5 +135,33 @@ export default define(() => {
       "c",
       "✅ `Notes`: `.one()` on `COALESCE(MAX(id), 0)` returns 0 on an empty table, then 2; `:author` binds the one value (2 notes by ann)",
     );
+  });
+
+  it("❌ Tags: an array as the bindings throws, and a 64-byte LIKE pattern throws", async () => {
+    const obj = await tags("incorrect-1");
+    const arrayError = thrown(await obj.call("tag", "n1", "work"));
+    expect(arrayError).toBe("Error: Wrong number of parameter bindings for SQL query.");
+    const patternError = thrown(await obj.call("drafts"));
+    expect(patternError).toBe("Error: LIKE or GLOB pattern too complex: SQLITE_ERROR");
+    expect(await obj.sql("SELECT * FROM tags")).toEqual([]);
+    proof.failure(
+      "e",
+      `❌ \`Tags\`: \`tag()\` with \`[note, tag]\` throws \`${arrayError}\`; \`drafts()\` (a 64-byte pattern) throws \`${patternError}\``,
+    );
+  });
+
+  it("suggestion applied (the array's items as arguments): tag() stores the row", async () => {
+    const obj = await tags("tags-suggested");
+    value(await obj.call("tag", "n1", "work"));
+    expect(await obj.sql("SELECT note, tag FROM tags")).toEqual([{ note: "n1", tag: "work" }]);
+    proof.fixed("d", 'suggestion "Pass the array\'s items as separate arguments" (`Tags`): `tag()` stores `("n1", "work")`');
+  });
+
+  it("✅ Tags: one value per parameter, the prefix compared with substr()", async () => {
+    const obj = await tags("correct-1");
+    value(await obj.call("tag", "n1", "work"));
+    expect(await obj.sql("SELECT note, tag FROM tags")).toEqual([{ note: "n1", tag: "work" }]);
+    expect(value(await obj.call("drafts"))).toBe(1);
+    proof.fixed("e", "✅ `Tags`: `tag()` stores the row; `drafts()` counts the 1 page under the prefix");
   });
 });
