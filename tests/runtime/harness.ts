@@ -386,7 +386,7 @@ export class ObjectRef {
   }
 
   /** This object's alarm runs, once at least one has finished (bounded by `timeoutMs`). */
-  finishedAlarms(timeoutMs = 5_000): Promise<AlarmRun[]> {
+  finishedAlarms(timeoutMs = 15_000): Promise<AlarmRun[]> {
     return waitFor(
       `an alarm of ${this.name} (${this.worker}) to finish`,
       async () => {
@@ -533,7 +533,7 @@ export function concurrently(count: number, send: () => Promise<Outcome>): Promi
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `check` returns a value other than `undefined`, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
