@@ -13,6 +13,7 @@ import preferCoalescedWrites from "../rules/prefer-coalesced-writes.js";
 import validSqlExec from "../rules/valid-sql-exec.js";
 import requireSqliteBackend from "../rules/require-sqlite-backend.js";
 import requireDeleteAlarmWithDeleteAll from "../rules/require-delete-alarm-with-delete-all.js";
+import validWebsocketClose from "../rules/valid-websocket-close.js";
 
 export const rules = {
   "no-async-transaction-sync": noAsyncTransactionSync,
@@ -29,6 +30,7 @@ export const rules = {
   "require-delete-alarm-with-delete-all": requireDeleteAlarmWithDeleteAll,
   "require-sqlite-backend": requireSqliteBackend,
   "valid-sql-exec": validSqlExec,
+  "valid-websocket-close": validWebsocketClose,
 };
 
 export type RuleName = keyof typeof rules;

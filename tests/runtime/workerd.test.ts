@@ -27,6 +27,7 @@ import preferCoalescedWrites from "./rules/prefer-coalesced-writes.js";
 import requireDeleteAlarmWithDeleteAll from "./rules/require-delete-alarm-with-delete-all.js";
 import requireSqliteBackend from "./rules/require-sqlite-backend.js";
 import validSqlExec from "./rules/valid-sql-exec.js";
+import validWebsocketClose from "./rules/valid-websocket-close.js";
 
 const proofs = [
   noAsyncTransactionSync,
@@ -43,6 +44,7 @@ const proofs = [
   requireDeleteAlarmWithDeleteAll,
   requireSqliteBackend,
   validSqlExec,
+  validWebsocketClose,
 ];
 
 const registered = Object.keys(rules).sort();
