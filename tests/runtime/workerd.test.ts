@@ -16,6 +16,7 @@ import { ROOT, runProofs, tableModule } from "./harness.js";
 import noAsyncTransactionSync from "./rules/no-async-transaction-sync.js";
 import noCursorAfterAwait from "./rules/no-cursor-after-await.js";
 import noMemoryOnlyAlarmState from "./rules/no-memory-only-alarm-state.js";
+import noMixedWebsocketAccept from "./rules/no-mixed-websocket-accept.js";
 import noPragmaUserVersion from "./rules/no-pragma-user-version.js";
 import noSqlTransactionStatements from "./rules/no-sql-transaction-statements.js";
 import noUnawaitedStorageRead from "./rules/no-unawaited-storage-read.js";
@@ -33,6 +34,7 @@ const proofs = [
   noAsyncTransactionSync,
   noCursorAfterAwait,
   noMemoryOnlyAlarmState,
+  noMixedWebsocketAccept,
   noPragmaUserVersion,
   noSqlTransactionStatements,
   noUnawaitedStorageRead,
