@@ -44,7 +44,9 @@ export default createRule<[], MessageIds>({
   defaultOptions: [],
   create(context) {
     const { sourceCode } = context;
-    if (!sourceCode.text.includes("close")) return {};
+    // A WebSocket is named in the file (`WebSocketPair`, `acceptWebSocket`, the type), or a handler receives one.
+    const { text } = sourceCode;
+    if (!text.includes("close") || (!text.includes("WebSocket") && !text.includes("webSocket"))) return {};
     const model = getModel(context);
     return {
       CallExpression(node) {
