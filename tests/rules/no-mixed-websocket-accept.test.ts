@@ -1,13 +1,11 @@
 import rule from "../../rules/no-mixed-websocket-accept.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { expect, it } from "vitest";
+import { lintWith, runRuleTests } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
-const acceptAfter = (s: string) =>
-  `\`${s}\` was passed to \`acceptWebSocket()\`: \`accept()\` now throws \`Can't accept() WebSocket after enabling hibernation.\` Use only one of the two.`;
-const hibernationAfter = (s: string) =>
-  `\`${s}\` was accepted with \`accept()\`: \`acceptWebSocket()\` now throws \`Cannot call acceptWebSocket() if the WebSocket was already accepted\`. Use only one.`;
-const never = (s: string) =>
-  `\`${s}\` is passed to \`acceptWebSocket()\`: this listener never runs, its events go to \`webSocketMessage()\`, \`webSocketClose()\`, \`webSocketError()\`. Handle them there.`;
+const acceptAfter = (socket: string) => ({ messageId: "acceptAfterHibernation", data: { socket } }) as const;
+const hibernationAfter = (socket: string) => ({ messageId: "hibernationAfterAccept", data: { socket } }) as const;
+const never = (socket: string) => ({ messageId: "listenerNeverRuns", data: { socket } }) as const;
 
 /** A Durable Object whose `fetch()` makes a pair and runs `body`. */
 const room = (body: string) =>
@@ -41,7 +39,7 @@ runRuleTests("no-mixed-websocket-accept", rule, {
     {
       name: "accept() after acceptWebSocket()",
       code: room("this.ctx.acceptWebSocket(server);\n    server.accept();"),
-      errors: [{ message: acceptAfter("server"), line: 6, column: 5, endLine: 6, endColumn: 20 }],
+      errors: [{ ...acceptAfter("server"), line: 6, column: 5, endLine: 6, endColumn: 20 }],
     },
     {
       name: "acceptWebSocket() after accept(), through state in a constructor parameter and a pair taken by index",
@@ -55,7 +53,7 @@ runRuleTests("no-mixed-websocket-accept", rule, {
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 }`,
-      errors: [{ message: hibernationAfter("pair[1]"), line: 8, column: 5, endLine: 8, endColumn: 49 }],
+      errors: [{ ...hibernationAfter("pair[1]"), line: 8, column: 5, endLine: 8, endColumn: 49 }],
     },
     {
       name: "listeners on a hibernated socket, before and after, in a loop",
@@ -63,8 +61,8 @@ runRuleTests("no-mixed-websocket-accept", rule, {
         "server.addEventListener('close', () => {});\n    this.ctx.acceptWebSocket(server);\n    for (const type of ['message', 'error']) server.addEventListener(type, () => {});",
       ),
       errors: [
-        { message: never("server"), line: 5, column: 5, endLine: 5, endColumn: 47 },
-        { message: never("server"), line: 7, column: 46, endLine: 7, endColumn: 85 },
+        { ...never("server"), line: 5, column: 5, endLine: 5, endColumn: 47 },
+        { ...never("server"), line: 7, column: 46, endLine: 7, endColumn: 85 },
       ],
     },
     {
@@ -79,7 +77,24 @@ runRuleTests("no-mixed-websocket-accept", rule, {
     return new Response(null, { status: 101, webSocket: client });
   }
 }`,
-      errors: [{ message: never("server"), line: 7, column: 7, endLine: 7, endColumn: 85 }],
+      errors: [{ ...never("server"), line: 7, column: 7, endLine: 7, endColumn: 85 }],
     },
   ],
+});
+
+it("says what happens, in these words", () => {
+  const messages = lintWith(
+    "no-mixed-websocket-accept",
+    rule,
+    room("server.addEventListener('message', () => {});\n    this.ctx.acceptWebSocket(server);\n    server.accept();"),
+  ).map((m) => m.message);
+  expect(messages).toEqual([
+    "`server` is passed to `acceptWebSocket()`: this listener never runs, its events go to `webSocketMessage()`, `webSocketClose()`, `webSocketError()`. Handle them there.",
+    "`server` was passed to `acceptWebSocket()`: `accept()` now throws `Can't accept() WebSocket after enabling hibernation.` Use only one of the two.",
+  ]);
+  expect(
+    lintWith("no-mixed-websocket-accept", rule, room("server.accept();\n    this.ctx.acceptWebSocket(server);")).map((m) => m.message),
+  ).toEqual([
+    "`server` was accepted with `accept()`: `acceptWebSocket()` now throws `Cannot call acceptWebSocket() if the WebSocket was already accepted`. Use only one.",
+  ]);
 });

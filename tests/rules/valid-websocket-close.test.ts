@@ -1,14 +1,12 @@
 import rule from "../../rules/valid-websocket-close.js";
-import { runRuleTests } from "../helpers/rule-tester.js";
+import { expect, it } from "vitest";
+import { lintWith, runRuleTests } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
-const echo = (code: string) =>
-  `\`${code}\` is the peer's close code: 1005 if it sent none, 1006 if it went away, and \`close()\` throws \`Invalid WebSocket close code\` for both. Pass only codes it takes.`;
+const echo = (code: string) => ({ messageId: "echo", data: { code } }) as const;
 const guard = (code: string) => `${code} >= 1000 && ${code} < 5000 && ![1004, 1005, 1006, 1015].includes(${code}) ? ${code} : 1000`;
-const invalid = (code: string, thrown: string) =>
-  `\`close(${code})\` throws \`Invalid WebSocket close code: ${thrown}.\`: it takes 1000–1003, 1007–1014 and 1016–4999. Use 1000, or a code of your own in 4000–4999.`;
-const reasonWithoutCode =
-  "`close()` with a reason and no code throws `If you specify a WebSocket close reason, you must also specify a code.` Pass a code first, such as 1000.";
+const invalid = (code: string, thrown: string) => ({ messageId: "invalidCode", data: { code, thrown } }) as const;
+const reasonWithoutCode = { messageId: "reasonWithoutCode" } as const;
 
 /** A Durable Object with `body` as its `webSocketClose`. */
 const closeHandler = (body: string) =>
@@ -57,7 +55,7 @@ runRuleTests("valid-websocket-close", rule, {
       code: closeHandler("ws.close(code, reason);"),
       errors: [
         {
-          message: echo("code"),
+          ...echo("code"),
           line: 4,
           column: 14,
           endLine: 4,
@@ -71,7 +69,7 @@ runRuleTests("valid-websocket-close", rule, {
       code: closeHandler("const c = code;\n    for (const other of this.ctx.getWebSockets()) other.close(c, 'bye');"),
       errors: [
         {
-          message: echo("c"),
+          ...echo("c"),
           line: 5,
           column: 63,
           endColumn: 64,
@@ -89,7 +87,7 @@ runRuleTests("valid-websocket-close", rule, {
       code: closeHandler("this.ctx.getWebSockets().forEach((s) => s.close(code));"),
       errors: [
         {
-          message: echo("code"),
+          ...echo("code"),
           line: 4,
           column: 53,
           suggestions: [
@@ -103,7 +101,7 @@ runRuleTests("valid-websocket-close", rule, {
       code: listener("(event) => server.close(event.code, event.reason)"),
       errors: [
         {
-          message: echo("event.code"),
+          ...echo("event.code"),
           line: 5,
           column: 62,
           endColumn: 72,
@@ -116,7 +114,7 @@ runRuleTests("valid-websocket-close", rule, {
       code: listener("({ code, reason }) => { server.close(code, reason); }"),
       errors: [
         {
-          message: echo("code"),
+          ...echo("code"),
           line: 5,
           column: 75,
           suggestions: [
@@ -130,7 +128,7 @@ runRuleTests("valid-websocket-close", rule, {
       code: `const pair = new WebSocketPair();\nconst ws = pair[1];\nws.accept();\nws.onclose = (e) => { const { code } = e; ws.close(code); };\n`,
       errors: [
         {
-          message: echo("code"),
+          ...echo("code"),
           line: 4,
           column: 52,
           suggestions: [
@@ -147,7 +145,7 @@ runRuleTests("valid-websocket-close", rule, {
       code: closeHandler("if (wasClean) ws.close(code, reason);"),
       errors: [
         {
-          message: echo("code"),
+          ...echo("code"),
           line: 4,
           column: 28,
           suggestions: [{ messageId: "suggestGuard", output: closeHandler(`if (wasClean) ws.close(${guard("code")}, reason);`) }],
@@ -167,15 +165,15 @@ client.close(1005.5);
 new WebSocket("wss://example.com").close(0);
 `,
       errors: [
-        { message: invalid("1005", "1005"), line: 3, column: 46 },
-        { message: invalid("1006", "1006"), line: 4, column: 44 },
-        { message: invalid("999", "999"), line: 5, column: 39 },
-        { message: invalid("5000", "5000"), line: 5, column: 58 },
-        { message: invalid("1015", "1015"), line: 5, column: 78 },
-        { message: invalid("1004", "1004"), line: 5, column: 98 },
-        { message: invalid("null", "0"), line: 5, column: 118 },
-        { message: invalid("1005.5", "1005"), line: 9, column: 14 },
-        { message: invalid("0", "0"), line: 10, column: 42 },
+        { ...invalid("1005", "1005"), line: 3, column: 46 },
+        { ...invalid("1006", "1006"), line: 4, column: 44 },
+        { ...invalid("999", "999"), line: 5, column: 39 },
+        { ...invalid("5000", "5000"), line: 5, column: 58 },
+        { ...invalid("1015", "1015"), line: 5, column: 78 },
+        { ...invalid("1004", "1004"), line: 5, column: 98 },
+        { ...invalid("null", "0"), line: 5, column: 118 },
+        { ...invalid("1005.5", "1005"), line: 9, column: 14 },
+        { ...invalid("0", "0"), line: 10, column: 42 },
       ],
     },
     {
@@ -183,14 +181,14 @@ new WebSocket("wss://example.com").close(0);
       code: closeHandler("ws.close(undefined, 'bye'); ws.close(void 0, reason);"),
       errors: [
         {
-          message: reasonWithoutCode,
+          ...reasonWithoutCode,
           line: 4,
           column: 14,
           endColumn: 23,
           suggestions: [{ messageId: "suggestCode", output: closeHandler("ws.close(1000, 'bye'); ws.close(void 0, reason);") }],
         },
         {
-          message: reasonWithoutCode,
+          ...reasonWithoutCode,
           line: 4,
           column: 42,
           endColumn: 48,
@@ -199,4 +197,17 @@ new WebSocket("wss://example.com").close(0);
       ],
     },
   ],
+});
+
+it("says what goes wrong and what to do, in these words", () => {
+  const messages = lintWith(
+    "valid-websocket-close",
+    rule,
+    closeHandler("ws.close(code, reason);\n    ws.close(1005);\n    ws.close(undefined, 'bye');"),
+  ).map((m) => m.message);
+  expect(messages).toEqual([
+    "`code` is the peer's close code: 1005 if it sent none, 1006 if it went away, and `close()` throws `Invalid WebSocket close code` for both. Pass only codes it takes.",
+    "`close(1005)` throws `Invalid WebSocket close code: 1005.`: it takes 1000–1003, 1007–1014 and 1016–4999. Use 1000, or a code of your own in 4000–4999.",
+    "`close()` with a reason and no code throws `If you specify a WebSocket close reason, you must also specify a code.` Pass a code first, such as 1000.",
+  ]);
 });
