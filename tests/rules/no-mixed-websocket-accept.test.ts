@@ -1,6 +1,6 @@
 import rule from "../../rules/no-mixed-websocket-accept.js";
 import { expect, it } from "vitest";
-import { lintWith, runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester, lintWith } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 const acceptAfter = (socket: string) => ({ messageId: "acceptAfterHibernation", data: { socket } }) as const;
@@ -11,7 +11,7 @@ const never = (socket: string) => ({ messageId: "listenerNeverRuns", data: { soc
 const room = (body: string) =>
   `${DO}export class Room extends DurableObject {\n  async fetch(request: Request) {\n    const [client, server] = Object.values(new WebSocketPair());\n    ${body}\n    return new Response(null, { status: 101, webSocket: client });\n  }\n}\n`;
 
-runRuleTests("no-mixed-websocket-accept", rule, {
+new RuleTester().run("no-mixed-websocket-accept", rule, {
   valid: [
     // One way each.
     room("this.ctx.acceptWebSocket(server);"),
@@ -31,7 +31,10 @@ runRuleTests("no-mixed-websocket-accept", rule, {
     // acceptWebSocket on something that is not the object's state.
     room("hub.acceptWebSocket(server);\n    server.accept();"),
     // A socket that is not from a WebSocketPair.
-    `${DO}export class Room extends DurableObject { m(ws: WebSocket) { this.ctx.acceptWebSocket(ws); ws.addEventListener("message", () => {}); } }`,
+    {
+      name: "a WebSocket parameter, not an end of a WebSocketPair",
+      code: `${DO}export class Room extends DurableObject { m(ws: WebSocket) { this.ctx.acceptWebSocket(ws); ws.addEventListener("message", () => {}); } }`,
+    },
     // A reassigned binding.
     room("let s = server;\n    this.ctx.acceptWebSocket(s);\n    s = other;\n    s.accept();"),
   ],

@@ -1,6 +1,6 @@
 import rule from "../../rules/valid-websocket-close.js";
 import { expect, it } from "vitest";
-import { lintWith, runRuleTests } from "../helpers/rule-tester.js";
+import { RuleTester, lintWith } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
 const echo = (code: string) => ({ messageId: "echo", data: { code } }) as const;
@@ -16,7 +16,7 @@ const closeHandler = (body: string) =>
 const listener = (fn: string) =>
   `export default {\n  fetch() {\n    const [client, server] = Object.values(new WebSocketPair());\n    server.accept();\n    server.addEventListener("close", ${fn});\n    return new Response(null, { status: 101, webSocket: client });\n  },\n};\n`;
 
-runRuleTests("valid-websocket-close", rule, {
+new RuleTester().run("valid-websocket-close", rule, {
   valid: [
     // Codes close() takes, and no code at all.
     closeHandler("ws.close(1000, reason);"),
@@ -33,21 +33,39 @@ runRuleTests("valid-websocket-close", rule, {
     closeHandler("code >= 3000 && ws.close(code, reason);"),
     // A code that is not the peer's: another parameter, a reassigned one.
     closeHandler("ws.close(Number(reason), reason);"),
-    `${DO}export class Room extends DurableObject {\n  webSocketClose(ws: WebSocket, code: number) {\n    code = 1000;\n    ws.close(code);\n  }\n}`,
+    {
+      name: "a reassigned code parameter is not the peer's code",
+      code: `${DO}export class Room extends DurableObject {\n  webSocketClose(ws: WebSocket, code: number) {\n    code = 1000;\n    ws.close(code);\n  }\n}`,
+    },
     // Not a Durable Object's handler: the second parameter is not a close code.
-    `class Plain { webSocketClose(ws: WebSocket, code: number) { ws.close(code); } }`,
+    {
+      name: "webSocketClose of a class that is not a Durable Object",
+      code: `class Plain { webSocketClose(ws: WebSocket, code: number) { ws.close(code); } }`,
+    },
     // Not a WebSocket: another object's close(), found by where it comes from, not by its name.
     closeHandler("this.file.close(code);"),
-    `const ws = openFile(); ws.close(1005);`,
-    `function f(ws: { close(code?: number): void }) { ws.close(1006); }`,
+    { name: "close() on a value that is not a WebSocket", code: `const ws = openFile(); ws.close(1005);` },
+    {
+      name: "close() on a parameter whose type is not WebSocket",
+      code: `function f(ws: { close(code?: number): void }) { ws.close(1006); }`,
+    },
     // A close listener on something that is not a WebSocket.
-    `const ws = new EventSource("/x"); ws.addEventListener("close", (e) => other.close(e.code));`,
+    {
+      name: "a close listener on an EventSource",
+      code: `const ws = new EventSource("/x"); ws.addEventListener("close", (e) => other.close(e.code));`,
+    },
     listener("(event) => server.close(1000, event.reason)"),
     listener("(event) => server.close(event.code === 1005 ? 1000 : event.code)"),
     // Another event's code.
-    `const [client, server] = Object.values(new WebSocketPair()); server.accept(); server.addEventListener("message", (e) => server.close(e.code));`,
+    {
+      name: "the code of a message event",
+      code: `const [client, server] = Object.values(new WebSocketPair()); server.accept(); server.addEventListener("message", (e) => server.close(e.code));`,
+    },
     // A local WebSocketPair shadows the global.
-    `class WebSocketPair { 0 = { close(c: number) {} }; 1 = { close(c: number) {} } } const [a, b] = Object.values(new WebSocketPair()); b.close(1005);`,
+    {
+      name: "a local class named WebSocketPair",
+      code: `class WebSocketPair { 0 = { close(c: number) {} }; 1 = { close(c: number) {} } } const [a, b] = Object.values(new WebSocketPair()); b.close(1005);`,
+    },
   ],
   invalid: [
     {
@@ -60,7 +78,7 @@ runRuleTests("valid-websocket-close", rule, {
           column: 14,
           endLine: 4,
           endColumn: 18,
-          suggestions: [{ messageId: "suggestGuard", output: closeHandler(`ws.close(${guard("code")}, reason);`) }],
+          suggestions: [{ messageId: "suggestGuard", data: { code: "code" }, output: closeHandler(`ws.close(${guard("code")}, reason);`) }],
         },
       ],
     },
@@ -72,10 +90,12 @@ runRuleTests("valid-websocket-close", rule, {
           ...echo("c"),
           line: 5,
           column: 63,
+          endLine: 5,
           endColumn: 64,
           suggestions: [
             {
               messageId: "suggestGuard",
+              data: { code: "c" },
               output: closeHandler(`const c = code;\n    for (const other of this.ctx.getWebSockets()) other.close(${guard("c")}, 'bye');`),
             },
           ],
@@ -90,8 +110,14 @@ runRuleTests("valid-websocket-close", rule, {
           ...echo("code"),
           line: 4,
           column: 53,
+          endLine: 4,
+          endColumn: 57,
           suggestions: [
-            { messageId: "suggestGuard", output: closeHandler(`this.ctx.getWebSockets().forEach((s) => s.close(${guard("code")}));`) },
+            {
+              messageId: "suggestGuard",
+              data: { code: "code" },
+              output: closeHandler(`this.ctx.getWebSockets().forEach((s) => s.close(${guard("code")}));`),
+            },
           ],
         },
       ],
@@ -104,8 +130,15 @@ runRuleTests("valid-websocket-close", rule, {
           ...echo("event.code"),
           line: 5,
           column: 62,
+          endLine: 5,
           endColumn: 72,
-          suggestions: [{ messageId: "suggestGuard", output: listener(`(event) => server.close(${guard("event.code")}, event.reason)`) }],
+          suggestions: [
+            {
+              messageId: "suggestGuard",
+              data: { code: "event.code" },
+              output: listener(`(event) => server.close(${guard("event.code")}, event.reason)`),
+            },
+          ],
         },
       ],
     },
@@ -117,8 +150,14 @@ runRuleTests("valid-websocket-close", rule, {
           ...echo("code"),
           line: 5,
           column: 75,
+          endLine: 5,
+          endColumn: 79,
           suggestions: [
-            { messageId: "suggestGuard", output: listener(`({ code, reason }) => { server.close(${guard("code")}, reason); }`) },
+            {
+              messageId: "suggestGuard",
+              data: { code: "code" },
+              output: listener(`({ code, reason }) => { server.close(${guard("code")}, reason); }`),
+            },
           ],
         },
       ],
@@ -131,9 +170,12 @@ runRuleTests("valid-websocket-close", rule, {
           ...echo("code"),
           line: 4,
           column: 52,
+          endLine: 4,
+          endColumn: 56,
           suggestions: [
             {
               messageId: "suggestGuard",
+              data: { code: "code" },
               output: `const pair = new WebSocketPair();\nconst ws = pair[1];\nws.accept();\nws.onclose = (e) => { const { code } = e; ws.close(${guard("code")}); };\n`,
             },
           ],
@@ -148,7 +190,15 @@ runRuleTests("valid-websocket-close", rule, {
           ...echo("code"),
           line: 4,
           column: 28,
-          suggestions: [{ messageId: "suggestGuard", output: closeHandler(`if (wasClean) ws.close(${guard("code")}, reason);`) }],
+          endLine: 4,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: "suggestGuard",
+              data: { code: "code" },
+              output: closeHandler(`if (wasClean) ws.close(${guard("code")}, reason);`),
+            },
+          ],
         },
       ],
     },
@@ -165,15 +215,15 @@ client.close(1005.5);
 new WebSocket("wss://example.com").close(0);
 `,
       errors: [
-        { ...invalid("1005", "1005"), line: 3, column: 46 },
-        { ...invalid("1006", "1006"), line: 4, column: 44 },
-        { ...invalid("999", "999"), line: 5, column: 39 },
-        { ...invalid("5000", "5000"), line: 5, column: 58 },
-        { ...invalid("1015", "1015"), line: 5, column: 78 },
-        { ...invalid("1004", "1004"), line: 5, column: 98 },
-        { ...invalid("null", "0"), line: 5, column: 118 },
-        { ...invalid("1005.5", "1005"), line: 9, column: 14 },
-        { ...invalid("0", "0"), line: 10, column: 42 },
+        { ...invalid("1005", "1005"), line: 3, column: 46, endLine: 3, endColumn: 50 },
+        { ...invalid("1006", "1006"), line: 4, column: 44, endLine: 4, endColumn: 48 },
+        { ...invalid("999", "999"), line: 5, column: 39, endLine: 5, endColumn: 42 },
+        { ...invalid("5000", "5000"), line: 5, column: 58, endLine: 5, endColumn: 62 },
+        { ...invalid("1015", "1015"), line: 5, column: 78, endLine: 5, endColumn: 82 },
+        { ...invalid("1004", "1004"), line: 5, column: 98, endLine: 5, endColumn: 102 },
+        { ...invalid("null", "0"), line: 5, column: 118, endLine: 5, endColumn: 122 },
+        { ...invalid("1005.5", "1005"), line: 9, column: 14, endLine: 9, endColumn: 20 },
+        { ...invalid("0", "0"), line: 10, column: 42, endLine: 10, endColumn: 43 },
       ],
     },
     {
@@ -184,6 +234,7 @@ new WebSocket("wss://example.com").close(0);
           ...reasonWithoutCode,
           line: 4,
           column: 14,
+          endLine: 4,
           endColumn: 23,
           suggestions: [{ messageId: "suggestCode", output: closeHandler("ws.close(1000, 'bye'); ws.close(void 0, reason);") }],
         },
@@ -191,6 +242,7 @@ new WebSocket("wss://example.com").close(0);
           ...reasonWithoutCode,
           line: 4,
           column: 42,
+          endLine: 4,
           endColumn: 48,
           suggestions: [{ messageId: "suggestCode", output: closeHandler("ws.close(undefined, 'bye'); ws.close(1000, reason);") }],
         },
