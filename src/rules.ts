@@ -13,11 +13,14 @@ import preferCoalescedWrites from "../rules/prefer-coalesced-writes.js";
 import validSqlExec from "../rules/valid-sql-exec.js";
 import requireSqliteBackend from "../rules/require-sqlite-backend.js";
 import requireDeleteAlarmWithDeleteAll from "../rules/require-delete-alarm-with-delete-all.js";
+import noMixedWebsocketAccept from "../rules/no-mixed-websocket-accept.js";
+import validWebsocketClose from "../rules/valid-websocket-close.js";
 
 export const rules = {
   "no-async-transaction-sync": noAsyncTransactionSync,
   "no-cursor-after-await": noCursorAfterAwait,
   "no-memory-only-alarm-state": noMemoryOnlyAlarmState,
+  "no-mixed-websocket-accept": noMixedWebsocketAccept,
   "no-pragma-user-version": noPragmaUserVersion,
   "no-sql-transaction-statements": noSqlTransactionStatements,
   "no-unawaited-storage-read": noUnawaitedStorageRead,
@@ -29,6 +32,7 @@ export const rules = {
   "require-delete-alarm-with-delete-all": requireDeleteAlarmWithDeleteAll,
   "require-sqlite-backend": requireSqliteBackend,
   "valid-sql-exec": validSqlExec,
+  "valid-websocket-close": validWebsocketClose,
 };
 
 export type RuleName = keyof typeof rules;

@@ -172,6 +172,7 @@ export class Cache {
 export class Counter extends DurableObject {
   async alarm() { this.ctx.storage.transactionSync(() => {}); await this.ctx.storage.get("a"); this.ctx.storage.put("a", 1); }
   async reset() { await this.ctx.storage.deleteAlarm(); await this.ctx.storage.deleteAll(); }
+  fetch() { const [client, server] = Object.values(new WebSocketPair()); this.ctx.acceptWebSocket(server); server.close(1000); return new Response(null, { status: 101, webSocket: client }); }
 }`);
     expect(Object.keys(keys)).toEqual(Object.keys(rules));
     expect(Object.entries(keys).filter(([, k]) => k.length === 0)).toEqual([]);

@@ -16,6 +16,7 @@ import { ROOT, runProofs, tableModule } from "./harness.js";
 import noAsyncTransactionSync from "./rules/no-async-transaction-sync.js";
 import noCursorAfterAwait from "./rules/no-cursor-after-await.js";
 import noMemoryOnlyAlarmState from "./rules/no-memory-only-alarm-state.js";
+import noMixedWebsocketAccept from "./rules/no-mixed-websocket-accept.js";
 import noPragmaUserVersion from "./rules/no-pragma-user-version.js";
 import noSqlTransactionStatements from "./rules/no-sql-transaction-statements.js";
 import noUnawaitedStorageRead from "./rules/no-unawaited-storage-read.js";
@@ -27,11 +28,13 @@ import preferCoalescedWrites from "./rules/prefer-coalesced-writes.js";
 import requireDeleteAlarmWithDeleteAll from "./rules/require-delete-alarm-with-delete-all.js";
 import requireSqliteBackend from "./rules/require-sqlite-backend.js";
 import validSqlExec from "./rules/valid-sql-exec.js";
+import validWebsocketClose from "./rules/valid-websocket-close.js";
 
 const proofs = [
   noAsyncTransactionSync,
   noCursorAfterAwait,
   noMemoryOnlyAlarmState,
+  noMixedWebsocketAccept,
   noPragmaUserVersion,
   noSqlTransactionStatements,
   noUnawaitedStorageRead,
@@ -43,6 +46,7 @@ const proofs = [
   requireDeleteAlarmWithDeleteAll,
   requireSqliteBackend,
   validSqlExec,
+  validWebsocketClose,
 ];
 
 const registered = Object.keys(rules).sort();

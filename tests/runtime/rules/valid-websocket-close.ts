@@ -1,0 +1,101 @@
+/**
+ * valid-websocket-close on workerd: a peer connects to the ❌ `ChatRoom` and closes without a code
+ * (it arrives as 1005) or goes away (1006). The echo in `webSocketClose` throws `Invalid WebSocket
+ * close code`, and a peer that closed without a code gets no Close frame back. The rule's suggestion
+ * and the ✅ `ChatRoom` answer with 1000 and do not throw.
+ *
+ * A WebSocket needs a peer, which the harness's JS RPC calls cannot be: each Worker below is the
+ * docs block unchanged plus `WsPeer`, a Durable Object class that opens a socket to the room, closes
+ * it the way the test says and reports the Close frame it got back. The same code wraps the room's
+ * `webSocketClose` (as the harness's probe wraps `alarm()`) to log whether it threw.
+ */
+import { expect, it } from "vitest";
+import { type WorkerSpec, applySuggestions, docsExample, ruleProof, value } from "../harness.js";
+
+const RULE = "valid-websocket-close";
+const bad = docsExample(RULE, "incorrect-0").code;
+const good = docsExample(RULE, "correct-0").code;
+const suggested = applySuggestions(RULE, bad, "suggestGuard");
+
+const PEER = String.raw`
+const __closeLog = [];
+const __webSocketClose = ChatRoom.prototype.webSocketClose;
+ChatRoom.prototype.webSocketClose = async function (ws, code, ...rest) {
+  try {
+    await __webSocketClose.call(this, ws, code, ...rest);
+    __closeLog.push({ code, threw: null });
+  } catch (e) {
+    __closeLog.push({ code, threw: String(e) });
+    throw e;
+  }
+};
+export class WsPeer extends DurableObject {
+  async run(how) {
+    const room = this.env.ChatRoom.get(this.env.ChatRoom.idFromName("room"));
+    const res = await room.fetch("https://room/", { headers: { Upgrade: "websocket" } });
+    const ws = res.webSocket;
+    ws.accept();
+    const reply = new Promise((resolve) => ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })));
+    if (how === "go away") {
+      setTimeout(() => this.ctx.abort("the peer goes away"), 10);
+      return "gone";
+    }
+    ws.close();
+    return await Promise.race([reply, scheduler.wait(300).then(() => "no Close frame")]);
+  }
+  closeLog() {
+    return __closeLog;
+  }
+}
+`;
+
+const { proof, runtime, define } = ruleProof(RULE, (): WorkerSpec[] => [
+  { name: "incorrect-0", code: bad + PEER },
+  { name: "correct-0", code: good + PEER },
+  { name: "suggested", code: suggested + PEER },
+]);
+
+/** A peer that closes without a code, one that goes away; the Close frame the first got back, and the room's webSocketClose runs. */
+async function closeBoth(worker: string): Promise<{ reply: unknown; log: unknown }> {
+  const peer = runtime().object(worker, "WsPeer");
+  const reply = value(await peer.call("run", "no code"));
+  const gone = runtime().object(worker, "WsPeer");
+  // The call fails: the peer's instance is aborted while its socket is open.
+  await gone.call("run", "go away");
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return { reply, log: value(await peer.call("closeLog")) };
+}
+
+export default define(() => {
+  it("❌ ChatRoom: echoing 1005 and 1006 throws in webSocketClose, and the peer that closed gets no Close frame", async () => {
+    const { reply, log } = await closeBoth("incorrect-0");
+    expect(log).toEqual([
+      { code: 1005, threw: "InvalidAccessError: Invalid WebSocket close code: 1005." },
+      { code: 1006, threw: "InvalidAccessError: Invalid WebSocket close code: 1006." },
+    ]);
+    expect(reply).toBe("no Close frame");
+    proof.failure(
+      "a",
+      "❌ `ChatRoom`: a peer's `close()` without a code arrives as 1005; `ws.close(code, reason)` throws `InvalidAccessError: Invalid WebSocket close code: 1005.` and the peer gets no Close frame back within 300 ms",
+    );
+    proof.failure(
+      "b",
+      "❌ `ChatRoom`: a peer that goes away arrives as 1006; the echo throws `InvalidAccessError: Invalid WebSocket close code: 1006.`",
+    );
+  });
+
+  for (const [worker, label, key] of [
+    ["suggested", "suggestion applied (the code passed only when `close()` accepts it)", "a"],
+    ["correct-0", "✅ `ChatRoom` (`sendable(code)`)", "b"],
+  ] as const) {
+    it(`${label}: webSocketClose answers 1005 and 1006 with 1000 and does not throw`, async () => {
+      const { reply, log } = await closeBoth(worker);
+      expect(log).toEqual([
+        { code: 1005, threw: null },
+        { code: 1006, threw: null },
+      ]);
+      expect(reply).toEqual({ code: 1000, reason: "" });
+      proof.fixed(key, `${label}: 1005 and 1006 are answered with 1000, nothing throws; the peer gets its Close frame (1000)`);
+    });
+  }
+});
