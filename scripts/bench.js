@@ -72,7 +72,7 @@ report.print(
   `Total: ${report.elapsed()} wall-clock, ${(ctx.json.cpuMs / 1000).toFixed(1)} s CPU (load average now ${os
     .loadavg()
     .map((x) => x.toFixed(2))
-    .join(" ")}). JSON: ${path.relative(ROOT, JSON_FILE)}`,
+    .join(" ")}). JSON: ${path.relative(ROOT, JSON_FILE)}; \`npm run bench:page\` renders docs/performance.md from it.`,
 );
 ctx.json.meta.loadavgEnd = os
   .loadavg()

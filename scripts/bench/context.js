@@ -3,6 +3,7 @@
  * the example, the plugin's own sources), the ESLint configurations (no rules, all rules, each rule
  * alone, known work), one in-process `Linter`, the header of the run and the JSON it writes.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -303,7 +304,19 @@ export function createContext(report) {
   } catch {
     // only reported
   }
+  /** The commit measured, and whether the work tree differed from it (then the figures are of uncommitted code). */
+  let commit = "unknown";
+  let dirty = false;
+  try {
+    const git = (...args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    commit = git("rev-parse", "--short=12", "HEAD");
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "src", "rules", "scripts", "package.json").length > 0;
+  } catch {
+    // not a git checkout: only reported
+  }
   const meta = {
+    commit,
+    dirty,
     command:
       process.env.npm_lifecycle_event === "bench"
         ? `npm run bench  (${process.env.npm_lifecycle_script ?? "node scripts/bench.js"})`
@@ -342,6 +355,7 @@ export function createContext(report) {
         : ""
     }`,
   );
+  print(`- commit ${meta.commit}${meta.dirty ? " with uncommitted changes to src/, rules/, scripts/ or package.json" : ""}`);
   print(`- Node ${meta.node}, ESLint ${meta.eslint}, ${meta.parser}, TypeScript ${meta.typescript}`);
   print(`- plugin: ${meta.plugin}, ${RULE_IDS.length} rules in \`configs.all\`: ${RULE_IDS.map(shortName).join(", ")}`);
   for (const [id, why] of Object.entries(broken)) print(`- **left out: ${shortName(id)}** — it throws: ${why}`);

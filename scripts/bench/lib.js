@@ -1,6 +1,6 @@
 /**
  * The bench's measurement library: the clock, the rounds (configs alternated, file by file), the
- * statistics (medians of per-round differences, the verdict against a target with this run's noise,
+ * statistics (medians of per-round differences, the verdict against a target within this run's margin,
  * the known-work calibration) and the Markdown output. The scenarios in this folder measure with
  * it; none of them has a clock or a statistic of its own.
  *
@@ -82,22 +82,28 @@ export const pairedDiff = (a, b) => median(a.map((x, i) => x - b[i]));
 export const growth = (t1, t2, n1, n2) => (t1 > 0 && t2 > 0 ? Math.log(t2 / t1) / Math.log(n2 / n1) : NaN);
 
 /**
- * The verdict on an overhead `ratio` against `target` (0.05 for 5 %), given what the same no-rules
- * config measured twice differed by in the same rounds (`noiseRatio`): "met" or "not met" only when
- * the noise, added or taken away, cannot flip it.
+ * The verdict on an overhead `ratio` against `target` (0.05 for 5 %), given this run's own error,
+ * measured in the same rounds: `noiseRatio`, what the same no-rules config measured twice differed
+ * by, and `knownRatio`, how far the known-work rule's measured cost landed from its true cost (both
+ * as fractions of the no-rules time). The margin is the larger of the two; "met" or "not met" only
+ * when the margin, added or taken away, cannot flip it.
  */
-export function verdict(ratio, noiseRatio, target) {
-  const margin = Math.abs(noiseRatio);
+export function verdict(ratio, { noiseRatio, knownRatio = 0 }, target) {
+  const noise = Math.abs(noiseRatio);
+  const known = Math.abs(knownRatio);
+  const margin = Math.max(noise, known);
   const met = ratio + margin <= target ? true : ratio - margin > target ? false : undefined;
+  const by = known > noise ? "the known-work check" : "the no-rules-again row";
   return {
     met,
     margin,
+    marginFrom: by,
     text:
       met === true
         ? "met"
         : met === false
           ? "not met"
-          : `not settled by this run (within its noise of ±${(margin * 100).toFixed(1)} points)`,
+          : `not settled by this run (within its margin of ±${(margin * 100).toFixed(1)} points, from ${by})`,
   };
 }
 
@@ -208,22 +214,7 @@ export function interleave(linter, configs, files, { warmup, rounds }) {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-export const ms = (x) =>
-  Number.isFinite(x) ? (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2)) : "n/a";
-export const pct = (x) => (Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%` : "n/a");
-export const ratio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : "n/a");
-export const range = (s) => `${ms(s.min)}–${ms(s.max)}`;
-export const exponent = (x) => (Number.isFinite(x) ? x.toFixed(2) : "n/a");
-export const lineCount = (text) => text.split("\n").length;
-
-/** A Markdown table, first column left-aligned, the others right-aligned. */
-export function table(headers, rows) {
-  const cells = [headers, ...rows].map((r) => r.map(String));
-  const widths = headers.map((_, i) => Math.max(3, ...cells.map((r) => r[i].length)));
-  const line = (r) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
-  const sep = `| ${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w - 1)}` : `${"-".repeat(w - 1)}:`)).join(" | ")} |`;
-  return [line(cells[0]), sep, ...cells.slice(1).map(line)].join("\n");
-}
+export { exponent, lineCount, ms, pct, range, ratio, table } from "./format.js";
 
 /** What the bench prints, kept for the JSON (`markdown`). */
 export function createReport() {
