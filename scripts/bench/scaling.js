@@ -100,6 +100,15 @@ export function scaling(ctx) {
         kAlone = growth(aloneSmall, aloneLarge, cs.size, cl.size);
       }
       const superlinear = suspect && kAlone > SUPERLINEAR && aloneLarge > 0.05 * noneConfirm;
+      const verdict = superlinear
+        ? "superlinear"
+        : suspect
+          ? "linear when alone"
+          : !Number.isFinite(kAll)
+            ? "too small to tell"
+            : kAll > SUSPECT
+              ? "too small to matter"
+              : "linear";
       verdicts[id] = {
         sizes: results.map((r) => r.size),
         statsAll: results.map((r) => r.stats[id]),
@@ -109,6 +118,7 @@ export function scaling(ctx) {
         statsAlone: suspect ? [aloneSmall, aloneLarge] : undefined,
         exponentAlone: kAlone,
         superlinear,
+        verdict,
       };
       rows.push([
         shortName(id),
@@ -117,15 +127,7 @@ export function scaling(ctx) {
         exponent(kAll),
         suspect ? `${ms(aloneSmall)} → ${ms(aloneLarge)}` : "",
         suspect ? exponent(kAlone) : "",
-        superlinear
-          ? "**superlinear**"
-          : suspect
-            ? "linear when alone"
-            : !Number.isFinite(kAll)
-              ? "too small to tell"
-              : kAll > SUSPECT
-                ? "too small to matter"
-                : "linear",
+        superlinear ? `**${verdict}**` : verdict,
       ]);
     }
     print(
