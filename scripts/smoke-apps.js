@@ -20,12 +20,13 @@
  * reviewed list, a reviewed finding of a linted application is gone, or a list is malformed.
  *
  * Options: --only=<owner/name>[,…] lints only those applications (and checks only their rows).
+ * scripts/bench/ imports readApps / materialise / appDirOf to time the plugin on the same files.
  * See tests/smoke/README.md ("Application corpus") for the key format and how to review.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { compareWithReviewed, printRuleTable, readReviewed, reportFailures, sec, writeReports } from "./smoke-review.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -41,23 +42,25 @@ const COMPLETE = ".complete.json";
 // ---------------------------------------------------------------------------------------------
 // Command line
 
-const args = process.argv.slice(2);
-const ONLY = args
-  .find((a) => a.startsWith("--only="))
-  ?.slice("--only=".length)
-  .split(",")
-  .filter(Boolean);
-for (const a of args) {
-  if (!/^--only=.+$/.test(a)) {
-    console.error(`smoke-apps: unknown argument ${a}\nusage: node scripts/smoke-apps.js [--only=owner/name,…]`);
-    process.exit(2);
+/** The applications named by `--only=owner/name,…` (undefined: all); exits 2 on an unknown argument. */
+function parseOnly(args) {
+  for (const a of args) {
+    if (!/^--only=.+$/.test(a)) {
+      console.error(`smoke-apps: unknown argument ${a}\nusage: node scripts/smoke-apps.js [--only=owner/name,…]`);
+      process.exit(2);
+    }
   }
+  return args
+    .find((a) => a.startsWith("--only="))
+    ?.slice("--only=".length)
+    .split(",")
+    .filter(Boolean);
 }
 
 // ---------------------------------------------------------------------------------------------
 // The pinned list
 
-function readApps() {
+export function readApps() {
   const problems = [];
   let list;
   try {
@@ -84,8 +87,8 @@ function readApps() {
 }
 
 const slug = (repo) => repo.replace("/", "+");
-const appDirOf = (a) => path.join(CACHE, `${slug(a.repo)}@${a.commit}`);
-const shortCommit = (c) => c.slice(0, 12);
+export const appDirOf = (a) => path.join(CACHE, `${slug(a.repo)}@${a.commit}`);
+export const shortCommit = (c) => c.slice(0, 12);
 
 /** The bare git directory for owner/name: the mirror folder itself, or the one git dir inside it. */
 function mirrorGitDir(repo) {
@@ -118,7 +121,7 @@ function cacheComplete(a) {
 }
 
 /** Copy the pinned files out of the mirror, or use the cache. Returns { source } or { skipped }. */
-function materialise(a) {
+export function materialise(a) {
   if (cacheComplete(a)) return { source: "cache" };
   const gitDir = mirrorGitDir(a.repo);
   if (!gitDir) return { skipped: `no mirror in ${path.join(MIRROR, slug(a.repo))} and no complete cache` };
@@ -163,6 +166,7 @@ function lintApp(a, lintFiles) {
 // Main
 
 async function main() {
+  const ONLY = parseOnly(process.argv.slice(2));
   const started = performance.now();
   const { apps: all, problems: appProblems } = readApps();
   if (appProblems.length) {
@@ -264,7 +268,9 @@ async function main() {
   process.exitCode = failed ? 1 : 0;
 }
 
-main().catch((err) => {
-  console.error(err.stack ?? err);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((err) => {
+    console.error(err.stack ?? err);
+    process.exit(1);
+  });
+}

@@ -37,9 +37,8 @@ export const MAX_LIVE_SITES = 64;
 
 /**
  * A function being visited, as every flow of the file shares it. Frames are reused from one
- * function to the next at the same depth, and their arrays never shrink: V8 frees the storage of
- * an array emptied by `length = 0` or `pop()`, and the next push allocates it again, which on every
- * segment of every function was most of what the flow rules allocated.
+ * function to the next at the same depth, and their arrays never shrink: an emptied array is
+ * allocated again by its next push (see docs/performance.md, "What profiling found").
  */
 interface FunctionFrame {
   /** The function (or Program, or class field initializer) whose code path this is. */

@@ -58,12 +58,9 @@ export class SharedListeners {
  * Listeners that call the methods `selectors` of `target`, bound to it.
  *
  * Hot listeners are methods of a class defined once, not arrow functions made in `create`: V8
- * keeps the optimized code of a closure only while some closure made from the same literal
- * still uses it, so once a linted file's closures are garbage, a garbage collection drops that
- * code and the next file's closures are compiled again. Over the smoke corpus that was 51–57
- * compilations of plugin functions per pass (`node --trace-opt`), on the main thread when it is
- * the only one; with the hot listeners as methods, 11–22. A method keeps its code for the life of
- * the process; binding it makes no code.
+ * drops a closure's optimized code with the last closure of its literal, so per-file closures are
+ * compiled again after a garbage collection, while a bound method keeps its code (measured in
+ * docs/performance.md, "What profiling found").
  */
 export function methodListeners<T extends object>(target: T, selectors: readonly (keyof T & string)[]): TSESLint.RuleListener {
   const out: Record<string, unknown> = {};
