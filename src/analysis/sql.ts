@@ -491,14 +491,7 @@ export function alwaysOneRow(stmt: SqlStatement): boolean {
   }
   if (from < 0) return true; // one row of expressions
   // Every result column must be an aggregate (or COALESCE/IFNULL over one), at top level.
-  const columns: SqlToken[][] = [[]];
-  for (let i = 1, depth = 0; i < from; i++) {
-    if (isPunct(t[i], "(")) depth++;
-    else if (isPunct(t[i], ")")) depth--;
-    if (depth === 0 && isPunct(t[i], ",")) columns.push([]);
-    else columns[columns.length - 1].push(t[i]);
-  }
-  return columns.every((col) => {
+  return resultColumns(t, 1, from).every((col) => {
     const head = col[0]?.type === "word" ? col[0].value : "";
     if (AGGREGATES.has(head) && isPunct(col[1], "(")) return true;
     if ((head === "COALESCE" || head === "IFNULL") && isPunct(col[1], "(")) {
@@ -532,6 +525,18 @@ export function bindParameterCount(stmt: SqlStatement): number | undefined {
   return parameterInfo(stmt).slots;
 }
 
+/** The result columns of a SELECT list, `t[from…to)` split at its commas at depth 0. */
+function resultColumns(t: SqlToken[], from: number, to: number): SqlToken[][] {
+  const columns: SqlToken[][] = [[]];
+  for (let i = from, depth = 0; i < to; i++) {
+    if (isPunct(t[i], "(")) depth++;
+    else if (isPunct(t[i], ")")) depth--;
+    if (depth === 0 && isPunct(t[i], ",")) columns.push([]);
+    else columns[columns.length - 1].push(t[i]);
+  }
+  return columns;
+}
+
 /** What workerd skips after a statement before deciding whether another one follows (`prepareSql`). */
 const WORKERD_TAIL_SPACE = /^[ \t\n\r\v\f]*$/;
 
@@ -554,18 +559,8 @@ export function splitsLikeWorkerd(text: string, statements: readonly SqlStatemen
   return WORKERD_TAIL_SPACE.test(text.slice(lastEnd + tail[0].end));
 }
 
-/** Words that end a WHERE clause at depth 0. */
-const WHERE_END: ReadonlySet<string> = new Set([
-  "GROUP",
-  "HAVING",
-  "WINDOW",
-  "ORDER",
-  "LIMIT",
-  "UNION",
-  "INTERSECT",
-  "EXCEPT",
-  "RETURNING",
-]);
+/** Words that end a WHERE clause at depth 0: those that end a FROM clause, but WHERE. */
+const WHERE_END: ReadonlySet<string> = new Set([...FROM_END].filter((w) => w !== "WHERE"));
 
 /** Words of an expression that are not names. */
 const EXPRESSION_WORDS: ReadonlySet<string> = new Set(
@@ -623,14 +618,7 @@ export function selectShape(stmt: SqlStatement): SelectShape | undefined {
   if (from < 0) return undefined;
   const names = new Set<string>();
   let star = false;
-  const items: SqlToken[][] = [[]];
-  for (let i = isWord(t[1], "DISTINCT") || isWord(t[1], "ALL") ? 2 : 1, depth = 0; i < from; i++) {
-    if (isPunct(t[i], "(")) depth++;
-    else if (isPunct(t[i], ")")) depth--;
-    if (depth === 0 && isPunct(t[i], ",")) items.push([]);
-    else items[items.length - 1].push(t[i]);
-  }
-  for (const item of items) {
+  for (const item of resultColumns(t, isWord(t[1], "DISTINCT") || isWord(t[1], "ALL") ? 2 : 1, from)) {
     const last = item[item.length - 1];
     if (isPunct(last, "*")) star = true;
     else if (!last || !(last.type === "word" || last.type === "quoted-identifier")) continue;
@@ -679,7 +667,7 @@ export function rowWrite(stmt: SqlStatement): RowWrite | undefined {
     assigned = new Set();
     let end = t.length;
     for (const i of topLevel(t, setAt + 1)) {
-      if (t[i].type === "word" && (t[i].value === "FROM" || t[i].value === "WHERE" || WHERE_END.has(t[i].value))) {
+      if (t[i].type === "word" && (t[i].value === "FROM" || FROM_END.has(t[i].value))) {
         end = i;
         break;
       }

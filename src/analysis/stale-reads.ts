@@ -284,7 +284,7 @@ class StaleReadTracker {
         const row = read.select && rows?.find((w) => w.table === read.tables![0]);
         if (!row) continue;
         const tested = this.testedColumns(test, id, read.select!);
-        const changed = row.assigned === "all" ? tested : tested.filter((c) => row.assigned !== "all" && row.assigned.has(c));
+        const changed = changedOf(row, tested);
         if (changed.length === 0 || reTests(row, changed) || reTests(row, row.assigned)) continue;
         this.reportedReads.add(id);
         this.onStale({ read, write: node, writeVia: via, target: row.table, opener, kind: "check", columns: changed });
@@ -389,6 +389,12 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** The columns of `columns` that a row write changes (all of them for a `DELETE` or `REPLACE`). */
+function changedOf(row: RowWrite, columns: string[]): string[] {
+  const assigned = row.assigned;
+  return assigned === "all" ? columns : columns.filter((c) => assigned.has(c));
+}
+
 /** Whether a row write's WHERE names one of `columns`: it re-tests them, so it changes nothing once the check fails. */
 function reTests(row: RowWrite, columns: Iterable<string> | "all"): boolean {
   if (columns === "all") return false;
@@ -404,8 +410,7 @@ function reTests(row: RowWrite, columns: Iterable<string> | "all"): boolean {
  * undefined when that is not stale.
  */
 function staleChoice(select: SelectShape, row: RowWrite): string[] | undefined {
-  const tested = [...select.whereNames];
-  const changed = row.assigned === "all" ? tested : tested.filter((c) => row.assigned !== "all" && row.assigned.has(c));
+  const changed = changedOf(row, [...select.whereNames]);
   return changed.length > 0 && !reTests(row, changed) && !reTests(row, row.assigned) ? changed : undefined;
 }
 
