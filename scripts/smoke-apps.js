@@ -80,6 +80,12 @@ export function readApps() {
         problems.push(`${where}: bad file path ${JSON.stringify(f)}`);
       }
     }
+    if (a?.configs !== undefined && !Array.isArray(a.configs)) problems.push(`${where}: configs must be an array`);
+    for (const f of a?.configs ?? []) {
+      if (typeof f !== "string" || f.startsWith("/") || f.split("/").includes("..") || !/(?:^|\/)wrangler\.(?:toml|json|jsonc)$/.test(f)) {
+        problems.push(`${where}: bad config path ${JSON.stringify(f)}`);
+      }
+    }
     if (seen.has(a?.repo)) problems.push(`${where}: ${a.repo} is listed twice`);
     seen.add(a?.repo);
   });
@@ -113,7 +119,8 @@ function cacheComplete(a) {
     return (
       done.commit === a.commit &&
       JSON.stringify(done.files) === JSON.stringify(a.files) &&
-      a.files.every((f) => fs.existsSync(path.join(appDirOf(a), ...f.split("/"))))
+      JSON.stringify(done.configs ?? []) === JSON.stringify(a.configs ?? []) &&
+      [...a.files, ...(a.configs ?? [])].every((f) => fs.existsSync(path.join(appDirOf(a), ...f.split("/"))))
     );
   } catch {
     return false;
@@ -133,7 +140,9 @@ export function materialise(a) {
   const dir = appDirOf(a);
   fs.rmSync(dir, { recursive: true, force: true });
   const missing = [];
-  for (const f of a.files) {
+  // The app's wrangler configs sit where they are in the repository, next to its files, so the
+  // rules that read the nearest config (compatibility date, storage backends) see the real one.
+  for (const f of [...a.files, ...(a.configs ?? [])]) {
     let text;
     try {
       text = git(gitDir, "show", `${a.commit}:${f}`);
@@ -146,7 +155,10 @@ export function materialise(a) {
     fs.writeFileSync(out, text);
   }
   if (missing.length) return { error: `${a.repo}@${shortCommit(a.commit)}: not in the commit: ${missing.join(", ")}` };
-  fs.writeFileSync(path.join(dir, COMPLETE), `${JSON.stringify({ commit: a.commit, files: a.files }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(dir, COMPLETE),
+    `${JSON.stringify({ commit: a.commit, files: a.files, configs: a.configs ?? [] }, null, 2)}\n`,
+  );
   return { source: "mirror" };
 }
 
