@@ -3,7 +3,7 @@ import { createRule } from "../src/create-rule.js";
 import { mergeListeners } from "../src/analysis/listeners.js";
 import { type ClassNode, isClass } from "../src/analysis/ast.js";
 import { DYNAMIC, pragmaInfo, statementKind, writtenTable, type PragmaInfo, type SqlStatement } from "../src/analysis/sql.js";
-import { type StaticSql, sourceRange } from "../src/analysis/sql-text.js";
+import { type StaticSql, sourceRange, sqlLoc } from "../src/analysis/sql-text.js";
 import { getModel } from "../src/analysis/storage.js";
 
 export const MIGRATIONS_TABLE = "_sql_schema_migrations";
@@ -70,9 +70,7 @@ export default createRule({
           const prefix = created ? "" : `${CREATE_MIGRATIONS}; `;
           const creating = created ? "" : " (created if missing)";
           const range = sourceRange(sql, stmt.start, stmt.end);
-          const loc = range
-            ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) }
-            : call.arguments[0].loc;
+          const loc = sqlLoc(sql, stmt.start, stmt.end, sourceCode);
           const hasBindings = call.arguments.length > 1;
           if (pragma.form === "read") {
             context.report({

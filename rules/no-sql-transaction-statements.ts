@@ -4,7 +4,7 @@ import { mergeListeners } from "../src/analysis/listeners.js";
 import { type Node, commentsIn, containsAwait, indentOf, statementList } from "../src/analysis/ast.js";
 import { wrapStatements } from "../src/analysis/fix.js";
 import { type SqlStatement, type StatementKind, statementKind } from "../src/analysis/sql.js";
-import { type StaticSql, sourceRange } from "../src/analysis/sql-text.js";
+import { type StaticSql, sqlLoc } from "../src/analysis/sql-text.js";
 import { getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "pair" | "statement" | "suggestTransactionSync";
@@ -52,12 +52,8 @@ export default createRule<[], MessageIds>({
       f: Found,
       extra?: { messageId: "pair"; closing: Found; suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] },
     ): void {
-      const range = sourceRange(f.sql, f.stmt.start, f.stmt.end);
-      const loc = range
-        ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) }
-        : f.call.arguments[0].loc;
       context.report({
-        loc,
+        loc: sqlLoc(f.sql, f.stmt.start, f.stmt.end, sourceCode),
         messageId: extra?.messageId ?? "statement",
         data: {
           statement: describe(f.stmt),

@@ -3,7 +3,7 @@ import { createRule } from "../src/create-rule.js";
 import { mergeListeners } from "../src/analysis/listeners.js";
 import { type Denial, deniedStatement } from "../src/analysis/sql-authorizer.js";
 import type { PragmaInfo } from "../src/analysis/sql.js";
-import { sourceRange } from "../src/analysis/sql-text.js";
+import { sqlLoc } from "../src/analysis/sql-text.js";
 import { getModel } from "../src/analysis/storage.js";
 
 const THROWS = "throws `SQLITE_AUTH` on Durable Object SQLite";
@@ -78,14 +78,11 @@ export default createRule({
     function check(node: TSESTree.CallExpression): void {
       const sql = model.execSql(node);
       if (!sql) return;
-      const arg = node.arguments[0];
       for (const stmt of sql.statements) {
         const denial = deniedStatement(stmt);
         // `PRAGMA user_version` is `no-pragma-user-version`'s, which also offers the replacement.
         if (!denial || (denial.kind === "pragma" && denial.pragma.name === "user_version")) continue;
-        const range = sourceRange(sql, stmt.start, stmt.end);
-        const loc = range ? { start: sourceCode.getLocFromIndex(range[0]), end: sourceCode.getLocFromIndex(range[1]) } : arg.loc;
-        context.report({ loc, ...message(denial) });
+        context.report({ loc: sqlLoc(sql, stmt.start, stmt.end, sourceCode), ...message(denial) });
       }
     }
 

@@ -16,7 +16,7 @@ import {
   splitsLikeWorkerd,
   utf8Length,
 } from "../src/analysis/sql.js";
-import { sourceRange, staticSql } from "../src/analysis/sql-text.js";
+import { sqlLoc } from "../src/analysis/sql-text.js";
 import { type CallIndexClaim, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
 type MessageIds =
@@ -106,7 +106,7 @@ class ExecChecker {
   private checkExec(node: TSESTree.CallExpression): void {
     const [query, ...bindings] = node.arguments;
     if (!query || query.type === AST_NODE_TYPES.SpreadElement) return;
-    const sql = staticSql(query, this.sourceCode);
+    const sql = this.model.execSql(node);
     if (!sql || sql.statements.length === 0 || !splitsLikeWorkerd(sql.text, sql.statements)) return;
     const statements = sql.statements;
     const last = statements[statements.length - 1];
@@ -121,7 +121,11 @@ class ExecChecker {
       for (const { operator, token } of patternLiterals(stmt)) {
         const size = utf8Length(token.value);
         if (size <= MAX_PATTERN_BYTES) continue;
-        this.report(sql, query, token.start, token.end, "patternTooLong", { operator, bytes: String(size) });
+        this.context.report({
+          loc: sqlLoc(sql, token.start, token.end, this.sourceCode),
+          messageId: "patternTooLong",
+          data: { operator, bytes: String(size) },
+        });
       }
     }
 
@@ -131,7 +135,7 @@ class ExecChecker {
       // A statement that is only `${…}` may be empty at run time: a real statement must follow.
       const followed = statements.slice(i + 1).some((s) => s.tokens.some((t) => t.type !== "dynamic"));
       if (followed && stmt.tokens.some((t) => t.type === "param")) {
-        this.report(sql, query, stmt.start, stmt.end, "paramsBeforeLast", {});
+        this.context.report({ loc: sqlLoc(sql, stmt.start, stmt.end, this.sourceCode), messageId: "paramsBeforeLast" });
         return;
       }
     }
@@ -186,23 +190,6 @@ class ExecChecker {
     });
   }
 
-  /** Reports at the SQL text [start, end) when the source shows it verbatim, else at the query. */
-  private report(
-    sql: NonNullable<ReturnType<typeof staticSql>>,
-    query: Node,
-    start: number,
-    end: number,
-    messageId: MessageIds,
-    data: Record<string, string>,
-  ): void {
-    const range = sourceRange(sql, start, end);
-    this.context.report({
-      loc: range ? { start: this.sourceCode.getLocFromIndex(range[0]), end: this.sourceCode.getLocFromIndex(range[1]) } : query.loc,
-      messageId,
-      data,
-    });
-  }
-
   private checkOne(node: TSESTree.CallExpression): void {
     if (calledMethod(node) !== "one" || node.arguments.length > 0) return;
     const mc = methodCall(node)!;
@@ -210,7 +197,7 @@ class ExecChecker {
     if (!exec) return;
     // A query that always yields exactly one row (`SELECT COUNT(*) …`, `INSERT … RETURNING`) cannot make
     // `.one()` throw: a fallback after it is dead code, not a bug.
-    const sql = exec.arguments[0] && staticSql(exec.arguments[0], this.sourceCode);
+    const sql = this.model.execSql(exec);
     const last = sql?.statements[sql.statements.length - 1];
     if (last && alwaysOneRow(last)) return;
     const value = outermostAwaitedValue(node);

@@ -12,9 +12,16 @@ interface Segment {
   textStart: number;
   textEnd: number;
   sourceStart: number;
+  /** Which literal of a `+` chain it is in (the quasis of one template literal share one): a fix stays within one. */
+  piece: number;
 }
 
+/** The most `+` pieces read (a generated query longer than this is not judged). */
+const MAX_PIECES = 4096;
+
 export interface StaticSql {
+  /** The argument the text comes from (where a report points when the text is not verbatim). */
+  node: Node;
   /** The SQL text; every `${…}` of a template literal is the single character `DYNAMIC`. */
   text: string;
   statements: SqlStatement[];
@@ -33,6 +40,7 @@ export function staticSql(node: Node, sourceCode: Readonly<TSESLint.SourceCode>)
   const pieces = textOf(node, sourceCode, 0);
   const result: StaticSql | undefined = pieces
     ? {
+        node,
         text: pieces.text,
         statements: splitStatements(pieces.text),
         literal: node.type === AST_NODE_TYPES.Literal || node.type === AST_NODE_TYPES.TemplateLiteral ? node : undefined,
@@ -44,17 +52,33 @@ export function staticSql(node: Node, sourceCode: Readonly<TSESLint.SourceCode>)
 }
 
 /**
- * The source range of text offsets [start, end). Ends are mapped separately, so a range may span
- * `${…}` placeholders: between two verbatim quasis, the source holds exactly what the text does.
+ * The source range of text offsets [start, end), for a fix: both ends in one literal (one piece
+ * of a `+` chain). Ends are mapped separately, so a range may span `${…}` placeholders: between
+ * two verbatim quasis, the source holds exactly what the text does.
  */
 export function sourceRange(sql: StaticSql, start: number, end: number): [number, number] | undefined {
-  let from: number | undefined;
-  let to: number | undefined;
-  for (const s of sql.segments) {
-    if (from === undefined && start >= s.textStart && start <= s.textEnd) from = s.sourceStart + start - s.textStart;
-    if (to === undefined && end >= s.textStart && end <= s.textEnd) to = s.sourceStart + end - s.textStart;
-  }
-  return from !== undefined && to !== undefined && from <= to ? [from, to] : undefined;
+  const r = mapEnds(sql, start, end);
+  return r && r.fromPiece === r.toPiece ? r.range : undefined;
+}
+
+/**
+ * Where SQL text [start, end) stands, for a report: the source from its first to its last
+ * character when both are verbatim (across the `+` of a chain too), else the whole argument.
+ */
+export function sqlLoc(sql: StaticSql, start: number, end: number, sourceCode: Readonly<TSESLint.SourceCode>): TSESTree.SourceLocation {
+  const r = mapEnds(sql, start, end);
+  return r ? { start: sourceCode.getLocFromIndex(r.range[0]), end: sourceCode.getLocFromIndex(r.range[1]) } : sql.node.loc;
+}
+
+function mapEnds(sql: StaticSql, start: number, end: number): { range: [number, number]; fromPiece: number; toPiece: number } | undefined {
+  // An offset on the boundary of two pieces belongs to the piece its character is in: a start to
+  // the next one, an end to the previous one. Only where no piece holds it (next to a `${…}`) does
+  // the bare boundary count.
+  const from = sql.segments.find((s) => start >= s.textStart && start < s.textEnd) ?? sql.segments.find((s) => start === s.textEnd);
+  const to = sql.segments.find((s) => end > s.textStart && end <= s.textEnd) ?? sql.segments.find((s) => end === s.textStart);
+  if (!from || !to) return undefined;
+  const range: [number, number] = [from.sourceStart + start - from.textStart, to.sourceStart + end - to.textStart];
+  return range[0] <= range[1] ? { range, fromPiece: from.piece, toPiece: to.piece } : undefined;
 }
 
 function textOf(
@@ -70,7 +94,7 @@ function textOf(
       const verbatim = inner === node.value;
       return {
         text: node.value,
-        segments: verbatim ? [{ textStart: 0, textEnd: node.value.length, sourceStart: node.range[0] + 1 }] : undefined,
+        segments: verbatim ? [{ textStart: 0, textEnd: node.value.length, sourceStart: node.range[0] + 1, piece: 0 }] : undefined,
       };
     }
     case AST_NODE_TYPES.TemplateLiteral: {
@@ -88,7 +112,7 @@ function textOf(
             i === last
               ? node.range[1] - 1
               : sourceCode.getTokenBefore(node.expressions[i], { filter: (t) => t.type === "Template" })!.range[1] - 2;
-          segments.push({ textStart: text.length, textEnd: text.length + cooked.length, sourceStart: end - q.value.raw.length });
+          segments.push({ textStart: text.length, textEnd: text.length + cooked.length, sourceStart: end - q.value.raw.length, piece: 0 });
         } else {
           segments = undefined;
         }
@@ -99,9 +123,30 @@ function textOf(
     }
     case AST_NODE_TYPES.BinaryExpression: {
       if (node.operator !== "+") return undefined;
-      const left = textOf(node.left, sourceCode, depth + 1);
-      const right = left && textOf(node.right, sourceCode, depth + 1);
-      return left && right ? { text: left.text + right.text, segments: undefined } : undefined;
+      // `a + b + c + …` nests to the left: walk down its spine, so a chain of any length costs one level.
+      const pieces: Node[] = [];
+      let n: Node = node;
+      for (; n.type === AST_NODE_TYPES.BinaryExpression && n.operator === "+"; n = n.left) {
+        pieces.push(n.right);
+        if (pieces.length > MAX_PIECES) return undefined;
+      }
+      pieces.push(n);
+      pieces.reverse();
+      let text = "";
+      const segments: Segment[] = [];
+      let piece = 0;
+      for (const p of pieces) {
+        const part = textOf(p, sourceCode, depth + 1);
+        if (!part) return undefined;
+        let last = 0;
+        for (const s of part.segments ?? []) {
+          segments.push({ ...s, textStart: s.textStart + text.length, textEnd: s.textEnd + text.length, piece: piece + s.piece });
+          last = Math.max(last, s.piece);
+        }
+        piece += last + 1;
+        text += part.text;
+      }
+      return { text, segments };
     }
     case AST_NODE_TYPES.Identifier: {
       const variable = findVariable(sourceCode.getScope(node), node.name);

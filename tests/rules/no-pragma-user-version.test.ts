@@ -56,6 +56,31 @@ new RuleTester().run("no-pragma-user-version", rule, {
     },
   ],
   invalid: [
+    {
+      name: "built with +: reported across the pieces, and no suggestion, which would have to rewrite the +",
+      code: `${DO}class A extends DurableObject { m() { this.ctx.storage.sql.exec("PRAGMA " + "user_version"); } }`,
+      errors: [{ ...read, line: 2, column: 66, endLine: 2, endColumn: 90, suggestions: [] }],
+    },
+    {
+      name: "built with + of many pieces: the PRAGMA in its own piece is read, reported and replaced there",
+      code: `${DO}class A extends DurableObject { m() { return this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS a (x); " + "CREATE TABLE IF NOT EXISTS b (x); " + "CREATE TABLE IF NOT EXISTS c (x); " + "CREATE TABLE IF NOT EXISTS d (x); " + "CREATE TABLE IF NOT EXISTS e (x); " + "CREATE TABLE IF NOT EXISTS f (x); " + "CREATE TABLE IF NOT EXISTS g (x); " + "CREATE TABLE IF NOT EXISTS h (x); " + "CREATE TABLE IF NOT EXISTS i (x); " + "CREATE TABLE IF NOT EXISTS j (x); " + "CREATE TABLE IF NOT EXISTS k (x); " + "PRAGMA user_version"); } }`,
+      errors: [
+        {
+          ...read,
+          line: 2,
+          column: 502,
+          endLine: 2,
+          endColumn: 521,
+          suggestions: [
+            {
+              messageId: "suggestRead",
+              data: { creating: " (created if missing)" },
+              output: `${DO}class A extends DurableObject { m() { return this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS a (x); " + "CREATE TABLE IF NOT EXISTS b (x); " + "CREATE TABLE IF NOT EXISTS c (x); " + "CREATE TABLE IF NOT EXISTS d (x); " + "CREATE TABLE IF NOT EXISTS e (x); " + "CREATE TABLE IF NOT EXISTS f (x); " + "CREATE TABLE IF NOT EXISTS g (x); " + "CREATE TABLE IF NOT EXISTS h (x); " + "CREATE TABLE IF NOT EXISTS i (x); " + "CREATE TABLE IF NOT EXISTS j (x); " + "CREATE TABLE IF NOT EXISTS k (x); " + "${CREATE_MIGRATIONS}; SELECT COALESCE(MAX(id), 0) AS user_version FROM _sql_schema_migrations"); } }`,
+            },
+          ],
+        },
+      ],
+    },
     // Every TypeScript wrapper that keeps the value is looked through, the same way everywhere; the
     // report covers the argument (no suggestion: only a plain literal is rewritten).
     ...(

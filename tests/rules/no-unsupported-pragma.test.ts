@@ -200,7 +200,7 @@ new RuleTester().run("no-unsupported-pragma", rule, {
       errors: [{ ...pragma("hard_heap_limit = …", ENGINE), line: 2, column: IN_METHOD_COL, endLine: 2, endColumn: IN_METHOD_COL + 26 }],
     },
     {
-      name: "a const, a concatenation, an escape sequence: reported at the argument",
+      name: "a const and an escape sequence: reported at the argument; a concatenation: at its text, across the `+`",
       code: `${DO}const SETUP = "PRAGMA synchronous = OFF";
 class A extends DurableObject {
   m() {
@@ -211,7 +211,7 @@ class A extends DurableObject {
 }`,
       errors: [
         { ...pragma("synchronous = …", ENGINE), line: 5, column: 31, endLine: 5, endColumn: 36 },
-        { ...pragma("locking_mode = …", ENGINE), line: 6, column: 31, endLine: 6, endColumn: 69 },
+        { ...pragma("locking_mode = …", ENGINE), line: 6, column: 32, endLine: 6, endColumn: 68 },
         { ...pragma("secure_delete = …", ENGINE), line: 7, column: 31, endLine: 7, endColumn: 61 },
       ],
     },

@@ -257,9 +257,9 @@ export class C extends DurableObject {
       errors: [{ messageId: "paramsBeforeLast", line: 5, column: 15, endLine: 5, endColumn: 41 }],
     },
     {
-      name: "a concatenation: the report covers the argument",
+      name: "a concatenation: the report covers the statement, in its piece",
       code: m(`sql.exec("INSERT INTO t VALUES (?);" + " SELECT 1", v);`),
-      errors: [{ messageId: "paramsBeforeLast", line: 5, column: 14, endLine: 5, endColumn: 55 }],
+      errors: [{ messageId: "paramsBeforeLast", line: 5, column: 15, endLine: 5, endColumn: 39 }],
     },
     {
       name: "a `${…}` statement in between does not hide the one after it",
