@@ -112,7 +112,8 @@ class ExecChecker {
     const last = statements[statements.length - 1];
 
     // SQLite's limits (measured on workerd): the text, LIKE/GLOB patterns, parameters.
-    const bytes = utf8Length(sql.text.split(DYNAMIC).join(""));
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: shorter text cannot be over the limit.
+    const bytes = sql.text.length * 3 > MAX_SQL_BYTES ? utf8Length(sql.text.split(DYNAMIC).join("")) : 0;
     if (bytes > MAX_SQL_BYTES) {
       this.context.report({ node: query, messageId: "sqlTooLong", data: { bytes: bytes.toLocaleString("en-US") } });
       return;

@@ -49,6 +49,8 @@ export function scaling(ctx) {
   }
 
   /** The table cells of a `measureCase` result: no rules and all rules (median, range), the rules' time and its share. */
+  /** The headers of `timingCells`' columns. */
+  const TIMING_HEADERS = ["no rules ms", "min–max", "all rules ms", "min–max", "rule time ms", "overhead"];
   const timingCells = (e) => [
     ms(e.none.median),
     range(e.none),
@@ -195,12 +197,7 @@ export function scaling(ctx) {
           "methods",
           "lines",
           "reps",
-          "no rules ms",
-          "min–max",
-          "all rules ms",
-          "min–max",
-          "rule time ms",
-          "overhead",
+          ...TIMING_HEADERS,
           "rule time vs 1×",
           "step",
           "rule µs/method",
@@ -258,26 +255,7 @@ export function scaling(ctx) {
       ms(e.statsSum),
       i > 0 ? `${ratio(e.statsSum / results[i - 1].statsSum)} for ${e.size / results[i - 1].size}×` : "",
     ]);
-    print(
-      table(
-        [
-          "method body",
-          "lines",
-          "reps",
-          "no rules ms",
-          "min–max",
-          "all rules ms",
-          "min–max",
-          "rule time ms",
-          "overhead",
-          "step",
-          "rule µs/block",
-          "stats: rules ms",
-          "stats step",
-        ],
-        rows,
-      ),
-    );
+    print(table(["method body", "lines", "reps", ...TIMING_HEADERS, "step", "rule µs/block", "stats: rules ms", "stats step"], rows));
     print();
     print(
       "Each block, picked at random (seeded): read → await fetch → write back; a branch that reads; a SQL update; an awaited fetch; two awaited puts in a row.",

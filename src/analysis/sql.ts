@@ -712,8 +712,9 @@ export const MAX_PARAMETERS = 100;
 /** The most bytes of SQL text one `exec()` may pass (measured: 100,001 throws "statement too long: SQLITE_TOOBIG"). */
 export const MAX_SQL_BYTES = 100_000;
 
+const UTF8 = new TextEncoder();
 /** UTF-8 length of `text`. */
-export const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
+export const utf8Length = (text: string): number => UTF8.encode(text).length;
 
 /**
  * The string literals a statement uses as LIKE or GLOB patterns: right after `LIKE` / `GLOB`
