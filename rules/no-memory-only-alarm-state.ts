@@ -71,7 +71,7 @@ function checkClass(context: RuleContext<MessageIds>, model: DurableObjectModel,
     // `setAlarm()` in the constructor does not count; a write there does not reach any method.
     if (typeof owner.key !== "string") continue;
     if (storageLike && h.method === "setAlarm") schedulers.add(owner.key);
-    if (isStorageWrite(h, node, sourceCode)) writers.add(owner.key);
+    if (isStorageWrite(model, h, node)) writers.add(owner.key);
   }
 
   // The fields' uses, and the first `this.f = …` in the constructor (for fields the class body does not declare).

@@ -1,10 +1,10 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
 import { mergeListeners } from "../src/analysis/listeners.js";
-import { type Node, commentsIn, containsAwait, indentOf, statementList } from "../src/analysis/ast.js";
+import { type Node, commentsIn, containsAwait, indentOf, statementList, unwrap } from "../src/analysis/ast.js";
 import { wrapStatements } from "../src/analysis/fix.js";
 import { type SqlStatement, type StatementKind, statementKind } from "../src/analysis/sql.js";
-import { type StaticSql, sqlLoc } from "../src/analysis/sql-text.js";
+import { type SqlRun, sqlRuns } from "../src/analysis/sql-source.js";
 import { getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "pair" | "statement" | "suggestTransactionSync";
@@ -14,11 +14,10 @@ export const RUNTIME_ERROR =
   "To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements.";
 
 interface Found {
-  call: TSESTree.CallExpression;
-  sql: StaticSql;
+  run: SqlRun;
   stmt: SqlStatement;
   kind: StatementKind;
-  /** The `exec(…)` call as a whole statement whose SQL is this one statement. */
+  /** The `exec(…)` call (or tagged template) as a whole statement whose SQL is this one statement. */
   alone: TSESTree.ExpressionStatement | undefined;
 }
 
@@ -46,43 +45,39 @@ export default createRule<[], MessageIds>({
     const model = getModel(context);
     if (!model.hasRegions) return {};
     const sourceCode = context.sourceCode;
-    const found: Found[] = [];
 
     function report(
       f: Found,
       extra?: { messageId: "pair"; closing: Found; suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] },
     ): void {
       context.report({
-        loc: sqlLoc(f.sql, f.stmt.start, f.stmt.end, sourceCode),
+        loc: f.run.loc(f.stmt.start, f.stmt.end),
         messageId: extra?.messageId ?? "statement",
         data: {
           statement: describe(f.stmt),
           closing: extra ? describe(extra.closing.stmt) : "",
-          closingLine: extra ? String(extra.closing.call.loc.start.line) : "",
+          closingLine: extra ? String(extra.closing.run.node.loc.start.line) : "",
         },
         suggest: extra?.suggest ?? [],
       });
     }
 
-    function collect(node: TSESTree.CallExpression): void {
-      const sql = model.execSql(node);
-      if (!sql) return;
-      for (const stmt of sql.statements) {
-        const kind = statementKind(stmt);
-        if (!TRANSACTION_KINDS.has(kind)) continue;
-        const parent = node.parent;
-        const alone =
-          sql.statements.length === 1 && parent?.type === AST_NODE_TYPES.ExpressionStatement && parent.expression === node
-            ? parent
-            : undefined;
-        found.push({ call: node, sql, stmt, kind, alone });
-      }
-    }
-
-    const calls = model.calls(["exec"]);
-    return mergeListeners(calls.listeners, {
+    const runs = sqlRuns(model);
+    return mergeListeners(runs.listeners, {
       "Program:exit"() {
-        for (const node of calls.of("exec")) collect(node);
+        const found: Found[] = [];
+        for (const run of runs.all()) {
+          for (const stmt of run.statements) {
+            const kind = statementKind(stmt);
+            if (!TRANSACTION_KINDS.has(kind)) continue;
+            const parent = run.node.parent;
+            const alone =
+              run.statements.length === 1 && parent?.type === AST_NODE_TYPES.ExpressionStatement && parent.expression === run.node
+                ? parent
+                : undefined;
+            found.push({ run, stmt, kind, alone });
+          }
+        }
         const byStatement = new Map<Node, Found>();
         for (const f of found) if (f.alone) byStatement.set(f.alone, f);
         const paired = new Set<Found>();
@@ -92,7 +87,7 @@ export default createRule<[], MessageIds>({
           if (!pair) continue;
           paired.add(f);
           for (const p of pair.consumed) paired.add(p);
-          const storage = model.storageTextFor(calleeObject(f.call), f.call);
+          const storage = model.storageTextFor(receiverOf(f.run), f.run.node);
           const fix = storage ? transactionSyncFix(sourceCode, f, pair, storage) : undefined;
           report(f, {
             messageId: "pair",
@@ -106,9 +101,10 @@ export default createRule<[], MessageIds>({
   },
 });
 
-function calleeObject(call: TSESTree.CallExpression): Node {
-  const callee = call.callee.type === AST_NODE_TYPES.ChainExpression ? call.callee.expression : call.callee;
-  return (callee as TSESTree.MemberExpression).object;
+/** What runs the SQL: `exec`'s receiver (a SQL handle), or the object whose `sql` tag it is. */
+function receiverOf(run: SqlRun): Node {
+  const callee = run.node.type === AST_NODE_TYPES.CallExpression ? run.node.callee : run.node.tag;
+  return (unwrap(callee) as TSESTree.MemberExpression).object;
 }
 
 /** `BEGIN TRANSACTION`, `ROLLBACK TO sp`: the statement's first words. */

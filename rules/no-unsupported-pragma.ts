@@ -1,9 +1,8 @@
-import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
 import { mergeListeners } from "../src/analysis/listeners.js";
 import { type Denial, deniedStatement } from "../src/analysis/sql-authorizer.js";
 import type { PragmaInfo } from "../src/analysis/sql.js";
-import { sqlLoc } from "../src/analysis/sql-text.js";
+import { sqlRuns } from "../src/analysis/sql-source.js";
 import { getModel } from "../src/analysis/storage.js";
 
 const THROWS = "throws `SQLITE_AUTH` on Durable Object SQLite";
@@ -73,23 +72,17 @@ export default createRule({
   create(context) {
     const model = getModel(context);
     if (!model.hasRegions) return {};
-    const sourceCode = context.sourceCode;
-
-    function check(node: TSESTree.CallExpression): void {
-      const sql = model.execSql(node);
-      if (!sql) return;
-      for (const stmt of sql.statements) {
-        const denial = deniedStatement(stmt);
-        // `PRAGMA user_version` is `no-pragma-user-version`'s, which also offers the replacement.
-        if (!denial || (denial.kind === "pragma" && denial.pragma.name === "user_version")) continue;
-        context.report({ loc: sqlLoc(sql, stmt.start, stmt.end, sourceCode), ...message(denial) });
-      }
-    }
-
-    const calls = model.calls(["exec"]);
-    return mergeListeners(calls.listeners, {
+    const runs = sqlRuns(model);
+    return mergeListeners(runs.listeners, {
       "Program:exit"() {
-        for (const node of calls.of("exec")) check(node);
+        for (const run of runs.all()) {
+          for (const stmt of run.statements) {
+            const denial = deniedStatement(stmt);
+            // `PRAGMA user_version` is `no-pragma-user-version`'s, which also offers the replacement.
+            if (!denial || (denial.kind === "pragma" && denial.pragma.name === "user_version")) continue;
+            context.report({ loc: run.loc(stmt.start, stmt.end), ...message(denial) });
+          }
+        }
       },
     });
   },

@@ -3,7 +3,7 @@ import { type RuleContext, createRule } from "../src/create-rule.js";
 import { awaitRemoval } from "../src/analysis/await-fix.js";
 import { mergeListeners, methodListeners } from "../src/analysis/listeners.js";
 import { type Node, calledMethod, isConditionOf, methodCall, outermostAwaitedValue } from "../src/analysis/ast.js";
-import { execBehind, isCursorValue, isExecCall } from "../src/analysis/cursor.js";
+import { execBehind, isCursorValue } from "../src/analysis/cursor.js";
 import { isNullishValue, unchangedBinding, unchangedInit } from "../src/analysis/scope.js";
 import {
   DYNAMIC,
@@ -16,7 +16,7 @@ import {
   splitsLikeWorkerd,
   utf8Length,
 } from "../src/analysis/sql.js";
-import { sqlLoc } from "../src/analysis/sql-text.js";
+import { type SqlRun, type SqlRunsClaim, sqlRuns } from "../src/analysis/sql-source.js";
 import { type CallIndexClaim, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 
 type MessageIds =
@@ -70,9 +70,10 @@ export default createRule<[], MessageIds>({
   create(context) {
     const model = getModel(context);
     if (!model.hasRegions) return {};
-    const calls = model.calls(["exec", "one"]);
-    const checker = new ExecChecker(context, model, calls);
-    return mergeListeners(calls.listeners, methodListeners(checker, ["Program:exit", "AwaitExpression"]));
+    const runs = sqlRuns(model);
+    const calls = model.calls(["one"]);
+    const checker = new ExecChecker(context, model, runs, calls);
+    return mergeListeners(runs.listeners, calls.listeners, methodListeners(checker, ["Program:exit", "AwaitExpression"]));
   },
 });
 
@@ -83,13 +84,14 @@ class ExecChecker {
   constructor(
     private readonly context: RuleContext<MessageIds>,
     private readonly model: DurableObjectModel,
+    private readonly runs: SqlRunsClaim,
     private readonly calls: CallIndexClaim,
   ) {
     this.sourceCode = context.sourceCode;
   }
 
   "Program:exit"(): void {
-    for (const node of this.calls.of("exec")) if (isExecCall(this.model, node)) this.checkExec(node);
+    for (const run of this.runs.all()) this.checkRun(run);
     for (const node of this.calls.of("one")) this.checkOne(node);
   }
 
@@ -103,12 +105,10 @@ class ExecChecker {
     });
   }
 
-  private checkExec(node: TSESTree.CallExpression): void {
-    const [query, ...bindings] = node.arguments;
-    if (!query || query.type === AST_NODE_TYPES.SpreadElement) return;
-    const sql = this.model.execSql(node);
-    if (!sql || sql.statements.length === 0 || !splitsLikeWorkerd(sql.text, sql.statements)) return;
-    const statements = sql.statements;
+  private checkRun(run: SqlRun): void {
+    const { query, bindings, sql, statements } = run;
+    if (query.type === AST_NODE_TYPES.SpreadElement) return;
+    if (statements.length === 0 || !splitsLikeWorkerd(sql.text, statements)) return;
     const last = statements[statements.length - 1];
 
     // SQLite's limits (measured on workerd): the text, LIKE/GLOB patterns, parameters.
@@ -123,7 +123,7 @@ class ExecChecker {
         const size = utf8Length(token.value);
         if (size <= MAX_PATTERN_BYTES) continue;
         this.context.report({
-          loc: sqlLoc(sql, token.start, token.end, this.sourceCode),
+          loc: run.loc(token.start, token.end),
           messageId: "patternTooLong",
           data: { operator, bytes: String(size) },
         });
@@ -136,7 +136,7 @@ class ExecChecker {
       // A statement that is only `${…}` may be empty at run time: a real statement must follow.
       const followed = statements.slice(i + 1).some((s) => s.tokens.some((t) => t.type !== "dynamic"));
       if (followed && stmt.tokens.some((t) => t.type === "param")) {
-        this.context.report({ loc: sqlLoc(sql, stmt.start, stmt.end, this.sourceCode), messageId: "paramsBeforeLast" });
+        this.context.report({ loc: run.loc(stmt.start, stmt.end), messageId: "paramsBeforeLast" });
         return;
       }
     }
@@ -148,7 +148,8 @@ class ExecChecker {
       this.context.report({ node: query, messageId: "tooManyParameters", data: { count: String(slots) } });
       return;
     }
-    if (bindings.some((b) => b.type === AST_NODE_TYPES.SpreadElement)) return;
+    // A tagged template binds exactly its `${…}`: the count is not the user's to get wrong.
+    if (run.form === "tag" || bindings.some((b) => b.type === AST_NODE_TYPES.SpreadElement)) return;
     // A `${…}` can add parameters (and statements), never remove them: with one, only "too few" is certain.
     const exact = !sql.text.includes(DYNAMIC);
     const count = bindings.length;

@@ -7,25 +7,19 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { type ClassNode, type Node, isClass, isFunction, keyName, memberName, methodCall, thisClass, unwrap } from "./ast.js";
 import { resolveMethod } from "./callees.js";
 import { mainVerb } from "./sql.js";
-import { staticSql } from "./sql-text.js";
+import { sqlRunOf } from "./sql-source.js";
 import type { DurableObjectModel, HandleKind } from "./storage.js";
 
 /** SQL verbs that store data. */
 const SQL_WRITES = new Set(["insert", "update", "replace"]);
 
 /** `put` on storage, a transaction or `storage.kv`; `sql.exec` of an `INSERT`/`UPDATE`/`REPLACE` (or of SQL built at run time). */
-export function isStorageWrite(
-  h: { kind: HandleKind; method: string },
-  call: TSESTree.CallExpression,
-  sourceCode: Readonly<TSESLint.SourceCode>,
-): boolean {
+export function isStorageWrite(model: DurableObjectModel, h: { kind: HandleKind; method: string }, call: TSESTree.CallExpression): boolean {
   if ((h.kind === "storage" || h.kind === "txn" || h.kind === "kv") && h.method === "put") return true;
   if (h.kind !== "sql" || h.method !== "exec") return false;
-  const q = call.arguments[0];
-  if (!q || q.type === AST_NODE_TYPES.SpreadElement) return true;
-  const sql = staticSql(q, sourceCode);
+  const run = sqlRunOf(model, call);
   // SQL built at run time may write: count it as a write, which keeps the rule silent.
-  return !sql || sql.statements.some((s) => SQL_WRITES.has(mainVerb(s)));
+  return !run || run.statements.some((s) => SQL_WRITES.has(mainVerb(s)));
 }
 
 export interface Persistence {
@@ -53,7 +47,7 @@ export function persistence(model: DurableObjectModel, cls: ClassNode, writesTra
 
   function computePersistingCall(call: TSESTree.CallExpression): boolean {
     const h = model.handleCall(call);
-    if (h) return isStorageWrite(h, call, sourceCode);
+    if (h) return isStorageWrite(model, h, call);
     if (instanceCallMayPersist(call.callee)) return true;
     // A helper handed a storage handle may write with it.
     if (call.arguments.some((a) => a.type !== AST_NODE_TYPES.SpreadElement && model.kindOf(a) !== undefined)) return true;

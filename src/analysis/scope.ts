@@ -4,7 +4,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import type { Node } from "./ast.js";
+import { type Node, keyName } from "./ast.js";
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
@@ -43,4 +43,37 @@ export function unchangedInit(id: TSESTree.Identifier, sourceCode: SourceCode): 
   const def = variable.defs[0];
   if (def.type !== "Variable" || def.parent.kind === "var" || isReassigned(variable)) return undefined;
   return def.node.id === def.name && def.node.init ? def.node.init : undefined;
+}
+
+/** A name as a module exports it: `import { Agent } from "agents"` gives `{ source: "agents", name: "Agent" }`. */
+export interface ImportedName {
+  source: string;
+  name: string;
+}
+
+/**
+ * What `node` is imported as: an identifier bound by `import { X as Y } from "m"`, or `ns.X` of an
+ * `import * as ns from "m"`. Undefined for anything else (a local, a parameter, a default import).
+ */
+export function importedAs(node: Node, sourceCode: SourceCode): ImportedName | undefined {
+  if (node.type === AST_NODE_TYPES.Identifier) {
+    const def = soleDef(node, sourceCode);
+    if (def?.type !== "ImportBinding" || def.node.type !== AST_NODE_TYPES.ImportSpecifier) return undefined;
+    if (def.parent?.type !== AST_NODE_TYPES.ImportDeclaration) return undefined;
+    const imported = def.node.imported;
+    return { source: def.parent.source.value, name: imported.type === AST_NODE_TYPES.Identifier ? imported.name : imported.value };
+  }
+  if (node.type === AST_NODE_TYPES.MemberExpression && node.object.type === AST_NODE_TYPES.Identifier) {
+    const name = keyName(node.property, node.computed);
+    const def = soleDef(node.object, sourceCode);
+    if (name === undefined || def?.type !== "ImportBinding" || def.node.type !== AST_NODE_TYPES.ImportNamespaceSpecifier) return undefined;
+    if (def.parent?.type !== AST_NODE_TYPES.ImportDeclaration) return undefined;
+    return { source: def.parent.source.value, name };
+  }
+  return undefined;
+}
+
+function soleDef(id: TSESTree.Identifier, sourceCode: SourceCode): TSESLint.Scope.Definition | undefined {
+  const variable = findVariable(sourceCode.getScope(id), id.name);
+  return variable?.defs.length === 1 ? variable.defs[0] : undefined;
 }

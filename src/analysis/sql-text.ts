@@ -1,6 +1,7 @@
 /**
- * "What does this SQL string say?" — the static text of an `exec` argument, and where each
- * character of it stands in the source (when it can be known exactly), for reports and fixes.
+ * "What does this SQL string say?" — the static text of an `exec` argument or of a `sql` tagged
+ * template, and where each character of it stands in the source (when it can be known exactly),
+ * for reports and fixes. sql-source.ts says which calls and templates run SQL.
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
@@ -22,12 +23,14 @@ const MAX_PIECES = 4096;
 export interface StaticSql {
   /** The argument the text comes from (where a report points when the text is not verbatim). */
   node: Node;
-  /** The SQL text; every `${…}` of a template literal is the single character `DYNAMIC`. */
+  /**
+   * The SQL text. In an `exec` argument every `${…}` of a template literal is the single
+   * character `DYNAMIC` (text spliced in at run time); in a `sql` tagged template it is `?` (a
+   * bound parameter).
+   */
   text: string;
   statements: SqlStatement[];
-  /** The literal the text is written in, when it is written directly in the call. */
-  literal: TSESTree.Literal | TSESTree.TemplateLiteral | undefined;
-  /** Source ranges of the text, piece by piece; empty when the text is not written verbatim (escapes, a `const`, `+`). */
+  /** Source ranges of the text, piece by piece; empty when the text is not written verbatim (escapes, a `const`). */
   segments: Segment[];
 }
 
@@ -43,11 +46,37 @@ export function staticSql(node: Node, sourceCode: Readonly<TSESLint.SourceCode>)
         node,
         text: pieces.text,
         statements: splitStatements(pieces.text),
-        literal: node.type === AST_NODE_TYPES.Literal || node.type === AST_NODE_TYPES.TemplateLiteral ? node : undefined,
         segments: pieces.segments ?? [],
       }
     : undefined;
   cache.set(node, result ?? null);
+  return result;
+}
+
+const tagCache = new WeakMap<TSESTree.TemplateLiteral, StaticSql | null>();
+
+/**
+ * The SQL a `sql` tagged template runs: its strings joined by `?`, each `${…}` a bound parameter
+ * (what the Agents SDK's `sql` passes to `exec`). Each string is a piece of its own, so a fix never
+ * spans a `${…}`: the text holds `?` where the source holds the expression.
+ */
+export function taggedSql(quasi: TSESTree.TemplateLiteral, sourceCode: Readonly<TSESLint.SourceCode>): StaticSql | undefined {
+  const hit = tagCache.get(quasi);
+  if (hit !== undefined) return hit ?? undefined;
+  const strings = templateStrings(quasi, sourceCode);
+  let result: StaticSql | undefined;
+  if (strings) {
+    let text = "";
+    const segments: Segment[] = [];
+    strings.forEach((q, i) => {
+      if (i > 0) text += "?";
+      if (q.sourceStart !== undefined)
+        segments.push({ textStart: text.length, textEnd: text.length + q.text.length, sourceStart: q.sourceStart, piece: i });
+      text += q.text;
+    });
+    result = { node: quasi, text, statements: splitStatements(text), segments };
+  }
+  tagCache.set(quasi, result ?? null);
   return result;
 }
 
@@ -98,27 +127,19 @@ function textOf(
       };
     }
     case AST_NODE_TYPES.TemplateLiteral: {
+      const strings = templateStrings(node, sourceCode);
+      if (!strings) return undefined;
       let text = "";
       let segments: Segment[] | undefined = [];
-      const last = node.quasis.length - 1;
-      for (let i = 0; i <= last; i++) {
-        const q = node.quasis[i];
-        const cooked = q.value.cooked;
-        if (cooked === null || cooked === undefined) return undefined; // an invalid escape in a tagged template
-        if (segments && q.value.raw === cooked) {
-          // Where the quasi's characters sit: before the closing backtick, or before the `${` of the next expression
-          // (found by token, since the parsers disagree on a TemplateElement's range).
-          const end =
-            i === last
-              ? node.range[1] - 1
-              : sourceCode.getTokenBefore(node.expressions[i], { filter: (t) => t.type === "Template" })!.range[1] - 2;
-          segments.push({ textStart: text.length, textEnd: text.length + cooked.length, sourceStart: end - q.value.raw.length, piece: 0 });
+      strings.forEach((q, i) => {
+        if (i > 0) text += DYNAMIC;
+        if (segments && q.sourceStart !== undefined) {
+          segments.push({ textStart: text.length, textEnd: text.length + q.text.length, sourceStart: q.sourceStart, piece: 0 });
         } else {
           segments = undefined;
         }
-        text += cooked;
-        if (i < last) text += DYNAMIC;
-      }
+        text += q.text;
+      });
       return { text, segments };
     }
     case AST_NODE_TYPES.BinaryExpression: {
@@ -164,4 +185,33 @@ function textOf(
       return inner ? { text: inner.text, segments: undefined } : undefined;
     }
   }
+}
+
+/**
+ * The strings of a template literal, cooked, each with where its characters start in the source
+ * when it is written verbatim (no escapes). Undefined for an invalid escape (a tagged template's).
+ */
+function templateStrings(
+  node: TSESTree.TemplateLiteral,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): { text: string; sourceStart: number | undefined }[] | undefined {
+  const out: { text: string; sourceStart: number | undefined }[] = [];
+  const last = node.quasis.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const q = node.quasis[i];
+    const cooked = q.value.cooked;
+    if (cooked === null || cooked === undefined) return undefined;
+    let sourceStart: number | undefined;
+    if (q.value.raw === cooked) {
+      // Where the quasi's characters sit: before the closing backtick, or before the `${` of the next expression
+      // (found by token, since the parsers disagree on a TemplateElement's range).
+      const end =
+        i === last
+          ? node.range[1] - 1
+          : sourceCode.getTokenBefore(node.expressions[i], { filter: (t) => t.type === "Template" })!.range[1] - 2;
+      sourceStart = end - q.value.raw.length;
+    }
+    out.push({ text: cooked, sourceStart });
+  }
+  return out;
 }

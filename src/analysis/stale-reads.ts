@@ -206,7 +206,7 @@ class StaleReadTracker {
 
   /** What a call reads: a direct read, or the reads a helper returns (when the helper keeps the gate closed). */
   private readSites(node: TSESTree.CallExpression): Omit<ReadSite, "id">[] {
-    const access = readAccess(this.model, node, this.sourceCode);
+    const access = readAccess(this.model, node);
     if (access) {
       const key = access.keyNode ? keyRep(access.keyNode, this.sourceCode) : undefined;
       if (!key && !access.tables) return [];
@@ -261,7 +261,7 @@ class StaleReadTracker {
     // Check-then-act: the same key, or a column of the same table, written under a condition on a
     // read made before the gate opened. The conditions are read only when a read of what the call
     // writes has seen the gate open since.
-    const rows = via === undefined && this.readsByTable.size > 0 ? rowWrites(this.model, node, this.sourceCode) : undefined;
+    const rows = via === undefined && this.readsByTable.size > 0 ? rowWrites(this.model, node) : undefined;
     // A write with no gate-opening await since the read settles the check in time (`status = "running"`
     // before the fetch): later writes under the same check are not decided by a stale value.
     const fresh = (r: ReadSite): boolean => this.flow.openerSince(r.id) === null; // live here, and no opener since
@@ -333,7 +333,7 @@ class StaleReadTracker {
 
   /** What a call writes: a direct write, or a helper's writes, each with the argument its value comes from. */
   private writeTargets(node: TSESTree.CallExpression): { targets: WriteTarget[]; via: string | undefined } {
-    const direct = writeAccesses(this.model, node, this.sourceCode);
+    const direct = writeAccesses(this.model, node);
     if (direct) {
       const targets: WriteTarget[] = [];
       for (const w of direct) {

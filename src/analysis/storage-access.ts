@@ -14,7 +14,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type Node, isClass, isFunction, isReference, unwrap, walk } from "./ast.js";
 import { type RowWrite, type SelectShape, isUpsertOrReplace, mainVerb, readTables, rowWrite, selectShape, writtenTable } from "./sql.js";
-import { staticSql } from "./sql-text.js";
+import { sqlRunOf } from "./sql-source.js";
 import type { DurableObjectModel } from "./storage.js";
 
 type Variable = TSESLint.Scope.Variable;
@@ -56,7 +56,7 @@ export interface WriteAccess {
 }
 
 /** What a call reads, if it is a storage read that is followed. */
-export function readAccess(model: DurableObjectModel, node: TSESTree.CallExpression, sourceCode: SourceCode): ReadAccess | undefined {
+export function readAccess(model: DurableObjectModel, node: TSESTree.CallExpression): ReadAccess | undefined {
   const h = model.handleCall(node, READ_METHODS);
   if (!h) return undefined;
   if (h.method === "get" && (h.kind === "storage" || h.kind === "txn" || h.kind === "kv")) {
@@ -64,9 +64,9 @@ export function readAccess(model: DurableObjectModel, node: TSESTree.CallExpress
     if (!arg || arg.type === AST_NODE_TYPES.ArrayExpression || arg.type === AST_NODE_TYPES.SpreadElement) return undefined;
     return { receiver: h.receiver, keyNode: arg };
   }
-  if (h.kind === "sql" && h.method === "exec" && node.arguments[0]) {
-    const sql = staticSql(node.arguments[0], sourceCode);
-    const last = sql?.statements[sql.statements.length - 1];
+  if (h.kind === "sql" && h.method === "exec") {
+    const statements = sqlRunOf(model, node)?.statements;
+    const last = statements?.[statements.length - 1];
     if (!last || mainVerb(last) !== "select") return undefined;
     const tables = readTables(last);
     return tables && tables.length > 0 ? { receiver: h.receiver, tables, select: selectShape(last) } : undefined;
@@ -75,7 +75,7 @@ export function readAccess(model: DurableObjectModel, node: TSESTree.CallExpress
 }
 
 /** The (key, value) pairs or (table, bindings) a write call stores. */
-export function writeAccesses(model: DurableObjectModel, node: TSESTree.CallExpression, sourceCode: SourceCode): WriteAccess[] | undefined {
+export function writeAccesses(model: DurableObjectModel, node: TSESTree.CallExpression): WriteAccess[] | undefined {
   const h = model.handleCall(node, WRITE_METHODS);
   if (!h) return undefined;
   if (h.method === "put" && (h.kind === "storage" || h.kind === "txn" || h.kind === "kv")) {
@@ -93,9 +93,8 @@ export function writeAccesses(model: DurableObjectModel, node: TSESTree.CallExpr
     return second ? [{ keyNode: first, value: second }] : undefined;
   }
   if (h.kind === "sql" && h.method === "exec" && node.arguments.length > 1) {
-    const sql = staticSql(node.arguments[0], sourceCode);
     const out: WriteAccess[] = [];
-    for (const stmt of sql?.statements ?? []) {
+    for (const stmt of sqlRunOf(model, node)?.statements ?? []) {
       const verb = mainVerb(stmt);
       if (verb !== "update" && !((verb === "insert" || verb === "replace") && isUpsertOrReplace(stmt))) continue;
       const table = writtenTable(stmt);
@@ -112,11 +111,11 @@ export function writeAccesses(model: DurableObjectModel, node: TSESTree.CallExpr
 }
 
 /** The row writes (`UPDATE`, `DELETE`, upsert, `REPLACE`) of a `sql.exec(…)` call with static SQL, bindings or not. */
-export function rowWrites(model: DurableObjectModel, node: TSESTree.CallExpression, sourceCode: SourceCode): RowWrite[] | undefined {
+export function rowWrites(model: DurableObjectModel, node: TSESTree.CallExpression): RowWrite[] | undefined {
   const h = model.handleCall(node, WRITE_METHODS);
-  if (!h || h.kind !== "sql" || h.method !== "exec" || !node.arguments[0]) return undefined;
+  if (!h || h.kind !== "sql" || h.method !== "exec") return undefined;
   const out: RowWrite[] = [];
-  for (const stmt of staticSql(node.arguments[0], sourceCode)?.statements ?? []) {
+  for (const stmt of sqlRunOf(model, node)?.statements ?? []) {
     const row = rowWrite(stmt);
     if (row) out.push(row);
   }

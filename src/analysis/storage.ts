@@ -38,6 +38,7 @@ import {
   walk,
 } from "./ast.js";
 import { SharedListeners, methodListeners } from "./listeners.js";
+import { type ImportedName, importedAs } from "./scope.js";
 import { type StaticSql, staticSql } from "./sql-text.js";
 
 /** What a Durable Object value is. */
@@ -81,6 +82,23 @@ export const DURABLE_OBJECT_BASES: Readonly<Record<string, readonly string[]>> =
   "y-partyserver": ["YServer"],
   "@cloudflare/actors": ["Actor"],
   "@cloudflare/containers": ["Container"],
+};
+
+/**
+ * Base classes whose `sql` method is a tagged template that runs SQL on the object's database:
+ * partyserver's `Server` joins the template's strings with `?` and runs them with
+ * `ctx.storage.sql.exec(query, ...values)`, returning the rows as an array; the Agents SDK's
+ * classes extend it (`McpAgent` forwards to an `Agent`). A subclass that declares its own `sql`
+ * replaces it.
+ */
+export const SQL_TAG_BASES: Readonly<Record<string, readonly string[]>> = {
+  agents: ["Agent", "AIChatAgent", "McpAgent"],
+  "agents/ai-chat-agent": ["AIChatAgent"],
+  "agents/mcp": ["McpAgent"],
+  "@cloudflare/ai-chat": ["AIChatAgent"],
+  "@cloudflare/think": ["Think"],
+  partyserver: ["Server"],
+  "y-partyserver": ["YServer"],
 };
 
 /** Storage (and transaction) methods that read and return a Promise of what they read. */
@@ -158,6 +176,8 @@ export interface ClassFacts {
   methods: Map<string, FunctionNode>;
   /** The base class: `"durable-object"` for a known Durable Object base, the facts of a local class, or undefined. */
   readonly base: "durable-object" | ClassFacts | undefined;
+  /** The imported Durable Object base the class extends, directly or through local classes. */
+  readonly baseImport: ImportedName | undefined;
 }
 
 /** The handle kinds of a class's instance fields, by name (a read-only view, computed per name on demand). */
@@ -177,6 +197,7 @@ interface MutableFacts extends ClassFacts {
   ctorParams: (HandleKind | undefined)[];
   methods: Map<string, FunctionNode>;
   base: "durable-object" | ClassFacts | undefined;
+  baseImport: ImportedName | undefined;
   ctor: TSESTree.FunctionExpression | undefined;
 }
 
@@ -199,6 +220,8 @@ export interface CallIndexClaim {
   listeners: TSESLint.RuleListener;
   /** The calls of method `name` (one of the names asked for) in traversal order; complete from `Program:exit` on. */
   of(name: string): readonly TSESTree.CallExpression[];
+  /** The tagged templates `x.sql`…`` in traversal order, when asked for (`calls(names, { sqlTags: true })`). */
+  sqlTags(): readonly TSESTree.TaggedTemplateExpression[];
 }
 
 /** The calls of the method names the rules ask for, in one file, collected by one shared `CallExpression` listener. */
@@ -206,10 +229,16 @@ class CallIndex {
   /** The names asked for by the rules created for this file (all are created before the traversal). */
   private readonly wanted = new Set<string>();
   private readonly byName = new Map<string, TSESTree.CallExpression[]>();
+  /** Whether a rule asked for the `sql` tagged templates, and those found. */
+  private wantTags = false;
+  private readonly tags: TSESTree.TaggedTemplateExpression[] = [];
   readonly shared: SharedListeners;
 
   constructor() {
-    this.shared = new SharedListeners(methodListeners(this, ["CallExpression"]), () => this.byName.clear());
+    this.shared = new SharedListeners(methodListeners(this, ["CallExpression", "TaggedTemplateExpression"]), () => {
+      this.byName.clear();
+      this.tags.length = 0;
+    });
   }
 
   /** Listener: indexes a call by its method name, if a rule asked for it. */
@@ -221,19 +250,30 @@ class CallIndex {
     else this.byName.set(name, [node]);
   }
 
-  want(names: readonly string[]): void {
+  /** Listener: keeps `x.sql`…`` (a tagged template is rare: one check each). */
+  TaggedTemplateExpression(node: TSESTree.TaggedTemplateExpression): void {
+    if (this.wantTags && node.tag.type === AST_NODE_TYPES.MemberExpression && memberName(node.tag) === "sql") this.tags.push(node);
+  }
+
+  want(names: readonly string[], sqlTags: boolean): void {
     for (const n of names) this.wanted.add(n);
+    if (sqlTags) this.wantTags = true;
   }
 
   of(name: string): readonly TSESTree.CallExpression[] {
     if (!this.wanted.has(name)) throw new Error(`calls().of: "${name}" was not asked for when the rule was created`);
     return this.byName.get(name) ?? [];
   }
+
+  sqlTags(): readonly TSESTree.TaggedTemplateExpression[] {
+    if (!this.wantTags) throw new Error("calls().sqlTags: the `sql` tagged templates were not asked for when the rule was created");
+    return this.tags;
+  }
 }
 
 export class DurableObjectModel {
   readonly sourceCode: Readonly<TSESLint.SourceCode>;
-  /** False when the file cannot contain a handle (no mention of storage, state or DO types and no type info). */
+  /** False when the file cannot contain a handle or a `sql` tag (no mention of storage, state, DO types or `sql`` and no type info). */
   readonly mayContainStorage: boolean;
   private readonly types: TypeServices | undefined;
   /** Known Durable Object base classes by module, plus `settings["durable-objects"].baseClasses`. */
@@ -269,7 +309,10 @@ export class DurableObjectModel {
       text.includes("storage") ||
       text.includes("Storage") ||
       text.includes("DurableObject") ||
-      text.includes("Transaction");
+      text.includes("Transaction") ||
+      // The Agents SDK's `` this.sql`…` `` (or `this.sql<Row>`…``) in a class whose file names no storage.
+      text.includes("sql`") ||
+      text.includes("sql<");
   }
 
   /**
@@ -340,6 +383,13 @@ export class DurableObjectModel {
     return false;
   }
 
+  /** The Durable Object class whose instance `expr` provably is (`this`, or an alias of it), if any. */
+  instanceClassOf(expr: Node): ClassFacts | undefined {
+    if (!this.mayHoldHandles(expr)) return undefined;
+    const r = this.resolve(expr);
+    return typeof r === "object" && r.instance.isDurableObject ? r.instance : undefined;
+  }
+
   /** What Durable Object handle `expr` evaluates to, if provably one. */
   kindOf(expr: Node): HandleKind | undefined {
     if (!this.mayHoldHandles(expr)) return undefined;
@@ -380,10 +430,10 @@ export class DurableObjectModel {
    * own, and reads `of(name)` from `Program:exit` on, when every call has been visited. For all such
    * rules together ESLint calls one listener per call (see `SharedListeners`) instead of one per rule.
    */
-  calls(names: readonly string[]): CallIndexClaim {
+  calls(names: readonly string[], options?: { sqlTags?: boolean }): CallIndexClaim {
     const index = (this.callIndex ??= new CallIndex());
-    index.want(names);
-    return { listeners: index.shared.claim(), of: (name) => index.of(name) };
+    index.want(names, options?.sqlTags === true);
+    return { listeners: index.shared.claim(), of: (name) => index.of(name), sqlTags: () => index.sqlTags() };
   }
 
   /**
@@ -434,6 +484,7 @@ export class DurableObjectModel {
         ctorParams: [],
         methods: new Map(),
         base: undefined,
+        baseImport: undefined,
         ctor: undefined,
         fields: undefined as unknown as FieldKinds,
       };
@@ -662,7 +713,9 @@ export class DurableObjectModel {
     facts.base = base;
     if (base === "durable-object") {
       facts.isDurableObject = true;
+      facts.baseImport = importedAs(unwrap(node.superClass!), this.sourceCode);
     } else if (base) {
+      facts.baseImport = base.baseImport;
       facts.isDurableObject = base.isDurableObject;
       facts.ctorParams = [...base.ctorParams];
     }
@@ -787,31 +840,12 @@ export class DurableObjectModel {
   /** `extends DurableObject` (imported from `cloudflare:workers` or a known framework), or a local DO class. */
   private baseClass(superClass: TSESTree.LeftHandSideExpression): "durable-object" | ClassFacts | undefined {
     const sc = unwrap(superClass);
-    if (sc.type === AST_NODE_TYPES.Identifier) {
-      const variable = findVariable(this.sourceCode.getScope(sc), sc.name);
-      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-      if (!def) return undefined;
-      if (def.type === "ImportBinding" && def.node.type === AST_NODE_TYPES.ImportSpecifier) {
-        const source = def.parent?.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : undefined;
-        const imported = def.node.imported;
-        const importedName = imported.type === AST_NODE_TYPES.Identifier ? imported.name : imported.value;
-        if (source !== undefined && this.bases[source]?.includes(importedName)) return "durable-object";
-        return undefined;
-      }
-      if (def.type === "ClassName" && isClass(def.node as Node)) return this.classOf(def.node as ClassNode);
-      return undefined;
-    }
-    if (sc.type === AST_NODE_TYPES.MemberExpression && sc.object.type === AST_NODE_TYPES.Identifier) {
-      // `import * as cf from "cloudflare:workers"; class X extends cf.DurableObject`
-      const variable = findVariable(this.sourceCode.getScope(sc), sc.object.name);
-      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-      const name = memberName(sc);
-      if (def?.type === "ImportBinding" && def.node.type === AST_NODE_TYPES.ImportNamespaceSpecifier && name) {
-        const source = def.parent?.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : undefined;
-        if (source !== undefined && this.bases[source]?.includes(name)) return "durable-object";
-      }
-    }
-    return undefined;
+    const imported = importedAs(sc, this.sourceCode);
+    if (imported) return this.bases[imported.source]?.includes(imported.name) ? "durable-object" : undefined;
+    if (sc.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const variable = findVariable(this.sourceCode.getScope(sc), sc.name);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    return def?.type === "ClassName" && isClass(def.node as Node) ? this.classOf(def.node as ClassNode) : undefined;
   }
 
   /**

@@ -185,7 +185,7 @@ class FunctionSummary {
     walk(expr, this.sourceCode.visitorKeys, (n) => {
       if (isFunction(n) || isClass(n)) return false;
       if (n.type === AST_NODE_TYPES.CallExpression) {
-        const read = readAccess(this.model, n, this.sourceCode);
+        const read = readAccess(this.model, n);
         if (read?.tables) out.push({ tables: read.tables });
         else if (read?.keyNode) {
           const key = this.keyOf(read.keyNode);
@@ -222,7 +222,7 @@ class FunctionSummary {
 
   /** The writes a call makes: a direct `put`/`UPDATE`, or a helper's writes with this function's parameters in them. */
   private writesOf(call: TSESTree.CallExpression): void {
-    const direct = writeAccesses(this.model, call, this.sourceCode);
+    const direct = writeAccesses(this.model, call);
     if (direct) {
       for (const w of direct) {
         const params = this.paramsIn(w.value);

@@ -3,6 +3,8 @@ import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-doc
 import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
+const AGENT = `import { Agent } from "agents";\n`;
+const CREATE_AND_READ = `${CREATE_MIGRATIONS}; SELECT COALESCE(MAX(id), 0) AS user_version FROM _sql_schema_migrations`;
 const read = { messageId: "read" } as const;
 
 new RuleTester().run("no-pragma-user-version", rule, {
@@ -53,6 +55,15 @@ new RuleTester().run("no-pragma-user-version", rule, {
     {
       name: "a PRAGMA name known only at run time",
       code: `${DO}class A extends DurableObject { m(name: string) { this.ctx.storage.sql.exec(\`PRAGMA \${name}\`); } }`,
+    },
+    // The Agents SDK's tagged template: only the framework's own `sql`.
+    {
+      name: "a class of the Agents SDK that declares its own sql method",
+      code: `${AGENT}export class Chat extends Agent<Env> { sql(s: TemplateStringsArray) { return s; } m() { this.sql\`PRAGMA user_version\`; } }`,
+    },
+    {
+      name: "a sql tag of another library in a class of the Agents SDK",
+      code: `${AGENT}import { sql } from "drizzle-orm";\nexport class Chat extends Agent<Env> { m() { return sql\`PRAGMA user_version\`; } }`,
     },
   ],
   invalid: [
@@ -375,6 +386,72 @@ class A extends DurableObject { m() { return this.ctx.storage.sql.exec(Q).one();
           ],
         },
       ],
+    },
+    // The Agents SDK's `this.sql` tagged template runs its text with `exec`.
+    {
+      name: "this.sql`PRAGMA user_version` in an Agent: the read is replaced inside the template",
+      code: `${AGENT}export class Chat extends Agent<Env> { onStart() { this.sql\`PRAGMA user_version\`; } }`,
+      errors: [
+        {
+          ...read,
+          line: 2,
+          column: 61,
+          endLine: 2,
+          endColumn: 80,
+          suggestions: [
+            {
+              messageId: "suggestRead",
+              data: { creating: " (created if missing)" },
+              output: `${AGENT}export class Chat extends Agent<Env> { onStart() { this.sql\`${CREATE_AND_READ}\`; } }`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "this.sql`PRAGMA user_version = 2` in an Agent: the version is inserted instead",
+      code: `${AGENT}export class Chat extends Agent<Env> { onStart() { this.sql\`PRAGMA user_version = 2\`; } }`,
+      errors: [
+        {
+          messageId: "write",
+          line: 2,
+          column: 61,
+          endLine: 2,
+          endColumn: 84,
+          suggestions: [
+            {
+              messageId: "suggestWrite",
+              data: { version: "2", creating: " (created if missing)" },
+              output: `${AGENT}export class Chat extends Agent<Env> { onStart() { this.sql\`${CREATE_MIGRATIONS}; INSERT INTO _sql_schema_migrations (id) VALUES (2)\`; } }`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a version bound with ${…} in the tag: inserted, the ${…} kept where it is, bound",
+      code: `${AGENT}export class Chat extends Agent<Env> { m(v: number) { this.sql\`PRAGMA user_version = \${v}\`; } }`,
+      errors: [
+        {
+          messageId: "write",
+          line: 2,
+          column: 64,
+          endLine: 2,
+          endColumn: 90,
+          suggestions: [
+            {
+              messageId: "suggestWrite",
+              data: { version: "${v}", creating: " (created if missing)" },
+              output: `${AGENT}export class Chat extends Agent<Env> { m(v: number) { this.sql\`${CREATE_MIGRATIONS}; INSERT INTO _sql_schema_migrations (id) VALUES (\${v})\`; } }`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a tag's ${…} followed by more of the statement: reported, with no suggestion",
+      code: `${AGENT}export class Chat extends Agent<Env> { m(v: number) { this.sql\`PRAGMA user_version = \${v} + 1\`; } }`,
+      errors: [{ messageId: "write", line: 2, column: 64, endLine: 2, endColumn: 94, suggestions: [] }],
     },
   ],
 });

@@ -11,6 +11,13 @@ const m = (body: string) => `${DO}export class C extends DurableObject<Env> {
   }
 }`;
 const storage = { storage: "this.ctx.storage" };
+/** An Agent (Agents SDK) whose `save(items)` body is `body`: its `this.sql` tag runs SQL. */
+const agent = (body: string) => `import { Agent } from "agents";
+export class Chat extends Agent<Env> {
+  save(items: { id: string; text: string }[]) {
+    ${body}
+  }
+}`;
 const statement = (s: string) => ({ statement: s, closing: "", closingLine: "" });
 
 new RuleTester().run("no-sql-transaction-statements", rule, {
@@ -171,6 +178,31 @@ new RuleTester().run("no-sql-transaction-statements", rule, {
           endLine: 2,
           endColumn: 28,
           suggestions: [],
+        },
+      ],
+    },
+    {
+      name: "BEGIN … COMMIT in the Agents SDK's this.sql tags: wrapped in transactionSync, the tags kept",
+      code: agent(
+        "this.sql`BEGIN`;\n    for (const item of items) this.sql`INSERT INTO msgs VALUES (${item.id}, ${item.text})`;\n    this.sql`COMMIT`;",
+      ),
+      errors: [
+        {
+          messageId: "pair",
+          data: { statement: "BEGIN", closing: "COMMIT", closingLine: "6" },
+          line: 4,
+          column: 14,
+          endLine: 4,
+          endColumn: 19,
+          suggestions: [
+            {
+              messageId: "suggestTransactionSync",
+              data: storage,
+              output: agent(
+                "this.ctx.storage.transactionSync(() => {\n      for (const item of items) this.sql`INSERT INTO msgs VALUES (${item.id}, ${item.text})`;\n    });",
+              ),
+            },
+          ],
         },
       ],
     },

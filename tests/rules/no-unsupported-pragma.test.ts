@@ -6,6 +6,7 @@ import { CURRENT_DOCS, docBlocks, patternDocCases } from "../helpers/pattern-doc
 import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
+const AGENT = `import { Agent } from "agents";\n`;
 const typedDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/typed");
 
 /** The advice the message gives, by kind of PRAGMA. */
@@ -141,6 +142,10 @@ new RuleTester().run("no-unsupported-pragma", rule, {
     {
       name: "PRAGMA and ATTACH as keys of the storage KV API",
       code: `${DO}class A extends DurableObject { async m() { await this.ctx.storage.put("PRAGMA journal_mode", 1); this.ctx.storage.kv.put("ATTACH", 1); } }`,
+    },
+    {
+      name: "an allowed PRAGMA in the Agents SDK's tag",
+      code: `${AGENT}export class Chat extends Agent<Env> { m() { return this.sql\`PRAGMA table_info(msgs)\`; } }`,
     },
   ],
   invalid: [
@@ -295,6 +300,13 @@ export function setup() {
       filename: path.join(typedDir, "file.ts"),
       languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: typedDir } },
       errors: [{ ...pragma("temp_store = …", ENGINE), line: 4, column: 12, endLine: 4, endColumn: 38 }],
+    },
+    {
+      name: "a denied PRAGMA in the Agents SDK's this.sql tag",
+      code: `${AGENT}export class Chat extends Agent<Env> { onStart() { this.sql\`PRAGMA journal_mode = WAL\`; } }`,
+      errors: [
+        { messageId: "pragma", data: { pragma: "journal_mode = …", advice: ENGINE }, line: 2, column: 61, endLine: 2, endColumn: 86 },
+      ],
     },
   ],
 });

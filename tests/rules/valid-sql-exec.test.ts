@@ -3,6 +3,7 @@ import { CURRENT_DOCS, OLDER_DOCS, docBlocks, patternDocCases } from "../helpers
 import { RuleTester } from "../helpers/rule-tester.js";
 
 const DO = `import { DurableObject } from "cloudflare:workers";\n`;
+const AGENT = `import { Agent } from "agents";\n`;
 /**
  * A Durable Object method whose body is `lines` (one statement per line), after
  * `const sql = this.ctx.storage.sql;` on line 4: the first line of `lines` is line 5, and its code
@@ -140,6 +141,15 @@ export class C extends DurableObject {
       code: m(`sql.exec("INSERT INTO t VALUES (?)", JSON.stringify([id, t]));`),
     },
     { name: "a variable that is not known to be an array", code: m(`sql.exec("INSERT INTO t VALUES (?)", v);`) },
+    // The Agents SDK's `this.sql` tag binds each `${…}`: the count is right by construction.
+    {
+      name: "a tagged template's placeholders are its bindings",
+      code: `${AGENT}export class Chat extends Agent<Env> { m(a: string, b: number) { return this.sql\`SELECT * FROM t WHERE a = \${a} AND b = \${b}\`; } }`,
+    },
+    {
+      name: "a ? written in a tagged template is not judged (a documented limit)",
+      code: `${AGENT}export class Chat extends Agent<Env> { m() { return this.sql\`SELECT * FROM t WHERE a = ?\`; } }`,
+    },
   ],
   invalid: [
     {
@@ -594,6 +604,21 @@ export class C extends DurableObject {
           suggestions: [{ messageId: "suggestToArray", output: m(`return (await sql.exec("SELECT v FROM t").toArray()[0])?.v;`) }],
         },
       ],
+    },
+    {
+      name: "a ${…} of the Agents SDK's tag before the last statement: a parameter there throws",
+      code: `${AGENT}export class Chat extends Agent<Env> { m(a: string) { return this.sql\`INSERT INTO t VALUES (\${a}); SELECT * FROM t\`; } }`,
+      errors: [{ messageId: "paramsBeforeLast", line: 2, column: 71, endLine: 2, endColumn: 98 }],
+    },
+    {
+      name: "a LIKE pattern over 50 bytes in the Agents SDK's tag",
+      code: `${AGENT}export class Chat extends Agent<Env> { m() { return this.sql\`SELECT * FROM t WHERE name LIKE '${"%".repeat(51)}'\`; } }`,
+      errors: [{ messageId: "patternTooLong", data: { operator: "LIKE", bytes: "51" }, line: 2, column: 94, endLine: 2, endColumn: 147 }],
+    },
+    {
+      name: "over 100 ${…} in the Agents SDK's tag: each is a parameter",
+      code: `${AGENT}export class Chat extends Agent<Env> { m(v: number) { return this.sql\`SELECT ${Array.from({ length: 101 }, () => "${v}").join(", ")}\`; } }`,
+      errors: [{ messageId: "tooManyParameters", data: { count: "101" }, line: 2, column: 62, endLine: 2, endColumn: 683 }],
     },
   ],
 });
