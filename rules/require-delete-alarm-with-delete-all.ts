@@ -3,10 +3,10 @@ import { createRule } from "../src/create-rule.js";
 import { type ClassNode, type FunctionNode, enclosingFunction, keyName, memberName, methodCall, unwrap } from "../src/analysis/ast.js";
 import { type Callee, resolveMethod } from "../src/analysis/callees.js";
 import { classIndex, closure, ownerOf } from "../src/analysis/class-model.js";
-import { type CompatibilityOptions, type KeepsAlarmReason, whyDeleteAllKeepsAlarm } from "../src/analysis/delete-all-alarm.js";
+import { COMPATIBILITY_OPTIONS_SCHEMA, type CompatibilityOptions } from "../src/analysis/compat.js";
+import { type KeepsAlarmReason, whyDeleteAllKeepsAlarm } from "../src/analysis/delete-all-alarm.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
-import { CALENDAR_DATE_PATTERN } from "../src/analysis/wrangler.js";
 
 /** The storage calls this rule looks at: the `deleteAll()` to judge, and what says the class uses alarms or deletes one. */
 const ALARM_METHODS: ReadonlySet<string> = new Set(["deleteAll", "setAlarm", "deleteAlarm"]);
@@ -32,32 +32,7 @@ export default createRule<Options, MessageIds>({
       recommended: "error",
     },
     hasSuggestions: true,
-    schema: [
-      {
-        type: "object",
-        description: "Overrides for what the nearest wrangler config says.",
-        properties: {
-          compatibilityDate: {
-            type: "string",
-            // ESLint's `format: "date"` names the problem ("should match format \"date\"") but checks
-            // only the shape of the month and day; the pattern then rejects what is left ("2025-02-30").
-            allOf: [
-              { type: "string", format: "date" },
-              { type: "string", pattern: CALENDAR_DATE_PATTERN },
-            ],
-            description:
-              "The Worker's compatibility date (YYYY-MM-DD). Overrides `compatibility_date` from the nearest wrangler.toml / wrangler.json / wrangler.jsonc.",
-          },
-          compatibilityFlags: {
-            type: "array",
-            items: { type: "string" },
-            uniqueItems: true,
-            description: "The Worker's compatibility flags. Overrides `compatibility_flags` from the nearest wrangler config.",
-          },
-        },
-        additionalProperties: false,
-      },
-    ],
+    schema: [COMPATIBILITY_OPTIONS_SCHEMA],
     messages: {
       oldDate:
         "At compatibility date {{date}} (from {{source}}), `deleteAll()` leaves the alarm set, so `alarm()` fires on the emptied object. Call `deleteAlarm()` too.",

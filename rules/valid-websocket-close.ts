@@ -2,11 +2,24 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { createRule } from "../src/create-rule.js";
 import { type FunctionNode, type Node, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
-import { isNullishValue, isReassigned } from "../src/analysis/scope.js";
+import { isNullishValue, isReassigned, unchangedInit } from "../src/analysis/scope.js";
 import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
-import { handlerName, isSendableCloseCode, isWebSocket } from "../src/analysis/websocket.js";
+import { COMPATIBILITY_OPTIONS_SCHEMA, type ChangeState, type CompatibilityOptions, changeState } from "../src/analysis/compat.js";
+import { utf8Length } from "../src/analysis/sql.js";
+import { CLOSE_REASON_LIMIT, MAX_CLOSE_REASON_BYTES, handlerName, isSendableCloseCode, isWebSocket } from "../src/analysis/websocket.js";
 
-type MessageIds = "echo" | "invalidCode" | "reasonWithoutCode" | "suggestGuard" | "suggestCode";
+type MessageIds =
+  | "echo"
+  | "invalidCode"
+  | "reasonWithoutCode"
+  | "longReason"
+  | "longReasonFromDate"
+  | "longReasonIgnoredConfig"
+  | "suggestGuard"
+  | "suggestCode"
+  | "suggestShorten";
+
+type Options = [CompatibilityOptions];
 
 /** How many `const x = y` steps the received code is followed through. */
 const MAX_STEPS = 8;
@@ -21,7 +34,7 @@ interface Received {
   handler: FunctionNode;
 }
 
-export default createRule<[], MessageIds>({
+export default createRule<Options, MessageIds>({
   name: "valid-websocket-close",
   meta: {
     type: "problem",
@@ -30,24 +43,56 @@ export default createRule<[], MessageIds>({
       recommended: "error",
     },
     hasSuggestions: true,
-    schema: [],
+    defaultOptions: [{}],
+    schema: [COMPATIBILITY_OPTIONS_SCHEMA],
     messages: {
       echo: "`{{code}}` is the peer's close code: 1005 if it sent none, 1006 if it went away, and `close()` throws `Invalid WebSocket close code` for both. Pass only codes it takes.",
       invalidCode:
         "`close({{code}})` throws `Invalid WebSocket close code: {{thrown}}.`: it takes 1000–1003, 1007–1014 and 1016–4999. Use 1000, or a code of your own in 4000–4999.",
       reasonWithoutCode:
         "`close()` with a reason and no code throws `If you specify a WebSocket close reason, you must also specify a code.` Pass a code first, such as 1000.",
+      longReason:
+        "This reason is {{bytes}} bytes of UTF-8 and `close()` takes 123: it throws `WebSocket close reason must not be longer than 123 bytes`. Shorten it.",
+      longReasonFromDate:
+        "This reason is {{bytes}} bytes of UTF-8 and `close()` takes 123: from compatibility date 2026-03-03 it throws a `SyntaxError`. Shorten it.",
+      longReasonIgnoredConfig:
+        "This reason is {{bytes}} bytes of UTF-8 and `close()` takes 123: from compatibility date 2026-03-03 it throws ({{file}} is malformed and was ignored). Shorten it.",
       suggestGuard: "Pass `{{code}}` only when `close()` accepts it, 1000 otherwise",
       suggestCode: "Close with code 1000",
+      suggestShorten: "Cut the reason to its first 123 bytes",
     },
   },
-  defaultOptions: [],
-  create(context) {
+  create(context, [options]) {
     const { sourceCode } = context;
     // A WebSocket is named in the file (`WebSocketPair`, `acceptWebSocket`, the type), or a handler receives one.
     const { text } = sourceCode;
     if (!text.includes("close") || (!text.includes("WebSocket") && !text.includes("webSocket"))) return {};
     const model = getModel(context);
+    /** Whether the reason limit applies to this file (read from the options and wrangler config when first needed). */
+    let limit: ChangeState | undefined;
+    const checkReason = (reasonArg: TSESTree.Expression | undefined): void => {
+      const reason = reasonArg && staticReason(reasonArg, sourceCode);
+      if (!reasonArg || reason === undefined) return;
+      const bytes = utf8Length(reason.text);
+      if (bytes <= MAX_CLOSE_REASON_BYTES) return;
+      limit ??= changeState(context.filename, options, CLOSE_REASON_LIMIT);
+      if (limit.on === false) return;
+      const literal = reason.literal;
+      const ignored = limit.on === undefined && limit.why === "ignoredConfig" ? limit.file : undefined;
+      context.report({
+        node: reasonArg,
+        messageId: limit.on ? "longReason" : ignored ? "longReasonIgnoredConfig" : "longReasonFromDate",
+        data: ignored ? { bytes: String(bytes), file: ignored } : { bytes: String(bytes) },
+        suggest: literal
+          ? [
+              {
+                messageId: "suggestShorten",
+                fix: (fixer) => fixer.replaceTextRange(literal, utf8Prefix(reason.text, MAX_CLOSE_REASON_BYTES)),
+              },
+            ]
+          : [],
+      });
+    };
     return {
       CallExpression(node) {
         const mc = methodCall(node);
@@ -64,6 +109,8 @@ export default createRule<[], MessageIds>({
               messageId: "invalidCode",
               data: { code: sourceCode.getText(codeArg), thrown: String(thrown) },
             });
+          } else {
+            checkReason(reasonArg);
           }
           return;
         }
@@ -77,6 +124,7 @@ export default createRule<[], MessageIds>({
           }
           return;
         }
+        checkReason(reasonArg);
         const received = receivedCode(code, sourceCode, model, MAX_STEPS);
         if (!received || guarded(node, received, sourceCode)) return;
         const text = sourceCode.getText(codeArg);
@@ -239,4 +287,46 @@ function guarded(call: TSESTree.CallExpression, received: Received, sourceCode: 
     }
   }
   return false;
+}
+
+/**
+ * The text of a reason known before run time: a string literal or a template literal without
+ * `${…}`, directly or through a `const`. `literal` is the source range inside the quotes when the
+ * literal is written directly in the call and holds no escapes (what a fix may rewrite).
+ */
+function staticReason(
+  node: Node,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  steps = MAX_STEPS,
+): { text: string; literal: [number, number] | undefined } | undefined {
+  const e = unwrap(node);
+  const direct = e === node;
+  if (e.type === AST_NODE_TYPES.Literal && typeof e.value === "string") {
+    return { text: e.value, literal: direct && e.raw.slice(1, -1) === e.value ? [e.range[0] + 1, e.range[1] - 1] : undefined };
+  }
+  if (e.type === AST_NODE_TYPES.TemplateLiteral && e.expressions.length === 0) {
+    const q = e.quasis[0];
+    if (typeof q.value.cooked !== "string") return undefined;
+    return { text: q.value.cooked, literal: direct && q.value.raw === q.value.cooked ? [e.range[0] + 1, e.range[1] - 1] : undefined };
+  }
+  if (e.type === AST_NODE_TYPES.Identifier && steps > 0) {
+    const init = unchangedInit(e, sourceCode);
+    const inner = init ? staticReason(init, sourceCode, steps - 1) : undefined;
+    return inner && { text: inner.text, literal: undefined };
+  }
+  return undefined;
+}
+
+/** The longest start of `text` of at most `max` bytes of UTF-8, cut between code points. */
+function utf8Prefix(text: string, max: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + size > max) break;
+    bytes += size;
+    end += ch.length;
+  }
+  return text.slice(0, end);
 }

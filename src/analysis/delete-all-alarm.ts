@@ -3,17 +3,16 @@
  * does with the `delete_all_deletes_alarm` flag, or from compatibility date 2026-02-24 on unless the
  * `delete_all_preserves_alarm` flag is set (measured on workerd).
  */
-import path from "node:path";
-import { compatibilityFor, describeSection, isOnOrAfter } from "./wrangler.js";
+import { type CompatibilityOptions, type RuntimeChange, changeState } from "./compat.js";
 
 /** From this compatibility date on, `deleteAll()` deletes the alarm too (measured on workerd). */
 export const DELETE_ALL_DELETES_ALARM_SINCE = "2026-02-24";
 
-/** Settings given instead of those of the wrangler config (a rule's options). */
-export interface CompatibilityOptions {
-  compatibilityDate?: string;
-  compatibilityFlags?: string[];
-}
+const DELETE_ALL_DELETES_ALARM: RuntimeChange = {
+  since: DELETE_ALL_DELETES_ALARM_SINCE,
+  enable: "delete_all_deletes_alarm",
+  disable: "delete_all_preserves_alarm",
+};
 
 /** Why the alarm stays: an old date, no date known, a config without a valid date, a malformed config, the preserving flag. */
 export type KeepsAlarmReason = "oldDate" | "unknownDate" | "noValidDate" | "ignoredConfig" | "preservesFlag";
@@ -26,32 +25,19 @@ export function whyDeleteAllKeepsAlarm(
   filename: string,
   options: CompatibilityOptions,
 ): { messageId: KeepsAlarmReason; data: Record<string, string> } | undefined {
-  const fromDir = path.dirname(path.resolve(filename));
-  const settings =
-    options.compatibilityDate !== undefined && options.compatibilityFlags !== undefined ? undefined : compatibilityFor(filename);
-  const configPath = settings?.configPath;
-  const date = options.compatibilityDate ?? settings?.date;
-  const flags = options.compatibilityFlags ?? settings?.flags ?? [];
-  if (flags.includes("delete_all_deletes_alarm")) return undefined;
-  const preserves = flags.includes("delete_all_preserves_alarm");
-  if (date !== undefined && isOnOrAfter(date, DELETE_ALL_DELETES_ALARM_SINCE)) {
-    if (!preserves) return undefined;
-    const source =
-      options.compatibilityFlags !== undefined || configPath === undefined
-        ? "the `compatibilityFlags` option"
-        : describeSection(configPath, undefined, fromDir);
-    return { messageId: "preservesFlag", data: { source } };
+  const state = changeState(filename, options, DELETE_ALL_DELETES_ALARM);
+  if (state.on === true) return undefined;
+  if (state.on === false) {
+    return state.by === "flag"
+      ? { messageId: "preservesFlag", data: { source: state.source } }
+      : { messageId: "oldDate", data: { date: state.date, source: state.source } };
   }
-  if (date !== undefined) {
-    const source =
-      options.compatibilityDate !== undefined || configPath === undefined
-        ? "the `compatibilityDate` option"
-        : describeSection(configPath, settings?.env, fromDir);
-    return { messageId: "oldDate", data: { date, source } };
+  switch (state.why) {
+    case "ignoredConfig":
+      return { messageId: "ignoredConfig", data: { file: state.file } };
+    case "noValidDate":
+      return { messageId: "noValidDate", data: { source: state.source } };
+    case "unknownDate":
+      return { messageId: "unknownDate", data: {} };
   }
-  if (settings?.ignoredPath !== undefined) {
-    return { messageId: "ignoredConfig", data: { file: describeSection(settings.ignoredPath, undefined, fromDir) } };
-  }
-  if (configPath !== undefined) return { messageId: "noValidDate", data: { source: describeSection(configPath, settings?.env, fromDir) } };
-  return { messageId: "unknownDate", data: {} };
 }

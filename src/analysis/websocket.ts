@@ -12,6 +12,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
 import { type FunctionNode, type Node, classMemberOf, isFunction, memberName, methodCall, typeAnnotationName, unwrap } from "./ast.js";
 import { isGlobal, isReassigned, unchangedInit } from "./scope.js";
+import type { RuntimeChange } from "./compat.js";
 import type { DurableObjectModel } from "./storage.js";
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
@@ -21,6 +22,20 @@ export function isSendableCloseCode(code: number): boolean {
   const c = Math.trunc(code);
   return c >= 1000 && c < 5000 && c !== 1004 && c !== 1005 && c !== 1006 && c !== 1015;
 }
+
+/** The most bytes of UTF-8 a close reason may have (the close frame's payload is at most 125 bytes, 2 of them the code). */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * From compatibility date 2026-03-03 (or with its flag), `close(code, reason)` throws `SyntaxError:
+ * WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded.`; before, it sends
+ * the reason (measured: tests/runtime/websocket-facts.test.ts, flags in the same file).
+ */
+export const CLOSE_REASON_LIMIT: RuntimeChange = {
+  since: "2026-03-03",
+  enable: "websocket_close_reason_byte_limit",
+  disable: "no_websocket_close_reason_byte_limit",
+};
 
 /** The Durable Object handlers whose first parameter is the WebSocket the event is for. */
 const HANDLERS: ReadonlySet<string> = new Set(["webSocketMessage", "webSocketClose", "webSocketError"]);

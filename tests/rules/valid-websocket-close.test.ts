@@ -1,3 +1,5 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import rule from "../../rules/valid-websocket-close.js";
 import { expect, it } from "vitest";
 import { RuleTester, lintWith } from "../helpers/rule-tester.js";
@@ -7,6 +9,12 @@ const echo = (code: string) => ({ messageId: "echo", data: { code } }) as const;
 const guard = (code: string) => `${code} >= 1000 && ${code} < 5000 && ![1004, 1005, 1006, 1015].includes(${code}) ? ${code} : 1000`;
 const invalid = (code: string, thrown: string) => ({ messageId: "invalidCode", data: { code, thrown } }) as const;
 const reasonWithoutCode = { messageId: "reasonWithoutCode" } as const;
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
+const inFixture = (dir: string) => path.join(fixtures, dir, "src/room.ts");
+const x123 = "x".repeat(123);
+const x124 = "x".repeat(124);
+const e62 = "é".repeat(62); // 124 bytes of UTF-8
+const e61 = "é".repeat(61); // 122 bytes
 
 /** A Durable Object with `body` as its `webSocketClose`. */
 const closeHandler = (body: string) =>
@@ -66,6 +74,24 @@ new RuleTester().run("valid-websocket-close", rule, {
       name: "a local class named WebSocketPair",
       code: `class WebSocketPair { 0 = { close(c: number) {} }; 1 = { close(c: number) {} } } const [a, b] = Object.values(new WebSocketPair()); b.close(1005);`,
     },
+    // Reasons: 123 bytes of UTF-8 at most, and longer ones only where the limit is off.
+    { name: "a reason of 123 bytes", code: closeHandler(`ws.close(1000, "${x123}");`) },
+    {
+      name: "a reason of 124 bytes before compatibility date 2026-03-03 is sent",
+      code: closeHandler(`ws.close(1000, "${x124}");`),
+      options: [{ compatibilityDate: "2026-03-02" }],
+    },
+    {
+      name: "a reason of 124 bytes with no_websocket_close_reason_byte_limit",
+      code: closeHandler(`ws.close(1000, "${x124}");`),
+      options: [{ compatibilityDate: "2026-07-01", compatibilityFlags: ["no_websocket_close_reason_byte_limit"] }],
+    },
+    {
+      name: "a reason of 124 bytes under a wrangler config dated 2026-03-01",
+      code: closeHandler(`ws.close(1000, "${x124}");`),
+      filename: inFixture("wrangler-new"),
+    },
+    { name: "a reason only run time knows", code: closeHandler("ws.close(1000, reason.repeat(200));") },
   ],
   invalid: [
     {
@@ -245,6 +271,65 @@ new WebSocket("wss://example.com").close(0);
           endLine: 4,
           endColumn: 48,
           suggestions: [{ messageId: "suggestCode", output: closeHandler("ws.close(undefined, 'bye'); ws.close(1000, reason);") }],
+        },
+      ],
+    },
+    {
+      name: "a reason of 124 bytes with no compatibility date known: cut to 123",
+      code: closeHandler(`ws.close(1000, "${x124}");`),
+      errors: [
+        {
+          messageId: "longReasonFromDate",
+          data: { bytes: "124" },
+          line: 4,
+          column: 20,
+          endLine: 4,
+          endColumn: 146,
+          suggestions: [{ messageId: "suggestShorten", output: closeHandler(`ws.close(1000, "${x123}");`) }],
+        },
+      ],
+    },
+    {
+      name: "62 two-byte characters are 124 bytes: at 2026-07-01 it throws; cut between characters",
+      code: closeHandler(`ws.close(4000, \`${e62}\`);`),
+      options: [{ compatibilityDate: "2026-07-01" }],
+      errors: [
+        {
+          messageId: "longReason",
+          data: { bytes: "124" },
+          line: 4,
+          column: 20,
+          endLine: 4,
+          endColumn: 84,
+          suggestions: [{ messageId: "suggestShorten", output: closeHandler(`ws.close(4000, \`${e61}\`);`) }],
+        },
+      ],
+    },
+    {
+      name: "the limit's flag at an older date, and a reason held by a const: reported, no suggestion",
+      code: closeHandler(`const why = "${x124}";\n    ws.close(1000, why);`),
+      options: [{ compatibilityDate: "2025-06-01", compatibilityFlags: ["websocket_close_reason_byte_limit"] }],
+      errors: [{ messageId: "longReason", data: { bytes: "124" }, line: 5, column: 20, endLine: 5, endColumn: 23, suggestions: [] }],
+    },
+    {
+      name: "an invalid code and a long reason: the code throws first",
+      code: closeHandler(`ws.close(1006, "${x124}");`),
+      options: [{ compatibilityDate: "2026-07-01" }],
+      errors: [{ ...invalid("1006", "1006"), line: 4, column: 14, endLine: 4, endColumn: 18 }],
+    },
+    {
+      name: "a malformed wrangler config is ignored, and the message names it",
+      code: closeHandler(`ws.close(1000, "${x124}");`),
+      filename: inFixture("wrangler-broken"),
+      errors: [
+        {
+          messageId: "longReasonIgnoredConfig",
+          data: { bytes: "124", file: "`../wrangler.toml`" },
+          line: 4,
+          column: 20,
+          endLine: 4,
+          endColumn: 146,
+          suggestions: [{ messageId: "suggestShorten", output: closeHandler(`ws.close(1000, "${x123}");`) }],
         },
       ],
     },

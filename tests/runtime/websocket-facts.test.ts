@@ -281,3 +281,54 @@ describe.each(["2025-06-01", "2026-07-01"] as const)("accept() and acceptWebSock
     }
   });
 });
+
+/**
+ * The reason limit's flags (`websocket_close_reason_byte_limit`, `no_websocket_close_reason_byte_limit`)
+ * and bytes counted in UTF-8: what valid-websocket-close's `longReason` and its cut rely on.
+ */
+describe("the close reason limit: its flags, and bytes of UTF-8", () => {
+  const REASON_WORKER = `export default {
+  async fetch(request) {
+    const reason = await request.text();
+    const [, server] = Object.values(new WebSocketPair());
+    server.accept();
+    try { server.close(1000, reason); return new Response("ok"); } catch (e) { return new Response(String(e)); }
+  },
+};`;
+  const VARIANTS = {
+    "old date, enable flag": { compatibilityDate: "2025-06-01", compatibilityFlags: ["websocket_close_reason_byte_limit"] },
+    "new date, disable flag": { compatibilityDate: "2026-07-01", compatibilityFlags: ["no_websocket_close_reason_byte_limit"] },
+    "new date": { compatibilityDate: "2026-07-01", compatibilityFlags: [] },
+  } as const;
+  let reasons: Miniflare | undefined;
+  beforeAll(async () => {
+    reasons = new Miniflare({
+      workers: Object.values(VARIANTS).map((settings, i) => ({
+        name: `reason-${i}`,
+        modules: true,
+        script: REASON_WORKER,
+        ...settings,
+        compatibilityFlags: [...settings.compatibilityFlags],
+        routes: [`reason-${i}.test/*`],
+      })),
+    });
+    await reasons.ready;
+  });
+  afterAll(async () => {
+    await reasons?.dispose();
+  });
+  const closeWith = async (variant: keyof typeof VARIANTS, reason: string): Promise<string> => {
+    const i = Object.keys(VARIANTS).indexOf(variant);
+    return (await reasons!.dispatchFetch(`http://reason-${i}.test/`, { method: "POST", body: reason })).text();
+  };
+
+  it("the enable flag turns the limit on at an older date; the disable flag turns it off at a newer one", async () => {
+    expect(await closeWith("old date, enable flag", "x".repeat(124))).toBe(longReason);
+    expect(await closeWith("new date, disable flag", "x".repeat(124))).toBe("ok");
+  });
+
+  it("counts bytes of UTF-8: 62 two-byte characters (124 bytes) throw, 61 (122 bytes, the rule's cut) are sent", async () => {
+    expect(await closeWith("new date", "é".repeat(62))).toBe(longReason);
+    expect(await closeWith("new date", "é".repeat(61))).toBe("ok");
+  });
+});

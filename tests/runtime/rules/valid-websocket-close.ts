@@ -8,6 +8,10 @@
  * docs block unchanged plus `WsPeer`, a Durable Object class that opens a socket to the room, closes
  * it the way the test says and reports the Close frame it got back. The same code wraps the room's
  * `webSocketClose` (as the harness's probe wraps `alarm()`) to log whether it threw.
+ *
+ * The second ❌ block, `Lobby`, closes its sockets with a 130-byte reason: at the harness's
+ * compatibility date (2026-07-01) `close()` throws, so `start()` fails and the player is never told.
+ * The suggestion's cut reason (123 bytes) closes with code 4000 and that reason.
  */
 import { expect, it } from "vitest";
 import { type WorkerSpec, applySuggestions, docsExample, ruleProof, value } from "../harness.js";
@@ -16,6 +20,28 @@ const RULE = "valid-websocket-close";
 const bad = docsExample(RULE, "incorrect-0").code;
 const good = docsExample(RULE, "correct-0").code;
 const suggested = applySuggestions(RULE, bad, "suggestGuard");
+const lobby = docsExample(RULE, "incorrect-1").code;
+const lobbySuggested = applySuggestions(RULE, lobby, "suggestShorten");
+
+/** A player who waits in the \`Lobby\` while \`start()\` runs: whether \`start()\` threw, and the Close frame the player got. */
+const PLAYER = String.raw`
+export class WsPlayer extends DurableObject {
+  async run() {
+    const lobby = this.env.Lobby.get(this.env.Lobby.idFromName("lobby"));
+    const res = await lobby.fetch("https://lobby/", { headers: { Upgrade: "websocket" } });
+    const ws = res.webSocket;
+    ws.accept();
+    const reply = new Promise((resolve) => ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })));
+    let threw = null;
+    try {
+      await lobby.start();
+    } catch (e) {
+      threw = String(e);
+    }
+    return { threw, reply: await Promise.race([reply, scheduler.wait(300).then(() => "no Close frame")]) };
+  }
+}
+`;
 
 const PEER = String.raw`
 const __closeLog = [];
@@ -53,6 +79,8 @@ const { proof, runtime, define } = ruleProof(RULE, (): WorkerSpec[] => [
   { name: "incorrect-0", code: bad + PEER },
   { name: "correct-0", code: good + PEER },
   { name: "suggested", code: suggested + PEER },
+  { name: "incorrect-1", code: lobby + PLAYER },
+  { name: "suggested-reason", code: lobbySuggested + PLAYER },
 ]);
 
 /** A peer that closes without a code, one that goes away; the Close frame the first got back, and the room's webSocketClose runs. */
@@ -98,4 +126,28 @@ export default define(() => {
       proof.fixed(key, `${label}: 1005 and 1006 are answered with 1000, nothing throws; the peer gets its Close frame (1000)`);
     });
   }
+
+  it("❌ Lobby: close() with a 130-byte reason throws, so start() fails and the player gets no Close frame", async () => {
+    const out = value(await runtime().object("incorrect-1", "WsPlayer").call("run"));
+    expect(out).toEqual({
+      threw: "SyntaxError: WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded.",
+      reply: "no Close frame",
+    });
+    proof.failure(
+      "c",
+      "❌ `Lobby`: `ws.close(4000, reason)` with a 130-byte reason throws `SyntaxError: WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded.`; `start()` fails and the player gets no Close frame within 300 ms",
+    );
+  });
+
+  it("suggestion applied (the reason cut to 123 bytes): start() closes the player's socket with 4000 and the reason", async () => {
+    const out = value(await runtime().object("suggested-reason", "WsPlayer").call("run"));
+    const reason =
+      "The game has started without you: every seat at this table is now taken. Go back to the lobby list and pick another table t";
+    expect(reason.length).toBe(123);
+    expect(out).toEqual({ threw: null, reply: { code: 4000, reason } });
+    proof.fixed(
+      "c",
+      "suggestion applied (the reason cut to its first 123 bytes): `start()` closes the player's socket with 4000 and the cut reason",
+    );
+  });
 });
