@@ -4,6 +4,7 @@ import { createRule } from "../src/create-rule.js";
 import type { ClassNode } from "../src/analysis/ast.js";
 import { exportedClassNames } from "../src/analysis/exported-classes.js";
 import { mergeListeners } from "../src/analysis/listeners.js";
+import { isSqlTag } from "../src/analysis/sql-source.js";
 import { type ClassFacts, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
 import { type ClassStorage, compatibilityFor, describeSection } from "../src/analysis/wrangler.js";
 
@@ -39,7 +40,7 @@ export default createRule<[], MessageIds>({
   create(context) {
     const model = getModel(context);
     if (!model.hasRegions) return {};
-    const calls = model.calls(CALL_NAMES);
+    const calls = model.calls(CALL_NAMES, { sqlTags: true });
     const properties: TSESTree.MemberExpression[] = [];
     return mergeListeners(calls.listeners, {
       // `sql.databaseSize` throws too (measured); reading it is a property, not a call.
@@ -57,6 +58,8 @@ export default createRule<[], MessageIds>({
           }
         }
         for (const p of properties) uses.push({ node: p, api: "`sql.databaseSize`" });
+        // The Agents SDK's `this.sql`…`` runs `exec()` on the object's database.
+        for (const tag of calls.sqlTags()) if (isSqlTag(model, tag)) uses.push({ node: tag, api: "`this.sql`" });
         if (uses.length === 0) return;
         const settings = compatibilityFor(context.filename);
         if (!settings.classStorage || !settings.configPath) return;

@@ -76,11 +76,16 @@ function execRun(model: DurableObjectModel, node: TSESTree.CallExpression): SqlR
   return sql && query ? makeRun(model, node, "exec", sql, query, bindings) : undefined;
 }
 
-function tagRun(model: DurableObjectModel, node: TSESTree.TaggedTemplateExpression): SqlRun | undefined {
+/** Whether `x.sql`…`` is the framework's `sql` tag of a Durable Object (its text static or not). */
+export function isSqlTag(model: DurableObjectModel, node: TSESTree.TaggedTemplateExpression): boolean {
   const tag = unwrap(node.tag);
-  if (tag.type !== AST_NODE_TYPES.MemberExpression || tag.object.type === AST_NODE_TYPES.Super) return undefined;
+  if (tag.type !== AST_NODE_TYPES.MemberExpression || tag.object.type === AST_NODE_TYPES.Super) return false;
   const cls = model.instanceClassOf(tag.object);
-  if (!cls || !hasSqlTag(model, cls)) return undefined;
+  return cls !== undefined && hasSqlTag(model, cls);
+}
+
+function tagRun(model: DurableObjectModel, node: TSESTree.TaggedTemplateExpression): SqlRun | undefined {
+  if (!isSqlTag(model, node)) return undefined;
   const sql = taggedSql(node.quasi, model.sourceCode);
   return sql ? makeRun(model, node, "tag", sql, node, node.quasi.expressions) : undefined;
 }

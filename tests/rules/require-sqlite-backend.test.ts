@@ -51,6 +51,11 @@ new RuleTester().run("require-sqlite-backend", rule, {
       filename: migrations,
     },
     { name: "Workers KV is not storage.kv", code: cls("Room", `return this.env.CACHE.get("a");`), filename: migrations },
+    {
+      name: "the Agents SDK's this.sql in a class declared SQLite-backed",
+      code: `import { Agent } from "agents";\nexport class Chat extends Agent<Env> {\n  m() {\n    return this.sql\`SELECT 1 AS x\`;\n  }\n}`,
+      filename: migrations,
+    },
   ],
   invalid: [
     {
@@ -133,6 +138,21 @@ new RuleTester().run("require-sqlite-backend", rule, {
           column: 12,
           endLine: 4,
           endColumn: 54,
+        },
+      ],
+    },
+    {
+      name: "the Agents SDK's this.sql tag in a class declared in new_classes: it runs exec() on the database",
+      code: `import { Agent } from "agents";\nexport class Room extends Agent<Env> {\n  m() {\n    return this.sql\`SELECT 1 AS x\`;\n  }\n}`,
+      filename: migrations,
+      errors: [
+        {
+          messageId: "kvMigrations",
+          data: { api: "`this.sql`", config: "`../wrangler.jsonc`", className: "Room" },
+          line: 4,
+          column: 12,
+          endLine: 4,
+          endColumn: 35,
         },
       ],
     },
