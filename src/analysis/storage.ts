@@ -68,23 +68,6 @@ const TYPE_KINDS: Readonly<Record<string, HandleKind>> = {
 };
 
 /**
- * Base classes whose instances are Durable Objects with `this.ctx: DurableObjectState`, by the
- * module they are imported from. Each of these extends `DurableObject` from `cloudflare:workers`.
- */
-export const DURABLE_OBJECT_BASES: Readonly<Record<string, readonly string[]>> = {
-  "cloudflare:workers": ["DurableObject"],
-  agents: ["Agent", "AIChatAgent", "McpAgent"],
-  "agents/ai-chat-agent": ["AIChatAgent"],
-  "agents/mcp": ["McpAgent"],
-  "@cloudflare/ai-chat": ["AIChatAgent"],
-  "@cloudflare/think": ["Think"],
-  partyserver: ["Server"],
-  "y-partyserver": ["YServer"],
-  "@cloudflare/actors": ["Actor"],
-  "@cloudflare/containers": ["Container"],
-};
-
-/**
  * Base classes whose `sql` method is a tagged template that runs SQL on the object's database:
  * partyserver's `Server` joins the template's strings with `?` and runs them with
  * `ctx.storage.sql.exec(query, ...values)`, returning the rows as an array; the Agents SDK's
@@ -99,6 +82,17 @@ export const SQL_TAG_BASES: Readonly<Record<string, readonly string[]>> = {
   "@cloudflare/think": ["Think"],
   partyserver: ["Server"],
   "y-partyserver": ["YServer"],
+};
+
+/**
+ * Base classes whose instances are Durable Objects with `this.ctx: DurableObjectState`, by the
+ * module they are imported from. Each of these extends `DurableObject` from `cloudflare:workers`.
+ */
+export const DURABLE_OBJECT_BASES: Readonly<Record<string, readonly string[]>> = {
+  "cloudflare:workers": ["DurableObject"],
+  ...SQL_TAG_BASES,
+  "@cloudflare/actors": ["Actor"],
+  "@cloudflare/containers": ["Container"],
 };
 
 /** Storage (and transaction) methods that read and return a Promise of what they read. */
