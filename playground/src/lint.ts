@@ -7,6 +7,7 @@ import type { Linter as LinterTypes, Rule } from "eslint";
 import { Linter } from "eslint/universal";
 import * as tsParser from "@typescript-eslint/parser";
 import plugin from "../../src/index.js";
+import { isCalendarDate } from "../../src/analysis/wrangler.js";
 
 export const CONFIG_NAMES = ["recommended", "strict", "all"] as const;
 export type ConfigName = (typeof CONFIG_NAMES)[number];
@@ -94,10 +95,14 @@ function offsetAt(lineStarts: number[], line: number, column: number, length: nu
 }
 
 /**
- * Lints `code` under `settings`. A configuration ESLint rejects (a compatibility date that is not
- * a calendar day) throws ESLint's error, with its message.
+ * Lints `code` under `settings`. Throws when the settings are not ones a rule takes: a compatibility
+ * date that is not a day of the calendar (the rules' schema rejects it too), or any configuration
+ * ESLint rejects, with ESLint's message.
  */
 export function lint(code: string, settings: Settings): Finding[] {
+  if (settings.compatibilityDate !== "" && !isCalendarDate(settings.compatibilityDate)) {
+    throw new Error(`The compatibility date "${settings.compatibilityDate}" is not a day of the calendar: write it YYYY-MM-DD.`);
+  }
   const messages = linter.verify(code, configFor(settings), FILENAME);
   const lineStarts = [0];
   for (let i = code.indexOf("\n"); i >= 0; i = code.indexOf("\n", i + 1)) lineStarts.push(i + 1);

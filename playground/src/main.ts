@@ -4,6 +4,8 @@
  * suggestion), the settings (config, compatibility date and flags), the rule picker that loads a
  * rule's ❌ example, and the `#code=…` link that holds all of it.
  */
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { basicSetup } from "codemirror";
 import { EditorView } from "@codemirror/view";
 import { javascript } from "@codemirror/lang-javascript";
@@ -59,7 +61,7 @@ class Playground {
   private linkTimer: ReturnType<typeof setTimeout> | undefined;
   /** The fragment this page last wrote, so that its own `hashchange` is not read back. */
   private writtenHash = "";
-  firstLintMs: number | undefined;
+  private firstLintMs: number | undefined;
 
   constructor(state: PlaygroundState) {
     for (const e of examples) this.ruleSelect.add(new Option(e.rule, e.rule));
@@ -134,11 +136,12 @@ class Playground {
       this.showNote();
     }
     clearTimeout(this.lintTimer);
+    this.status.classList.add("pending");
     this.lintTimer = setTimeout(() => this.relint(), LINT_DELAY_MS);
   }
 
   /** Lints the editor's text now, shows the findings and updates the link. */
-  relint(): void {
+  private relint(): void {
     clearTimeout(this.lintTimer);
     const code = this.view.state.doc.toString();
     const started = performance.now();
@@ -149,6 +152,7 @@ class Playground {
       this.findings = [];
       error = e instanceof Error ? e.message : String(e);
     }
+    this.status.classList.remove("pending");
     const ms = performance.now() - started;
     this.firstLintMs ??= ms;
     this.lintedText = code;
@@ -240,6 +244,7 @@ class Playground {
 
   private scheduleLink(): void {
     clearTimeout(this.linkTimer);
+    this.shareInput.classList.add("pending");
     this.linkTimer = setTimeout(() => void this.writeLink(), LINK_DELAY_MS);
   }
 
@@ -251,6 +256,7 @@ class Playground {
       history.replaceState(null, "", hash);
     }
     this.shareInput.value = location.href;
+    this.shareInput.classList.remove("pending");
   }
 
   private async copyLink(): Promise<void> {
@@ -286,8 +292,7 @@ function span(className: string, text: string): HTMLSpanElement {
 
 async function start(): Promise<void> {
   const state = (await decodeState(location.hash)) ?? defaultState();
-  const page = new Playground(state);
-  Object.assign(window, { durableObjectsPlayground: page });
+  new Playground(state);
 }
 
 void start();
