@@ -6,7 +6,7 @@ import tsParser from "@typescript-eslint/parser";
 import durableObjects from "./dist/src/index.js";
 
 export default [
-  { ignores: ["dist/", ".cache/", "examples/", "tests/fixtures/", "node_modules/"] },
+  { ignores: ["dist/", ".cache/", "examples/", "tests/fixtures/", "node_modules/", "playground/dist/"] },
   js.configs.recommended,
   {
     files: ["**/*.ts"],
