@@ -46,6 +46,7 @@ describe("the settings", () => {
         "error",
         { compatibilityDate: "2025-01-01", compatibilityFlags: ["a", "b"] },
       ],
+      "durable-objects/valid-websocket-close": ["error", { compatibilityDate: "2025-01-01", compatibilityFlags: ["a", "b"] }],
     });
   });
 
