@@ -117,6 +117,15 @@ function makeRun(
  * assigns `this.sql`.
  */
 function hasSqlTag(model: DurableObjectModel, cls: ClassFacts): boolean {
+  // Asked once per tag: the answer is kept per class, so a class with many tags is looked at once.
+  let known = tagClasses.get(cls);
+  if (known === undefined) tagClasses.set(cls, (known = computeHasSqlTag(model, cls)));
+  return known;
+}
+
+const tagClasses = new WeakMap<ClassFacts, boolean>();
+
+function computeHasSqlTag(model: DurableObjectModel, cls: ClassFacts): boolean {
   const imported = cls.baseImport;
   if (!imported || !SQL_TAG_BASES[imported.source]?.includes(imported.name)) return false;
   const seen = new Set<ClassFacts>();
