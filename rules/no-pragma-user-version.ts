@@ -1,10 +1,8 @@
 import type { TSESTree } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
-import { mergeListeners } from "../src/analysis/listeners.js";
+import { createRule } from "../src/rule-kit.js";
 import { type ClassNode, isClass } from "../src/analysis/ast.js";
 import { DYNAMIC, pragmaInfo, statementKind, writtenTable, type PragmaInfo, type SqlStatement } from "../src/analysis/sql.js";
 import { type StaticSql, sourceRange, sqlLoc } from "../src/analysis/sql-text.js";
-import { getModel } from "../src/analysis/storage.js";
 
 export const MIGRATIONS_TABLE = "_sql_schema_migrations";
 /** Quote-free, so it can go into any kind of string literal unescaped. */
@@ -39,9 +37,7 @@ export default createRule({
       suggestWrite: "Record version {{version}} in `_sql_schema_migrations`{{creating}}",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
+  create(context, model) {
     const sourceCode = context.sourceCode;
     const findings: Finding[] = [];
     /** Each Durable Object class has its own database: where the migrations table is created, by class (or `null` outside classes). */
@@ -60,7 +56,7 @@ export default createRule({
     }
 
     const calls = model.calls(["exec"]);
-    return mergeListeners(calls.listeners, {
+    return {
       "Program:exit"() {
         for (const node of calls.of("exec")) collect(node);
         for (const { call, sql, stmt, pragma } of findings) {
@@ -100,7 +96,7 @@ export default createRule({
           });
         }
       },
-    });
+    };
   },
 });
 

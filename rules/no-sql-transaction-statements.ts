@@ -1,11 +1,9 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
-import { mergeListeners } from "../src/analysis/listeners.js";
+import { createRule } from "../src/rule-kit.js";
 import { type Node, commentsIn, containsAwait, indentOf, statementList } from "../src/analysis/ast.js";
 import { wrapStatements } from "../src/analysis/fix.js";
 import { type SqlStatement, type StatementKind, statementKind } from "../src/analysis/sql.js";
 import { type StaticSql, sqlLoc } from "../src/analysis/sql-text.js";
-import { getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "pair" | "statement" | "suggestTransactionSync";
 
@@ -42,9 +40,7 @@ export default createRule<[], MessageIds>({
       suggestTransactionSync: "Run the statements in `{{storage}}.transactionSync(() => { … })`",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
+  create(context, model) {
     const sourceCode = context.sourceCode;
     const found: Found[] = [];
 
@@ -80,7 +76,7 @@ export default createRule<[], MessageIds>({
     }
 
     const calls = model.calls(["exec"]);
-    return mergeListeners(calls.listeners, {
+    return {
       "Program:exit"() {
         for (const node of calls.of("exec")) collect(node);
         const byStatement = new Map<Node, Found>();
@@ -102,7 +98,7 @@ export default createRule<[], MessageIds>({
         }
         for (const f of found) if (!paired.has(f)) report(f);
       },
-    });
+    };
   },
 });
 

@@ -1,10 +1,8 @@
 import type { TSESTree } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
-import { mergeListeners } from "../src/analysis/listeners.js";
+import { createRule } from "../src/rule-kit.js";
 import { type Denial, deniedStatement } from "../src/analysis/sql-authorizer.js";
 import type { PragmaInfo } from "../src/analysis/sql.js";
 import { sqlLoc } from "../src/analysis/sql-text.js";
-import { getModel } from "../src/analysis/storage.js";
 
 const THROWS = "throws `SQLITE_AUTH` on Durable Object SQLite";
 
@@ -70,9 +68,7 @@ export default createRule({
       reservedName: `\`{{statement}}\` naming \`{{name}}\` ${THROWS}: names starting with \`_cf_\` (any case) belong to the runtime. Choose another name.`,
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
+  create(context, model) {
     const sourceCode = context.sourceCode;
 
     function check(node: TSESTree.CallExpression): void {
@@ -87,11 +83,11 @@ export default createRule({
     }
 
     const calls = model.calls(["exec"]);
-    return mergeListeners(calls.listeners, {
+    return {
       "Program:exit"() {
         for (const node of calls.of("exec")) check(node);
       },
-    });
+    };
   },
 });
 

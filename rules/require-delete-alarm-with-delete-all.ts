@@ -1,11 +1,11 @@
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import { type ClassNode, type FunctionNode, enclosingFunction, keyName, memberName, methodCall, unwrap } from "../src/analysis/ast.js";
 import { type Callee, resolveMethod } from "../src/analysis/callees.js";
 import { classIndex, closure, ownerOf } from "../src/analysis/class-model.js";
 import { type CompatibilityOptions, type KeepsAlarmReason, whyDeleteAllKeepsAlarm } from "../src/analysis/delete-all-alarm.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
-import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import type { DurableObjectModel } from "../src/analysis/storage.js";
 import { CALENDAR_DATE_PATTERN } from "../src/analysis/wrangler.js";
 
 /** The storage calls this rule looks at: the `deleteAll()` to judge, and what says the class uses alarms or deletes one. */
@@ -72,10 +72,9 @@ export default createRule<Options, MessageIds>({
       suggestDeleteAlarm: "Call `{{receiver}}.deleteAlarm()` before `deleteAll()`",
     },
   },
-  create(context, [options]) {
-    const model = getModel(context);
-    // Only a `deleteAll()` call is reported: without the word, there is none.
-    if (!model.hasRegions || !context.sourceCode.text.includes("deleteAll")) return {};
+  // Only a `deleteAll()` call is reported: without the word, there is none.
+  mentions: ["deleteAll"],
+  create(context, model, [options]) {
     const candidates: Candidate[] = [];
     const setsAlarm = new Set<ClassNode>();
     const deletesAlarm = new Set<FunctionNode>();

@@ -1,9 +1,9 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { createRule } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import { type FunctionNode, type Node, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
 import { isNullishValue, isReassigned } from "../src/analysis/scope.js";
-import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import type { DurableObjectModel } from "../src/analysis/storage.js";
 import { handlerName, isSendableCloseCode, isWebSocket } from "../src/analysis/websocket.js";
 
 type MessageIds = "echo" | "invalidCode" | "reasonWithoutCode" | "suggestGuard" | "suggestCode";
@@ -42,12 +42,12 @@ export default createRule<[], MessageIds>({
     },
   },
   defaultOptions: [],
-  create(context) {
+  // A WebSocket is named in the file (`WebSocketPair`, `acceptWebSocket`, the type), or a handler receives one.
+  mentions: ["close", ["WebSocket", "webSocket"]],
+  // A socket of a Worker's `fetch` is closed outside any Durable Object too.
+  outsideRegions: true,
+  create(context, model) {
     const { sourceCode } = context;
-    // A WebSocket is named in the file (`WebSocketPair`, `acceptWebSocket`, the type), or a handler receives one.
-    const { text } = sourceCode;
-    if (!text.includes("close") || (!text.includes("WebSocket") && !text.includes("webSocket"))) return {};
-    const model = getModel(context);
     return {
       CallExpression(node) {
         const mc = methodCall(node);

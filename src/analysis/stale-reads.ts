@@ -33,11 +33,10 @@ import { type FunctionNode, type Node, isClass, isFunction, isReference, outermo
 import { resolveCallee } from "./callees.js";
 import { Gate, describeExpression, getGateModel } from "./gate.js";
 import { GateFlow, NO_SITES, type Opener, union } from "./gate-flow.js";
-import { mergeListeners, methodListeners } from "./listeners.js";
 import { atomicRegionOf } from "./regions.js";
 import type { RowWrite, SelectShape } from "./sql.js";
 import { type KeyRep, instantiate, keyParts, keyRep, readAccess, rowWrites, sameKey, writeAccesses, writeKey } from "./storage-access.js";
-import { type DurableObjectModel, getModel } from "./storage.js";
+import type { DurableObjectModel } from "./storage.js";
 import { returnedReads, writtenFromParams } from "./summaries.js";
 
 export interface ReadSite {
@@ -83,25 +82,20 @@ interface WriteTarget {
   choosesRows?: boolean;
 }
 
-/**
- * Listeners that track reads through a file and call `onStale` once per read whose value is
- * written back after a gate-opening await.
- */
-export function staleReadListeners(
-  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
-  onStale: (stale: StaleWrite) => void,
-): TSESLint.RuleListener {
-  const model = getModel(context);
-  if (!model.hasRegions) return {};
-  const tracker = new StaleReadTracker(model, context.sourceCode, onStale);
-  return mergeListeners(
-    tracker.flow.listeners,
-    methodListeners(tracker, ["CallExpression:exit", "VariableDeclarator:exit", "AssignmentExpression:exit", "ForOfStatement"]),
-  );
-}
+/** The listener methods of `StaleReadTracker`. */
+export const STALE_READ_LISTENERS = [
+  "CallExpression:exit",
+  "VariableDeclarator:exit",
+  "AssignmentExpression:exit",
+  "ForOfStatement",
+] as const;
 
-/** The reads of one file and the values that carry them (its listeners are methods: see `methodListeners`). */
-class StaleReadTracker {
+/**
+ * The reads of one file and the values that carry them: calls `onStale` once per read whose value
+ * is written back after a gate-opening await. Its listeners are the methods `STALE_READ_LISTENERS`
+ * (see `methodListeners`).
+ */
+export class StaleReadTracker {
   readonly flow: GateFlow;
   private readonly readsByNode = new Map<Node, ReadSite[]>();
   private readonly readById = new Map<number, ReadSite>();
