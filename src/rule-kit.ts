@@ -22,7 +22,7 @@
  * first to use a part in each file: every rule would need a guard in each shared listener, paid
  * on every node.
  */
-import type { TSESLint } from "@typescript-eslint/utils";
+import { ESLintUtils, type TSESLint } from "@typescript-eslint/utils";
 import type { RuleWithMetaAndName } from "@typescript-eslint/utils/eslint-utils";
 import { mergeListeners, methodListeners, sharedListenersOf } from "./analysis/listeners.js";
 import { type DurableObjectModel, getModel } from "./analysis/storage.js";
@@ -76,21 +76,30 @@ export function mentionsAll(text: string, mentions: Mentions): boolean {
 }
 
 const NONE: TSESLint.RuleListener = Object.freeze({});
+const NO_OPTIONS: readonly never[] = Object.freeze([]);
 
 /**
  * Makes a rule of the plugin (see the file comment). `PerFile` is the type of the object `create`
  * returns when the rule names its listener methods in `listen`.
+ *
+ * The options are typescript-eslint's `applyDefault` of the defaults and the configured options, as
+ * its `RuleCreator` gives them, but worked out only for a file that passes the checks, and never for
+ * a rule without defaults (where `applyDefault` always gives `[]`): it `structuredClone`s the
+ * defaults, for every rule on every file.
  */
 export function createRule<Options extends readonly unknown[], MessageIds extends string, PerFile extends object = never>(
   rule: Readonly<KitRule<Options, MessageIds, PerFile>>,
 ) {
   const { mentions, outsideRegions, listen, create, ...rest } = rule;
-  return createPlainRule<Options, MessageIds>({
-    ...rest,
-    create(context, options) {
+  const defaults = (rest.meta.defaultOptions ?? rest.defaultOptions ?? NO_OPTIONS) as Options;
+  const module = createPlainRule<Options, MessageIds>({ ...rest, create: () => NONE });
+  return {
+    ...module,
+    create(context: RuleContext<MessageIds, Options>): TSESLint.RuleListener {
       if (mentions && !mentionsAll(context.sourceCode.text, mentions)) return NONE;
       const model = getModel(context);
       if (!outsideRegions && !model.hasRegions) return NONE;
+      const options = (defaults.length === 0 ? NO_OPTIONS : ESLintUtils.applyDefault(defaults, context.options)) as Readonly<Options>;
       const shared = sharedListenersOf(context.sourceCode.ast);
       shared.begin(context.id);
       let made: object | undefined;
@@ -104,5 +113,5 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
       const parts = shared.take();
       return parts ? mergeListeners(parts, own) : own;
     },
-  });
+  };
 }
