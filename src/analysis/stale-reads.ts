@@ -29,7 +29,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type FunctionNode, type Node, isClass, isFunction, isReference, outermostAwaitedValue, walk } from "./ast.js";
+import { type FunctionNode, type Node, isClass, isFunction, isReference, outermostAwaitedValue, walkValues } from "./ast.js";
 import { resolveCallee } from "./callees.js";
 import { Gate, describeExpression, getGateModel } from "./gate.js";
 import { GateFlow, NO_SITES, type Opener, union } from "./gate-flow.js";
@@ -141,7 +141,7 @@ export class StaleReadTracker {
   /** The reads whose values `expr` may carry: read calls inside it and variables tainted by reads. */
   private readsIn(expr: Node): ReadonlySet<number> {
     let out: ReadonlySet<number> = NO_SITES;
-    walk(expr, this.sourceCode.visitorKeys, (n) => {
+    walkValues(expr, this.sourceCode.visitorKeys, (n) => {
       if (isClass(n)) return false;
       if (n.type === AST_NODE_TYPES.CallExpression) {
         const reads = this.readsByNode.get(n);
@@ -157,7 +157,7 @@ export class StaleReadTracker {
 
   /** Binds every variable in `target` (an identifier or a pattern) to `value`. */
   private assignIn(target: Node, value: ReadonlySet<number>, compound: boolean): void {
-    walk(target, this.sourceCode.visitorKeys, (n) => {
+    walkValues(target, this.sourceCode.visitorKeys, (n) => {
       if (n.type === AST_NODE_TYPES.MemberExpression) return false; // `o.x = …` does not rebind `o`
       if (n.type === AST_NODE_TYPES.AssignmentPattern) {
         // `{ a = fallback }`: the default is a value too.
@@ -314,7 +314,7 @@ export class StaleReadTracker {
    */
   private testedColumns(test: Node, id: number, select: SelectShape): string[] {
     const out: string[] = [];
-    walk(test, this.sourceCode.visitorKeys, (n) => {
+    walkValues(test, this.sourceCode.visitorKeys, (n) => {
       if (isFunction(n) || isClass(n)) return false;
       if (n.type !== AST_NODE_TYPES.MemberExpression) return true;
       const name = !n.computed && n.property.type === AST_NODE_TYPES.Identifier ? n.property.name.toLowerCase() : undefined;
@@ -339,6 +339,8 @@ export class StaleReadTracker {
       }
       return { targets, via: undefined };
     }
+    // A helper's writes are stored from the call's arguments: without any, there is nothing to follow.
+    if (node.arguments.length === 0) return { targets: [], via: undefined };
     const helper = this.helperOf(node);
     if (!helper) return { targets: [], via: undefined };
     const targets: WriteTarget[] = [];
