@@ -1,16 +1,16 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { type RuleContext, createRule } from "../src/create-rule.js";
+import type { RuleContext } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import { type FunctionNode, type Node, enclosingFunction, isFunction, memberName, unwrap } from "../src/analysis/ast.js";
 import { resolveFunctionRef } from "../src/analysis/callees.js";
 import { firstAwait } from "../src/analysis/class-model.js";
-import { methodListeners } from "../src/analysis/listeners.js";
-import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import type { DurableObjectModel } from "../src/analysis/storage.js";
 
 const TRANSACTION_SYNC: ReadonlySet<string> = new Set(["transactionSync"]);
 
 type MessageIds = "awaits" | "asyncNoAwait" | "refAwaits" | "refAsync" | "suggestDropAsync";
 
-export default createRule<[], MessageIds>({
+export default createRule<[], MessageIds, TransactionSyncChecker>({
   name: "no-async-transaction-sync",
   meta: {
     type: "problem",
@@ -33,16 +33,13 @@ export default createRule<[], MessageIds>({
       suggestDropAsync: "Remove `async`{{returnType}}, so a throw in the callback rolls the transaction back",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    const sourceCode = context.sourceCode;
-    // Cheap bail-out: unless the method name is written in the file, there is nothing to report.
-    if (!sourceCode.text.includes("transactionSync") || !model.hasRegions) return {};
-    return methodListeners(new TransactionSyncChecker(context, model), ["CallExpression", "Program:exit"]);
-  },
+  // Unless the method name is written in the file, there is nothing to report.
+  mentions: ["transactionSync"],
+  listen: ["CallExpression", "Program:exit"],
+  create: (context, model) => new TransactionSyncChecker(context, model),
 });
 
-/** One file's state for `no-async-transaction-sync` (its listeners are methods: see `methodListeners`). */
+/** One file's state for `no-async-transaction-sync` (its listeners are methods: see `listen`). */
 class TransactionSyncChecker {
   private readonly calls: TSESTree.CallExpression[] = [];
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;

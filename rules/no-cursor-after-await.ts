@@ -1,14 +1,14 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type RuleContext, createRule } from "../src/create-rule.js";
+import type { RuleContext } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import { type Node, isClass, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
 import { type GateModel, describeAwait, getGateModel } from "../src/analysis/gate.js";
 import { GateFlow, type Opener } from "../src/analysis/gate-flow.js";
 import { resolveCallee } from "../src/analysis/callees.js";
 import { returnedExpression } from "../src/analysis/summaries.js";
-import { mergeListeners, methodListeners } from "../src/analysis/listeners.js";
 import { isExecCall } from "../src/analysis/cursor.js";
-import { CURSOR_READ_METHODS, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import { CURSOR_READ_METHODS, type DurableObjectModel } from "../src/analysis/storage.js";
 
 type MessageIds = "afterAwait" | "loopAwaits" | "suggestToArray";
 
@@ -18,7 +18,7 @@ interface CursorSite {
   exec: TSESTree.CallExpression;
 }
 
-export default createRule<[], MessageIds>({
+export default createRule<[], MessageIds, CursorChecker>({
   name: "no-cursor-after-await",
   meta: {
     type: "problem",
@@ -38,18 +38,11 @@ export default createRule<[], MessageIds>({
       suggestToArray: "Materialise the rows with `.toArray()` where the query runs",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
-    const checker = new CursorChecker(context, model);
-    return mergeListeners(
-      checker.flow.listeners,
-      methodListeners(checker, ["VariableDeclarator:exit", "CallExpression", "SpreadElement", "ForOfStatement"]),
-    );
-  },
+  listen: ["VariableDeclarator:exit", "CallExpression", "SpreadElement", "ForOfStatement"],
+  create: (context, model) => new CursorChecker(context, model),
 });
 
-/** One file's cursors and what was reported (its listeners are methods: see `methodListeners`). */
+/** One file's cursors and what was reported (its listeners are methods: see `listen`). */
 class CursorChecker {
   readonly flow: GateFlow;
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;

@@ -1,12 +1,13 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type RuleContext, createRule } from "../src/create-rule.js";
+import type { RuleContext } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import { type ClassNode, type Node, isReference, keyName, memberName, walk } from "../src/analysis/ast.js";
 import { CONSTRUCTOR, type Member, type MemberKey, classIndex, closure, declaredFields } from "../src/analysis/class-model.js";
 import { type ContainerUse, classifyUse } from "../src/analysis/container-uses.js";
 import { declaredInstanceBound, holdsInstanceBound } from "../src/analysis/instance-bound.js";
 import { type Persistence, isStorageWrite, persistence, storageBackedFields } from "../src/analysis/persistence.js";
-import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import type { DurableObjectModel } from "../src/analysis/storage.js";
 
 type MessageIds = "memoryOnly";
 
@@ -34,15 +35,14 @@ export default createRule<[], MessageIds>({
         "Store each item in `{{method}}()`.",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    // Only a class with its own `alarm()` method is reported: without the word, there is none.
-    if (!model.hasRegions || !context.sourceCode.text.includes("alarm")) return {};
+  // Only a class with its own `alarm()` method is reported: without the word, there is none.
+  mentions: ["alarm"],
+  create(context, model) {
     // Only a Durable Object class with its own `alarm()` can be reported (looked for by name first: most classes have none).
     const alarmClasses = model
       .classes()
       .filter((c) => declaresAlarm(c) && model.classOf(c).isDurableObject && model.classOf(c).methods.has("alarm"));
-    if (alarmClasses.length === 0) return {};
+    if (alarmClasses.length === 0) return undefined;
     return {
       "Program:exit"() {
         for (const cls of alarmClasses) checkClass(context, model, cls);

@@ -1,7 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import { type Node, enclosingFunction, isFunction, methodCall } from "../src/analysis/ast.js";
-import { getModel } from "../src/analysis/storage.js";
 import { type PairEnd, pairEnd } from "../src/analysis/websocket.js";
 
 type MessageIds = "acceptAfterHibernation" | "hibernationAfterAccept" | "listenerNeverRuns";
@@ -33,10 +32,10 @@ export default createRule<[], MessageIds>({
     },
   },
   defaultOptions: [],
-  create(context) {
+  // Only a socket of `new WebSocketPair()` passed to `acceptWebSocket` is reported; that state is a handle, so a region.
+  mentions: ["acceptWebSocket", "WebSocketPair"],
+  create(context, model) {
     const { sourceCode } = context;
-    if (!sourceCode.text.includes("acceptWebSocket") || !sourceCode.text.includes("WebSocketPair")) return {};
-    const model = getModel(context);
     const uses = new Map<PairEnd, Seen[]>();
     const see = (socket: Node, call: TSESTree.CallExpression, use: Use): void => {
       const end = pairEnd(socket, sourceCode);

@@ -1,5 +1,4 @@
-import { createRule } from "../src/create-rule.js";
-import { mergeListeners } from "../src/analysis/listeners.js";
+import { createRule } from "../src/rule-kit.js";
 import { type ClassNode, type Node, isClass } from "../src/analysis/ast.js";
 import {
   DYNAMIC,
@@ -11,7 +10,6 @@ import {
   type SqlToken,
 } from "../src/analysis/sql.js";
 import { type SqlRun, sqlRuns } from "../src/analysis/sql-source.js";
-import { getModel } from "../src/analysis/storage.js";
 
 export const MIGRATIONS_TABLE = "_sql_schema_migrations";
 /** Quote-free, so it can go into any kind of string literal unescaped. */
@@ -45,12 +43,10 @@ export default createRule({
       suggestWrite: "Record version {{version}} in `_sql_schema_migrations`{{creating}}",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
+  create(context, model) {
     const sourceCode = context.sourceCode;
     const runs = sqlRuns(model);
-    return mergeListeners(runs.listeners, {
+    return {
       "Program:exit"() {
         const findings: Finding[] = [];
         /** Each Durable Object class has its own database: where the migrations table is created, by class (or `null` outside classes). */
@@ -104,7 +100,7 @@ export default createRule({
           });
         }
       },
-    });
+    };
   },
 });
 

@@ -1,11 +1,9 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
-import { mergeListeners } from "../src/analysis/listeners.js";
+import { createRule } from "../src/rule-kit.js";
 import { type Node, commentsIn, containsAwait, indentOf, statementList, unwrap } from "../src/analysis/ast.js";
 import { wrapStatements } from "../src/analysis/fix.js";
 import { type SqlStatement, type StatementKind, statementKind } from "../src/analysis/sql.js";
 import { type SqlRun, sqlRuns } from "../src/analysis/sql-source.js";
-import { getModel } from "../src/analysis/storage.js";
 
 type MessageIds = "pair" | "statement" | "suggestTransactionSync";
 
@@ -41,9 +39,7 @@ export default createRule<[], MessageIds>({
       suggestTransactionSync: "Run the statements in `{{storage}}.transactionSync(() => { … })`",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
+  create(context, model) {
     const sourceCode = context.sourceCode;
 
     function report(
@@ -63,7 +59,7 @@ export default createRule<[], MessageIds>({
     }
 
     const runs = sqlRuns(model);
-    return mergeListeners(runs.listeners, {
+    return {
       "Program:exit"() {
         const found: Found[] = [];
         for (const run of runs.all()) {
@@ -97,7 +93,7 @@ export default createRule<[], MessageIds>({
         }
         for (const f of found) if (!paired.has(f)) report(f);
       },
-    });
+    };
   },
 });
 

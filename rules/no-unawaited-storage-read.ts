@@ -1,10 +1,8 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
-import { mergeListeners } from "../src/analysis/listeners.js";
+import { createRule } from "../src/rule-kit.js";
 import { memberName } from "../src/analysis/ast.js";
 import { awaitOverMember, awaitPlace, insertAwait, moveAwaitOnto } from "../src/analysis/await-fix.js";
 import { type MisuseKind, heldPromiseMisuse, promiseMisuse } from "../src/analysis/promise-use.js";
-import { getModel } from "../src/analysis/storage.js";
 
 /**
  * The methods of `DurableObjectStorage` (and of a transaction) whose Promise carries a value
@@ -64,9 +62,7 @@ export default createRule<[], MessageIds>({
       suggestMoveAwait: "Move the `await` onto `{{method}}()`",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
+  create(context, model) {
     const sourceCode = context.sourceCode;
 
     /** The call as shown in a message: `this.ctx.storage.get(…)`, shortened when the receiver is long. */
@@ -120,10 +116,10 @@ export default createRule<[], MessageIds>({
     }
 
     const calls = model.calls([...VALUE_METHODS]);
-    return mergeListeners(calls.listeners, {
+    return {
       "Program:exit"() {
         for (const name of VALUE_METHODS) for (const node of calls.of(name)) check(node);
       },
-    });
+    };
   },
 });

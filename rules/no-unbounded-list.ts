@@ -1,10 +1,8 @@
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
-import { mergeListeners } from "../src/analysis/listeners.js";
+import { createRule } from "../src/rule-kit.js";
 import { isFunction, keyName, unwrap } from "../src/analysis/ast.js";
 import { describeExpression } from "../src/analysis/gate.js";
 import { type GrowingWrite, closedKeySet, growingWrite } from "../src/analysis/key-space.js";
-import { getModel } from "../src/analysis/storage.js";
 
 const LIST_METHOD: ReadonlySet<string> = new Set(["list"]);
 
@@ -70,11 +68,9 @@ export default createRule<[], "unbounded" | "rangeGrows" | "rangeOnly">({
         "`list()` without a `limit` loads its whole range into memory: a prefix, `start` or `end` bounds which keys, not how many. Page with `limit` and `startAfter`.",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
+  create(context, model) {
     const calls = model.calls(["list"]);
-    return mergeListeners(calls.listeners, {
+    return {
       "Program:exit"() {
         for (const node of calls.of("list")) {
           const call = model.handleCall(node, LIST_METHOD);
@@ -93,6 +89,6 @@ export default createRule<[], "unbounded" | "rangeGrows" | "rangeOnly">({
           }
         }
       },
-    });
+    };
   },
 });

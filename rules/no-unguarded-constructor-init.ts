@@ -1,15 +1,15 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type RuleContext, createRule } from "../src/create-rule.js";
+import type { RuleContext } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import { type FunctionNode, type Node, indentOf, isClass, isFunction, walk } from "../src/analysis/ast.js";
 import { type ConstructorLoad, type Link, ConstructorLoads } from "../src/analysis/constructor-loads.js";
 import { describeExpression } from "../src/analysis/gate.js";
-import { methodListeners } from "../src/analysis/listeners.js";
-import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import type { DurableObjectModel } from "../src/analysis/storage.js";
 
 type MessageIds = "opensGate" | "suggestBlockConcurrency";
 
-export default createRule<[], MessageIds>({
+export default createRule<[], MessageIds, ConstructorInitChecker>({
   name: "no-unguarded-constructor-init",
   meta: {
     type: "problem",
@@ -26,14 +26,11 @@ export default createRule<[], MessageIds>({
       suggestBlockConcurrency: "Run it inside `{{state}}.blockConcurrencyWhile(…)`",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
-    return methodListeners(new ConstructorInitChecker(context, model), ["MethodDefinition"]);
-  },
+  listen: ["MethodDefinition"],
+  create: (context, model) => new ConstructorInitChecker(context, model),
 });
 
-/** One file's state for `no-unguarded-constructor-init` (its listeners are methods: see `methodListeners`). */
+/** One file's state for `no-unguarded-constructor-init` (its listeners are methods: see `listen`). */
 class ConstructorInitChecker {
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;
   private readonly loads: ConstructorLoads;

@@ -1,9 +1,8 @@
 import { AST_NODE_TYPES, type TSESLint } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import { moveAwaitBefore, wrapInBlockConcurrencyWhile } from "../src/analysis/fix.js";
 import { describeAwait } from "../src/analysis/gate.js";
-import { type StaleWrite, staleReadListeners } from "../src/analysis/stale-reads.js";
-import { getModel } from "../src/analysis/storage.js";
+import { STALE_READ_LISTENERS, StaleReadTracker, type StaleWrite } from "../src/analysis/stale-reads.js";
 
 type MessageIds =
   | "staleKey"
@@ -15,7 +14,7 @@ type MessageIds =
   | "suggestMoveAwait"
   | "suggestBlockConcurrency";
 
-export default createRule<[], MessageIds>({
+export default createRule<[], MessageIds, StaleReadTracker>({
   name: "no-unsafe-read-modify-write",
   meta: {
     type: "problem",
@@ -48,10 +47,10 @@ export default createRule<[], MessageIds>({
       suggestBlockConcurrency: "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
     },
   },
-  create(context) {
-    const model = getModel(context);
+  listen: STALE_READ_LISTENERS,
+  create(context, model) {
     const sourceCode = context.sourceCode;
-    return staleReadListeners(context, ({ read, write, writeVia, target, opener, kind, columns }: StaleWrite) => {
+    return new StaleReadTracker(model, sourceCode, ({ read, write, writeVia, target, opener, kind, columns }: StaleWrite) => {
       const awaited = opener.type === AST_NODE_TYPES.AwaitExpression ? `await ${describeAwait(sourceCode.text, opener)}` : "for await (…)";
       const data = {
         key: read.key ? (read.via ? target : sourceCode.getText(read.node.arguments[0])) : "",

@@ -1,9 +1,7 @@
-import { createRule } from "../src/create-rule.js";
-import { mergeListeners } from "../src/analysis/listeners.js";
+import { createRule } from "../src/rule-kit.js";
 import { type Denial, deniedStatement } from "../src/analysis/sql-authorizer.js";
 import type { PragmaInfo } from "../src/analysis/sql.js";
 import { sqlRuns } from "../src/analysis/sql-source.js";
-import { getModel } from "../src/analysis/storage.js";
 
 const THROWS = "throws `SQLITE_AUTH` on Durable Object SQLite";
 
@@ -69,11 +67,9 @@ export default createRule({
       reservedName: `\`{{statement}}\` naming \`{{name}}\` ${THROWS}: names starting with \`_cf_\` (any case) belong to the runtime. Choose another name.`,
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
+  create(context, model) {
     const runs = sqlRuns(model);
-    return mergeListeners(runs.listeners, {
+    return {
       "Program:exit"() {
         for (const run of runs.all()) {
           for (const stmt of run.statements) {
@@ -84,7 +80,7 @@ export default createRule({
           }
         }
       },
-    });
+    };
   },
 });
 

@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { type RuleContext, createRule } from "../src/create-rule.js";
+import type { RuleContext } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import {
   type LoopNode,
   type Node,
@@ -13,10 +14,9 @@ import {
   unwrap,
   walk,
 } from "../src/analysis/ast.js";
-import { methodListeners } from "../src/analysis/listeners.js";
 import { atomicRegionOf } from "../src/analysis/regions.js";
 import { resolveCallee } from "../src/analysis/callees.js";
-import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import type { DurableObjectModel } from "../src/analysis/storage.js";
 import { KEY_WRITE_METHODS, type SingleKeyWrite, singleKeyWrite } from "../src/analysis/storage-access.js";
 import { soleWrite } from "../src/analysis/summaries.js";
 import { batchedWriteText, collectedWriteText, storageRead, transactionText } from "../src/analysis/write-batch.js";
@@ -32,7 +32,7 @@ interface AwaitedWrite extends SingleKeyWrite {
   viaHelper: boolean;
 }
 
-export default createRule<[], MessageIds>({
+export default createRule<[], MessageIds, CoalescedWrites>({
   name: "prefer-coalesced-writes",
   meta: {
     type: "suggestion",
@@ -56,17 +56,14 @@ export default createRule<[], MessageIds>({
       suggestCollectDelete: "Collect the keys and delete them with one `delete(…)`",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
-    // Only awaits matter: a sequence or a loop is reported for an awaited write, and is spoilt by
-    // another await. Everything else is found from the await's ancestors, so no listener runs on
-    // the frequent node types (blocks, statements, functions, loops).
-    return methodListeners(new CoalescedWrites(context, model), ["AwaitExpression", "ForOfStatement", "Program:exit"]);
-  },
+  // Only awaits matter: a sequence or a loop is reported for an awaited write, and is spoilt by
+  // another await. Everything else is found from the await's ancestors, so no listener runs on
+  // the frequent node types (blocks, statements, functions, loops).
+  listen: ["AwaitExpression", "ForOfStatement", "Program:exit"],
+  create: (context, model) => new CoalescedWrites(context, model),
 });
 
-/** One file's awaited writes and the loops they run in (its listeners are methods: see `methodListeners`). */
+/** One file's awaited writes and the loops they run in (its listeners are methods: see `listen`). */
 class CoalescedWrites {
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;
   private readonly reported = new WeakSet<Node>();

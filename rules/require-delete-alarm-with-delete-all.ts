@@ -1,12 +1,12 @@
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import { type ClassNode, type FunctionNode, enclosingFunction, keyName, memberName, methodCall, unwrap } from "../src/analysis/ast.js";
 import { type Callee, resolveMethod } from "../src/analysis/callees.js";
 import { classIndex, closure, ownerOf } from "../src/analysis/class-model.js";
 import { COMPATIBILITY_OPTIONS_SCHEMA, type CompatibilityOptions } from "../src/analysis/compat.js";
 import { type KeepsAlarmReason, whyDeleteAllKeepsAlarm } from "../src/analysis/delete-all-alarm.js";
 import { insertBeforeStatement } from "../src/analysis/fix.js";
-import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import type { DurableObjectModel } from "../src/analysis/storage.js";
 
 /** The storage calls this rule looks at: the `deleteAll()` to judge, and what says the class uses alarms or deletes one. */
 const ALARM_METHODS: ReadonlySet<string> = new Set(["deleteAll", "setAlarm", "deleteAlarm"]);
@@ -47,10 +47,9 @@ export default createRule<Options, MessageIds>({
       suggestDeleteAlarm: "Call `{{receiver}}.deleteAlarm()` before `deleteAll()`",
     },
   },
-  create(context, [options]) {
-    const model = getModel(context);
-    // Only a `deleteAll()` call is reported: without the word, there is none.
-    if (!model.hasRegions || !context.sourceCode.text.includes("deleteAll")) return {};
+  // Only a `deleteAll()` call is reported: without the word, there is none.
+  mentions: ["deleteAll"],
+  create(context, model, [options]) {
     const candidates: Candidate[] = [];
     const setsAlarm = new Set<ClassNode>();
     const deletesAlarm = new Set<FunctionNode>();

@@ -1,11 +1,10 @@
 import path from "node:path";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { createRule } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import type { ClassNode } from "../src/analysis/ast.js";
 import { exportedClassNames } from "../src/analysis/exported-classes.js";
-import { mergeListeners } from "../src/analysis/listeners.js";
 import { isSqlTag } from "../src/analysis/sql-source.js";
-import { type ClassFacts, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import type { ClassFacts, DurableObjectModel } from "../src/analysis/storage.js";
 import { type ClassStorage, compatibilityFor, describeSection } from "../src/analysis/wrangler.js";
 
 /** The calls that throw on the key-value backend: `sql.exec()` and the synchronous `storage.kv` methods (measured). */
@@ -37,12 +36,10 @@ export default createRule<[], MessageIds>({
         'Not deployed yet: use `"sqlite"`. Deployed: move to a new SQLite class.',
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
+  create(context, model) {
     const calls = model.calls(CALL_NAMES, { sqlTags: true });
     const properties: TSESTree.MemberExpression[] = [];
-    return mergeListeners(calls.listeners, {
+    return {
       // `sql.databaseSize` throws too (measured); reading it is a property, not a call.
       "MemberExpression[property.name='databaseSize']"(node: TSESTree.MemberExpression) {
         if (!node.computed && model.kindOf(node.object) === "sql") properties.push(node);
@@ -79,7 +76,7 @@ export default createRule<[], MessageIds>({
           context.report({ node, messageId: MESSAGE_BY_VIA[kv.via], data: { api, config, className: kv.name } });
         }
       },
-    });
+    };
   },
 });
 

@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { type RuleContext, createRule } from "../src/create-rule.js";
+import type { RuleContext } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import { awaitRemoval } from "../src/analysis/await-fix.js";
-import { mergeListeners, methodListeners } from "../src/analysis/listeners.js";
 import { type Node, calledMethod, isConditionOf, methodCall, outermostAwaitedValue } from "../src/analysis/ast.js";
 import { execBehind, isCursorValue } from "../src/analysis/cursor.js";
 import { isNullishValue, unchangedBinding, unchangedInit } from "../src/analysis/scope.js";
@@ -17,7 +17,7 @@ import {
   utf8Length,
 } from "../src/analysis/sql.js";
 import { type SqlRun, type SqlRunsClaim, sqlRuns } from "../src/analysis/sql-source.js";
-import { type CallIndexClaim, type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import type { CallIndexClaim, DurableObjectModel } from "../src/analysis/storage.js";
 
 type MessageIds =
   | "bindingCount"
@@ -34,7 +34,7 @@ type MessageIds =
 
 const EQUALITY = new Set(["==", "!=", "===", "!=="]);
 
-export default createRule<[], MessageIds>({
+export default createRule<[], MessageIds, ExecChecker>({
   name: "valid-sql-exec",
   meta: {
     type: "problem",
@@ -67,17 +67,11 @@ export default createRule<[], MessageIds>({
       suggestRemoveAwait: "Remove the `await`",
     },
   },
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
-    const runs = sqlRuns(model);
-    const calls = model.calls(["one"]);
-    const checker = new ExecChecker(context, model, runs, calls);
-    return mergeListeners(runs.listeners, calls.listeners, methodListeners(checker, ["Program:exit", "AwaitExpression"]));
-  },
+  listen: ["Program:exit", "AwaitExpression"],
+  create: (context, model) => new ExecChecker(context, model, sqlRuns(model), model.calls(["one"])),
 });
 
-/** One file's `exec()` and `.one()` checks (its listeners are methods: see `methodListeners`). */
+/** One file's `exec()` and `.one()` checks (its listeners are methods: see `listen`). */
 class ExecChecker {
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;
 

@@ -1,9 +1,9 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { createRule } from "../src/create-rule.js";
+import { createRule } from "../src/rule-kit.js";
 import { type FunctionNode, type Node, isFunction, memberName, methodCall, unwrap, walk } from "../src/analysis/ast.js";
 import { isNullishValue, isReassigned, unchangedInit } from "../src/analysis/scope.js";
-import { type DurableObjectModel, getModel } from "../src/analysis/storage.js";
+import type { DurableObjectModel } from "../src/analysis/storage.js";
 import { COMPATIBILITY_OPTIONS_SCHEMA, type ChangeState, type CompatibilityOptions, changeState } from "../src/analysis/compat.js";
 import { utf8Length } from "../src/analysis/sql.js";
 import { CLOSE_REASON_LIMIT, MAX_CLOSE_REASON_BYTES, handlerName, isSendableCloseCode, isWebSocket } from "../src/analysis/websocket.js";
@@ -62,12 +62,12 @@ export default createRule<Options, MessageIds>({
       suggestShorten: "Cut the reason to its first 123 bytes",
     },
   },
-  create(context, [options]) {
+  // A WebSocket is named in the file (`WebSocketPair`, `acceptWebSocket`, the type), or a handler receives one.
+  mentions: ["close", ["WebSocket", "webSocket"]],
+  // A socket of a Worker's `fetch` is closed outside any Durable Object too.
+  outsideRegions: true,
+  create(context, model, [options]) {
     const { sourceCode } = context;
-    // A WebSocket is named in the file (`WebSocketPair`, `acceptWebSocket`, the type), or a handler receives one.
-    const { text } = sourceCode;
-    if (!text.includes("close") || (!text.includes("WebSocket") && !text.includes("webSocket"))) return {};
-    const model = getModel(context);
     /** Whether the reason limit applies to this file (read from the options and wrangler config when first needed). */
     let limit: ChangeState | undefined;
     const checkReason = (reasonArg: TSESTree.Expression | undefined): void => {

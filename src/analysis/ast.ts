@@ -214,6 +214,48 @@ export function walk(
   }
 }
 
+/** Keys under which only types sit: a walk for values skips them (most of a TypeScript function's nodes can be types). */
+const TYPE_KEYS = new Set(["typeAnnotation", "typeParameters", "returnType", "typeArguments", "superTypeArguments", "implements"]);
+const valueKeyCache = new WeakMap<object, Map<string, readonly string[]>>();
+
+/** The visitor keys of a node type that can hold values (see `TYPE_KEYS`), once per visitor-key table and type. */
+export function valueKeys(keys: Readonly<Record<string, readonly string[] | undefined>>, type: string): readonly string[] {
+  let byType = valueKeyCache.get(keys);
+  if (!byType) valueKeyCache.set(keys, (byType = new Map()));
+  let list = byType.get(type);
+  if (!list) byType.set(type, (list = (keys[type] ?? []).filter((k) => !TYPE_KEYS.has(k))));
+  return list;
+}
+
+/**
+ * `walk`, without the types: what sits under `TYPE_KEYS` (annotations, type arguments and
+ * parameters, return types, `x as T`'s `T`) is not visited, for walks that look for calls and
+ * references, none of which a type holds.
+ */
+export function walkValues(
+  root: Node,
+  visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
+  visit: (node: Node) => boolean | void,
+): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visit(node) === false) continue;
+    const keys = valueKeys(visitorKeys, node.type);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const child = (node as unknown as Record<string, unknown>)[keys[i]];
+      if (Array.isArray(child)) {
+        for (let j = child.length - 1; j >= 0; j--) {
+          const c = child[j] as Node | null;
+          if (c && typeof c.type === "string") stack.push(c);
+        }
+      } else if (child && typeof (child as Node).type === "string") {
+        stack.push(child as Node);
+      }
+    }
+  }
+}
+
 /** The statement list a statement sits in directly (block, program, switch case, static block), or undefined. */
 export function statementList(stmt: Node): Node[] | undefined {
   const p = stmt.parent;

@@ -47,11 +47,18 @@ class Callees {
   private readonly fieldValues = new Map<ClassNode, Map<string, (Node | null)[]>>();
   private readonly assigned = new Map<ClassNode, ReadonlySet<string>>();
   private subclasses: Map<ClassNode, ClassNode[]> | undefined;
+  /** The answer for each call asked about: several rules, and both halves of a rule's check, ask about the same calls. */
+  private readonly byCall = new Map<TSESTree.CallExpression, Callee>();
+  /** Methods being computed: an answer that may depend on one (a cycle of bases reads "unknown") is not kept. */
+  private computing = 0;
 
   constructor(private readonly model: DurableObjectModel) {}
 
   of(call: TSESTree.CallExpression): Callee {
-    return this.ref(call.callee);
+    if (this.byCall.has(call)) return this.byCall.get(call);
+    const callee = this.ref(call.callee);
+    if (this.computing === 0) this.byCall.set(call, callee);
+    return callee;
   }
 
   /** The function an expression names: `this.m`, `this.#m`, a local function's name. */
@@ -72,7 +79,13 @@ class Callees {
     if (!byName) this.methods.set(cls, (byName = new Map()));
     if (byName.has(name)) return byName.get(name);
     byName.set(name, "unknown"); // while computing (a cycle of bases ends here)
-    const found = this.computeMethod(cls, name);
+    this.computing++;
+    let found: Callee;
+    try {
+      found = this.computeMethod(cls, name);
+    } finally {
+      this.computing--;
+    }
     byName.set(name, found);
     return found;
   }

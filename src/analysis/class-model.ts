@@ -29,6 +29,7 @@ import {
   keyName,
   memberName,
   unwrap,
+  valueKeys,
   walk,
 } from "./ast.js";
 import { resolveMethod } from "./callees.js";
@@ -300,19 +301,6 @@ class Index implements ClassIndex {
       },
     };
   }
-}
-
-/** Keys under which only types sit: a walk for `this` and calls skips them (most of a TypeScript class's nodes can be types). */
-const TYPE_KEYS = new Set(["typeAnnotation", "typeParameters", "returnType", "typeArguments", "superTypeArguments", "implements"]);
-const valueKeyCache = new WeakMap<object, Map<string, readonly string[]>>();
-
-/** The visitor keys of a node type that can hold values (see `TYPE_KEYS`), once per visitor-key table and type. */
-function valueKeys(keys: Readonly<Record<string, readonly string[] | undefined>>, type: string): readonly string[] {
-  let byType = valueKeyCache.get(keys);
-  if (!byType) valueKeyCache.set(keys, (byType = new Map()));
-  let list = byType.get(type);
-  if (!list) byType.set(type, (list = (keys[type] ?? []).filter((k) => !TYPE_KEYS.has(k))));
-  return list;
 }
 
 function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {

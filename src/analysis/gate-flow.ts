@@ -16,7 +16,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { Gate, type GateModel } from "./gate.js";
-import { SharedListeners, methodListeners } from "./listeners.js";
+import { type SharedPart, methodListeners, sharedListenersOf } from "./listeners.js";
 
 type Variable = TSESLint.Scope.Variable;
 export type Opener = TSESTree.AwaitExpression | TSESTree.ForOfStatement;
@@ -60,37 +60,55 @@ interface FunctionFrame {
 
 /**
  * The code path bookkeeping of one file, kept once for all the flows on it (one per flow rule):
- * ESLint calls the segment listeners of one rule only (see `SharedListeners`), however many flow
- * rules are on, and each flow keeps its own states in the frames.
+ * ESLint calls the tracker's listeners once (see `FileListeners`), however many flow rules are on,
+ * and each flow keeps its own states in the frames. The awaits that may open the gate are passed
+ * to every flow from here too: one listener call per `await`, not one per flow rule.
  */
-class SegmentTracker {
+class SegmentTracker implements SharedPart {
   /** The functions being visited: the first `depth` frames (the rest are kept for reuse). */
   private readonly frames: FunctionFrame[] = [];
   private depth = 0;
   private readonly gate: GateModel;
-  private flowCount = 0;
-  private readonly shared: SharedListeners;
+  /** The flows of this traversal, by their index. */
+  private readonly flows: GateFlow[] = [];
+  readonly listeners: TSESLint.RuleListener;
 
   constructor(gate: GateModel) {
     this.gate = gate;
-    const listeners = methodListeners(this, [
+    this.listeners = methodListeners(this, [
       "onCodePathStart",
       "onCodePathEnd",
       "onCodePathSegmentStart",
       "onCodePathSegmentEnd",
       "onUnreachableCodePathSegmentStart",
       "onUnreachableCodePathSegmentEnd",
+      "AwaitExpression:exit",
+      "ForOfStatement",
     ]);
-    this.shared = new SharedListeners(listeners, () => {
-      this.flowCount = 0;
-      this.depth = 0;
-    });
   }
 
-  /** Registers a flow: its index in each frame's `flows`, and the listeners its rule must return. */
-  attach(): { index: number; listeners: TSESLint.RuleListener } {
-    const listeners = this.shared.claim();
-    return { index: this.flowCount++, listeners };
+  reset(): void {
+    this.flows.length = 0;
+    this.depth = 0;
+  }
+
+  /** Registers a flow of the rule being created: its index in each frame's `flows`. */
+  attach(flow: GateFlow): number {
+    sharedListenersOf(this.gate.model.sourceCode.ast).use(this);
+    return this.flows.push(flow) - 1;
+  }
+
+  /** Listener: an `await` may open the gate. */
+  "AwaitExpression:exit"(node: TSESTree.AwaitExpression): void {
+    const flows = this.flows;
+    for (let i = 0; i < flows.length; i++) flows[i].gateMayOpen(node);
+  }
+
+  /** Listener: a `for await` may open the gate. */
+  ForOfStatement(node: TSESTree.ForOfStatement): void {
+    if (!node.await) return;
+    const flows = this.flows;
+    for (let i = 0; i < flows.length; i++) flows[i].gateMayOpen(node);
   }
 
   /** The function being visited (its frame), if any. */
@@ -182,8 +200,6 @@ export class GateFlow {
   private readonly gate: GateModel;
   private readonly tracker: SegmentTracker;
   private readonly index: number;
-  /** The listeners that keep the state; merge them into the rule's listeners. */
-  readonly listeners: TSESLint.RuleListener;
 
   /** Whether an `await` whose effect on the gate is unknown (see gate.ts) counts as opening it. */
   private readonly unknownOpens: boolean;
@@ -194,19 +210,7 @@ export class GateFlow {
     let tracker = trackers.get(gate);
     if (!tracker) trackers.set(gate, (tracker = new SegmentTracker(gate)));
     this.tracker = tracker;
-    const { index, listeners } = tracker.attach();
-    this.index = index;
-    this.listeners = { ...listeners, ...methodListeners(this, ["AwaitExpression:exit", "ForOfStatement"]) };
-  }
-
-  /** Listener: an `await` may open the gate. */
-  "AwaitExpression:exit"(node: TSESTree.AwaitExpression): void {
-    this.gateMayOpen(node);
-  }
-
-  /** Listener: a `for await` may open the gate. */
-  ForOfStatement(node: TSESTree.ForOfStatement): void {
-    if (node.await) this.gateMayOpen(node);
+    this.index = tracker.attach(this);
   }
 
   /** Whether the function being visited can see a handle at all (see `mayHoldHandles`). */
@@ -273,7 +277,8 @@ export class GateFlow {
     }
   }
 
-  private gateMayOpen(node: Opener): void {
+  /** An `await` or `for await` may open the gate (called by the tracker's listeners). */
+  gateMayOpen(node: Opener): void {
     if (!this.active) return;
     let pending = false;
     for (const state of this.states()) if (state.pending.size > 0) pending = true;

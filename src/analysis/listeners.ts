@@ -7,51 +7,101 @@
 import type { TSESLint } from "@typescript-eslint/utils";
 
 /**
- * Listeners shared by the rules of one file (hold one per parsed file). The first rule created
- * for a traversal claims them and returns them with its own listeners; the others get none.
- *
- * This relies on two things ESLint does: it creates every rule before it traverses, and it calls
- * a node's listeners in the order the rules were created, so whatever the shared listeners keep is
- * up to date whenever any rule's own listener runs. A claim ends at the end of the traversal; a
- * claim made while a traversal is still marked as running belongs to a new traversal (the same
- * AST linted again after one that threw), so it starts over.
+ * A part of a file's analysis that keeps state through the traversal with listeners of its own
+ * (the call index, the code path tracker): one per file, used by any number of rules.
  */
-export class SharedListeners {
-  private claimed = false;
+export interface SharedPart {
+  /** Called once per file whichever rules use the part. */
+  readonly listeners: TSESLint.RuleListener;
+  /** Forgets what the listeners kept: runs when the part is first used in a traversal. */
+  reset(): void;
+}
+
+/**
+ * The shared parts of one file, and which rule returns their listeners (hold one per parsed file:
+ * `sharedListenersOf`). Only the rule kit (src/rule-kit.ts) hands them out: it calls `begin` before
+ * each rule's `create` and returns `take()` with the rule's own listeners, so every rule returns
+ * the listeners of the parts it was the first to use, and no rule can forget to.
+ *
+ * This relies on two things ESLint (and oxlint) do: they create every rule before they traverse,
+ * and call a node's listeners in the order the rules were created. The parts a rule uses are handed
+ * out with that rule or an earlier one, so whatever they keep is up to date whenever any rule's own
+ * listener runs, whichever rules are on and in whatever order.
+ *
+ * A traversal ends at `Program:exit`. A new one also starts when a rule is created again (the same
+ * AST linted again after a traversal or a `create` that threw), or when a rule is created while a
+ * traversal is still marked as running (after one that threw): everything starts over.
+ */
+export class FileListeners {
+  /** Parts used in this traversal, and how many of them have been handed out (a prefix). */
+  private readonly used: SharedPart[] = [];
+  private handedOut = 0;
+  /** The rules created for this traversal (by `context.id`). */
+  private readonly created = new Set<string>();
   private traversing = false;
-  private readonly listeners: TSESLint.RuleListener;
-  private readonly reset: () => void;
+  /** Between `begin` and `take`: a rule is being created, and may use parts. */
+  private creating = false;
+  private readonly bounds: TSESLint.RuleListener = methodListeners(this, ["Program", "Program:exit"]);
 
-  /** `reset` forgets what the listeners kept: it runs when a traversal claims them. */
-  constructor(listeners: TSESLint.RuleListener, reset: () => void) {
-    this.reset = reset;
-    this.listeners = mergeListeners(
-      {
-        Program: () => {
-          this.traversing = true;
-        },
-      },
-      listeners,
-      {
-        "Program:exit": () => {
-          this.traversing = false;
-          this.claimed = false;
-        },
-      },
-    );
+  /** Listener (with the first parts handed out): the traversal has begun. */
+  Program(): void {
+    this.traversing = true;
   }
 
-  /** The listeners the rule being created returns: all of them for the first rule of a traversal, none for the others. */
-  claim(): TSESLint.RuleListener {
-    if (this.traversing) {
-      this.traversing = false;
-      this.claimed = false;
-    }
-    if (this.claimed) return {};
-    this.claimed = true;
-    this.reset();
-    return this.listeners;
+  /** Listener: the traversal is over; the next `create` starts a new one. */
+  "Program:exit"(): void {
+    this.end();
   }
+
+  /** A rule is being created (the kit calls this before the rule's `create`). */
+  begin(ruleId: string | undefined): void {
+    if (this.traversing || (ruleId !== undefined && this.created.has(ruleId))) this.end();
+    if (ruleId !== undefined) this.created.add(ruleId);
+    this.creating = true;
+  }
+
+  /** The rule being created uses `part`: its listeners go with this rule, unless an earlier rule of the traversal took them. */
+  use(part: SharedPart): void {
+    // A part first used later would have no rule to return its listeners: it would stay empty.
+    if (!this.creating)
+      throw new Error("eslint-plugin-durable-objects: a shared part is used outside a rule's create (make the rule with src/rule-kit.ts)");
+    if (this.used.includes(part)) return;
+    part.reset();
+    this.used.push(part);
+  }
+
+  /** The listeners the rule just created returns besides its own: those of the parts first used while it was created. */
+  take(): TSESLint.RuleListener | undefined {
+    this.creating = false;
+    if (this.handedOut === this.used.length) return undefined;
+    const parts = this.used.slice(this.handedOut).map((p) => p.listeners);
+    // The traversal's bounds go with the first parts handed out: before them, nothing is kept.
+    if (this.handedOut === 0) parts.unshift(this.bounds);
+    this.handedOut = this.used.length;
+    return mergeListeners(...parts);
+  }
+
+  /** After a `create` threw: ESLint lints nothing more of this traversal. */
+  abort(): void {
+    this.end();
+  }
+
+  private end(): void {
+    this.traversing = false;
+    this.creating = false;
+    this.used.length = 0;
+    this.handedOut = 0;
+    this.created.clear();
+  }
+}
+
+const files = new WeakMap<object, FileListeners>();
+
+/** The shared parts of the file whose AST is `ast`. */
+export function sharedListenersOf(ast: object): FileListeners {
+  let shared = files.get(ast);
+  if (!shared) files.set(ast, (shared = new FileListeners()));
+  return shared;
 }
 
 /**

@@ -8,7 +8,7 @@
  * report) and what a fix may replace (within one literal), in the way of eslint-plugin-regexp's
  * `RegExpContext`: a rule asks what the SQL says and where, never how the text was written.
  */
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 import { type ClassNode, type Node, keyName, memberName, unwrap } from "./ast.js";
 import type { SqlStatement } from "./sql.js";
 import { type StaticSql, sourceRange, sqlLoc, taggedSql } from "./sql-text.js";
@@ -33,8 +33,6 @@ export interface SqlRun {
 
 /** The claim a rule makes when it is created: the runs of the file, complete from `Program:exit` on. */
 export interface SqlRunsClaim {
-  /** To return with the rule's own listeners. */
-  listeners: TSESLint.RuleListener;
   /** Every run of the file with static SQL, in traversal order (`exec` calls, then tagged templates). */
   all(): SqlRun[];
 }
@@ -43,7 +41,6 @@ export interface SqlRunsClaim {
 export function sqlRuns(model: DurableObjectModel): SqlRunsClaim {
   const calls = model.calls(["exec"], { sqlTags: true });
   return {
-    listeners: calls.listeners,
     all() {
       const out: SqlRun[] = [];
       for (const call of calls.of("exec")) {

@@ -29,15 +29,14 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type FunctionNode, type Node, isClass, isFunction, isReference, outermostAwaitedValue, walk } from "./ast.js";
+import { type FunctionNode, type Node, isClass, isFunction, isReference, outermostAwaitedValue, walkValues } from "./ast.js";
 import { resolveCallee } from "./callees.js";
 import { Gate, describeExpression, getGateModel } from "./gate.js";
 import { GateFlow, NO_SITES, type Opener, union } from "./gate-flow.js";
-import { mergeListeners, methodListeners } from "./listeners.js";
 import { atomicRegionOf } from "./regions.js";
 import type { RowWrite, SelectShape } from "./sql.js";
 import { type KeyRep, instantiate, keyParts, keyRep, readAccess, rowWrites, sameKey, writeAccesses, writeKey } from "./storage-access.js";
-import { type DurableObjectModel, getModel } from "./storage.js";
+import type { DurableObjectModel } from "./storage.js";
 import { returnedReads, writtenFromParams } from "./summaries.js";
 
 export interface ReadSite {
@@ -83,25 +82,20 @@ interface WriteTarget {
   choosesRows?: boolean;
 }
 
-/**
- * Listeners that track reads through a file and call `onStale` once per read whose value is
- * written back after a gate-opening await.
- */
-export function staleReadListeners(
-  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
-  onStale: (stale: StaleWrite) => void,
-): TSESLint.RuleListener {
-  const model = getModel(context);
-  if (!model.hasRegions) return {};
-  const tracker = new StaleReadTracker(model, context.sourceCode, onStale);
-  return mergeListeners(
-    tracker.flow.listeners,
-    methodListeners(tracker, ["CallExpression:exit", "VariableDeclarator:exit", "AssignmentExpression:exit", "ForOfStatement"]),
-  );
-}
+/** The listener methods of `StaleReadTracker`. */
+export const STALE_READ_LISTENERS = [
+  "CallExpression:exit",
+  "VariableDeclarator:exit",
+  "AssignmentExpression:exit",
+  "ForOfStatement",
+] as const;
 
-/** The reads of one file and the values that carry them (its listeners are methods: see `methodListeners`). */
-class StaleReadTracker {
+/**
+ * The reads of one file and the values that carry them: calls `onStale` once per read whose value
+ * is written back after a gate-opening await. Its listeners are the methods `STALE_READ_LISTENERS`
+ * (see `methodListeners`).
+ */
+export class StaleReadTracker {
   readonly flow: GateFlow;
   private readonly readsByNode = new Map<Node, ReadSite[]>();
   private readonly readById = new Map<number, ReadSite>();
@@ -147,7 +141,7 @@ class StaleReadTracker {
   /** The reads whose values `expr` may carry: read calls inside it and variables tainted by reads. */
   private readsIn(expr: Node): ReadonlySet<number> {
     let out: ReadonlySet<number> = NO_SITES;
-    walk(expr, this.sourceCode.visitorKeys, (n) => {
+    walkValues(expr, this.sourceCode.visitorKeys, (n) => {
       if (isClass(n)) return false;
       if (n.type === AST_NODE_TYPES.CallExpression) {
         const reads = this.readsByNode.get(n);
@@ -163,7 +157,7 @@ class StaleReadTracker {
 
   /** Binds every variable in `target` (an identifier or a pattern) to `value`. */
   private assignIn(target: Node, value: ReadonlySet<number>, compound: boolean): void {
-    walk(target, this.sourceCode.visitorKeys, (n) => {
+    walkValues(target, this.sourceCode.visitorKeys, (n) => {
       if (n.type === AST_NODE_TYPES.MemberExpression) return false; // `o.x = …` does not rebind `o`
       if (n.type === AST_NODE_TYPES.AssignmentPattern) {
         // `{ a = fallback }`: the default is a value too.
@@ -320,7 +314,7 @@ class StaleReadTracker {
    */
   private testedColumns(test: Node, id: number, select: SelectShape): string[] {
     const out: string[] = [];
-    walk(test, this.sourceCode.visitorKeys, (n) => {
+    walkValues(test, this.sourceCode.visitorKeys, (n) => {
       if (isFunction(n) || isClass(n)) return false;
       if (n.type !== AST_NODE_TYPES.MemberExpression) return true;
       const name = !n.computed && n.property.type === AST_NODE_TYPES.Identifier ? n.property.name.toLowerCase() : undefined;
@@ -345,6 +339,8 @@ class StaleReadTracker {
       }
       return { targets, via: undefined };
     }
+    // A helper's writes are stored from the call's arguments: without any, there is nothing to follow.
+    if (node.arguments.length === 0) return { targets: [], via: undefined };
     const helper = this.helperOf(node);
     if (!helper) return { targets: [], via: undefined };
     const targets: WriteTarget[] = [];

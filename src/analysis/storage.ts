@@ -37,7 +37,7 @@ import {
   unwrap,
   walk,
 } from "./ast.js";
-import { SharedListeners, methodListeners } from "./listeners.js";
+import { type SharedPart, methodListeners, sharedListenersOf } from "./listeners.js";
 import { type ImportedName, importedAs } from "./scope.js";
 import { type StaticSql, staticSql } from "./sql-text.js";
 
@@ -209,9 +209,8 @@ interface TsType {
   types?: TsType[];
 }
 
+/** The calls a rule asked for (`DurableObjectModel#calls`). */
 export interface CallIndexClaim {
-  /** To return with the rule's own listeners (empty for every rule but the first). */
-  listeners: TSESLint.RuleListener;
   /** The calls of method `name` (one of the names asked for) in traversal order; complete from `Program:exit` on. */
   of(name: string): readonly TSESTree.CallExpression[];
   /** The tagged templates `x.sql`…`` in traversal order, when asked for (`calls(names, { sqlTags: true })`). */
@@ -219,20 +218,20 @@ export interface CallIndexClaim {
 }
 
 /** The calls of the method names the rules ask for, in one file, collected by one shared `CallExpression` listener. */
-class CallIndex {
+class CallIndex implements SharedPart {
   /** The names asked for by the rules created for this file (all are created before the traversal). */
   private readonly wanted = new Set<string>();
   private readonly byName = new Map<string, TSESTree.CallExpression[]>();
   /** Whether a rule asked for the `sql` tagged templates, and those found. */
   private wantTags = false;
   private readonly tags: TSESTree.TaggedTemplateExpression[] = [];
-  readonly shared: SharedListeners;
+  readonly listeners: TSESLint.RuleListener = methodListeners(this, ["CallExpression", "TaggedTemplateExpression"]);
 
-  constructor() {
-    this.shared = new SharedListeners(methodListeners(this, ["CallExpression", "TaggedTemplateExpression"]), () => {
-      this.byName.clear();
-      this.tags.length = 0;
-    });
+  reset(): void {
+    this.wanted.clear();
+    this.byName.clear();
+    this.wantTags = false;
+    this.tags.length = 0;
   }
 
   /** Listener: indexes a call by its method name, if a rule asked for it. */
@@ -420,14 +419,15 @@ export class DurableObjectModel {
 
   /**
    * The calls `recv.m(…)` of the file whose method `m` is one of `names`, by name, for a rule that
-   * judges each call on its own, wherever the traversal is: the rule returns `listeners` with its
-   * own, and reads `of(name)` from `Program:exit` on, when every call has been visited. For all such
-   * rules together ESLint calls one listener per call (see `SharedListeners`) instead of one per rule.
+   * judges each call on its own, wherever the traversal is: asked for in the rule's `create`, read
+   * with `of(name)` from `Program:exit` on, when every call has been visited. For all such rules
+   * together ESLint calls one listener per call (see `FileListeners`) instead of one per rule.
    */
   calls(names: readonly string[], options?: { sqlTags?: boolean }): CallIndexClaim {
     const index = (this.callIndex ??= new CallIndex());
+    sharedListenersOf(this.sourceCode.ast).use(index);
     index.want(names, options?.sqlTags === true);
-    return { listeners: index.shared.claim(), of: (name) => index.of(name), sqlTags: () => index.sqlTags() };
+    return index;
   }
 
   /**

@@ -25,7 +25,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type FunctionNode, type Node, isClass, isFunction, isReference, walk } from "./ast.js";
+import { type FunctionNode, type Node, isClass, isFunction, isReference, walkValues } from "./ast.js";
 import { resolveCallee } from "./callees.js";
 import { type KeyPart, keyParts, readAccess, substitute, writeAccesses } from "./storage-access.js";
 import type { DurableObjectModel } from "./storage.js";
@@ -104,12 +104,20 @@ class Summaries {
 class FunctionSummary {
   private readonly sourceCode: Readonly<TSESLint.SourceCode>;
   private readonly params = new Map<Variable, number>();
-  /** Locals that may hold values of these reads. */
-  private readonly readTaint = new Map<Variable, ReadFact[]>();
   /** Locals that may hold values of these parameters. */
   private readonly paramTaint = new Map<Variable, Set<number>>();
   private readonly returns: ReadFact[] = [];
   private readonly writes: WriteFact[] = [];
+  /**
+   * For the "returns" half, what the walk saw, in its order: the bindings (a value given to
+   * variables) and the returned values. Only what a returned value may carry is resolved: a
+   * variable's bindings when the variable is in a returned value, or in the value of such a binding
+   * (most locals of a helper never reach its result, and each would cost a resolution per call).
+   */
+  private readonly bindings: { order: number; value: Node; reads: ReadFact[] | undefined }[] = [];
+  private readonly bindingsOf = new Map<Variable, number[]>();
+  private readonly returned: { order: number; value: Node }[] = [];
+  private order = 0;
 
   constructor(
     private readonly model: DurableObjectModel,
@@ -133,14 +141,18 @@ class FunctionSummary {
   compute(): readonly (ReadFact | WriteFact)[] {
     const { fn } = this;
     this.visitAll(fn.body);
-    if (this.half === "returns" && fn.body.type !== AST_NODE_TYPES.BlockStatement) this.returns.push(...this.readsIn(fn.body));
-    return this.half === "returns" ? this.returns : this.writes;
+    if (this.half === "writes") return this.writes;
+    for (const r of this.returned) this.returns.push(...this.readsIn(r.value, r.order));
+    // An expression body is returned after all of it has run.
+    if (fn.body.type !== AST_NODE_TYPES.BlockStatement) this.returns.push(...this.readsIn(fn.body, Infinity));
+    return this.returns;
   }
 
   /** Every node of the body, in source order, outside nested functions and classes (which run elsewhere). */
   private visitAll(root: Node): void {
-    walk(root, this.sourceCode.visitorKeys, (n) => {
+    walkValues(root, this.sourceCode.visitorKeys, (n) => {
       if (n !== root && (isFunction(n) || isClass(n))) return false;
+      this.order++;
       switch (n.type) {
         case AST_NODE_TYPES.VariableDeclarator:
           if (n.init) this.bind(n, n.init);
@@ -153,7 +165,7 @@ class FunctionSummary {
           this.bind(n.left, n.right);
           break;
         case AST_NODE_TYPES.ReturnStatement:
-          if (n.argument && this.half === "returns") this.returns.push(...this.readsIn(n.argument));
+          if (n.argument && this.half === "returns") this.returned.push({ order: this.order, value: n.argument });
           break;
         case AST_NODE_TYPES.CallExpression:
           if (this.half === "writes") this.writesOf(n);
@@ -171,18 +183,38 @@ class FunctionSummary {
       target.type === AST_NODE_TYPES.Identifier
         ? [findVariable(this.sourceCode.getScope(target), target.name)].filter((v): v is Variable => v !== null)
         : this.sourceCode.getDeclaredVariables(target);
-    const reads = this.half === "returns" ? this.readsIn(value) : [];
-    const params = this.half === "writes" ? this.paramsIn(value) : new Set<number>();
+    if (this.half === "returns") {
+      // Resolved only if a returned value needs it (see `bindings`).
+      const index = this.bindings.push({ order: this.order, value, reads: undefined }) - 1;
+      for (const v of variables) {
+        const list = this.bindingsOf.get(v);
+        if (list) list.push(index);
+        else this.bindingsOf.set(v, [index]);
+      }
+      return;
+    }
+    const params = this.paramsIn(value);
     for (const v of variables) {
-      if (reads.length > 0) this.readTaint.set(v, [...(this.readTaint.get(v) ?? []), ...reads]);
       if (params.size > 0) this.paramTaint.set(v, new Set([...(this.paramTaint.get(v) ?? []), ...params]));
     }
   }
 
-  /** The reads whose values `expr` may carry: read calls in it, helpers' results, tainted locals. */
-  private readsIn(expr: Node): ReadFact[] {
+  /** The reads variable `v` may hold where the walk is at `order`: those of its bindings before it, in order. */
+  private readsOf(v: Variable, order: number): ReadFact[] | undefined {
+    let out: ReadFact[] | undefined;
+    for (const i of this.bindingsOf.get(v) ?? []) {
+      const b = this.bindings[i];
+      if (b.order >= order) break;
+      b.reads ??= this.readsIn(b.value, b.order);
+      if (b.reads.length > 0) (out ??= []).push(...b.reads);
+    }
+    return out;
+  }
+
+  /** The reads whose values `expr` (at `order` in the walk) may carry: read calls in it, helpers' results, tainted locals. */
+  private readsIn(expr: Node, order: number): ReadFact[] {
     const out: ReadFact[] = [];
-    walk(expr, this.sourceCode.visitorKeys, (n) => {
+    walkValues(expr, this.sourceCode.visitorKeys, (n) => {
       if (isFunction(n) || isClass(n)) return false;
       if (n.type === AST_NODE_TYPES.CallExpression) {
         const read = readAccess(this.model, n);
@@ -195,7 +227,7 @@ class FunctionSummary {
         }
       } else if (n.type === AST_NODE_TYPES.Identifier && isReference(n)) {
         const v = findVariable(this.sourceCode.getScope(n), n.name);
-        const reads = v && this.readTaint.get(v);
+        const reads = v && this.readsOf(v, order);
         if (reads) out.push(...reads);
         return false;
       }
@@ -207,7 +239,7 @@ class FunctionSummary {
   /** The parameters whose values `expr` may carry. */
   private paramsIn(expr: Node): Set<number> {
     const out = new Set<number>();
-    walk(expr, this.sourceCode.visitorKeys, (n) => {
+    walkValues(expr, this.sourceCode.visitorKeys, (n) => {
       if (isFunction(n) || isClass(n)) return false;
       if (n.type !== AST_NODE_TYPES.Identifier || !isReference(n)) return true;
       const v = findVariable(this.sourceCode.getScope(n), n.name);

@@ -10,21 +10,26 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { Linter, type SourceCode } from "eslint";
 import { describe, expect, it } from "vitest";
 import { calledMethod } from "../../src/analysis/ast.js";
-import { mergeListeners } from "../../src/analysis/listeners.js";
-import { getModel } from "../../src/analysis/storage.js";
+import { createRule } from "../../src/rule-kit.js";
 import { rules } from "../../src/rules.js";
+
+const META = { type: "problem", docs: { description: "probe", recommended: false }, schema: [], messages: {} } as const;
 
 type Seen = { indexed: string[]; visited: string[] };
 
 /** A rule that records, for method `name`, the index's calls and the calls its own listener visits. */
 function probeRule(name: string, seen: Seen[], options: { throwOnVisit?: boolean } = {}) {
-  return {
-    create(context: TSESLint.RuleContext<string, []>) {
+  return createRule<[], never>({
+    name: "probe",
+    meta: META,
+    // The probes' files hold no Durable Object.
+    outsideRegions: true,
+    create(context, model) {
       const sourceCode = context.sourceCode;
-      const calls = getModel(context).calls([name]);
+      const calls = model.calls([name]);
       const entry: Seen = { indexed: [], visited: [] };
       seen.push(entry);
-      return mergeListeners(calls.listeners, {
+      return {
         CallExpression(node: TSESTree.CallExpression) {
           if (options.throwOnVisit) throw new Error("probe threw");
           if (calledMethod(node) === name) entry.visited.push(sourceCode.getText(node));
@@ -32,9 +37,9 @@ function probeRule(name: string, seen: Seen[], options: { throwOnVisit?: boolean
         "Program:exit"() {
           entry.indexed = calls.of(name).map((c) => sourceCode.getText(c));
         },
-      });
+      };
     },
-  };
+  });
 }
 
 function config(parser: "espree" | "ts", rules: Record<string, unknown>): Linter.Config[] {
@@ -121,12 +126,15 @@ describe("call index", () => {
   });
 
   it("asking for a name not asked for at creation is an error, not an empty list", () => {
-    const rule = {
-      create(context: TSESLint.RuleContext<string, []>) {
-        const calls = getModel(context).calls(["exec"]);
-        return mergeListeners(calls.listeners, { "Program:exit": () => void calls.of("fetch") });
+    const rule = createRule<[], never>({
+      name: "probe",
+      meta: META,
+      outsideRegions: true,
+      create(_context, model) {
+        const calls = model.calls(["exec"]);
+        return { "Program:exit": () => void calls.of("fetch") };
       },
-    };
+    });
     expect(() => lint(new Linter({ configType: "flat" }), "a.fetch();", config("espree", { a: rule }))).toThrow(/was not asked for/);
   });
 });

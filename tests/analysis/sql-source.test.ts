@@ -7,19 +7,15 @@ import tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import { sqlRuns } from "../../src/analysis/sql-source.js";
-import { getModel } from "../../src/analysis/storage.js";
-import { createRule } from "../../src/create-rule.js";
-import { mergeListeners } from "../../src/analysis/listeners.js";
+import { createRule } from "../../src/rule-kit.js";
 
 const probe = createRule({
   name: "probe",
   meta: { type: "problem", docs: { description: "probe", recommended: false }, schema: [], messages: { run: "{{run}}" } },
   defaultOptions: [],
-  create(context) {
-    const model = getModel(context);
-    if (!model.hasRegions) return {};
+  create(context, model) {
     const runs = sqlRuns(model);
-    return mergeListeners(runs.listeners, {
+    return {
       "Program:exit"() {
         for (const run of runs.all()) {
           const first = run.statements[0];
@@ -31,7 +27,7 @@ const probe = createRule({
           });
         }
       },
-    });
+    };
   },
 });
 
