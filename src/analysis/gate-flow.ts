@@ -56,6 +56,8 @@ interface FunctionFrame {
   /** The segment that ended last, and the segments that have started (see `onCodePathSegmentStart`). */
   lastEnded: string | undefined;
   started: Set<string>;
+  /** Whether the function's text has an `await` (see `GateFlow#mayOpenHere`); undefined until asked. */
+  awaits: boolean | undefined;
 }
 
 /**
@@ -128,6 +130,7 @@ class SegmentTracker implements SharedPart {
         flows: [],
         lastEnded: undefined,
         started: new Set(),
+        awaits: undefined,
       };
     this.depth++;
     frame.node = node;
@@ -136,6 +139,7 @@ class SegmentTracker implements SharedPart {
     frame.active = outer?.active === true || this.gate.model.regionRootBetween(node, outer?.node);
     frame.count = 0;
     frame.lastEnded = undefined;
+    frame.awaits = undefined;
     frame.started.clear();
     const flows = frame.flows;
     for (let i = 0; i < flows.length; i++) flows[i] = undefined;
@@ -216,6 +220,24 @@ export class GateFlow {
   /** Whether the function being visited can see a handle at all (see `mayHoldHandles`). */
   get inRegion(): boolean {
     return this.top()?.active === true;
+  }
+
+  /**
+   * Whether an `await` of the function being visited may open the gate after a site there: false
+   * when its text has no `await` at all (nor `for await`), so nothing done in it can be overtaken
+   * by other requests. Nested functions' text counts too: an over-approximation, one substring
+   * test per function, asked once.
+   */
+  get mayOpenHere(): boolean {
+    const frame = this.top();
+    if (!frame?.active || !frame.node) return false;
+    if (frame.awaits === undefined) {
+      const [start, end] = frame.node.range;
+      const text = this.gate.model.sourceCode.text;
+      const at = text.indexOf("await", start);
+      frame.awaits = at >= 0 && at < end;
+    }
+    return frame.awaits;
   }
 
   /** Whether the current function has registered any site (a cheap early exit for callers). */

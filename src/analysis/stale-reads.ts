@@ -177,6 +177,8 @@ export class StaleReadTracker {
   }
 
   private registerRead(node: TSESTree.CallExpression): void {
+    // A read in a function with no `await` is never followed there by one that lets others in.
+    if (!this.flow.mayOpenHere) return;
     let reads = this.readsByNode.get(node);
     if (!reads) {
       const sites = this.readSites(node);
