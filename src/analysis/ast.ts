@@ -194,11 +194,16 @@ export function walk(
   visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
   visit: (node: Node) => boolean | void,
 ): void {
+  walkKeys(root, (type) => visitorKeys[type], visit);
+}
+
+/** The depth-first walk of `walk` and `walkValues`, with the children of a node type under `keysOf(type)`. */
+function walkKeys(root: Node, keysOf: (type: string) => readonly string[] | undefined, visit: (node: Node) => boolean | void): void {
   const stack: Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (visit(node) === false) continue;
-    const keys = visitorKeys[node.type];
+    const keys = keysOf(node.type);
     if (!keys) continue;
     for (let i = keys.length - 1; i >= 0; i--) {
       const child = (node as unknown as Record<string, unknown>)[keys[i]];
@@ -237,23 +242,7 @@ export function walkValues(
   visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
   visit: (node: Node) => boolean | void,
 ): void {
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (visit(node) === false) continue;
-    const keys = valueKeys(visitorKeys, node.type);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const child = (node as unknown as Record<string, unknown>)[keys[i]];
-      if (Array.isArray(child)) {
-        for (let j = child.length - 1; j >= 0; j--) {
-          const c = child[j] as Node | null;
-          if (c && typeof c.type === "string") stack.push(c);
-        }
-      } else if (child && typeof (child as Node).type === "string") {
-        stack.push(child as Node);
-      }
-    }
-  }
+  walkKeys(root, (type) => valueKeys(visitorKeys, type), visit);
 }
 
 /** The statement list a statement sits in directly (block, program, switch case, static block), or undefined. */
