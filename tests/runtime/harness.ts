@@ -530,6 +530,25 @@ export function concurrently(count: number, send: () => Promise<Outcome>): Promi
   return Promise.all(Array.from({ length: count }, send));
 }
 
+/**
+ * Starts a Miniflare, sends each probe (`send` gives its request), keeps each answer's JSON by the
+ * probe's name, and disposes of the runtime: for tests that ask workerd a list of one-off questions.
+ */
+export async function collectOutcomes<Outcome>(
+  options: MiniflareOptions,
+  names: readonly string[],
+  send: (mf: Miniflare, name: string) => Promise<{ json(): Promise<unknown> }>,
+): Promise<Map<string, Outcome>> {
+  const outcomes = new Map<string, Outcome>();
+  const mf = new Miniflare(options);
+  try {
+    for (const name of names) outcomes.set(name, (await (await send(mf, name)).json()) as Outcome);
+  } finally {
+    await mf.dispose();
+  }
+  return outcomes;
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `check` returns a value other than `undefined`, or fails after `timeoutMs`. */

@@ -4,9 +4,9 @@
  * pattern, and what `exec()` does with an array as its bindings. valid-sql-exec reports each past
  * its limit (src/analysis/sql.ts: MAX_PARAMETERS, MAX_SQL_BYTES, MAX_PATTERN_BYTES).
  */
-import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_PARAMETERS, MAX_PATTERN_BYTES, MAX_SQL_BYTES } from "../../src/analysis/sql.js";
+import { collectOutcomes } from "./harness.js";
 
 /** SQL text of exactly `bytes` UTF-8 bytes: a SELECT of one string literal of `char` (1 or 2 bytes). */
 const textOf = (bytes: number, char: "x" | "é"): string => {
@@ -59,23 +59,17 @@ export default {
 `;
 
 type Outcome = { rows?: Record<string, unknown>[]; error?: string };
-const outcomes = new Map<string, Outcome>();
+let outcomes = new Map<string, Outcome>();
 
 beforeAll(async () => {
-  const mf = new Miniflare({
-    modules: true,
-    script: WORKER,
-    compatibilityDate: "2026-07-01",
-    durableObjects: { PROBE: { className: "Probe", useSQLite: true } },
-  });
-  try {
-    for (const [name, [sql, bindings]] of Object.entries(PROBES)) {
-      const res = await mf.dispatchFetch("http://do/", { method: "POST", body: JSON.stringify({ sql, bindings }) });
-      outcomes.set(name, (await res.json()) as Outcome);
-    }
-  } finally {
-    await mf.dispose();
-  }
+  outcomes = await collectOutcomes<Outcome>(
+    { modules: true, script: WORKER, compatibilityDate: "2026-07-01", durableObjects: { PROBE: { className: "Probe", useSQLite: true } } },
+    Object.keys(PROBES),
+    (mf, name) => {
+      const [sql, bindings] = PROBES[name];
+      return mf.dispatchFetch("http://do/", { method: "POST", body: JSON.stringify({ sql, bindings }) });
+    },
+  );
 }, 60_000);
 
 afterAll(() => outcomes.clear());

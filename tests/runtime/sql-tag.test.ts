@@ -7,10 +7,10 @@
  * statements workerd rejects through `exec` are rejected through the tag, and the suggestions'
  * outputs run.
  */
-import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CREATE_MIGRATIONS } from "../../rules/no-pragma-user-version.js";
 import { RUNTIME_ERROR } from "../../rules/no-sql-transaction-statements.js";
+import { collectOutcomes } from "./harness.js";
 
 /** Each probe is the body of a function of the object `o`, in the tag form; the rows it returns, or what it throws. */
 const PROBES: Record<string, string> = {
@@ -60,23 +60,14 @@ export default {
 `;
 
 type Outcome = { rows?: unknown; error?: string };
-const outcomes = new Map<string, Outcome>();
+let outcomes = new Map<string, Outcome>();
 
 beforeAll(async () => {
-  const mf = new Miniflare({
-    modules: true,
-    script: WORKER,
-    compatibilityDate: "2026-07-01",
-    durableObjects: { CHAT: { className: "Chat", useSQLite: true } },
-  });
-  try {
-    for (const name of Object.keys(PROBES)) {
-      const res = await mf.dispatchFetch(`http://do/${name}`);
-      outcomes.set(name, (await res.json()) as Outcome);
-    }
-  } finally {
-    await mf.dispose();
-  }
+  outcomes = await collectOutcomes<Outcome>(
+    { modules: true, script: WORKER, compatibilityDate: "2026-07-01", durableObjects: { CHAT: { className: "Chat", useSQLite: true } } },
+    Object.keys(PROBES),
+    (mf, name) => mf.dispatchFetch(`http://do/${name}`),
+  );
 }, 60_000);
 
 afterAll(() => outcomes.clear());
