@@ -159,6 +159,24 @@ export function classMemberOf(fn: FunctionNode): { cls: ClassNode; name: string 
   return undefined;
 }
 
+/** Whether `cls` declares a member `name` of its own (method, accessor, field, abstract member). */
+export function declaresMember(cls: ClassNode, name: string): boolean {
+  for (const el of cls.body.body) {
+    if (
+      (el.type === AST_NODE_TYPES.MethodDefinition ||
+        el.type === AST_NODE_TYPES.PropertyDefinition ||
+        el.type === AST_NODE_TYPES.AccessorProperty ||
+        el.type === AST_NODE_TYPES.TSAbstractMethodDefinition ||
+        el.type === AST_NODE_TYPES.TSAbstractPropertyDefinition) &&
+      !el.static &&
+      keyName(el.key, el.computed) === name
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Utility types whose first argument names the value's own type. */
 const SAME_VALUE_WRAPPERS = new Set(["Pick", "Omit", "Readonly", "Partial", "Required", "NonNullable"]);
 

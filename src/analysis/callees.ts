@@ -15,6 +15,7 @@ import {
   type ClassNode,
   type FunctionNode,
   type Node,
+  declaresMember,
   isClass,
   isFunction,
   isWriteTarget,
@@ -193,7 +194,7 @@ class Callees {
       const c = below[i];
       const names = this.assignedIn(c);
       if (names.has(name) || names.has(ANY_MEMBER)) return true;
-      if (c !== cls && declares(c, name)) return true;
+      if (c !== cls && declaresMember(c, name)) return true;
       for (const sub of this.subclassesOf(c)) {
         if (!seen.has(sub)) {
           seen.add(sub);
@@ -279,24 +280,6 @@ function localClass(expr: Node, model: DurableObjectModel): ClassNode | undefine
     return isClass(init) ? init : undefined;
   }
   return undefined;
-}
-
-/** Whether `cls` declares a member `name` of its own (method, accessor, field, abstract member). */
-function declares(cls: ClassNode, name: string): boolean {
-  for (const el of cls.body.body) {
-    if (
-      (el.type === AST_NODE_TYPES.MethodDefinition ||
-        el.type === AST_NODE_TYPES.PropertyDefinition ||
-        el.type === AST_NODE_TYPES.AccessorProperty ||
-        el.type === AST_NODE_TYPES.TSAbstractMethodDefinition ||
-        el.type === AST_NODE_TYPES.TSAbstractPropertyDefinition) &&
-      !el.static &&
-      keyName(el.key, el.computed) === name
-    ) {
-      return true;
-    }
-  }
-  return false;
 }
 
 const callees = new WeakMap<DurableObjectModel, Callees>();

@@ -9,7 +9,7 @@
  * `RegExpContext`: a rule asks what the SQL says and where, never how the text was written.
  */
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
-import { type ClassNode, type Node, keyName, memberName, unwrap } from "./ast.js";
+import { type Node, declaresMember, memberName, unwrap } from "./ast.js";
 import type { SqlStatement } from "./sql.js";
 import { type StaticSql, sourceRange, sqlLoc, taggedSql } from "./sql-text.js";
 import { type ClassFacts, type DurableObjectModel, SQL_TAG_BASES } from "./storage.js";
@@ -129,24 +129,11 @@ function computeHasSqlTag(model: DurableObjectModel, cls: ClassFacts): boolean {
   for (let c: ClassFacts | "durable-object" | undefined = cls; c && c !== "durable-object" && !seen.has(c); c = c.base) {
     seen.add(c);
     if (
-      declaresSql(c.node) ||
+      declaresMember(c.node, "sql") ||
       model.thisAssignmentsOf(c.node).some((a) => a.left.type === AST_NODE_TYPES.MemberExpression && memberName(a.left) === "sql")
     ) {
       return false;
     }
   }
   return true;
-}
-
-function declaresSql(cls: ClassNode): boolean {
-  return cls.body.body.some(
-    (el) =>
-      (el.type === AST_NODE_TYPES.MethodDefinition ||
-        el.type === AST_NODE_TYPES.PropertyDefinition ||
-        el.type === AST_NODE_TYPES.TSAbstractMethodDefinition ||
-        el.type === AST_NODE_TYPES.TSAbstractPropertyDefinition ||
-        el.type === AST_NODE_TYPES.AccessorProperty) &&
-      !el.static &&
-      keyName(el.key, el.computed) === "sql",
-  );
 }
