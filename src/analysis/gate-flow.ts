@@ -240,6 +240,22 @@ export class GateFlow {
     return frame.awaits;
   }
 
+  /**
+   * Whether an `await` of the function being visited may open the gate after `node` (a call being
+   * left) on some path: some `await` in the function's text starts after the outermost `await`
+   * around `node` in its function (or after `node` itself). Openers are the awaits left after the
+   * site and the `for await` loops entered after it, and back edges are not followed, so an await
+   * neither around `node` nor after it never counts. An over-approximation, as `mayOpenHere` is.
+   */
+  mayOpenAfter(node: TSESTree.Node): boolean {
+    if (!this.mayOpenHere) return false;
+    const fn = this.top()!.node!;
+    let from = node.range[0];
+    for (let p = node.parent; p && p !== fn; p = p.parent) if (p.type === AST_NODE_TYPES.AwaitExpression) from = p.range[0];
+    const at = this.gate.model.sourceCode.text.indexOf("await", from);
+    return at >= 0 && at < fn.range[1];
+  }
+
   /** Whether the current function has registered any site (a cheap early exit for callers). */
   get active(): boolean {
     return this.top()?.flows[this.index] !== undefined;

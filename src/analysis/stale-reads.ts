@@ -210,10 +210,14 @@ export class StaleReadTracker {
     }
     // A helper's result read only if it is used: `this.save(); await this.flush();` carries nothing.
     if (valueDiscarded(node)) return [];
+    // With no read live to supersede and no await left that could open the gate after it, what a
+    // helper returns can never be stale: its summary is not worth computing.
+    if (!this.flow.active && !this.flow.mayOpenAfter(node)) return [];
     const helper = this.helperOf(node);
-    const returns = helper ? returnedReads(this.model, helper) : [];
     // A helper that may let other requests in before it returns: its reads may be fresh or stale, unknown.
-    if (returns.length === 0 || getGateModel(this.model).functionVerdict(helper!) !== Gate.CLOSED) return [];
+    if (!helper || getGateModel(this.model).functionVerdict(helper) !== Gate.CLOSED) return [];
+    const returns = returnedReads(this.model, helper);
+    if (returns.length === 0) return [];
     const via = describeExpression(this.sourceCode.text, node);
     const receiver = receiverOf(node);
     const out: Omit<ReadSite, "id">[] = [];

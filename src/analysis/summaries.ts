@@ -267,6 +267,9 @@ class FunctionSummary {
       }
       return;
     }
+    // A helper's writes count here only through the arguments that carry this function's parameters:
+    // with none, its summary adds nothing (most calls of a body), so it is not computed.
+    if (!call.arguments.some((a) => a.type !== AST_NODE_TYPES.SpreadElement && this.paramsIn(a).size > 0)) return;
     const callee = this.callee(call);
     if (!callee) return;
     for (const w of this.summaries.writes(callee, this.depth + 1)) {
