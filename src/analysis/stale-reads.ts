@@ -37,7 +37,7 @@ import { atomicRegionOf } from "./regions.js";
 import type { RowWrite, SelectShape } from "./sql.js";
 import { type KeyRep, instantiate, keyParts, keyRep, readAccess, rowWrites, sameKey, writeAccesses, writeKey } from "./storage-access.js";
 import type { DurableObjectModel } from "./storage.js";
-import { returnedReads, writtenFromParams } from "./summaries.js";
+import { returnedReads, returnsNothing, writtenFromParams } from "./summaries.js";
 
 export interface ReadSite {
   id: number;
@@ -215,7 +215,7 @@ export class StaleReadTracker {
     if (!this.flow.active && !this.flow.mayOpenAfter(node)) return [];
     const helper = this.helperOf(node);
     // A helper that may let other requests in before it returns: its reads may be fresh or stale, unknown.
-    if (!helper || getGateModel(this.model).functionVerdict(helper) !== Gate.CLOSED) return [];
+    if (!helper || returnsNothing(this.model, helper) || getGateModel(this.model).functionVerdict(helper) !== Gate.CLOSED) return [];
     const returns = returnedReads(this.model, helper);
     if (returns.length === 0) return [];
     const via = describeExpression(this.sourceCode.text, node);

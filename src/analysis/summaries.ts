@@ -65,12 +65,7 @@ class Summaries {
 
   returns(fn: FunctionNode, depth = 0): readonly ReadFact[] {
     // A block body without a `return` gives nothing back: no need to read it (most handlers).
-    if (
-      fn.body.type === AST_NODE_TYPES.BlockStatement &&
-      !this.model.sourceCode.text.slice(fn.body.range[0], fn.body.range[1]).includes("return")
-    ) {
-      return [];
-    }
+    if (returnsNothing(this.model, fn)) return [];
     return this.of("returns", fn, depth) as readonly ReadFact[];
   }
 
@@ -140,6 +135,8 @@ class FunctionSummary {
 
   compute(): readonly (ReadFact | WriteFact)[] {
     const { fn } = this;
+    // Writes are facts about parameters: a function with none (or only reassigned ones) has none to tell.
+    if (this.half === "writes" && this.params.size === 0) return this.writes;
     this.visitAll(fn.body);
     if (this.half === "writes") return this.writes;
     for (const r of this.returned) this.returns.push(...this.readsIn(r.value, r.order));
@@ -332,6 +329,14 @@ function summariesOf(model: DurableObjectModel): Summaries {
   let s = all.get(model);
   if (!s) all.set(model, (s = new Summaries(model)));
   return s;
+}
+
+/** Whether `fn` has a block body with no `return` in its text: its result carries nothing (a substring test). */
+export function returnsNothing(model: DurableObjectModel, fn: FunctionNode): boolean {
+  const body = fn.body;
+  if (body.type !== AST_NODE_TYPES.BlockStatement) return false;
+  const at = model.sourceCode.text.indexOf("return", body.range[0]);
+  return at < 0 || at >= body.range[1];
 }
 
 /** The reads whose values `fn`'s result may carry (see the module comment). */
