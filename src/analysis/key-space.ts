@@ -71,8 +71,13 @@ class KeySpace {
   /** Names of members read without being called (`this.save` passed as a value). */
   private readonly uncalledMembers = new Set<string>();
   private readonly paramWrites: { fn: FunctionNode; index: number; put: TSESTree.CallExpression }[] = [];
-  /** Owners whose storage, state or `this` reaches code the analysis does not follow. */
-  private readonly escaped = new Set<ClassNode | typeof MODULE>();
+  /**
+   * Owners whose storage, state or `this` reaches code the analysis does not follow: worked out
+   * from `uses` (the `this` expressions and the references and member expressions of the file, in
+   * the walk's order) when `closed` first asks, since a `list()` with a growing write never does.
+   */
+  private escapes: Set<ClassNode | typeof MODULE> | undefined;
+  private readonly uses: (TSESTree.ThisExpression | TSESTree.MemberExpression | TSESTree.Identifier)[] = [];
 
   constructor(
     private readonly model: DurableObjectModel,
@@ -84,7 +89,7 @@ class KeySpace {
           this.calls.push(n);
           break;
         case AST_NODE_TYPES.ThisExpression:
-          this.thisUse(n);
+          this.uses.push(n);
           return false;
         case AST_NODE_TYPES.MemberExpression: {
           const v = outermostValue(n, true);
@@ -92,11 +97,11 @@ class KeySpace {
           if (name !== undefined && !(v.parent?.type === AST_NODE_TYPES.CallExpression && v.parent.callee === v)) {
             this.uncalledMembers.add(name);
           }
-          this.handleUse(n);
+          this.uses.push(n);
           break;
         }
         case AST_NODE_TYPES.Identifier:
-          if (isReference(n)) this.handleUse(n);
+          if (isReference(n)) this.uses.push(n);
           return false;
         case AST_NODE_TYPES.TSTypeAnnotation:
         case AST_NODE_TYPES.TSTypeParameterInstantiation:
@@ -121,7 +126,9 @@ class KeySpace {
     const cls = thisClass(list);
     if (!cls || !this.model.classOf(cls).isDurableObject) return false;
     const owner = this.ownerOf(list);
-    if (owner === MODULE || !this.plainBase(owner) || this.escaped.has(owner) || this.escaped.has(MODULE)) return false;
+    if (owner === MODULE || !this.plainBase(owner)) return false;
+    const escaped = this.escaped();
+    if (escaped.has(owner) || escaped.has(MODULE)) return false;
     return this.growingWrite(list, prefix) === undefined;
   }
 
@@ -160,19 +167,30 @@ class KeySpace {
     else this.growing.set(owner, [write]);
   }
 
+  private escaped(): ReadonlySet<ClassNode | typeof MODULE> {
+    if (!this.escapes) {
+      this.escapes = new Set();
+      for (const n of this.uses) {
+        if (n.type === AST_NODE_TYPES.ThisExpression) this.thisUse(n, this.escapes);
+        else this.handleUse(n, this.escapes);
+      }
+    }
+    return this.escapes;
+  }
+
   /** `this` of a Durable Object class used other than as `this.x` (or `this.m.bind(this)`): it reaches code not followed. */
-  private thisUse(node: TSESTree.ThisExpression): void {
+  private thisUse(node: TSESTree.ThisExpression, escaped: Set<ClassNode | typeof MODULE>): void {
     const cls = thisClass(node);
     if (!cls || !this.model.classOf(cls).isDurableObject) return;
     const v = outermostValue(node, true);
     const p = v.parent;
     if (p?.type === AST_NODE_TYPES.MemberExpression && p.object === v) return;
     if (p?.type === AST_NODE_TYPES.CallExpression && p.arguments[0] === v && boundMethodOfThis(p)) return;
-    this.escaped.add(this.ownerOf(node));
+    escaped.add(this.ownerOf(node));
   }
 
   /** A use of an expression that is a handle: a call on it, an alias the model follows, or an escape. */
-  private handleUse(node: TSESTree.MemberExpression | TSESTree.Identifier): void {
+  private handleUse(node: TSESTree.MemberExpression | TSESTree.Identifier, escaped: Set<ClassNode | typeof MODULE>): void {
     const kind = this.model.kindOf(node);
     if (kind === undefined || kind === "sql") return;
     const v = outermostValue(node, true);
@@ -184,11 +202,10 @@ class KeySpace {
       const name = memberName(p);
       const outer = outermostValue(p, true);
       const called = outer.parent?.type === AST_NODE_TYPES.CallExpression && outer.parent.callee === outer;
-      if (!called && (name === "put" || name === "transaction" || name === undefined || isWriteTarget(p)))
-        this.escaped.add(this.ownerOf(node));
+      if (!called && (name === "put" || name === "transaction" || name === undefined || isWriteTarget(p))) escaped.add(this.ownerOf(node));
       return;
     }
-    if (!this.followedAlias(v, p, kind)) this.escaped.add(this.ownerOf(node));
+    if (!this.followedAlias(v, p, kind)) escaped.add(this.ownerOf(node));
   }
 
   /** Whether a handle used as `v` in `p` lands where the model still sees it as the same kind of handle. */
