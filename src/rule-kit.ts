@@ -77,15 +77,18 @@ export function mentionsAll(text: string, mentions: Mentions): boolean {
 
 const NONE: TSESLint.RuleListener = Object.freeze({});
 const NO_OPTIONS: readonly never[] = Object.freeze([]);
+/** Distinct configured options kept per rule (an editor's configs for a few projects); beyond it the memo starts again. */
+const MAX_OPTION_SETS = 16;
 
 /**
  * Makes a rule of the plugin (see the file comment). `PerFile` is the type of the object `create`
  * returns when the rule names its listener methods in `listen`.
  *
  * The options are typescript-eslint's `applyDefault` of the defaults and the configured options, as
- * its `RuleCreator` gives them, but worked out only for a file that passes the checks, and never for
- * a rule without defaults (where `applyDefault` always gives `[]`): it `structuredClone`s the
- * defaults, for every rule on every file.
+ * its `RuleCreator` gives them, but worked out only for a file that passes the checks, never for a
+ * rule without defaults (where `applyDefault` always gives `[]`), and once per distinct configured
+ * options (by their JSON), not per file: it `structuredClone`s the defaults each time. The rules
+ * only read their options, so files share them.
  */
 export function createRule<Options extends readonly unknown[], MessageIds extends string, PerFile extends object = never>(
   rule: Readonly<KitRule<Options, MessageIds, PerFile>>,
@@ -93,13 +96,24 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
   const { mentions, outsideRegions, listen, create, ...rest } = rule;
   const defaults = (rest.meta.defaultOptions ?? rest.defaultOptions ?? NO_OPTIONS) as Options;
   const module = createPlainRule<Options, MessageIds>({ ...rest, create: () => NONE });
+  /** The options worked out for each configured options' JSON (a config has few): `applyDefault` once each, not once per file. */
+  const optionsFor = new Map<string, Readonly<Options>>();
+  function optionsOf(configured: Readonly<Options>): Readonly<Options> {
+    const key = JSON.stringify(configured);
+    let options = optionsFor.get(key);
+    if (!options) {
+      if (optionsFor.size >= MAX_OPTION_SETS) optionsFor.clear();
+      optionsFor.set(key, (options = ESLintUtils.applyDefault(defaults, configured as Options) as Readonly<Options>));
+    }
+    return options;
+  }
   return {
     ...module,
     create(context: RuleContext<MessageIds, Options>): TSESLint.RuleListener {
       if (mentions && !mentionsAll(context.sourceCode.text, mentions)) return NONE;
       const model = getModel(context);
       if (!outsideRegions && !model.hasRegions) return NONE;
-      const options = (defaults.length === 0 ? NO_OPTIONS : ESLintUtils.applyDefault(defaults, context.options)) as Readonly<Options>;
+      const options = defaults.length === 0 ? (NO_OPTIONS as unknown as Readonly<Options>) : optionsOf(context.options);
       const shared = sharedListenersOf(context.sourceCode.ast);
       shared.begin(context.id);
       let made: object | undefined;
