@@ -316,6 +316,67 @@ export class Game extends DurableObject<Env> {
   ],
   invalid: [
     {
+      // The only await after the helper's read is the one around it: the read's value is taken
+      // when Promise.all settles, after the KV read has let other requests in.
+      name: "the helper read and a Workers KV read awaited together, then written back without an await",
+      code: `import { DurableObject } from "cloudflare:workers";
+interface Room { players: string[] }
+export class Lobby extends DurableObject<Env> {
+  async loadRoom(): Promise<Room> {
+    return (await this.ctx.storage.get<Room>("room")) ?? { players: [] };
+  }
+  async saveRoom(room: Room) {
+    await this.ctx.storage.put("room", room);
+  }
+  async join(name: string) {
+    const [room, profile] = await Promise.all([this.loadRoom(), this.env.PROFILES.get(name)]);
+    room.players.push(profile ?? name);
+    this.saveRoom(room);
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "staleKeyHelper",
+          data: {
+            reader: "`this.loadRoom()`",
+            key: '"room"',
+            awaited: "await Promise.all(…)",
+            awaitLine: "11",
+            writer: "`this.saveRoom(…)`",
+            writeLine: "13",
+          },
+          line: 11,
+          column: 48,
+          endLine: 11,
+          endColumn: 63,
+          suggestions: [
+            {
+              messageId: "suggestBlockConcurrency",
+              output: `import { DurableObject } from "cloudflare:workers";
+interface Room { players: string[] }
+export class Lobby extends DurableObject<Env> {
+  async loadRoom(): Promise<Room> {
+    return (await this.ctx.storage.get<Room>("room")) ?? { players: [] };
+  }
+  async saveRoom(room: Room) {
+    await this.ctx.storage.put("room", room);
+  }
+  async join(name: string) {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const [room, profile] = await Promise.all([this.loadRoom(), this.env.PROFILES.get(name)]);
+      room.players.push(profile ?? name);
+      this.saveRoom(room);
+    });
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "load/save helpers: this.loadRoom(), a Workers KV read, this.saveRoom(room)",
       code: `import { DurableObject } from "cloudflare:workers";
 interface Room { players: string[] }
