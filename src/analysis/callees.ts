@@ -92,13 +92,14 @@ class Callees {
   }
 
   private computeMethod(cls: ClassNode, name: string): Callee {
-    if (this.replaceable(cls, name)) return "unknown";
     let facts: ClassFacts | "durable-object" | undefined = this.model.classOf(cls);
     const seen = new Set<ClassFacts>();
     for (let i = 0; facts && facts !== "durable-object" && i < MAX_BASES && !seen.has(facts); i++) {
       seen.add(facts);
       const fn = facts.methods.get(name);
-      if (fn) return fn;
+      // Found: unless a subclass or a write may replace it. (Asked only now: most names called on
+      // `this` that the chain does not declare, such as a framework base's methods, never need it.)
+      if (fn) return this.replaceable(cls, name) ? "unknown" : fn;
       if (this.assignedIn(facts.node).has(name) || this.assignedIn(facts.node).has(ANY_MEMBER)) return "unknown";
       facts = facts.base;
     }
