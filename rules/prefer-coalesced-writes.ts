@@ -230,17 +230,24 @@ function awaitedWrite(model: DurableObjectModel, stmt: Node): AwaitedWrite | und
   const awaitNode = stmt.expression;
   const call = unwrap(awaitNode.argument);
   if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  // What the call writes first (most awaited calls write nothing), then whether it is one write of its own.
+  const found = writeOf(model, call);
+  if (!found) return undefined;
   if (call.arguments.some((a) => a.type === AST_NODE_TYPES.SpreadElement || containsAwait(a, model.sourceCode.visitorKeys)))
     return undefined;
   if (atomicRegionOf(model, stmt)?.startsWith("transaction")) return undefined;
+  return { stmt, awaitNode, ...found };
+}
+
+/** The single-key write `call` makes: itself, or (`await this.save(v)`) a helper that does nothing but that write (see `soleWrite`). */
+function writeOf(model: DurableObjectModel, call: TSESTree.CallExpression): Omit<AwaitedWrite, "stmt" | "awaitNode"> | undefined {
   const direct = singleKeyWrite(model, call);
-  if (direct) return { stmt, awaitNode, ...direct, viaHelper: false };
-  // `await this.save(v)`, where `save` does nothing but one single-key write (see `soleWrite`).
+  if (direct) return { ...direct, viaHelper: false };
   if (model.handleCall(call) || !model.mayHoldHandles(call)) return undefined;
   const fn = resolveCallee(model, call);
   const write = fn && fn !== "unknown" && !fn.generator ? soleWrite(model, fn, KEY_WRITE_METHODS) : undefined;
   const inner = write && singleKeyWrite(model, write);
-  return inner && { stmt, awaitNode, ...inner, call, viaHelper: true };
+  return inner && { ...inner, call, viaHelper: true };
 }
 
 /** A statement that can sit between writes without needing them finished: no await, no control flow. */
