@@ -103,6 +103,29 @@ describe("scripts/performance-page.js", () => {
     );
   });
 
+  it("gives the cost on top of a typical config, with no verdict, when the run measured it", () => {
+    const json = run();
+    expect(renderPage(json)).not.toContain("typical config");
+    Object.assign(json.overhead, {
+      typical: {
+        set: "application corpus (2 applications)",
+        files: 10,
+        baseMs: 2000,
+        addedMs: 300,
+        ratio: 0.15,
+        noiseMs: -10,
+        noiseRatio: -0.005,
+      },
+    });
+    const page = renderPage(json);
+    expect(page).toContain(
+      "| All rules on top of `@eslint/js` + `typescript-eslint` recommended, application corpus | +15.0% (300 ms of 2000 ms); noise -0.5%; no target |",
+    );
+    expect(page).toContain(
+      "**On top of a typical config: +15.0%.** What a project already running the recommended rules of `@eslint/js` and `typescript-eslint` (no type information) pays for adding all our rules, on the application corpus (2 applications): 300 ms of 2000 ms, measured the same way; that config measured again differs by -0.5%. No verdict: the 5 % target is against no rules at all.",
+    );
+  });
+
   it("says so when the application corpus was skipped", () => {
     const page = renderPage(run({}, { skipped: "the application sources are not available" }));
     expect(page).toContain("| All rules vs no rules, application corpus | skipped: the application sources are not available |");

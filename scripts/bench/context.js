@@ -10,7 +10,9 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Linter } from "eslint";
+import js from "@eslint/js";
 import tsParser from "@typescript-eslint/parser";
+import tseslint from "typescript-eslint";
 import plugin from "../../dist/src/index.js";
 import { generateLongMethodFile, generateWithManifest } from "../bench-corpus.js";
 import { PACKAGES, candidates, configWith, fallbackWith, pkgDirOf } from "../smoke-corpus.js";
@@ -238,15 +240,22 @@ export function createContext(report) {
   const pluginWith = (rules) => ({ plugins: { [PLUGIN_NAME]: plugin }, rules });
   /** No rules of ours, and the known work of `knownPlugin` instead. */
   const KNOWN = { plugins: { [PLUGIN_NAME]: plugin, "bench-known": knownPlugin }, rules: { "bench-known/work": "error" } };
+  // A typical project's config, for what adding the plugin costs there: the recommended rules of
+  // @eslint/js and of typescript-eslint (no type information) first, then the smoke run's parsers.
+  const TYPICAL = [js.configs.recommended, ...tseslint.configs.recommended];
   const SMOKE = {
     none: normalise(configWith(pluginWith({}))),
     all: normalise(configWith(pluginWith(ALL_RULES))),
     known: normalise(configWith(KNOWN)),
+    typical: normalise([...TYPICAL, ...configWith(pluginWith({}))]),
+    typicalAll: normalise([...TYPICAL, ...configWith(pluginWith(ALL_RULES))]),
   };
   const SMOKE_FALLBACK = {
     none: normalise(fallbackWith(pluginWith({}))),
     all: normalise(fallbackWith(pluginWith(ALL_RULES))),
     known: normalise(fallbackWith(KNOWN)),
+    typical: normalise([...TYPICAL, ...fallbackWith(pluginWith({}))]),
+    typicalAll: normalise([...TYPICAL, ...fallbackWith(pluginWith(ALL_RULES))]),
   };
   // Each file knows its configs: the library and application corpora lint JS with espree (and,
   // like the smoke runs, fall back to @typescript-eslint/parser for JS files espree cannot parse).

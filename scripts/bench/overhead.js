@@ -122,5 +122,42 @@ export function overhead(ctx) {
   print(
     "The generated set is a stress test, every method a planted pattern or its look-alike; the plugin's own sources are TypeScript that is not a Durable Object.",
   );
-  json.overhead = { rounds, warmup: WARMUP, target: TARGET, none, all, overheadRatio: whole, pairedDiffMs: paired, perSet: bySet, targets };
+  const typical = typicalOverhead(ctx, rounds);
+  json.overhead = {
+    rounds,
+    warmup: WARMUP,
+    target: TARGET,
+    none,
+    all,
+    overheadRatio: whole,
+    pairedDiffMs: paired,
+    perSet: bySet,
+    targets,
+    typical,
+  };
+}
+
+/**
+ * What adding the plugin costs a typical project, on the application corpus: the recommended rules
+ * of @eslint/js and typescript-eslint (no type information) with and without all our rules, and
+ * that config again (the noise), interleaved in the same way. No verdict: the target is against no
+ * rules; this says what a user's `eslint` run pays.
+ */
+function typicalOverhead(ctx, rounds) {
+  const { report, linter } = ctx;
+  const set = ctx.setOf("apps");
+  if (!set) return undefined;
+  const p = interleave(linter, { typical: "typical", typicalAll: "typicalAll", typical2: "typical" }, set.files, {
+    warmup: WARMUP,
+    rounds,
+  });
+  const baseMs = median(p.samples.typical);
+  const addedMs = p.added("typicalAll", "typical");
+  const noiseMs = p.added("typical2", "typical");
+  const out = { set: set.name, files: set.files.length, baseMs, addedMs, ratio: addedMs / baseMs, noiseMs, noiseRatio: noiseMs / baseMs };
+  report.print();
+  report.print(
+    `**On top of a typical config** (the recommended rules of \`@eslint/js\` and \`typescript-eslint\`, no type information), on the ${set.name}: all our rules add ${pct(out.ratio)} (${ms(addedMs)} ms of ${ms(baseMs)} ms); the same config again differs by ${pct(out.noiseRatio)}. No verdict: the target is against no rules.`,
+  );
+  return out;
 }
