@@ -206,6 +206,12 @@ export function typeAnnotationName(annotation: TSESTree.TypeNode | undefined): s
   return undefined;
 }
 
+/** Whether `word` occurs in `text` starting in [start, end) (one `indexOf`, no substring copy): a cheap pre-filter over a node's range. */
+export function mentionsWithin(text: string, word: string, start: number, end: number): boolean {
+  const at = text.indexOf(word, start);
+  return at >= 0 && at < end;
+}
+
 /** Walks `root`'s subtree depth-first, calling `visit` on each node; `visit` returns false to skip a node's children. */
 export function walk(
   root: Node,

@@ -15,6 +15,7 @@
  * of flows (rules) on it; each flow keeps its own states.
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { mentionsWithin } from "./ast.js";
 import { Gate, type GateModel } from "./gate.js";
 import { type SharedPart, methodListeners, sharedListenersOf } from "./listeners.js";
 
@@ -231,12 +232,7 @@ export class GateFlow {
   get mayOpenHere(): boolean {
     const frame = this.top();
     if (!frame?.active || !frame.node) return false;
-    if (frame.awaits === undefined) {
-      const [start, end] = frame.node.range;
-      const text = this.gate.model.sourceCode.text;
-      const at = text.indexOf("await", start);
-      frame.awaits = at >= 0 && at < end;
-    }
+    frame.awaits ??= mentionsWithin(this.gate.model.sourceCode.text, "await", frame.node.range[0], frame.node.range[1]);
     return frame.awaits;
   }
 
@@ -252,8 +248,7 @@ export class GateFlow {
     const fn = this.top()!.node!;
     let from = node.range[0];
     for (let p = node.parent; p && p !== fn; p = p.parent) if (p.type === AST_NODE_TYPES.AwaitExpression) from = p.range[0];
-    const at = this.gate.model.sourceCode.text.indexOf("await", from);
-    return at >= 0 && at < fn.range[1];
+    return mentionsWithin(this.gate.model.sourceCode.text, "await", from, fn.range[1]);
   }
 
   /** Whether the current function has registered any site (a cheap early exit for callers). */

@@ -25,7 +25,7 @@
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { findVariable } from "@typescript-eslint/utils/ast-utils";
-import { type FunctionNode, type Node, isClass, isFunction, isReference, walkValues } from "./ast.js";
+import { type FunctionNode, type Node, isClass, isFunction, isReference, mentionsWithin, walkValues } from "./ast.js";
 import { resolveCallee } from "./callees.js";
 import { type KeyPart, keyParts, readAccess, substitute, writeAccesses } from "./storage-access.js";
 import type { DurableObjectModel } from "./storage.js";
@@ -334,9 +334,7 @@ function summariesOf(model: DurableObjectModel): Summaries {
 /** Whether `fn` has a block body with no `return` in its text: its result carries nothing (a substring test). */
 export function returnsNothing(model: DurableObjectModel, fn: FunctionNode): boolean {
   const body = fn.body;
-  if (body.type !== AST_NODE_TYPES.BlockStatement) return false;
-  const at = model.sourceCode.text.indexOf("return", body.range[0]);
-  return at < 0 || at >= body.range[1];
+  return body.type === AST_NODE_TYPES.BlockStatement && !mentionsWithin(model.sourceCode.text, "return", body.range[0], body.range[1]);
 }
 
 /** The reads whose values `fn`'s result may carry (see the module comment). */

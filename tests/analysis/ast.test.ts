@@ -8,7 +8,14 @@ import tsParser from "@typescript-eslint/parser";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
-import { isConditionOf, isLoop, outermostAwaitedValue, runsPerIteration, thisAssignmentsIn } from "../../src/analysis/ast.js";
+import {
+  isConditionOf,
+  isLoop,
+  mentionsWithin,
+  outermostAwaitedValue,
+  runsPerIteration,
+  thisAssignmentsIn,
+} from "../../src/analysis/ast.js";
 
 type Found = { tokens: string[]; walk: string[] };
 
@@ -104,6 +111,19 @@ const cases: { name: string; code: string; expected: string[][]; tsOnly?: boolea
     tsOnly: true,
   },
 ];
+
+describe("mentionsWithin", () => {
+  const text = "a(); await b(); return c;";
+  it("finds a word that starts inside the range", () => {
+    expect(mentionsWithin(text, "await", 0, text.length)).toBe(true);
+    expect(mentionsWithin(text, "await", 5, 6)).toBe(true); // starts at 5: the range need not hold all of it
+  });
+  it("does not find one that starts before or at the end of the range, or not at all", () => {
+    expect(mentionsWithin(text, "await", 6, text.length)).toBe(false);
+    expect(mentionsWithin(text, "await", 0, 5)).toBe(false);
+    expect(mentionsWithin(text, "yield", 0, text.length)).toBe(false);
+  });
+});
 
 describe("thisAssignmentsIn", () => {
   for (const c of cases) {
