@@ -243,20 +243,16 @@ export function createContext(report) {
   // A typical project's config, for what adding the plugin costs there: the recommended rules of
   // @eslint/js and of typescript-eslint (no type information) first, then the smoke run's parsers.
   const TYPICAL = [js.configs.recommended, ...tseslint.configs.recommended];
-  const SMOKE = {
-    none: normalise(configWith(pluginWith({}))),
-    all: normalise(configWith(pluginWith(ALL_RULES))),
-    known: normalise(configWith(KNOWN)),
-    typical: normalise([...TYPICAL, ...configWith(pluginWith({}))]),
-    typicalAll: normalise([...TYPICAL, ...configWith(pluginWith(ALL_RULES))]),
-  };
-  const SMOKE_FALLBACK = {
-    none: normalise(fallbackWith(pluginWith({}))),
-    all: normalise(fallbackWith(pluginWith(ALL_RULES))),
-    known: normalise(fallbackWith(KNOWN)),
-    typical: normalise([...TYPICAL, ...fallbackWith(pluginWith({}))]),
-    typicalAll: normalise([...TYPICAL, ...fallbackWith(pluginWith(ALL_RULES))]),
-  };
+  /** The corpus configs around the smoke run's parsers (`configWith`, or `fallbackWith` for JS espree cannot parse). */
+  const smokeConfigs = (withParsers) => ({
+    none: normalise(withParsers(pluginWith({}))),
+    all: normalise(withParsers(pluginWith(ALL_RULES))),
+    known: normalise(withParsers(KNOWN)),
+    typical: normalise([...TYPICAL, ...withParsers(pluginWith({}))]),
+    typicalAll: normalise([...TYPICAL, ...withParsers(pluginWith(ALL_RULES))]),
+  });
+  const SMOKE = smokeConfigs(configWith);
+  const SMOKE_FALLBACK = smokeConfigs(fallbackWith);
   // Each file knows its configs: the library and application corpora lint JS with espree (and,
   // like the smoke runs, fall back to @typescript-eslint/parser for JS files espree cannot parse).
   for (const f of corpus) {
