@@ -38,6 +38,8 @@ export default createRule<[], MessageIds, CursorChecker>({
       suggestToArray: "Materialise the rows with `.toArray()` where the query runs",
     },
   },
+  // A cursor comes from `exec()` (directly or from a helper of this file that returns it): without the word, there is none.
+  mentions: ["exec"],
   listen: ["VariableDeclarator:exit", "CallExpression", "SpreadElement", "ForOfStatement"],
   create: (context, model) => new CursorChecker(context, model),
 });

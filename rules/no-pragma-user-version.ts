@@ -43,6 +43,8 @@ export default createRule({
       suggestWrite: "Record version {{version}} in `_sql_schema_migrations`{{creating}}",
     },
   },
+  // The statement is written in the file's SQL, in any case (`PRAGMA user_version`, `pragma USER_VERSION`).
+  mentions: [/pragma/i],
   create(context, model) {
     const sourceCode = context.sourceCode;
     const runs = sqlRuns(model);

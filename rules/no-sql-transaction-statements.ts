@@ -39,6 +39,8 @@ export default createRule<[], MessageIds>({
       suggestTransactionSync: "Run the statements in `{{storage}}.transactionSync(() => { … })`",
     },
   },
+  // SQL runs through `exec()` or a `sql` tagged template: a file with neither word has none.
+  mentions: [["exec", "sql"]],
   create(context, model) {
     const sourceCode = context.sourceCode;
 

@@ -68,6 +68,8 @@ export default createRule<[], "unbounded" | "rangeGrows" | "rangeOnly">({
         "`list()` without a `limit` loads its whole range into memory: a prefix, `start` or `end` bounds which keys, not how many. Page with `limit` and `startAfter`.",
     },
   },
+  // Only `list()` calls are reported.
+  mentions: ["list"],
   create(context, model) {
     const calls = model.calls(["list"]);
     return {

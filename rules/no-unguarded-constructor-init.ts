@@ -26,6 +26,8 @@ export default createRule<[], MessageIds, ConstructorInitChecker>({
       suggestBlockConcurrency: "Run it inside `{{state}}.blockConcurrencyWhile(…)`",
     },
   },
+  // Only constructors are looked at.
+  mentions: ["constructor"],
   listen: ["MethodDefinition"],
   create: (context, model) => new ConstructorInitChecker(context, model),
 });

@@ -47,6 +47,8 @@ export default createRule<[], MessageIds, StaleReadTracker>({
       suggestBlockConcurrency: "Wrap the read and the write in `blockConcurrencyWhile` (no other event reaches the object while it waits)",
     },
   },
+  // The gate opens only at an `await` (or `for await`): a file without the word has no lost update to show.
+  mentions: ["await"],
   listen: STALE_READ_LISTENERS,
   create(context, model) {
     const sourceCode = context.sourceCode;

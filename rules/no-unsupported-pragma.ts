@@ -67,6 +67,8 @@ export default createRule({
       reservedName: `\`{{statement}}\` naming \`{{name}}\` ${THROWS}: names starting with \`_cf_\` (any case) belong to the runtime. Choose another name.`,
     },
   },
+  // SQL runs through `exec()` or a `sql` tagged template: a file with neither word has none.
+  mentions: [["exec", "sql"]],
   create(context, model) {
     const runs = sqlRuns(model);
     return {

@@ -67,6 +67,8 @@ export default createRule<[], MessageIds, ExecChecker>({
       suggestRemoveAwait: "Remove the `await`",
     },
   },
+  // SQL runs through `exec()` or a `sql` tagged template: a file with neither word has none.
+  mentions: [["exec", "sql"]],
   listen: ["Program:exit", "AwaitExpression"],
   create: (context, model) => new ExecChecker(context, model, sqlRuns(model), model.calls(["one"])),
 });

@@ -177,8 +177,9 @@ export class StaleReadTracker {
   }
 
   private registerRead(node: TSESTree.CallExpression): void {
-    // A read in a function with no `await` is never followed there by one that lets others in.
-    if (!this.flow.mayOpenHere) return;
+    // A read in a function with no `await` is never followed there by one that lets others in; and
+    // with no read live to supersede and no `await` left after this call, a read here can never be stale.
+    if (!this.flow.mayOpenHere || (!this.flow.active && !this.flow.mayOpenAfter(node))) return;
     let reads = this.readsByNode.get(node);
     if (!reads) {
       const sites = this.readSites(node);
@@ -210,9 +211,6 @@ export class StaleReadTracker {
     }
     // A helper's result read only if it is used: `this.save(); await this.flush();` carries nothing.
     if (valueDiscarded(node)) return [];
-    // With no read live to supersede and no await left that could open the gate after it, what a
-    // helper returns can never be stale: its summary is not worth computing.
-    if (!this.flow.active && !this.flow.mayOpenAfter(node)) return [];
     const helper = this.helperOf(node);
     // A helper that may let other requests in before it returns: its reads may be fresh or stale, unknown.
     if (!helper || returnsNothing(this.model, helper) || getGateModel(this.model).functionVerdict(helper) !== Gate.CLOSED) return [];

@@ -143,7 +143,8 @@ describe("call index", () => {
  * A file where no handle can be (no region, see `DurableObjectModel#hasRegions`) costs ESLint
  * nothing per node: every rule returns no listeners for it. The first file below mentions
  * `storage`, `alarm` and `transactionSync`, which pass the rules' text checks, yet holds no Durable
- * Object. (A rule may also skip a file by a word its reports need: `deleteAll`, `alarm`, `transactionSync`.)
+ * Object. (A rule may also skip a file by a word its reports need, such as `deleteAll`, `exec`,
+ * `list`, `constructor`, `await` or `PRAGMA`: the Durable Object below mentions them all.)
  */
 describe("rules listen to nothing where no handle can be", () => {
   function listenerKeys(code: string): Record<string, string[]> {
@@ -175,9 +176,25 @@ export class Cache {
     expect(Object.entries(keys).filter(([, k]) => k.length > 0)).toEqual([]);
   });
 
+  it("a Durable Object that lacks a rule's words: that rule listens to nothing", () => {
+    // No `exec`, `sql`, `list`, `constructor`, PRAGMA, alarm, WebSocket or `deleteAll`: only the rules about reads, writes and awaits are left.
+    const keys = listenerKeys(`import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async fetch() { const n = (await this.ctx.storage.get<number>("n")) ?? 0; await this.ctx.storage.put("n", n + 1); return new Response(); }
+}`);
+    expect(
+      Object.entries(keys)
+        .filter(([, k]) => k.length > 0)
+        .map(([name]) => name),
+    ).toEqual(["no-unawaited-storage-read", "no-unsafe-read-modify-write", "prefer-coalesced-writes", "require-sqlite-backend"]);
+  });
+
   it("the same code in a Durable Object: every rule listens", () => {
     const keys = listenerKeys(`import { DurableObject } from "cloudflare:workers";
 export class Counter extends DurableObject {
+  constructor(ctx: DurableObjectState, env: unknown) { super(ctx, env); }
+  rows() { return this.ctx.storage.sql.exec("PRAGMA table_list").toArray(); }
+  async keys() { return [...(await this.ctx.storage.list())]; }
   async alarm() { this.ctx.storage.transactionSync(() => {}); await this.ctx.storage.get("a"); this.ctx.storage.put("a", 1); }
   async reset() { await this.ctx.storage.deleteAlarm(); await this.ctx.storage.deleteAll(); }
   fetch() { const [client, server] = Object.values(new WebSocketPair()); this.ctx.acceptWebSocket(server); server.close(1000); return new Response(null, { status: 101, webSocket: client }); }
