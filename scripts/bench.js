@@ -6,7 +6,9 @@
  *
  * This is a benchmark, not a test: it never asserts a time. The method (clock, rounds, statistics)
  * is in scripts/bench/lib.js, the corpora and configs in scripts/bench/context.js, and each
- * scenario in a file of its own in scripts/bench/.
+ * scenario in a file of its own in scripts/bench/. The overhead scenario also runs
+ * scripts/bench/wall.js in a child process: the application and library rows again by the wall
+ * clock with V8's helper threads on, as an `eslint` run waits for them (no verdict).
  *
  * Environment knobs (all optional): BENCH_ROUNDS (rounds of the overhead comparison, default and
  * minimum 7; of the oxlint comparison, minimum 5), BENCH_BASE_METHODS (methods of the 1× scaling

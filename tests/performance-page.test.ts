@@ -126,6 +126,55 @@ describe("scripts/performance-page.js", () => {
     );
   });
 
+  it("gives the wall-clock rows (what an eslint run waits for) with no verdict, when the run measured them", () => {
+    const json = run();
+    expect(renderPage(json)).not.toContain("waits for");
+    Object.assign(json.overhead, {
+      wall: {
+        rounds: 7,
+        warmup: 2,
+        rows: {
+          apps: {
+            set: "application corpus (2 applications)",
+            files: 10,
+            noneMs: 2000,
+            addedMs: 240,
+            ratio: 0.12,
+            noiseMs: 20,
+            noiseRatio: 0.01,
+          },
+          library: {
+            set: "library corpus (3 packages)",
+            files: 20,
+            noneMs: 4000,
+            addedMs: 200,
+            ratio: 0.05,
+            noiseMs: -40,
+            noiseRatio: -0.01,
+          },
+        },
+      },
+    });
+    const page = renderPage(json);
+    expect(page).toContain(
+      "| All rules vs no rules, application corpus, wall clock with V8's helper threads on (what an `eslint` run waits for) | +12.0% (240 ms of 2000 ms); noise +1.0%; no target |",
+    );
+    expect(page).toContain(
+      "| All rules vs no rules, library corpus, wall clock with V8's helper threads on (what an `eslint` run waits for) | +5.0% (200 ms of 4000 ms); noise -1.0%; no target |",
+    );
+    expect(page).toContain(
+      "**What an `eslint` run waits for:** the application corpus +12.0% (240 ms of 2000 ms; no rules again +1.0%), the library corpus +5.0% (200 ms of 4000 ms; no rules again -1.0%). The same interleaving, 2 warm-up + 7 rounds, in a plain `node` timed by the wall clock with V8's helper threads on, as ESLint runs.",
+    );
+  });
+
+  it("says why the wall-clock rows are missing when the child run failed", () => {
+    const json = run();
+    Object.assign(json.overhead, { wall: { skipped: "scripts/bench/wall.js failed (status 1): out of memory" } });
+    expect(renderPage(json)).toContain(
+      "**What an `eslint` run waits for: not measured**, scripts/bench/wall.js failed (status 1): out of memory.",
+    );
+  });
+
   it("says so when the application corpus was skipped", () => {
     const page = renderPage(run({}, { skipped: "the application sources are not available" }));
     expect(page).toContain("| All rules vs no rules, application corpus | skipped: the application sources are not available |");

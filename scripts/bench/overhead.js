@@ -5,6 +5,8 @@
  * work (what the method says it adds, against what it costs alone, is the method's error). The
  * target, at most 5 % on each of those two corpora, gets a verdict only where neither can flip it.
  */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { KNOWN_PER_CHAR, interleave, knownAlone, median, ms, pct, range, summary, table, verdict } from "./lib.js";
 
 export const TARGET = 0.05;
@@ -123,6 +125,7 @@ export function overhead(ctx) {
     "The generated set is a stress test, every method a planted pattern or its look-alike; the plugin's own sources are TypeScript that is not a Durable Object.",
   );
   const typical = typicalOverhead(ctx, rounds);
+  const wall = wallOverhead(ctx, rounds);
   json.overhead = {
     rounds,
     warmup: WARMUP,
@@ -134,7 +137,47 @@ export function overhead(ctx) {
     perSet: bySet,
     targets,
     typical,
+    wall,
   };
+}
+
+const WALL_SCRIPT = fileURLToPath(new URL("./wall.js", import.meta.url));
+const WALL_LABEL = { apps: "application corpus", library: "library corpus" };
+
+/**
+ * The application and library rows again as an `eslint` run waits for them (scripts/bench/wall.js,
+ * in a child process: wall clock, V8's helper threads on). No verdict: the CPU clock of the rows
+ * above counts all the work, this one what a user waits for on this machine.
+ */
+function wallOverhead(ctx, rounds) {
+  const { report } = ctx;
+  if (!ctx.setOf("apps") && !ctx.setOf("library")) return undefined;
+  const run = spawnSync(process.execPath, [WALL_SCRIPT], {
+    env: { ...process.env, BENCH_CLOCK: "wall", BENCH_THREADS: "v8", BENCH_ROUNDS: String(rounds) },
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const last = run.stdout?.trim().split("\n").at(-1);
+  let out;
+  try {
+    out = run.status === 0 && last ? JSON.parse(last) : undefined;
+  } catch {
+    out = undefined;
+  }
+  report.print();
+  if (!out) {
+    const why = `scripts/bench/wall.js failed (status ${run.status}): ${(run.stderr ?? "").trim().split("\n").at(-1) ?? ""}`;
+    report.print(`**What an \`eslint\` run waits for: not measured**, ${why}.`);
+    return { skipped: why };
+  }
+  const parts = Object.entries(out.rows).map(
+    ([kind, r]) => `${WALL_LABEL[kind]} ${pct(r.ratio)} (${ms(r.addedMs)} ms of ${ms(r.noneMs)} ms; no rules again ${pct(r.noiseRatio)})`,
+  );
+  report.print(
+    `**What an \`eslint\` run waits for** (the same interleaving in a plain \`node\`, timed by the wall clock with V8's helper threads on, ${out.warmup} warm-up + ${out.rounds} rounds): ` +
+      `${parts.join("; ")}. No verdict: the rows above count all the work on one thread, garbage collection and compilation included; here the helper threads do part of it beside the lint.`,
+  );
+  return out;
 }
 
 /**
