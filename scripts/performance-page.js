@@ -180,7 +180,7 @@ function overheadSection(json) {
     );
     out.push(
       "",
-      `**What an \`eslint\` run waits for:** ${parts.join(", ")}. The same interleaving, ${o.wall.warmup} warm-up + ${o.wall.rounds} rounds, in a plain \`node\` timed by the wall clock with V8's helper threads on, as ESLint runs. The rows above count all the work on one thread; here the helper threads collect garbage and compile beside the lint, so less of it is waited for. No verdict: the target is judged on the rows above.`,
+      `**What an \`eslint\` run waits for:** ${parts.join(", ")}. The same interleaving, ${o.wall.warmup} warm-up + ${o.wall.rounds} rounds, in a plain \`node\` timed by the wall clock with V8's helper threads on, as ESLint runs. The rows above count all the work on one thread; here the helper threads collect garbage and compile beside the lint. No verdict: the target is judged on the rows above.`,
     );
   } else if (o.wall?.skipped) {
     out.push("", `**What an \`eslint\` run waits for: not measured**, ${o.wall.skipped}.`);
