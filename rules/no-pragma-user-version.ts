@@ -43,8 +43,8 @@ export default createRule({
       suggestWrite: "Record version {{version}} in `_sql_schema_migrations`{{creating}}",
     },
   },
-  // The statement is written in the file's SQL, in any case (`PRAGMA user_version`, `pragma USER_VERSION`).
-  mentions: [/pragma/i],
+  // The statement is written in the file's SQL, in one of the usual spellings of the keyword.
+  mentions: [["PRAGMA", "pragma", "Pragma"]],
   create(context, model) {
     const sourceCode = context.sourceCode;
     const runs = sqlRuns(model);
