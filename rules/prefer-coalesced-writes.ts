@@ -57,9 +57,9 @@ export default createRule<[], MessageIds, CoalescedWrites>({
     },
   },
   // Only awaits matter: a sequence or a loop is reported for an awaited write, and is spoilt by
-  // another await. Everything else is found from the await's ancestors, so no listener runs on
-  // the frequent node types (blocks, statements, functions, loops).
-  // Only awaited writes are reported.
+  // another await (so a file without the word has nothing to report). Everything else is found
+  // from the await's ancestors, so no listener runs on the frequent node types (blocks,
+  // statements, functions, loops).
   mentions: ["await"],
   listen: ["AwaitExpression", "ForOfStatement", "Program:exit"],
   create: (context, model) => new CoalescedWrites(context, model),

@@ -15,7 +15,7 @@ import { interleave, median } from "./lib.js";
 
 const WARMUP = 2;
 
-export function wallRows(ctx, rounds) {
+function wallRows(ctx, rounds) {
   const out = {};
   for (const kind of ["apps", "library"]) {
     const set = ctx.setOf(kind);
