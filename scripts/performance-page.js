@@ -51,6 +51,9 @@ function targetRow(label, t) {
   ];
 }
 
+/** How the wall-clock rows name the corpus of each kind. */
+const CORPUS_LABEL = { apps: "application", library: "library" };
+
 function summary(json) {
   const rows = [];
   const targets = json.overhead?.targets;
@@ -73,14 +76,11 @@ function summary(json) {
     ]);
   }
   const wall = json.overhead?.wall?.rows;
-  for (const [kind, label] of [
-    ["apps", "application"],
-    ["library", "library"],
-  ]) {
+  for (const kind of ["apps", "library"]) {
     const r = wall?.[kind];
     if (r) {
       rows.push([
-        `All rules vs no rules, ${label} corpus, wall clock with V8's helper threads on (what an \`eslint\` run waits for)`,
+        `All rules vs no rules, ${CORPUS_LABEL[kind]} corpus, wall clock with V8's helper threads on (what an \`eslint\` run waits for)`,
         `${pct(r.ratio)} (${ms(r.addedMs)} ms of ${ms(r.noneMs)} ms); noise ${pct(r.noiseRatio)}; no target`,
       ]);
     }
@@ -176,7 +176,7 @@ function overheadSection(json) {
   if (o.wall?.rows) {
     const parts = Object.entries(o.wall.rows).map(
       ([kind, r]) =>
-        `the ${kind === "apps" ? "application" : "library"} corpus ${pct(r.ratio)} (${ms(r.addedMs)} ms of ${ms(r.noneMs)} ms; no rules again ${pct(r.noiseRatio)})`,
+        `the ${CORPUS_LABEL[kind]} corpus ${pct(r.ratio)} (${ms(r.addedMs)} ms of ${ms(r.noneMs)} ms; no rules again ${pct(r.noiseRatio)})`,
     );
     out.push(
       "",

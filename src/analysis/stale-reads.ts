@@ -177,9 +177,9 @@ export class StaleReadTracker {
   }
 
   private registerRead(node: TSESTree.CallExpression): void {
-    // A read in a function with no `await` is never followed there by one that lets others in; and
-    // with no read live to supersede and no `await` left after this call, a read here can never be stale.
-    if (!this.flow.mayOpenHere || (!this.flow.active && !this.flow.mayOpenAfter(node))) return;
+    // With no read live to supersede (a live one means this function may open the gate) and no
+    // `await` left after this call (none at all in a function without one), a read here can never be stale.
+    if (!this.flow.active && !this.flow.mayOpenAfter(node)) return;
     let reads = this.readsByNode.get(node);
     if (!reads) {
       const sites = this.readSites(node);
