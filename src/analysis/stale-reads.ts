@@ -262,12 +262,12 @@ export class StaleReadTracker {
     const rows = via === undefined && this.readsByTable.size > 0 ? rowWrites(this.model, node) : undefined;
     // A write with no gate-opening await since the read settles the check in time (`status = "running"`
     // before the fetch): later writes under the same check are not decided by a stale value.
-    const fresh = (r: ReadSite): boolean => this.flow.openerSince(r.id) === null; // live here, and no opener since
-    for (const t of targets) if (t.key) for (const r of this.readsByKey.get(t.key.text) ?? []) if (fresh(r)) this.claimed.add(r.id);
-    for (const w of rows ?? []) for (const r of this.readsByTable.get(w.table) ?? []) if (fresh(r)) this.claimed.add(r.id);
-    const stale = (r: ReadSite): boolean => !this.reportedReads.has(r.id) && !this.claimed.has(r.id) && !!this.flow.openerSince(r.id);
-    const keyed = targets.some((t) => t.key && this.readsByKey.get(t.key.text)?.some(stale));
-    if (!keyed && !rows?.some((w) => this.readsByTable.get(w.table)?.some(stale))) return;
+    for (const t of targets) if (t.key) this.claim(this.readsByKey.get(t.key.text));
+    for (const w of rows ?? []) this.claim(this.readsByTable.get(w.table));
+    let open = false;
+    for (const t of targets) if (t.key && this.anyStale(this.readsByKey.get(t.key.text))) open = true;
+    for (const w of rows ?? []) if (!open && this.anyStale(this.readsByTable.get(w.table))) open = true;
+    if (!open) return;
     for (const test of this.guardTests(node)) {
       for (const id of this.readsIn(test)) {
         const read = this.readById.get(id);
@@ -288,6 +288,18 @@ export class StaleReadTracker {
         this.onStale({ read, write: node, writeVia: via, target: row.table, opener, kind: "check", columns: changed });
       }
     }
+  }
+
+  /** Claims the reads of `reads` that are live here with no gate-opening await since: a write now settles their check in time. */
+  private claim(reads: readonly ReadSite[] | undefined): void {
+    if (reads) for (const r of reads) if (this.flow.openerSince(r.id) === null) this.claimed.add(r.id);
+  }
+
+  /** Whether one of `reads` is neither reported nor claimed and has seen the gate open since (a check on it may be stale). */
+  private anyStale(reads: readonly ReadSite[] | undefined): boolean {
+    if (reads)
+      for (const r of reads) if (!this.reportedReads.has(r.id) && !this.claimed.has(r.id) && this.flow.openerSince(r.id)) return true;
+    return false;
   }
 
   /**
