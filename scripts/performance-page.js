@@ -165,6 +165,8 @@ function overheadSection(json) {
       `**${label}: ${pct(t.ratio)}, ${t.verdict}.** Noise row ${pct(t.noiseRatio)}. Known work: a rule that runs a loop of 40 steps per character (${thousands(t.chars)} characters) costs ${ms(t.known.aloneMs)} ms alone; measured like our rules it adds ${ms(t.known.addedMs)} ms, ${ms(Math.abs(t.known.addedMs - t.known.aloneMs))} ms off its cost (${share(Math.abs(t.known.errorRatio))} of the no-rules time). The verdict's margin is the larger of the two, ${points(t.margin)}.`,
     );
   }
+  const floor = whereTheTimeGoes(json);
+  if (floor) out.push("", floor);
   if (o.targets?.apps?.skippedApps?.length) out.push("", `Applications without sources here: ${o.targets.apps.skippedApps.join("; ")}.`);
   if (o.typical) {
     const t = o.typical;
@@ -190,6 +192,34 @@ function overheadSection(json) {
     "The generated set is a stress test, every method a planted pattern or its look-alike; the plugin's own sources are TypeScript that is not a Durable Object.",
   );
   return out.join("\n");
+}
+
+/**
+ * The application corpus's added time taken apart: the floor (our rules with their listeners and
+ * nothing in them), our own code (ESLint's `stats`, summed over the rules), and what is left.
+ */
+function whereTheTimeGoes(json) {
+  const t = json.overhead?.targets?.apps;
+  if (!t?.listenersOnly) return undefined;
+  const floor = t.listenersOnly;
+  const stats = Object.values(json.stats?.bySet ?? {}).find((s) => s.kind === "apps");
+  const ours = stats ? Object.values(stats.rules).reduce((a, b) => a + b, 0) : undefined;
+  const wallFloor = json.overhead?.wall?.rows?.apps?.listenersOnly;
+  const parts = [
+    `**Where the application corpus's ${ms(t.addedMs)} ms go.** Our rules with the same listeners on each file and nothing in them add ${ms(floor.addedMs)} ms (${pct(floor.ratio)}): ESLint creating our ${json.meta?.rules?.length ?? ""} rules for each file and calling their listeners, with no analysis at all.`,
+  ];
+  if (ours !== undefined) {
+    const rest = t.addedMs - floor.addedMs - ours;
+    parts.push(
+      `Our listeners and \`create\` themselves take ${ms(ours)} ms (ESLint's \`stats\`, summed over the rules; see the per-rule table).`,
+      rest >= 0
+        ? `The rest, ${ms(rest)} ms, is work the lint does because ours runs, in no listener: compiling our code and collecting its garbage, which this clock counts on the one thread.`
+        : "The two add up to more than the row (they are measured in different runs), so this run leaves nothing to compilation and garbage collection.",
+    );
+  }
+  if (wallFloor)
+    parts.push(`With the wall clock and V8's helper threads on, the same floor is ${ms(wallFloor.addedMs)} ms (${pct(wallFloor.ratio)}).`);
+  return parts.join(" ");
 }
 
 function perRuleSection(json) {

@@ -167,6 +167,33 @@ describe("scripts/performance-page.js", () => {
     );
   });
 
+  it("takes the application corpus's added time apart when the run measured the floor under it", () => {
+    const json = run();
+    expect(renderPage(json)).not.toContain("go.**");
+    Object.assign(json.overhead.targets.apps, { listenersOnly: { addedMs: 20, ratio: 0.02 } });
+    Object.assign(json.overhead, {
+      wall: {
+        rounds: 7,
+        warmup: 2,
+        rows: { apps: { noneMs: 2000, addedMs: 240, ratio: 0.12, noiseRatio: 0.01, listenersOnly: { addedMs: 30, ratio: 0.015 } } },
+      },
+    });
+    expect(renderPage(json)).toContain(
+      "**Where the application corpus's 62.0 ms go.** Our rules with the same listeners on each file and nothing in them add 20.0 ms (+2.0%): ESLint creating our 2 rules for each file and calling their listeners, with no analysis at all. Our listeners and `create` themselves take 20.0 ms (ESLint's `stats`, summed over the rules; see the per-rule table). The rest, 22.0 ms, is work the lint does because ours runs, in no listener: compiling our code and collecting its garbage, which this clock counts on the one thread. With the wall clock and V8's helper threads on, the same floor is 30.0 ms (+1.5%).",
+    );
+  });
+
+  it("does not give the floor and our code more than the row they are part of", () => {
+    const json = run();
+    Object.assign(json.overhead.targets.apps, { addedMs: 30, listenersOnly: { addedMs: 20, ratio: 0.02 } });
+    const page = renderPage(json);
+    expect(page).toContain("**Where the application corpus's 30.0 ms go.**");
+    expect(page).toContain(
+      "The two add up to more than the row (they are measured in different runs), so this run leaves nothing to compilation and garbage collection.",
+    );
+    expect(page).not.toContain("The rest,");
+  });
+
   it("says why the wall-clock rows are missing when the child run failed", () => {
     const json = run();
     Object.assign(json.overhead, { wall: { skipped: "scripts/bench/wall.js failed (status 1): out of memory" } });

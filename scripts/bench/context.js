@@ -17,7 +17,7 @@ import plugin from "../../dist/src/index.js";
 import { generateLongMethodFile, generateWithManifest } from "../bench-corpus.js";
 import { PACKAGES, candidates, configWith, fallbackWith, pkgDirOf } from "../smoke-corpus.js";
 import { appDirOf, materialise, readApps, shortCommit } from "../smoke-apps.js";
-import { CLOCK, SINGLE_THREADED, gcAvailable, knownPlugin, lineCount, now } from "./lib.js";
+import { CLOCK, SINGLE_THREADED, gcAvailable, knownPlugin, lineCount, listenersOnlyPlugins, now } from "./lib.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const JSON_FILE = path.join(ROOT, ".cache", "bench.json");
@@ -243,6 +243,8 @@ export function createContext(report) {
   // A typical project's config, for what adding the plugin costs there: the recommended rules of
   // @eslint/js and of typescript-eslint (no type information) first, then the smoke run's parsers.
   const TYPICAL = [js.configs.recommended, ...tseslint.configs.recommended];
+  /** Our rules with their listeners and none of their work (`listenersOnlyPlugins`), and the run that notes those listeners. */
+  const listenersOnly = listenersOnlyPlugins(plugin);
   /** The corpus configs around the smoke run's parsers (`configWith`, or `fallbackWith` for JS espree cannot parse). */
   const smokeConfigs = (withParsers) => ({
     none: normalise(withParsers(pluginWith({}))),
@@ -250,6 +252,8 @@ export function createContext(report) {
     known: normalise(withParsers(KNOWN)),
     typical: normalise([...TYPICAL, ...withParsers(pluginWith({}))]),
     typicalAll: normalise([...TYPICAL, ...withParsers(pluginWith(ALL_RULES))]),
+    record: normalise(withParsers({ plugins: { [PLUGIN_NAME]: listenersOnly.record }, rules: ALL_RULES })),
+    listeners: normalise(withParsers({ plugins: { [PLUGIN_NAME]: listenersOnly.hollow }, rules: ALL_RULES })),
   });
   const SMOKE = smokeConfigs(configWith);
   const SMOKE_FALLBACK = smokeConfigs(fallbackWith);
@@ -263,6 +267,8 @@ export function createContext(report) {
     const fatal = linter.verify(f.text, SMOKE.none, f.filename).some((m) => m.fatal);
     f.configs = fatal ? SMOKE_FALLBACK : SMOKE;
   }
+  // The "listeners only" config of the application corpus needs each file's listeners, noted once.
+  for (const f of apps.files) linter.verify(f.text, f.configs.record, f.filename);
   const ALONE = Object.fromEntries(RULE_IDS.map((id) => [id, makeConfig({ [id]: ALL_RULES[id] })]));
 
   /** Lints every file once; returns ms, and counts messages by rule into `counts` if given. `config` is a config or a key of `f.configs`. */

@@ -138,6 +138,44 @@ export const knownPlugin = {
     },
   },
 };
+/**
+ * The floor under the rules' cost: what ESLint's calling them costs with nothing in them.
+ * `record` is `plugin` with each rule noting, per file and rule, the names of the listeners it
+ * returns; `hollow` has the same rules (same names and `meta`), whose `create` returns, for the
+ * file being linted, a fresh empty function under each name its real rule returned there. Linted
+ * with `hollow` after one pass with `record`, a file gets the same listeners ESLint dispatches to,
+ * the same per-rule contexts, and none of the work.
+ */
+export function listenersOnlyPlugins(plugin) {
+  /** filename → rule name → listener names */
+  const seen = new Map();
+  const record = { ...plugin, rules: {} };
+  const hollow = { meta: plugin.meta, rules: {} };
+  for (const [name, rule] of Object.entries(plugin.rules)) {
+    record.rules[name] = {
+      ...rule,
+      create(context) {
+        const listeners = rule.create(context);
+        const names = Object.keys(listeners);
+        if (names.length > 0) {
+          let byRule = seen.get(context.filename);
+          if (!byRule) seen.set(context.filename, (byRule = new Map()));
+          byRule.set(name, names);
+        }
+        return listeners;
+      },
+    };
+    hollow.rules[name] = {
+      meta: rule.meta,
+      create(context) {
+        const listeners = {};
+        for (const key of seen.get(context.filename)?.get(name) ?? []) listeners[key] = function listener() {};
+        return listeners;
+      },
+    };
+  }
+  return { record, hollow };
+}
 /** What the known work costs alone on `files`: the median of three timed runs. */
 export function knownAlone(files) {
   return summary(

@@ -28,7 +28,13 @@ export function overhead(ctx) {
   const perSet = {};
   for (const set of sets) {
     const target = set.kind === "library" || set.kind === "apps";
-    const configs = { none: "none", none2: "none", all: "all", ...(target ? { known: "known" } : {}) };
+    const configs = {
+      none: "none",
+      none2: "none",
+      all: "all",
+      ...(target ? { known: "known" } : {}),
+      ...(set.kind === "apps" ? { listeners: "listeners" } : {}),
+    };
     perSet[set.name] = interleave(linter, configs, set.files, { warmup: WARMUP, rounds });
   }
   const sumRounds = (key) => Array.from({ length: rounds }, (_, r) => sets.reduce((a, set) => a + perSet[set.name].samples[key][r], 0));
@@ -103,7 +109,17 @@ export function overhead(ctx) {
         `(${pct(alone.median / row.noneMs)} of the no-rules time); measured in the same rounds and the same way as our rules, it adds ${ms(knownAdded)} ms (${pct(knownAdded / row.noneMs)}), ` +
         `${ms(knownAdded - alone.median)} ms (${pct(knownRatio)} of the no-rules time) off what it costs. The larger of the two, ±${(v.margin * 100).toFixed(1)} points, is the margin of the verdict.`,
     );
+    let listenersOnly;
+    if (kind === "apps") {
+      const addedMs = p.added("listeners", "none");
+      listenersOnly = { addedMs, ratio: addedMs / row.noneMs };
+      print();
+      print(
+        `**The floor under it:** our rules with the same listeners on each file and nothing in them (ESLint creating the rules and calling every listener, no analysis) add ${ms(addedMs)} ms (${pct(listenersOnly.ratio)}) in the same rounds.`,
+      );
+    }
     targets[kind] = {
+      ...(listenersOnly ? { listenersOnly } : {}),
       set: set.name,
       files: set.files.length,
       ...(kind === "library" ? { packages: ctx.library.packages } : { apps: ctx.apps.apps, skippedApps: ctx.apps.skipped }),

@@ -20,11 +20,16 @@ function wallRows(ctx, rounds) {
   for (const kind of ["apps", "library"]) {
     const set = ctx.setOf(kind);
     if (!set) continue;
-    const p = interleave(ctx.linter, { none: "none", none2: "none", all: "all" }, set.files, { warmup: WARMUP, rounds });
+    const configs = { none: "none", none2: "none", all: "all", ...(kind === "apps" ? { listeners: "listeners" } : {}) };
+    const p = interleave(ctx.linter, configs, set.files, { warmup: WARMUP, rounds });
     const noneMs = median(p.samples.none);
     const addedMs = p.added("all", "none");
     const noiseMs = p.added("none2", "none");
     out[kind] = { set: set.name, files: set.files.length, noneMs, addedMs, ratio: addedMs / noneMs, noiseMs, noiseRatio: noiseMs / noneMs };
+    if (configs.listeners) {
+      const floorMs = p.added("listeners", "none");
+      out[kind].listenersOnly = { addedMs: floorMs, ratio: floorMs / noneMs };
+    }
   }
   return out;
 }
