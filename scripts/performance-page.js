@@ -205,16 +205,23 @@ function whereTheTimeGoes(json) {
   const stats = Object.values(json.stats?.bySet ?? {}).find((s) => s.kind === "apps");
   const ours = stats ? Object.values(stats.rules).reduce((a, b) => a + b, 0) : undefined;
   const wallFloor = json.overhead?.wall?.rows?.apps?.listenersOnly;
+  // A floor the run cannot tell from nothing (within the verdict's margin) counts as nothing.
+  const noFloor = Math.abs(floor.ratio) <= (t.margin ?? 0);
+  const floorMs = noFloor ? 0 : floor.addedMs;
+  const what = `ESLint creating our ${json.meta?.rules?.length ?? ""} rules for each file and calling their listeners, with no analysis at all`;
   const parts = [
-    `**Where the application corpus's ${ms(t.addedMs)} ms go.** Our rules with the same listeners on each file and nothing in them add ${ms(floor.addedMs)} ms (${pct(floor.ratio)}): ESLint creating our ${json.meta?.rules?.length ?? ""} rules for each file and calling their listeners, with no analysis at all.`,
+    `**Where the application corpus's ${ms(t.addedMs)} ms go.** Our rules with the same listeners on each file and nothing in them (${what}) add ` +
+      (noFloor
+        ? `nothing this run can tell from noise: ${ms(floor.addedMs)} ms (${pct(floor.ratio)}), within the margin of ${points(t.margin)}.`
+        : `${ms(floor.addedMs)} ms (${pct(floor.ratio)}).`),
   ];
   if (ours !== undefined) {
-    const rest = t.addedMs - floor.addedMs - ours;
+    const rest = t.addedMs - floorMs - ours;
     parts.push(
-      `Our listeners and \`create\` themselves take ${ms(ours)} ms (ESLint's \`stats\`, summed over the rules; see the per-rule table).`,
+      `Our listeners and \`create\` themselves take ${ms(ours)} ms by ESLint's \`stats\` (summed over the rules, see the per-rule table: a timer around each call, which also counts what compilation and garbage collection fall inside it).`,
       rest >= 0
-        ? `The rest, ${ms(rest)} ms, is work the lint does because ours runs, in no listener: compiling our code and collecting its garbage, which this clock counts on the one thread.`
-        : "The two add up to more than the row (they are measured in different runs), so this run leaves nothing to compilation and garbage collection.",
+        ? `The rest, ${ms(rest)} ms, falls outside any listener: compilation and garbage collection that ours cause, which this clock counts on the one thread.`
+        : "Together they come to more than the row (they are measured in different runs), so this run leaves nothing to compilation and garbage collection.",
     );
   }
   if (wallFloor)

@@ -274,3 +274,15 @@ export function createReport() {
     elapsed: () => `${((performance.now() - started) / 1000).toFixed(1)} s`,
   };
 }
+
+/**
+ * The floor under the application corpus's overhead row: our rules with their listeners and nothing
+ * in them (config "listeners", see `listenersOnlyPlugins`) against no rules, in rounds of their own,
+ * so that the overhead rows keep their configs and the order they follow one another in (which
+ * changes what a lint costs).
+ */
+export function floorOf(linter, files, { warmup, rounds }) {
+  const p = interleave(linter, { none: "none", listeners: "listeners" }, files, { warmup, rounds });
+  const addedMs = p.added("listeners", "none");
+  return { addedMs, ratio: addedMs / median(p.samples.none) };
+}

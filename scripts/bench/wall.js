@@ -11,7 +11,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createContext } from "./context.js";
-import { interleave, median } from "./lib.js";
+import { floorOf, interleave, median } from "./lib.js";
 
 const WARMUP = 2;
 
@@ -20,16 +20,12 @@ function wallRows(ctx, rounds) {
   for (const kind of ["apps", "library"]) {
     const set = ctx.setOf(kind);
     if (!set) continue;
-    const configs = { none: "none", none2: "none", all: "all", ...(kind === "apps" ? { listeners: "listeners" } : {}) };
-    const p = interleave(ctx.linter, configs, set.files, { warmup: WARMUP, rounds });
+    const p = interleave(ctx.linter, { none: "none", none2: "none", all: "all" }, set.files, { warmup: WARMUP, rounds });
     const noneMs = median(p.samples.none);
     const addedMs = p.added("all", "none");
     const noiseMs = p.added("none2", "none");
     out[kind] = { set: set.name, files: set.files.length, noneMs, addedMs, ratio: addedMs / noneMs, noiseMs, noiseRatio: noiseMs / noneMs };
-    if (configs.listeners) {
-      const floorMs = p.added("listeners", "none");
-      out[kind].listenersOnly = { addedMs: floorMs, ratio: floorMs / noneMs };
-    }
+    if (kind === "apps") out[kind].listenersOnly = floorOf(ctx.linter, set.files, { warmup: WARMUP, rounds });
   }
   return out;
 }
