@@ -267,8 +267,6 @@ export function createContext(report) {
     const fatal = linter.verify(f.text, SMOKE.none, f.filename).some((m) => m.fatal);
     f.configs = fatal ? SMOKE_FALLBACK : SMOKE;
   }
-  // The "listeners only" config of the application corpus needs each file's listeners, noted once.
-  for (const f of apps.files) linter.verify(f.text, f.configs.record, f.filename);
   const ALONE = Object.fromEntries(RULE_IDS.map((id) => [id, makeConfig({ [id]: ALL_RULES[id] })]));
 
   /** Lints every file once; returns ms, and counts messages by rule into `counts` if given. `config` is a config or a key of `f.configs`. */

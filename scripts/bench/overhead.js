@@ -28,12 +28,7 @@ export function overhead(ctx) {
   const perSet = {};
   for (const set of sets) {
     const target = set.kind === "library" || set.kind === "apps";
-    const configs = {
-      none: "none",
-      none2: "none",
-      all: "all",
-      ...(target ? { known: "known" } : {}),
-    };
+    const configs = { none: "none", none2: "none", all: "all", ...(target ? { known: "known" } : {}) };
     perSet[set.name] = interleave(linter, configs, set.files, { warmup: WARMUP, rounds });
   }
   const sumRounds = (key) => Array.from({ length: rounds }, (_, r) => sets.reduce((a, set) => a + perSet[set.name].samples[key][r], 0));
