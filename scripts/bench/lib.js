@@ -278,9 +278,8 @@ export function createReport() {
 /**
  * The floor under the application corpus's overhead row: our rules with their listeners and nothing
  * in them (config "listeners", see `listenersOnlyPlugins`, after one lint of each file with config
- * "record" to note its listeners) against no rules, in rounds of their own,
- * so that the overhead rows keep their configs and the order they follow one another in (which
- * changes what a lint costs).
+ * "record" to note its listeners) against no rules, in rounds of their own, so that the overhead
+ * rows keep their configs and the order they follow one another in (which changes what a lint costs).
  */
 export function floorOf(linter, files, { warmup, rounds }) {
   // The "listeners" config gives each file the listeners its "record" lint noted there.

@@ -264,10 +264,7 @@ export class StaleReadTracker {
     // before the fetch): later writes under the same check are not decided by a stale value.
     for (const t of targets) if (t.key) this.claim(this.readsByKey.get(t.key.text));
     for (const w of rows ?? []) this.claim(this.readsByTable.get(w.table));
-    let open = false;
-    for (const t of targets) if (t.key && this.anyStale(this.readsByKey.get(t.key.text))) open = true;
-    for (const w of rows ?? []) if (!open && this.anyStale(this.readsByTable.get(w.table))) open = true;
-    if (!open) return;
+    if (!this.anyStaleCheck(targets, rows)) return;
     for (const test of this.guardTests(node)) {
       for (const id of this.readsIn(test)) {
         const read = this.readById.get(id);
@@ -299,6 +296,13 @@ export class StaleReadTracker {
   private anyStale(reads: readonly ReadSite[] | undefined): boolean {
     if (reads)
       for (const r of reads) if (!this.reportedReads.has(r.id) && !this.claimed.has(r.id) && this.flow.openerSince(r.id)) return true;
+    return false;
+  }
+
+  /** Whether a read of what the write stores (a key of `targets`, a table of `rows`) may be a stale check (`anyStale`). */
+  private anyStaleCheck(targets: readonly WriteTarget[], rows: readonly RowWrite[] | undefined): boolean {
+    for (const t of targets) if (t.key && this.anyStale(this.readsByKey.get(t.key.text))) return true;
+    for (const w of rows ?? []) if (this.anyStale(this.readsByTable.get(w.table))) return true;
     return false;
   }
 
